@@ -1,0 +1,43 @@
+// Production entry: SvelteKit's adapter-node handler plus the collaboration websocket on one port.
+import { createServer } from 'node:http';
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+if (process.argv.includes('--demo')) process.env.MOU_DEMO = '1';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const handlerPath = new URL('../build/handler.js', import.meta.url);
+
+if (!existsSync(handlerPath) || process.env.REBUILD === '1') {
+	console.log('Building MOU Studio (first start only)…');
+	const built = spawnSync('npx', ['vite', 'build'], { cwd: root, stdio: 'inherit' });
+	if (built.status !== 0) process.exit(built.status ?? 1);
+}
+
+if (!process.env.DATABASE_URL) {
+	console.log(`No DATABASE_URL: using the embedded database in ${process.env.DATA_DIR || '.data/pglite'}`);
+}
+
+// Importing the handler runs SvelteKit's init hook, which opens the database and registers the collab server.
+const { handler } = await import(handlerPath.href);
+const collab = globalThis.mouStudioCollab;
+
+const port = Number(process.env.PORT || 3000);
+const host = process.env.HOST || '127.0.0.1';
+const server = createServer(handler);
+server.on('upgrade', (req, socket, head) => {
+	if (req.url?.startsWith('/collab/')) collab.handleUpgrade(req, socket, head);
+	else socket.destroy();
+});
+server.listen(port, host, () => {
+	console.log(`MOU Studio is running at http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`);
+});
+
+async function shutdown() {
+	server.close();
+	await globalThis.mouStudioRuntime?.close?.();
+	process.exit(0);
+}
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);

@@ -1,0 +1,75 @@
+import * as encoding from 'lib0/encoding';
+import * as decoding from 'lib0/decoding';
+
+/**
+ * What the collaboration server and the browser agree on beyond the y-websocket protocol.
+ * Message types 0–3 are y-websocket's (sync, awareness, auth, query-awareness).
+ */
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+export const MESSAGE_QUERY_AWARENESS = 3;
+/**
+ * Server → client after updates are stored durably:
+ * varUint count, then count × (varUint clientId, varUint clock) — the clock up to which that
+ * client's content is now persisted. The editor shows "All changes saved" from these.
+ */
+export const MESSAGE_PERSISTED = 8;
+
+/** Writes a complete MESSAGE_PERSISTED message: client id → clock persisted up to. */
+export function writePersisted(encoder: encoding.Encoder, clocks: ReadonlyMap<number, number>): void {
+	encoding.writeVarUint(encoder, MESSAGE_PERSISTED);
+	encoding.writeVarUint(encoder, clocks.size);
+	for (const [client, clock] of clocks) {
+		encoding.writeVarUint(encoder, client);
+		encoding.writeVarUint(encoder, clock);
+	}
+}
+
+/**
+ * Reads the body of a MESSAGE_PERSISTED message (the decoder is past the message type, as in
+ * y-websocket's `provider.messageHandlers[MESSAGE_PERSISTED]`).
+ */
+export function readPersisted(decoder: decoding.Decoder): Map<number, number> {
+	const clocks = new Map<number, number>();
+	const count = decoding.readVarUint(decoder);
+	for (let i = 0; i < count; i++) {
+		const client = decoding.readVarUint(decoder);
+		clocks.set(client, decoding.readVarUint(decoder));
+	}
+	return clocks;
+}
+
+/** Close codes. y-websocket clients do not auto-reconnect on 4400–4499; the editor decides. */
+export const CloseCode = {
+	/** Malformed message: the client's state is suspect; reconnect with a fresh document. */
+	malformed: 4400,
+	unauthenticated: 4401,
+	forbidden: 4403,
+	notFound: 4404,
+	/** A single message exceeded the size limit. */
+	tooLarge: 4413,
+	/** An update broke a document rule (locked clause, foreign root…): discard local state, resync. */
+	updateRefused: 4422,
+	/** Too many messages, connections per user or per document: wait, then reconnect. */
+	rateLimited: 4429,
+	/** The server is shutting down or the document is being unloaded: reconnect. */
+	goingAway: 1001,
+	/** Peer did not answer pings. */
+	deadConnection: 4408,
+	internalError: 1011
+} as const;
+
+export type CloseCodeName = keyof typeof CloseCode;
+
+/** Close codes after which the client should throw its local document away and resync. */
+export const RESYNC_CODES: readonly number[] = [CloseCode.malformed, CloseCode.updateRefused, CloseCode.tooLarge];
+
+export function collabPath(mouId: string): string {
+	return `/collab/${mouId}`;
+}
+
+/** Extracts the MOU id from a collaboration URL path, or null when the path is not one. */
+export function mouIdFromCollabPath(pathname: string): string | null {
+	const match = /^\/collab\/([0-9a-f-]{36})$/i.exec(pathname);
+	return match ? match[1].toLowerCase() : null;
+}

@@ -1,0 +1,44 @@
+import type { AnyExtension } from '@tiptap/core';
+import Collaboration from '@tiptap/extension-collaboration';
+import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import type { Node as PMNode } from '@tiptap/pm/model';
+import type * as Y from 'yjs';
+import type { WebsocketProvider } from 'y-websocket';
+import { Clause, PageBreak, Term } from './nodes';
+import { BODY_FIELD, documentExtensions } from './schema';
+import { ClauseView, PageBreakView, TermView } from './node-views';
+import { partyColor, renderCaret, renderSelection, type Side } from './presence';
+import type { TermValues } from './term-values';
+import { ClauseLock } from './clause-lock';
+
+export interface EditorExtensionOptions {
+	doc: Y.Doc;
+	provider: WebsocketProvider;
+	user: { name: string; side: Side };
+	termValues: TermValues;
+	/** Told when the user tried to change a locked clause (the change was not made). */
+	onLockedEdit?: (clause: PMNode) => void;
+}
+
+/**
+ * The shared document extensions (same schema as the server) with the browser's node views,
+ * bound to the Yjs document, with carets and the client-side clause lock on top.
+ */
+export function editorExtensions({ doc, provider, user, termValues, onLockedEdit }: EditorExtensionOptions): AnyExtension[] {
+	const views: Record<string, AnyExtension> = {
+		[Clause.name]: Clause.extend({ addNodeView: () => ({ node }) => new ClauseView(node) }),
+		[Term.name]: Term.extend({ addNodeView: () => ({ node }) => new TermView(node, termValues) }),
+		[PageBreak.name]: PageBreak.extend({ addNodeView: () => () => new PageBreakView() })
+	};
+	return [
+		...documentExtensions().map((extension) => views[extension.name] ?? extension),
+		Collaboration.configure({ document: doc, field: BODY_FIELD }),
+		CollaborationCaret.configure({
+			provider,
+			user: { name: user.name, side: user.side, color: partyColor(user.side) },
+			render: renderCaret,
+			selectionRender: renderSelection
+		}),
+		ClauseLock.configure({ onBlocked: onLockedEdit ?? null })
+	];
+}

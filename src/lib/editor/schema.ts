@@ -1,0 +1,29 @@
+import { getSchema, type AnyExtension } from '@tiptap/core';
+import StarterKit from '@tiptap/starter-kit';
+import { Table, TableRow, TableHeader, TableCell } from '@tiptap/extension-table';
+import { Clause, Term, PageBreak } from './nodes';
+
+/** The Yjs root that holds the ProseMirror document. */
+export const BODY_FIELD = 'body';
+/** The Yjs root that holds fill-in term values (key → string). */
+export const TERMS_FIELD = 'terms';
+/** The only roots a client may write to; the server refuses any other. */
+export const DOCUMENT_ROOTS = [BODY_FIELD, TERMS_FIELD] as const;
+
+/** Extensions that define the schema; the editor adds behaviour on top of these. */
+export function documentExtensions(): AnyExtension[] {
+	return [
+		// Yjs owns history; link opens on click only outside the editor. No trailing-node plugin:
+		// it would make every client that opens the draft write a paragraph into it.
+		StarterKit.configure({ undoRedo: false, link: { openOnClick: false }, trailingNode: false }),
+		Table.configure({ resizable: false }),
+		TableRow,
+		TableHeader,
+		TableCell,
+		Clause,
+		Term,
+		PageBreak
+	];
+}
+
+export const documentSchema = getSchema(documentExtensions());

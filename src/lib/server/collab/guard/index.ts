@@ -1,0 +1,92 @@
+import * as Y from 'yjs';
+import { buildLockIndex } from './lock-index';
+import { deleteSetViolation, gcViolation, itemViolation, parentViolation, type RuleContext } from './rules';
+import { findUnresolved, groupByClient, type DecodedStruct, type Unresolved } from './update-structs';
+
+export type GuardVerdict = { ok: true; clients: number[] } | { ok: false; reason: string };
+
+export interface UpdateGuard {
+	/** Decides whether a Yjs v1 update may be applied to the doc. Never throws, never mutates the doc. */
+	check(update: Uint8Array): GuardVerdict;
+	/** How many items make up the locked clauses (for logs and benchmarks). */
+	readonly lockedItemCount: number;
+}
+
+/**
+ * Guards the server's authoritative MOU doc (fully loaded, gc:false) against updates that
+ * would alter locked clauses, write outside the allowed roots, or leave Yjs with structs it
+ * can never integrate. Locked content cannot change once loaded (this guard refuses every
+ * change to it), so the lock index is built once here.
+ * Check and apply must be serialised per doc: the verdict holds for the doc as it is now.
+ */
+export function createUpdateGuard(
+	doc: Y.Doc,
+	options: { allowedRoots: readonly string[] }
+): UpdateGuard {
+	const lock = buildLockIndex(doc);
+	const ctx: RuleContext = { lock, allowedRoots: new Set(options.allowedRoots), store: doc.store };
+	return {
+		lockedItemCount: lock.itemCount,
+		check(update) {
+			try {
+				return checkUpdate(update, ctx);
+			} catch {
+				return refuse('malformed update');
+			}
+		}
+	};
+}
+
+function checkUpdate(update: Uint8Array, ctx: RuleContext): GuardVerdict {
+	let decoded: ReturnType<typeof Y.decodeUpdate>;
+	try {
+		decoded = Y.decodeUpdate(update);
+	} catch {
+		return refuse('malformed update');
+	}
+	const runs = groupByClient(decoded.structs as DecodedStruct[]);
+	if (runs === null) return refuse('malformed update');
+
+	const clients: number[] = [];
+	for (const [client, structs] of runs) {
+		let hasStructs = false;
+		for (const struct of structs) {
+			const violation = structViolation(struct, ctx);
+			if (violation !== null) return refuse(violation);
+			if (!(struct instanceof Y.Skip)) hasStructs = true;
+		}
+		if (hasStructs) clients.push(client);
+	}
+
+	const deleteViolation = deleteSetViolation(decoded.ds, ctx);
+	if (deleteViolation !== null) return refuse(deleteViolation);
+
+	const unresolved = findUnresolved(runs, ctx.store);
+	if (unresolved !== null) return refuse(describeUnresolved(unresolved));
+
+	for (const structs of runs.values()) {
+		for (const struct of structs) {
+			if (!(struct instanceof Y.Item)) continue;
+			const violation = parentViolation(struct, runs, ctx.store);
+			if (violation !== null) return refuse(violation);
+		}
+	}
+	return { ok: true, clients };
+}
+
+function structViolation(struct: DecodedStruct, ctx: RuleContext): string | null {
+	if (struct instanceof Y.Item) return itemViolation(struct, ctx);
+	if (struct instanceof Y.GC) return gcViolation(struct, ctx);
+	return null;
+}
+
+function describeUnresolved(unresolved: Unresolved): string {
+	if (unresolved.kind === 'parent')
+		return `refers to an unknown parent ${unresolved.ref.client}:${unresolved.ref.clock}`;
+	if (unresolved.kind === 'neighbour') return 'refers to content the server does not have';
+	return 'depends on changes the server does not have';
+}
+
+function refuse(reason: string): GuardVerdict {
+	return { ok: false, reason };
+}

@@ -1,0 +1,158 @@
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import * as decoding from 'lib0/decoding';
+import * as syncProtocol from 'y-protocols/sync';
+import {
+	MESSAGE_AWARENESS,
+	MESSAGE_QUERY_AWARENESS,
+	MESSAGE_SYNC,
+	writePersisted
+} from '../../collab/protocol';
+
+/** A client → server message of the y-websocket protocol, decoded and bounds-checked. */
+export type ClientMessage =
+	| { kind: 'syncStep1'; stateVector: Uint8Array }
+	| { kind: 'syncStep2'; update: Uint8Array }
+	| { kind: 'update'; update: Uint8Array }
+	| { kind: 'awareness'; update: Uint8Array }
+	| { kind: 'queryAwareness' };
+
+/** The bytes could not be read as a message this server understands. */
+export class MalformedMessage extends Error {}
+
+/**
+ * Decodes one websocket frame. `data` must own its buffer exactly (lib0 reads views into the
+ * underlying ArrayBuffer, so a pooled Buffer would let a lying length prefix read past the frame).
+ */
+export function decodeClientMessage(data: Uint8Array): ClientMessage {
+	try {
+		const decoder = decoding.createDecoder(data);
+		const message = readMessage(decoder);
+		if (decoding.hasContent(decoder)) throw new MalformedMessage('trailing bytes after the message');
+		return message;
+	} catch (error) {
+		if (error instanceof MalformedMessage) throw error;
+		throw new MalformedMessage(error instanceof Error ? error.message : 'undecodable message');
+	}
+}
+
+function readMessage(decoder: decoding.Decoder): ClientMessage {
+	const type = decoding.readVarUint(decoder);
+	switch (type) {
+		case MESSAGE_SYNC:
+			return readSyncMessage(decoder);
+		case MESSAGE_AWARENESS:
+			return { kind: 'awareness', update: readBytes(decoder) };
+		case MESSAGE_QUERY_AWARENESS:
+			return { kind: 'queryAwareness' };
+		default:
+			throw new MalformedMessage(`unknown message type ${type}`);
+	}
+}
+
+function readSyncMessage(decoder: decoding.Decoder): ClientMessage {
+	const step = decoding.readVarUint(decoder);
+	switch (step) {
+		case syncProtocol.messageYjsSyncStep1: {
+			const stateVector = readBytes(decoder);
+			Y.decodeStateVector(stateVector); // throws on garbage, before we answer with it
+			return { kind: 'syncStep1', stateVector };
+		}
+		case syncProtocol.messageYjsSyncStep2:
+			return { kind: 'syncStep2', update: readBytes(decoder) };
+		case syncProtocol.messageYjsUpdate:
+			return { kind: 'update', update: readBytes(decoder) };
+		default:
+			throw new MalformedMessage(`unknown sync message type ${step}`);
+	}
+}
+
+function readBytes(decoder: decoding.Decoder): Uint8Array {
+	const length = decoding.readVarUint(decoder);
+	if (decoder.pos + length > decoder.arr.length) throw new MalformedMessage('length prefix past the end');
+	return decoding.readUint8Array(decoder, length);
+}
+
+export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MESSAGE_SYNC);
+	syncProtocol.writeSyncStep1(encoder, doc);
+	return encoding.toUint8Array(encoder);
+}
+
+/** The answer to a client's sync step 1: everything the client lacks. */
+export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MESSAGE_SYNC);
+	syncProtocol.writeSyncStep2(encoder, doc, stateVector);
+	return encoding.toUint8Array(encoder);
+}
+
+export function encodeUpdate(update: Uint8Array): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MESSAGE_SYNC);
+	syncProtocol.writeUpdate(encoder, update);
+	return encoding.toUint8Array(encoder);
+}
+
+export function encodeAwareness(awarenessUpdate: Uint8Array): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+	encoding.writeVarUint8Array(encoder, awarenessUpdate);
+	return encoding.toUint8Array(encoder);
+}
+
+export function encodePersisted(clocks: ReadonlyMap<number, number>): Uint8Array {
+	const encoder = encoding.createEncoder();
+	writePersisted(encoder, clocks);
+	return encoding.toUint8Array(encoder);
+}
+
+/** An update with no structs and no deletions, as clients send when they have nothing new. */
+export function isEmptyUpdate(update: Uint8Array): boolean {
+	return update.length === 2 && update[0] === 0 && update[1] === 0;
+}
+
+/** Client ids whose content an update adds or deletes: the ids a persisted-ack reports on. */
+export function clientsOfUpdate(update: Uint8Array): number[] {
+	const { structs, ds } = Y.decodeUpdate(update);
+	const clients = new Set<number>(ds.clients.keys());
+	for (const struct of structs) clients.add(struct.id.client);
+	return [...clients];
+}
+
+/**
+ * True when applying `update` would change nothing in `doc`: no unknown structs and only
+ * deletions `doc` already has. A reconnecting client's sync step 2 always repeats its whole
+ * delete set; storing that again would only grow the log.
+ */
+export function addsNothing(doc: Y.Doc, update: Uint8Array): boolean {
+	const { structs, ds } = Y.decodeUpdate(update);
+	for (const struct of structs) {
+		if (struct instanceof Y.Skip) continue;
+		if (struct.id.clock + struct.length > Y.getState(doc.store, struct.id.client)) return false;
+	}
+	if (ds.clients.size === 0) return true;
+	const known = Y.createDeleteSetFromStructStore(doc.store);
+	for (const [client, ranges] of ds.clients) {
+		const knownRanges = known.clients.get(client) ?? [];
+		for (const range of ranges) {
+			if (!coveredBy(knownRanges, range.clock, range.len)) return false;
+		}
+	}
+	return true;
+}
+
+/** `ranges` are sorted and merged (as createDeleteSetFromStructStore builds them). */
+function coveredBy(ranges: { clock: number; len: number }[], clock: number, len: number): boolean {
+	let low = 0;
+	let high = ranges.length - 1;
+	while (low <= high) {
+		const mid = (low + high) >> 1;
+		const range = ranges[mid];
+		if (clock < range.clock) high = mid - 1;
+		else if (clock >= range.clock + range.len) low = mid + 1;
+		else return clock + len <= range.clock + range.len;
+	}
+	return false;
+}

@@ -1,0 +1,8 @@
+import accounts from './0001_accounts';
+import mous from './0002_mous';
+
+/** Applied in this order, each once, at start. Append; never edit a shipped one. */
+export const migrations: { id: string; sql: string }[] = [
+	{ id: '0001_accounts', sql: accounts },
+	{ id: '0002_mous', sql: mous }
+];

@@ -1,0 +1,1 @@
+export { seedDemo, demoCredentials, DEMO_PASSWORD, DEMO_ORGANIZATIONS } from './seed';

@@ -1,0 +1,66 @@
+import type { Sql } from '$lib/server/db';
+import { hashPassword } from '$lib/server/auth';
+import type { OrganizationKind, Role } from '$lib/server/orgs';
+import { createDemoMou, findUserIdByEmail, insertDemoOrganization, insertDemoPerson } from './store';
+
+export const DEMO_PASSWORD = 'springfield-demo-2026';
+
+interface DemoPerson {
+	email: string;
+	name: string;
+	role: Role;
+	title: string;
+	isAdmin: boolean;
+}
+
+interface DemoOrganization {
+	name: string;
+	kind: OrganizationKind;
+	people: DemoPerson[];
+}
+
+export const DEMO_ORGANIZATIONS: DemoOrganization[] = [
+	{
+		name: 'Springfield Police Department',
+		kind: 'agency',
+		people: [
+			{ email: 'counsel@springfield-pd.example', name: 'Dana Whitfield', role: 'counsel', title: 'Deputy City Attorney', isAdmin: true },
+			{ email: 'chief@springfield-pd.example', name: 'Marcus Reyes', role: 'signatory', title: 'Chief of Police', isAdmin: false },
+			{ email: 'viewer@springfield-pd.example', name: 'Priya Shah', role: 'viewer', title: 'SRO Unit Sergeant', isAdmin: false }
+		]
+	},
+	{
+		name: 'Springfield Unified School District',
+		kind: 'district',
+		people: [
+			{ email: 'counsel@springfield-usd.example', name: 'Elena Brooks', role: 'counsel', title: 'General Counsel', isAdmin: true },
+			{ email: 'superintendent@springfield-usd.example', name: 'Thomas Okafor', role: 'signatory', title: 'Superintendent', isAdmin: false },
+			{ email: 'viewer@springfield-usd.example', name: 'Grace Liu', role: 'viewer', title: 'Director of Student Services', isAdmin: false }
+		]
+	}
+];
+
+/** Loads the Springfield organizations, one person per role, and an MOU between them. Safe to run twice. */
+export async function seedDemo(sql: Sql): Promise<{ created: boolean }> {
+	if (await findUserIdByEmail(sql, DEMO_ORGANIZATIONS[0].people[0].email)) return { created: false };
+	const passwordHash = await hashPassword(DEMO_PASSWORD);
+	const organizationIds: string[] = [];
+	for (const organization of DEMO_ORGANIZATIONS) {
+		const organizationId = await insertDemoOrganization(sql, organization.name, organization.kind);
+		organizationIds.push(organizationId);
+		for (const person of organization.people) await insertDemoPerson(sql, organizationId, { ...person, passwordHash });
+	}
+	const creator = (await findUserIdByEmail(sql, DEMO_ORGANIZATIONS[0].people[0].email))!;
+	await createDemoMou(sql, {
+		title: 'Springfield PD – Springfield USD SRO MOU, 2027–28',
+		createdBy: creator,
+		agencyId: organizationIds[0],
+		districtId: organizationIds[1]
+	});
+	return { created: true };
+}
+
+export function demoCredentials(): string {
+	const lines = DEMO_ORGANIZATIONS.flatMap((o) => o.people.map((p) => `  ${p.email.padEnd(40)} ${p.role.padEnd(10)} ${o.name}`));
+	return [`Demo accounts (password: ${DEMO_PASSWORD}):`, ...lines].join('\n');
+}

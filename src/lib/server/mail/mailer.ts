@@ -1,0 +1,61 @@
+import nodemailer from 'nodemailer';
+import type { Sql } from '$lib/server/db';
+import * as store from './store';
+
+export interface Mail {
+	to: string;
+	subject: string;
+	text: string;
+	html: string;
+	/** The organization on whose behalf it is sent: its administrators can read it in the outbox. */
+	organizationId: string | null;
+}
+
+export interface Mailer {
+	/** Records the message, then delivers it over SMTP when configured; never throws on SMTP failure. */
+	send(mail: Mail): Promise<{ id: string; delivered: boolean }>;
+	/** Retries messages whose delivery failed; returns how many went out. */
+	retryFailed(): Promise<number>;
+	close(): void;
+}
+
+const MAX_ATTEMPTS = 8;
+
+export function createMailer(options: { sql: Sql; smtpUrl?: string; from?: string }): Mailer {
+	const { sql } = options;
+	const from = options.from ?? 'MOU Studio <no-reply@mou-studio.local>';
+	const transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : null;
+
+	async function deliver(id: string, mail: { to: string; subject: string; text: string; html: string }) {
+		if (!transport) {
+			await store.markMessage(sql, id, 'kept', null);
+			return false;
+		}
+		try {
+			await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+			await store.markMessage(sql, id, 'sent', null);
+			return true;
+		} catch (error) {
+			await store.markMessage(sql, id, 'failed', error instanceof Error ? error.message : String(error));
+			return false;
+		}
+	}
+
+	return {
+		async send(mail) {
+			const id = await store.insertMessage(sql, mail);
+			return { id, delivered: await deliver(id, mail) };
+		},
+		async retryFailed() {
+			if (!transport) return 0;
+			let delivered = 0;
+			for (const m of await store.findRetryable(sql, MAX_ATTEMPTS)) {
+				if (await deliver(m.id, { to: m.toAddress, subject: m.subject, text: m.textBody, html: m.htmlBody })) delivered++;
+			}
+			return delivered;
+		},
+		close() {
+			transport?.close();
+		}
+	};
+}

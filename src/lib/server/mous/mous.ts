@@ -1,0 +1,43 @@
+import type { Sql } from '$lib/server/db';
+import type { SessionUser } from '$lib/server/auth';
+import { appendInitialState } from '$lib/server/collab';
+import { initialDocumentUpdate, loadTemplate } from '$lib/server/templates';
+import { cleanText } from '$lib/server/orgs';
+import type { Outcome } from '$lib/server/orgs';
+import * as store from './store';
+import { accessFor, type MouAccess } from './access';
+
+/** Counsel (or an administrator) starts a draft from the current template. */
+export async function createMou(sql: Sql, user: SessionUser, input: { title: unknown }): Promise<Outcome<{ id: string }>> {
+	if (user.role !== 'counsel' && !user.isAdmin) {
+		return { ok: false, errors: { form: 'Only counsel or an administrator can start an MOU.' } };
+	}
+	const title = cleanText(input.title, 300);
+	if (title.length < 3) return { ok: false, errors: { title: 'Give the MOU a title of at least 3 characters.' } };
+	const template = loadTemplate();
+	const id = await sql.begin(async (tx) => {
+		const mouId = await store.insertMou(tx, {
+			title,
+			templateId: template.id,
+			templateVersion: template.version,
+			createdBy: user.id
+		});
+		await store.insertParty(tx, mouId, user.organizationId, user.organizationKind);
+		return mouId;
+	});
+	await appendInitialState(sql, id, initialDocumentUpdate(template));
+	return { ok: true, value: { id } };
+}
+
+export function listMous(sql: Sql, user: SessionUser) {
+	return store.listForOrganization(sql, user.organizationId);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The user's access to an MOU, or null when it does not exist or their organization is not a party. */
+export async function getMouAccess(sql: Sql, user: SessionUser, mouId: string): Promise<MouAccess | null> {
+	if (!UUID.test(mouId)) return null;
+	const mou = await store.findForOrganization(sql, mouId, user.organizationId);
+	return mou ? accessFor(user, mou) : null;
+}

@@ -1,0 +1,79 @@
+import type { Sql } from '$lib/server/db';
+import { generateToken, hashToken, type SessionUser } from '$lib/server/auth';
+import { composeEmail, type Mailer } from '$lib/server/mail';
+import { normalizeEmail, type Outcome } from '$lib/server/orgs';
+import * as store from './store';
+import { getMouAccess } from './mous';
+import { otherSide } from './access';
+
+const LIFETIME_MS = 14 * 24 * 60 * 60 * 1000;
+
+/** Counsel invites the other party's organization by emailing one of its people. */
+export async function inviteParty(
+	deps: { sql: Sql; mailer: Mailer; origin: string },
+	user: SessionUser,
+	mouId: string,
+	input: { email: unknown },
+	now = new Date()
+): Promise<Outcome<{ email: string }> | null> {
+	const access = await getMouAccess(deps.sql, user, mouId);
+	if (!access) return null;
+	if (!access.canInviteParty) return { ok: false, errors: { form: 'You cannot invite a party to this MOU.' } };
+	const email = normalizeEmail(input.email);
+	if (!email) return { ok: false, errors: { email: 'Enter a valid email address.' } };
+	const side = otherSide(access.side);
+	const token = generateToken();
+	const expiresAt = new Date(now.getTime() + LIFETIME_MS);
+	await store.insertPartyInvitation(deps.sql, { mouId, email, side, tokenHash: hashToken(token), invitedBy: user.id, expiresAt });
+	const body = composeEmail({
+		greeting: 'Hello,',
+		paragraphs: [
+			`${user.name} of ${user.organizationName} invites your ${side === 'district' ? 'school district' : 'law enforcement agency'} to negotiate “${access.mou.title}” on MOU Studio.`,
+			`Sign in (or ask your administrator for an account) and accept by ${expiresAt.toUTCString()}.`
+		],
+		action: { label: 'Review the invitation', url: `${deps.origin}/join/${token}` }
+	});
+	await deps.mailer.send({ to: email, subject: `${user.organizationName} invites you to an SRO MOU`, ...body, organizationId: user.organizationId });
+	return { ok: true, value: { email } };
+}
+
+export type PartyInvitationView =
+	| { state: 'valid'; invitation: store.PartyInvitation; canAccept: boolean; reason: string | null }
+	| { state: 'expired' | 'used' | 'unknown' };
+
+export async function viewPartyInvitation(sql: Sql, user: SessionUser | null, token: string, now = new Date()): Promise<PartyInvitationView> {
+	const invitation = await store.findPartyInvitation(sql, hashToken(token));
+	if (!invitation) return { state: 'unknown' };
+	if (invitation.acceptedAt) return { state: 'used' };
+	if (invitation.expiresAt <= now) return { state: 'expired' };
+	const reason = user ? acceptProblem(user, invitation.side) : 'Sign in to accept.';
+	return { state: 'valid', invitation, canAccept: reason === null, reason };
+}
+
+function acceptProblem(user: SessionUser, side: store.Side): string | null {
+	if (user.organizationKind !== side) {
+		return `This invitation is for a ${side === 'district' ? 'school district' : 'law enforcement agency'}; your organization is not one.`;
+	}
+	if (user.role !== 'counsel' && !user.isAdmin) return 'Only counsel or an administrator can accept on behalf of your organization.';
+	return null;
+}
+
+export async function acceptPartyInvitation(sql: Sql, user: SessionUser, token: string, now = new Date()) {
+	const view = await viewPartyInvitation(sql, user, token, now);
+	if (view.state !== 'valid') return { ok: false as const, message: 'This invitation is no longer valid.' };
+	if (!view.canAccept) return { ok: false as const, message: view.reason! };
+	const mouId = await sql.begin(async (tx) => {
+		if (await store.sideTaken(tx, view.invitation.mouId, view.invitation.side)) return null;
+		const claimed = await store.claimPartyInvitation(tx, view.invitation.id, user.id, now);
+		if (!claimed) return null;
+		await store.insertParty(tx, claimed.mouId, user.organizationId, claimed.side);
+		await store.setStatus(tx, claimed.mouId, 'negotiating');
+		return claimed.mouId;
+	});
+	if (!mouId) return { ok: false as const, message: 'The other party has already joined this MOU.' };
+	return { ok: true as const, mouId };
+}
+
+export function listPartyInvitations(sql: Sql, mouId: string) {
+	return store.listPartyInvitations(sql, mouId);
+}

@@ -1,0 +1,118 @@
+import type { Sql, Tx } from '$lib/server/db';
+
+/** All SQL of the MOUs module. */
+
+export type Side = 'agency' | 'district';
+export type MouStatus = 'draft' | 'negotiating' | 'agreed' | 'signing' | 'signed' | 'terminated';
+
+export interface Party {
+	organizationId: string;
+	name: string;
+	side: Side;
+}
+
+export interface MouSummary {
+	id: string;
+	title: string;
+	status: MouStatus;
+	templateId: string;
+	templateVersion: string;
+	createdAt: Date;
+	lastActivityAt: Date;
+	parties: Party[];
+}
+
+const summaryColumns = (sql: Sql | Tx) => sql`
+	m.id, m.title, m.status, m.template_id as "templateId", m.template_version as "templateVersion",
+	m.created_at as "createdAt", m.last_activity_at as "lastActivityAt",
+	coalesce((select json_agg(json_build_object('organizationId', o.id, 'name', o.name, 'side', p.side) order by p.side)
+		from mou_parties p join organizations o on o.id = p.organization_id where p.mou_id = m.id), '[]') as parties`;
+
+export async function insertMou(tx: Tx, m: { title: string; templateId: string; templateVersion: string; createdBy: string }) {
+	const [row] = await tx<{ id: string }[]>`
+		insert into mous (title, template_id, template_version, created_by)
+		values (${m.title}, ${m.templateId}, ${m.templateVersion}, ${m.createdBy}) returning id`;
+	return row.id;
+}
+
+export async function insertParty(tx: Tx, mouId: string, organizationId: string, side: Side) {
+	await tx`insert into mou_parties (mou_id, organization_id, side) values (${mouId}, ${organizationId}, ${side})`;
+}
+
+export async function listForOrganization(sql: Sql, organizationId: string) {
+	return sql<MouSummary[]>`
+		select ${summaryColumns(sql)} from mous m
+		where exists (select 1 from mou_parties p where p.mou_id = m.id and p.organization_id = ${organizationId})
+		order by m.last_activity_at desc`;
+}
+
+/** The MOU as seen by an organization that is a party to it; null for anyone else. */
+export async function findForOrganization(sql: Sql | Tx, mouId: string, organizationId: string) {
+	const rows = await sql<(MouSummary & { side: Side })[]>`
+		select ${summaryColumns(sql)}, p.side from mous m
+		join mou_parties p on p.mou_id = m.id and p.organization_id = ${organizationId}
+		where m.id = ${mouId}`;
+	return rows[0] ?? null;
+}
+
+export async function touchActivity(sql: Sql, mouId: string) {
+	await sql`update mous set last_activity_at = now() where id = ${mouId}`;
+}
+
+export async function insertPartyInvitation(
+	sql: Sql,
+	i: { mouId: string; email: string; side: Side; tokenHash: string; invitedBy: string; expiresAt: Date }
+) {
+	await sql`
+		insert into mou_party_invitations (mou_id, email, side, token_hash, invited_by, expires_at)
+		values (${i.mouId}, ${i.email}, ${i.side}, ${i.tokenHash}, ${i.invitedBy}, ${i.expiresAt})`;
+}
+
+export interface PartyInvitation {
+	id: string;
+	mouId: string;
+	mouTitle: string;
+	email: string;
+	side: Side;
+	invitedByName: string;
+	invitingOrganization: string;
+	expiresAt: Date;
+	acceptedAt: Date | null;
+}
+
+export async function findPartyInvitation(sql: Sql, tokenHash: string) {
+	const rows = await sql<PartyInvitation[]>`
+		select i.id, i.mou_id as "mouId", m.title as "mouTitle", i.email, i.side, u.name as "invitedByName",
+			o.name as "invitingOrganization", i.expires_at as "expiresAt", i.accepted_at as "acceptedAt"
+		from mou_party_invitations i
+		join mous m on m.id = i.mou_id
+		join users u on u.id = i.invited_by
+		join memberships mb on mb.user_id = u.id
+		join organizations o on o.id = mb.organization_id
+		where i.token_hash = ${tokenHash}`;
+	return rows[0] ?? null;
+}
+
+export async function listPartyInvitations(sql: Sql, mouId: string) {
+	return sql<{ email: string; side: Side; expiresAt: Date; acceptedAt: Date | null; createdAt: Date }[]>`
+		select email, side, expires_at as "expiresAt", accepted_at as "acceptedAt", created_at as "createdAt"
+		from mou_party_invitations where mou_id = ${mouId} order by created_at desc`;
+}
+
+/** Claims the invitation and adds the organization as a party, atomically; false if already taken. */
+export async function claimPartyInvitation(tx: Tx, invitationId: string, userId: string, now: Date) {
+	const rows = await tx<{ mouId: string; side: Side }[]>`
+		update mou_party_invitations set accepted_at = ${now}, accepted_by = ${userId}
+		where id = ${invitationId} and accepted_at is null and expires_at > ${now}
+		returning mou_id as "mouId", side`;
+	return rows[0] ?? null;
+}
+
+export async function sideTaken(sql: Sql | Tx, mouId: string, side: Side) {
+	const rows = await sql`select 1 from mou_parties where mou_id = ${mouId} and side = ${side}`;
+	return rows.length > 0;
+}
+
+export async function setStatus(sql: Sql | Tx, mouId: string, status: MouStatus) {
+	await sql`update mous set status = ${status}, last_activity_at = now() where id = ${mouId}`;
+}

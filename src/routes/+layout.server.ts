@@ -1,0 +1,14 @@
+import type { LayoutServerLoad } from './$types';
+
+export const load: LayoutServerLoad = ({ locals }) => {
+	const user = locals.user;
+	return {
+		user: user && {
+			name: user.name,
+			organizationName: user.organizationName,
+			organizationKind: user.organizationKind,
+			role: user.role,
+			isAdmin: user.isAdmin
+		}
+	};
+};

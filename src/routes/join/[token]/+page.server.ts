@@ -1,0 +1,29 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getRuntime } from '$lib/server/runtime';
+import { requireUser, requireUserForAction } from '$lib/server/auth/require';
+import { acceptPartyInvitation, viewPartyInvitation } from '$lib/server/mous';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	const user = requireUser(locals, url);
+	const { db } = await getRuntime();
+	const view = await viewPartyInvitation(db.sql, user, params.token);
+	if (view.state !== 'valid') return { state: view.state, invitation: null, canAccept: false, reason: null };
+	const { invitation } = view;
+	return {
+		state: view.state,
+		invitation: { mouTitle: invitation.mouTitle, invitedByName: invitation.invitedByName, invitingOrganization: invitation.invitingOrganization, side: invitation.side },
+		canAccept: view.canAccept,
+		reason: view.reason
+	};
+};
+
+export const actions: Actions = {
+	default: async ({ locals, params }) => {
+		const user = requireUserForAction(locals);
+		const { db } = await getRuntime();
+		const result = await acceptPartyInvitation(db.sql, user, params.token);
+		if (!result.ok) return fail(400, { message: result.message });
+		redirect(303, `/mous/${result.mouId}`);
+	}
+};

@@ -1,0 +1,29 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getRuntime } from '$lib/server/runtime';
+import { createSession, signIn } from '$lib/server/auth';
+import { setSessionCookie } from '$lib/server/auth/cookies';
+import type { Actions, PageServerLoad } from './$types';
+
+/** Only same-site paths, so the login page cannot be used to redirect elsewhere. */
+function safeRedirect(target: string | null): string {
+	return target && target.startsWith('/') && !target.startsWith('//') ? target : '/mous';
+}
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	if (locals.user) redirect(303, safeRedirect(url.searchParams.get('redirectTo')));
+};
+
+export const actions: Actions = {
+	default: async ({ request, cookies, getClientAddress, url }) => {
+		const { db } = await getRuntime();
+		const form = await request.formData();
+		const email = String(form.get('email') ?? '');
+		const password = String(form.get('password') ?? '');
+		if (!email || !password) return fail(400, { email, message: 'Enter your email and password.' });
+		const result = await signIn(db.sql, email, password, getClientAddress());
+		if (!result.ok) return fail(result.reason === 'rate-limited' ? 429 : 400, { email, message: result.message });
+		const { token, session } = await createSession(db.sql, result.userId);
+		setSessionCookie(cookies, token, session.expiresAt);
+		redirect(303, safeRedirect(url.searchParams.get('redirectTo')));
+	}
+};

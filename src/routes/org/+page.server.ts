@@ -1,0 +1,33 @@
+import { fail } from '@sveltejs/kit';
+import { getRuntime } from '$lib/server/runtime';
+import { requireUser, requireUserForAction } from '$lib/server/auth/require';
+import { findOrganization, inviteMember, listMembers, listPendingInvitations } from '$lib/server/orgs';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const user = requireUser(locals, url);
+	const { db } = await getRuntime();
+	const [organization, members, invitations] = await Promise.all([
+		findOrganization(db.sql, user.organizationId),
+		listMembers(db.sql, user.organizationId),
+		user.isAdmin ? listPendingInvitations(db.sql, user.organizationId) : Promise.resolve([])
+	]);
+	return { organization, members, invitations, isAdmin: user.isAdmin };
+};
+
+export const actions: Actions = {
+	invite: async ({ locals, request, url }) => {
+		const user = requireUserForAction(locals);
+		const { db, mailer } = await getRuntime();
+		const form = await request.formData();
+		const result = await inviteMember({ sql: db.sql, mailer, origin: url.origin }, user, {
+			email: form.get('email'),
+			role: form.get('role'),
+			isAdmin: form.get('isAdmin')
+		});
+		if (!result.ok) {
+			return fail(user.isAdmin ? 400 : 403, { errors: result.errors, email: String(form.get('email') ?? '') });
+		}
+		return { invited: result.value.email };
+	}
+};

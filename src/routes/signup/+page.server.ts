@@ -1,0 +1,34 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getRuntime } from '$lib/server/runtime';
+import { createSession } from '$lib/server/auth';
+import { setSessionCookie } from '$lib/server/auth/cookies';
+import { signUpWithOrganization } from '$lib/server/orgs';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals }) => {
+	if (locals.user) redirect(303, '/mous');
+};
+
+export const actions: Actions = {
+	default: async ({ request, cookies }) => {
+		const { db } = await getRuntime();
+		const form = Object.fromEntries(await request.formData());
+		const result = await signUpWithOrganization(db.sql, {
+			name: form.name,
+			email: form.email,
+			password: form.password,
+			organizationName: form.organizationName,
+			organizationKind: form.organizationKind,
+			role: form.role,
+			title: form.title,
+			timeZone: form.timeZone
+		});
+		if (!result.ok) {
+			const { password: _omit, ...values } = form;
+			return fail(400, { errors: result.errors, values: values as Record<string, string> });
+		}
+		const { token, session } = await createSession(db.sql, result.value.userId);
+		setSessionCookie(cookies, token, session.expiresAt);
+		redirect(303, '/mous');
+	}
+};

@@ -1,0 +1,37 @@
+import { test as base, expect, type Browser, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { startDemoApp, DEMO, DEMO_PASSWORD } from '../helpers/demo';
+
+type App = Awaited<ReturnType<typeof startDemoApp>>['app'];
+
+/** One production server with the Springfield demo per worker. */
+export const test = base.extend<object, { app: App }>({
+	app: [
+		async ({}, use) => {
+			const running = await startDemoApp();
+			await use(running.app);
+			await running.stop();
+		},
+		{ scope: 'worker', timeout: 120_000 }
+	]
+});
+
+export { expect, DEMO };
+
+/** A separate browser context per person: their own cookies, as on their own computer. */
+export async function signedInPage(browser: Browser, app: App, email: string): Promise<Page> {
+	const context = await browser.newContext({ baseURL: app.url });
+	const page = await context.newPage();
+	await page.goto('/login');
+	await page.getByLabel('Email').fill(email);
+	await page.getByLabel('Password').fill(DEMO_PASSWORD);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.waitForURL('**/mous');
+	return page;
+}
+
+export async function expectNoAxeViolations(page: Page) {
+	const results = await new AxeBuilder({ page }).analyze();
+	const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
+	expect(summary).toEqual([]);
+}

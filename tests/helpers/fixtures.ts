@@ -1,0 +1,64 @@
+import type { Sql } from '../../src/lib/server/db';
+import { createSession, validateSessionToken, type SessionUser } from '../../src/lib/server/auth';
+import { acceptInvitation, inviteMember, signUpWithOrganization, type Role } from '../../src/lib/server/orgs';
+import { createMou } from '../../src/lib/server/mous';
+import { createMailer } from '../../src/lib/server/mail';
+import { hashToken } from '../../src/lib/server/auth';
+
+export const PASSWORD = 'correct horse battery staple';
+
+let counter = 0;
+const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+export interface Person {
+	user: SessionUser;
+	token: string;
+	cookie: string;
+	email: string;
+}
+
+async function personFromUserId(sql: Sql, userId: string, email: string): Promise<Person> {
+	const { token } = await createSession(sql, userId);
+	const found = await validateSessionToken(sql, token);
+	return { user: found!.user, token, cookie: `mou_session=${token}`, email };
+}
+
+/** Founds an organization; its founder is an administrator with the given role (counsel by default). */
+export async function createOrganization(sql: Sql, kind: 'agency' | 'district', role: Role = 'counsel') {
+	const email = `founder-${unique()}@${kind}.example`;
+	const result = await signUpWithOrganization(sql, {
+		name: kind === 'agency' ? 'Avery Agency-Counsel' : 'Dakota District-Counsel',
+		email,
+		password: PASSWORD,
+		organizationName: kind === 'agency' ? `Springfield Police ${unique()}` : `Springfield Schools ${unique()}`,
+		organizationKind: kind,
+		role
+	});
+	if (!result.ok) throw new Error(JSON.stringify(result.errors));
+	return personFromUserId(sql, result.value.userId, email);
+}
+
+/** Adds a colleague to the admin's organization through the real invitation flow. */
+export async function addColleague(sql: Sql, admin: Person, role: Role): Promise<Person> {
+	const mailer = createMailer({ sql });
+	const email = `${role}-${unique()}@colleague.example`;
+	const invited = await inviteMember({ sql, mailer, origin: 'http://test.local' }, admin.user, { email, role });
+	if (!invited.ok) throw new Error(JSON.stringify(invited.errors));
+	const [mail] = await sql<{ text: string }[]>`select text_body as text from outbox where to_address = ${email}`;
+	const token = /\/invitations\/([a-z0-9]+)/.exec(mail.text)![1];
+	const accepted = await acceptInvitation(sql, token, { name: `${role} colleague`, password: PASSWORD });
+	if (!accepted.ok) throw new Error(JSON.stringify(accepted.errors));
+	return personFromUserId(sql, accepted.value.userId, email);
+}
+
+/** An MOU between the two organizations of `agency` and `district`, in negotiation. */
+export async function createMouBetween(sql: Sql, agency: Person, district: Person, title = 'Springfield SRO MOU 2027–28') {
+	const created = await createMou(sql, agency.user, { title });
+	if (!created.ok) throw new Error(JSON.stringify(created.errors));
+	const mouId = created.value.id;
+	await sql`insert into mou_parties (mou_id, organization_id, side) values (${mouId}, ${district.user.organizationId}, 'district')`;
+	await sql`update mous set status = 'negotiating' where id = ${mouId}`;
+	return mouId;
+}
+
+export { hashToken };

@@ -1,0 +1,15 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+import { collabDevServer } from './server/vite-collab.ts';
+
+export default defineConfig({
+	plugins: [sveltekit(), collabDevServer()],
+	test: {
+		include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+		testTimeout: 30_000,
+		hookTimeout: 60_000,
+		// Integration files each create their own database; two at a time suits two cores.
+		maxWorkers: 2,
+		fileParallelism: true
+	}
+});
