@@ -12,6 +12,11 @@ export const MESSAGE_QUERY_AWARENESS = 3;
  * Server → client after updates are stored durably:
  * varUint count, then count × (varUint clientId, varUint clock) — the clock up to which that
  * client's content is now persisted. The editor shows "All changes saved" from these.
+ * Sent to the author after each stored batch (for the clients its updates touched, deletions
+ * included), and in answer to a sync step 2 that brings nothing new (for every client the
+ * document has — so a reconnecting tab learns its earlier edits are safe).
+ * Caveat: a deletion does not advance the deleter's own clock, so a pure deletion is only
+ * visible as "saved" through the next MESSAGE_PERSISTED the editor receives, not by its clock.
  */
 export const MESSAGE_PERSISTED = 8;
 

@@ -30,7 +30,9 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	let closing: Promise<void> | null = null;
 
 	function track(task: Promise<unknown>): void {
-		const settled = task.catch(() => {}).finally(() => background.delete(settled));
+		const settled = task
+			.catch((error) => log({ event: 'collab.error', stage: 'background', error: errorMessage(error) }))
+			.finally(() => background.delete(settled));
 		background.add(settled);
 	}
 

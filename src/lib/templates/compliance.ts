@@ -1,0 +1,208 @@
+import { clauseToNode } from './document';
+import { validateTerms } from './terms';
+import type { ChecklistItem, ChecklistLevel, Clause, DocNode, Template, TemplateTerm, TermValues } from './types';
+
+/**
+ * The compliance panel: for every NASRO checklist item, is the draft still carrying the
+ * template's language for it? Runs in the browser on every change and on the server before a
+ * draft may go out for signature, so it is pure and caches the template side.
+ */
+
+export type ItemStatus = 'covered' | 'modified' | 'missing';
+
+export interface ItemAssessment {
+	id: string;
+	level: ChecklistLevel;
+	section: ChecklistItem['section'];
+	summary: string;
+	status: ItemStatus;
+	/** Template clauses that address the item, then any other draft clauses claiming it. */
+	clauseIds: string[];
+}
+
+export interface ComplianceReport {
+	items: ItemAssessment[];
+	/** e.g. "All 21 mandatory items covered; 3 of 13 recommended removed". */
+	summary: string;
+	/** Mandatory items the draft does not carry in the template's words (absent or altered). */
+	mandatoryMissing: string[];
+	/** Required terms still empty (skipping those whose every placeholder the draft dropped). */
+	emptyRequiredTerms: string[];
+	/** Problems with values that have been filled in, keyed by term. */
+	termErrors: Record<string, string>;
+	readyForSignature: boolean;
+}
+
+export interface ComplianceInput {
+	checklist: readonly ChecklistItem[];
+	template: Template;
+	/** ProseMirror JSON of the current `body`. */
+	document: DocNode;
+	terms: readonly TemplateTerm[];
+	termValues: TermValues;
+}
+
+export function assessCompliance(input: ComplianceInput): ComplianceReport {
+	const { checklist, template, document, terms, termValues } = input;
+	const index = templateIndex(template);
+	const draft = draftClauses(document);
+	const items = checklist.map((item) => assessItem(item, index, draft));
+	const mandatoryMissing = items.filter((i) => i.level === 'M' && i.status !== 'covered').map((i) => i.id);
+	const emptyRequiredTerms = findEmptyRequiredTerms(index, document, terms, termValues);
+	const termErrors = Object.fromEntries(
+		Object.entries(validateTerms(terms, termValues)).filter(([key]) => termValues[key]?.trim())
+	);
+	return {
+		items,
+		summary: summarise(items, emptyRequiredTerms.length),
+		mandatoryMissing,
+		emptyRequiredTerms,
+		termErrors,
+		readyForSignature:
+			mandatoryMissing.length === 0 && emptyRequiredTerms.length === 0 && Object.keys(termErrors).length === 0
+	};
+}
+
+/**
+ * A clause's text for comparison: one line per text block, whitespace collapsed, term nodes as
+ * `{{key}}` (so filling a term never counts as an edit), marks ignored.
+ */
+export function clauseText(node: DocNode): string {
+	const lines: string[] = [];
+	collectLines(node, lines);
+	return lines
+		.map((line) => line.replace(/\s+/g, ' ').trim())
+		.filter(Boolean)
+		.join('\n');
+}
+
+function collectLines(node: DocNode, lines: string[]): void {
+	const content = node.content ?? [];
+	if (content.some(isInline)) {
+		lines.push(content.map(inlineText).join(''));
+		return;
+	}
+	for (const child of content) collectLines(child, lines);
+}
+
+function isInline(node: DocNode): boolean {
+	return node.type === 'text' || node.type === 'term' || node.type === 'hardBreak';
+}
+
+function inlineText(node: DocNode): string {
+	if (node.type === 'text') return node.text ?? '';
+	if (node.type === 'term') return `{{${String(node.attrs?.key ?? '')}}}`;
+	return ' ';
+}
+
+interface DraftClause {
+	clauseId: string;
+	nasro: string[];
+	text: string;
+}
+
+function draftClauses(document: DocNode): DraftClause[] {
+	const found: DraftClause[] = [];
+	const visit = (node: DocNode) => {
+		if (node.type === 'clause') {
+			found.push({
+				clauseId: String(node.attrs?.clauseId ?? ''),
+				nasro: String(node.attrs?.nasro ?? '').split(/\s+/).filter(Boolean),
+				text: clauseText(node)
+			});
+			return;
+		}
+		node.content?.forEach(visit);
+	};
+	visit(document);
+	return found;
+}
+
+interface TemplateIndex {
+	/** NASRO ID → template clauses carrying it. */
+	byItem: Map<string, Clause[]>;
+	/** Clause ID → normalised template text. */
+	text: Map<string, string>;
+	/** Term keys the template's clauses use. */
+	termKeys: Set<string>;
+}
+
+const indexes = new WeakMap<Template, TemplateIndex>();
+
+function templateIndex(template: Template): TemplateIndex {
+	let index = indexes.get(template);
+	if (index) return index;
+	index = { byItem: new Map(), text: new Map(), termKeys: new Set() };
+	for (const clause of template.sections.flatMap((s) => s.clauses)) {
+		const node = clauseToNode(clause);
+		index.text.set(clause.id, clauseText(node));
+		termKeysIn(node, index.termKeys);
+		for (const id of clause.nasro) index.byItem.set(id, [...(index.byItem.get(id) ?? []), clause]);
+	}
+	indexes.set(template, index);
+	return index;
+}
+
+/**
+ * Covered: every template clause for the item is in the draft with its template text.
+ * Missing: none of them is, and no other clause claims the item. Anything else is modified.
+ */
+function assessItem(item: ChecklistItem, index: TemplateIndex, draft: DraftClause[]): ItemAssessment {
+	const templateClauses = index.byItem.get(item.id) ?? [];
+	const templateIds = new Set(templateClauses.map((c) => c.id));
+	const states = templateClauses.map((clause) => {
+		const copies = draft.filter((d) => d.clauseId === clause.id);
+		if (copies.length === 0) return 'absent';
+		return copies.some((d) => d.text === index.text.get(clause.id)) ? 'intact' : 'changed';
+	});
+	const others = draft.filter((d) => !templateIds.has(d.clauseId) && d.nasro.includes(item.id));
+	let status: ItemStatus;
+	if (states.length > 0 && states.every((s) => s === 'intact') && others.length === 0) status = 'covered';
+	else if (states.every((s) => s === 'absent') && others.length === 0) status = 'missing';
+	else status = 'modified';
+	const clauseIds = [...templateIds, ...new Set(others.map((d) => d.clauseId))];
+	return { id: item.id, level: item.level, section: item.section, summary: item.summary, status, clauseIds };
+}
+
+function findEmptyRequiredTerms(
+	index: TemplateIndex,
+	document: DocNode,
+	terms: readonly TemplateTerm[],
+	values: TermValues
+): string[] {
+	const inDraft = termKeysIn(document);
+	return terms
+		.filter((term) => term.required && !values[term.key]?.trim())
+		// A term used only by clauses the draft removed no longer needs a value.
+		.filter((term) => inDraft.has(term.key) || !index.termKeys.has(term.key))
+		.map((term) => term.key);
+}
+
+function termKeysIn(node: DocNode, keys = new Set<string>()): Set<string> {
+	if (node.type === 'term') keys.add(String(node.attrs?.key ?? ''));
+	node.content?.forEach((child) => termKeysIn(child, keys));
+	return keys;
+}
+
+function summarise(items: ItemAssessment[], emptyTerms: number): string {
+	const mandatory = items.filter((i) => i.level === 'M');
+	const recommended = items.filter((i) => i.level === 'R');
+	const notCovered = mandatory.filter((i) => i.status !== 'covered').length;
+	const removed = recommended.filter((i) => i.status === 'missing').length;
+	const modified = recommended.filter((i) => i.status === 'modified').length;
+	const parts = [
+		notCovered === 0
+			? `All ${mandatory.length} mandatory items covered`
+			: `${notCovered} of ${mandatory.length} mandatory items not covered`
+	];
+	if (removed === 0 && modified === 0) parts.push(`all ${recommended.length} recommended covered`);
+	else {
+		const changes = [
+			...(removed ? [`${removed} of ${recommended.length} recommended removed`] : []),
+			...(modified ? [`${modified}${removed ? '' : ` of ${recommended.length} recommended`} modified`] : [])
+		];
+		parts.push(changes.join(', '));
+	}
+	if (emptyTerms) parts.push(`${emptyTerms} required ${emptyTerms === 1 ? 'term' : 'terms'} empty`);
+	return parts.join('; ');
+}

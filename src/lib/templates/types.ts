@@ -1,0 +1,85 @@
+/**
+ * The MOU template as data (templates/<id>/<version>/template.json) and the NASRO checklist it
+ * answers to. Shared by server and browser: no runtime code here.
+ */
+
+export type TermType = 'text' | 'longtext' | 'date' | 'money' | 'percent' | 'integer' | 'months' | 'timezone';
+
+export interface TemplateTerm {
+	key: string;
+	label: string;
+	type: TermType;
+	required: boolean;
+	/** Heading the fill-in form groups this term under. */
+	group: string;
+	help?: string;
+	default?: string;
+	/** Percent terms of one sum group must add up to exactly 100. */
+	sumGroup?: string;
+	/** Bounds for integer and months terms. */
+	min?: number;
+	max?: number;
+	/** Date terms: key of another date term this one may not precede (term_end → term_start). */
+	notBefore?: string;
+}
+
+/** Required clauses cover NASRO mandatory items and are locked; recommended cover R items. */
+export type TemplateClauseLevel = 'required' | 'recommended' | 'standard';
+
+/**
+ * A paragraph (string with `{{term_key}}` placeholders and **bold** / *italic* runs), a list,
+ * a table (cells use the same inline syntax) or a page break.
+ */
+export type Block =
+	| string
+	| { list: string[] }
+	| { ordered: string[] }
+	| { table: { header: string[]; rows: string[][] } }
+	| { pageBreak: true };
+
+export interface Clause {
+	id: string;
+	title: string;
+	level: TemplateClauseLevel;
+	/** NASRO standard IDs this clause satisfies, e.g. "01.01.04-c". */
+	nasro: string[];
+	body: Block[];
+}
+
+export interface Section {
+	id: string;
+	heading: string;
+	/** Start the section on a new page (signatures). */
+	pageBreakBefore?: boolean;
+	clauses: Clause[];
+}
+
+export interface Template {
+	id: string;
+	version: string;
+	title: string;
+	terms: TemplateTerm[];
+	sections: Section[];
+}
+
+/** M = mandatory, R = recommended, null = an umbrella item NASRO gives no level. */
+export type ChecklistLevel = 'M' | 'R' | null;
+
+export interface ChecklistItem {
+	id: string;
+	level: ChecklistLevel;
+	section: 'Administration' | 'Selection' | 'Training' | 'Collaboration';
+	summary: string;
+}
+
+/** ProseMirror JSON as produced by `node.toJSON()` / `editor.getJSON()`. */
+export interface DocNode {
+	type: string;
+	attrs?: Record<string, unknown>;
+	content?: DocNode[];
+	text?: string;
+	marks?: { type: string; attrs?: Record<string, unknown> }[];
+}
+
+/** Fill-in term values as stored in the Yjs `terms` map. */
+export type TermValues = Record<string, string | undefined>;
