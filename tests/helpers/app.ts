@@ -63,6 +63,8 @@ export function postForm(app: RunningApp, path: string, fields: Record<string, s
 		redirect: 'manual',
 		headers: {
 			'content-type': 'application/x-www-form-urlencoded',
+			// As a browser without JavaScript posts it: SvelteKit answers JSON to `*/*`.
+			accept: 'text/html',
 			origin: app.url,
 			...(cookie ? { cookie } : {})
 		},
@@ -71,5 +73,5 @@ export function postForm(app: RunningApp, path: string, fields: Record<string, s
 }
 
 export function get(app: RunningApp, path: string, cookie?: string) {
-	return fetch(app.url + path, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+	return fetch(app.url + path, { redirect: 'manual', headers: { accept: 'text/html', ...(cookie ? { cookie } : {}) } });
 }

@@ -87,7 +87,7 @@ describe('form actions', () => {
 		const response = await fetch(`${running.app.url}/mous/new`, {
 			method: 'POST',
 			redirect: 'manual',
-			headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example', cookie: cookies.agencyCounsel },
+			headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: 'https://evil.example', cookie: cookies.agencyCounsel },
 			body: 'title=Forged'
 		});
 		expect(response.status).toBe(403);
