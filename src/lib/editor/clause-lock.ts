@@ -1,6 +1,6 @@
 import { Extension } from '@tiptap/core';
 import { Fragment, Slice, type Node as PMNode } from '@tiptap/pm/model';
-import { Plugin, PluginKey, Selection, type EditorState, type Transaction } from '@tiptap/pm/state';
+import { Plugin, PluginKey, Selection, TextSelection, type EditorState, type Transaction } from '@tiptap/pm/state';
 import {
 	AddMarkStep,
 	AddNodeMarkStep,
@@ -165,9 +165,29 @@ export function deleteAroundLockedClauses(state: EditorState): Transaction | nul
 	if (gaps.length === 0) return null;
 	const tr = state.tr;
 	for (const [gapFrom, gapTo] of gaps.reverse()) tr.delete(gapFrom, gapTo);
+	placeCaret(tr, tr.mapping.map(from, -1));
 	if (!tr.docChanged || findLockViolation(tr)) return null;
-	tr.setSelection(Selection.near(tr.doc.resolve(tr.mapping.map(from, -1))));
 	return tr.scrollIntoView();
+}
+
+/**
+ * Puts the caret where the deletion began. When only locked clauses are left around that point
+ * (select all, Delete), an empty paragraph is added there so that the user can go on typing.
+ */
+function placeCaret(tr: Transaction, pos: number): void {
+	const $pos = tr.doc.resolve(pos);
+	if ($pos.parent.inlineContent && !lockedClauseAround(tr.doc, pos)) {
+		tr.setSelection(TextSelection.create(tr.doc, pos));
+		return;
+	}
+	const paragraph = tr.doc.type.schema.nodes.paragraph;
+	const index = $pos.index();
+	if (!$pos.parent.inlineContent && !lockedClauseAround(tr.doc, pos) && $pos.parent.canReplaceWith(index, index, paragraph)) {
+		tr.insert(pos, paragraph.create());
+		tr.setSelection(TextSelection.create(tr.doc, pos + 1));
+		return;
+	}
+	tr.setSelection(Selection.near(tr.doc.resolve(pos)));
 }
 
 /** A pasted copy of a locked clause becomes an ordinary added clause: only the template locks. */

@@ -34,7 +34,7 @@ export function closeAction(code: number, reason: string): CloseAction {
 		case CloseCode.unauthenticated:
 			return {
 				kind: 'stop',
-				message: 'You have been signed out. Sign in again (for example in another tab), then reconnect; unsaved edits in this tab are kept until you leave the page.',
+				message: 'You have been signed out. Sign in again (for example in another tab), then choose Reconnect.',
 				canRetry: true
 			};
 		case CloseCode.forbidden:
