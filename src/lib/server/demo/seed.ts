@@ -40,6 +40,21 @@ export const DEMO_ORGANIZATIONS: DemoOrganization[] = [
 	}
 ];
 
+/** Most fill-in terms entered, a few left for the parties to settle. */
+const DEMO_TERMS: Record<string, string> = {
+	agency_name: 'Springfield Police Department',
+	agency_head_name: 'Marcus Reyes',
+	district_name: 'Springfield Unified School District',
+	superintendent_name: 'Thomas Okafor',
+	state_name: 'Illinois',
+	schools_covered: 'Springfield High School, Lincoln Middle School and Douglass Middle School',
+	sro_count: '3',
+	term_start: '2027-08-01',
+	term_end: '2028-07-31',
+	annual_cost: '327600.00',
+	extra_duty_rate: '62.50'
+};
+
 /** Loads the Springfield organizations, one person per role, and an MOU between them. Safe to run twice. */
 export async function seedDemo(sql: Sql): Promise<{ created: boolean }> {
 	if (await findUserIdByEmail(sql, DEMO_ORGANIZATIONS[0].people[0].email)) return { created: false };
@@ -55,7 +70,8 @@ export async function seedDemo(sql: Sql): Promise<{ created: boolean }> {
 		title: 'Springfield PD – Springfield USD SRO MOU, 2027–28',
 		createdBy: creator,
 		agencyId: organizationIds[0],
-		districtId: organizationIds[1]
+		districtId: organizationIds[1],
+		terms: DEMO_TERMS
 	});
 	return { created: true };
 }

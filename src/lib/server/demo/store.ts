@@ -1,6 +1,8 @@
 import type { Sql } from '$lib/server/db';
 import { appendInitialState } from '$lib/server/collab';
+import * as Y from 'yjs';
 import { initialDocumentUpdate, loadTemplate } from '$lib/server/templates';
+import { TERMS_FIELD } from '$lib/editor/schema';
 import type { OrganizationKind, Role } from '$lib/server/orgs';
 
 /** All SQL of the demo loader. */
@@ -29,7 +31,10 @@ export async function insertDemoPerson(
 	});
 }
 
-export async function createDemoMou(sql: Sql, m: { title: string; createdBy: string; agencyId: string; districtId: string }) {
+export async function createDemoMou(
+	sql: Sql,
+	m: { title: string; createdBy: string; agencyId: string; districtId: string; terms: Record<string, string> }
+) {
 	const template = loadTemplate();
 	const id = await sql.begin(async (tx) => {
 		const [mou] = await tx<{ id: string }[]>`
@@ -38,6 +43,17 @@ export async function createDemoMou(sql: Sql, m: { title: string; createdBy: str
 		await tx`insert into mou_parties (mou_id, organization_id, side) values (${mou.id}, ${m.agencyId}, 'agency'), (${mou.id}, ${m.districtId}, 'district')`;
 		return mou.id;
 	});
-	await appendInitialState(sql, id, initialDocumentUpdate(template));
+	await appendInitialState(sql, id, withTerms(initialDocumentUpdate(template), m.terms));
 	return id;
+}
+
+/** The template's starting state with the demo's fill-in terms entered. */
+function withTerms(initial: Uint8Array, terms: Record<string, string>): Uint8Array {
+	const doc = new Y.Doc({ gc: false });
+	Y.applyUpdate(doc, initial);
+	const map = doc.getMap<string>(TERMS_FIELD);
+	doc.transact(() => {
+		for (const [key, value] of Object.entries(terms)) map.set(key, value);
+	});
+	return Y.encodeStateAsUpdate(doc);
 }
