@@ -26,7 +26,18 @@ export interface EditorExtensionOptions {
  */
 export function editorExtensions({ doc, provider, user, termValues, onLockedEdit }: EditorExtensionOptions): AnyExtension[] {
 	const views: Record<string, AnyExtension> = {
-		[Clause.name]: Clause.extend({ addNodeView: () => ({ node }) => new ClauseView(node) }),
+		[Clause.name]: Clause.extend({
+			addNodeView:
+				() =>
+				({ node, getPos, editor }) =>
+					new ClauseView(node, {
+						remove(current) {
+							const pos = getPos();
+							if (typeof pos !== 'number' || !editor.isEditable) return;
+							editor.view.dispatch(editor.state.tr.delete(pos, pos + current.nodeSize));
+						}
+					})
+		}),
 		[Term.name]: Term.extend({ addNodeView: () => ({ node }) => new TermView(node, termValues) }),
 		[PageBreak.name]: PageBreak.extend({ addNodeView: () => () => new PageBreakView() })
 	};

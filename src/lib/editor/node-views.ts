@@ -32,13 +32,21 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: strin
 	return el;
 }
 
+export interface ClauseActions {
+	/** Removes this clause from the draft; offered for clauses that are not locked. */
+	remove(node: PMNode): void;
+}
+
 export class ClauseView implements NodeView {
 	readonly dom: HTMLElement;
 	readonly contentDOM: HTMLElement;
 	private readonly header: HTMLElement;
 	private node: PMNode;
 
-	constructor(node: PMNode) {
+	constructor(
+		node: PMNode,
+		private readonly actions?: ClauseActions
+	) {
 		this.node = node;
 		this.dom = element('section', 'clause');
 		this.header = element('header', 'clause-header');
@@ -60,6 +68,11 @@ export class ClauseView implements NodeView {
 	ignoreMutation(mutation: ViewMutationRecord): boolean {
 		if (mutation.type === 'selection') return false;
 		return !this.contentDOM.contains(mutation.target);
+	}
+
+	/** Clicks on the header's buttons are the button's, not ProseMirror's. */
+	stopEvent(event: Event): boolean {
+		return event.target instanceof Element && Boolean(event.target.closest('.clause-remove'));
 	}
 
 	private render(): void {
@@ -98,7 +111,16 @@ export class ClauseView implements NodeView {
 			const cite = nasroCitation(nasro);
 			if (cite) parts.push(element('span', 'clause-cite', cite));
 		}
+		if (!locked && this.actions) parts.push(this.removeButton(title));
 		return parts;
+	}
+
+	private removeButton(title: string): HTMLElement {
+		const button = element('button', 'clause-remove', 'Remove clause');
+		button.type = 'button';
+		button.setAttribute('aria-label', `Remove clause: ${title || 'Untitled clause'}`);
+		button.addEventListener('click', () => this.actions?.remove(this.node));
+		return button;
 	}
 }
 
