@@ -156,3 +156,11 @@ for (const update of updates.slice(0, 5)) {
 	copyCosts.push(performance.now() - t0);
 }
 console.log(`apply-to-a-copy alternative: mean ${mean(copyCosts).toFixed(2)} ms per update over ${copyCosts.length} updates (before any inspection), ${(mean(copyCosts) / mean(check)).toFixed(0)}x the guard`);
+
+// The shipped template, for comparison with the synthetic full-size MOU above.
+const { initialDocumentUpdate, loadTemplate } = await import('../src/lib/server/templates');
+const templateState = initialDocumentUpdate(loadTemplate());
+const templateDoc = loadServerDoc(templateState);
+const t0 = performance.now();
+const templateGuard = createUpdateGuard(templateDoc, { allowedRoots: DOCUMENT_ROOTS });
+console.log(`template sro-mou 2026.1: ${templateState.length} bytes of Yjs state, lock index ${(performance.now() - t0).toFixed(2)} ms, ${templateGuard.lockedItemCount} locked items`);
