@@ -226,3 +226,26 @@ describe('update guard: roots, references, content and bytes', () => {
 		expect(guard.check(real)).toEqual({ ok: true, clients: [client.clientID] });
 	});
 });
+
+describe('fill-in terms', () => {
+	it('accepts text values and refuses other shapes, invalid keys and oversized values', async () => {
+		const { createUpdateGuard } = await import('../../src/lib/server/collab/guard');
+		const server = new Y.Doc({ gc: false });
+		server.getMap('terms').set('agency_name', 'Springfield Police Department');
+		const guard = createUpdateGuard(server, { allowedRoots: ['body', 'terms'] });
+		const attempt = (write: (terms: Y.Map<unknown>) => void) => {
+			const client = new Y.Doc();
+			Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+			const before = Y.encodeStateVector(client);
+			write(client.getMap('terms'));
+			return guard.check(Y.encodeStateAsUpdate(client, before));
+		};
+		expect(attempt((t) => t.set('district_name', 'Springfield USD')).ok).toBe(true);
+		expect(attempt((t) => t.delete('agency_name')).ok).toBe(true);
+		expect(attempt((t) => t.set('sro_count', 3))).toMatchObject({ ok: false, reason: 'writes a term value that is not text' });
+		expect(attempt((t) => t.set('x', { nested: true }))).toMatchObject({ ok: false });
+		expect(attempt((t) => t.set('Bad Key!', 'v'))).toMatchObject({ ok: false, reason: 'writes a term under an invalid key' });
+		expect(attempt((t) => t.set('schools_covered', 'x'.repeat(5000)))).toMatchObject({ ok: false });
+		expect(attempt((t) => t.set('nested', new Y.Map()))).toMatchObject({ ok: false });
+	});
+});

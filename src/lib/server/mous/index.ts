@@ -3,3 +3,4 @@ export { inviteParty, viewPartyInvitation, acceptPartyInvitation, listPartyInvit
 export { authorizeCollab } from './collab-access';
 export { otherSide, type MouAccess } from './access';
 export type { MouSummary, MouStatus, Party, Side } from './store';
+export { draftReadiness } from './readiness';

@@ -21,10 +21,19 @@ export interface UpdateGuard {
  */
 export function createUpdateGuard(
 	doc: Y.Doc,
-	options: { allowedRoots: readonly string[] }
+	options: {
+		allowedRoots: readonly string[];
+		/** Map roots whose entries must be short text under a plain key (fill-in terms). */
+		textMapRoots?: readonly string[];
+	}
 ): UpdateGuard {
 	const lock = buildLockIndex(doc);
-	const ctx: RuleContext = { lock, allowedRoots: new Set(options.allowedRoots), store: doc.store };
+	const ctx: RuleContext = {
+		lock,
+		allowedRoots: new Set(options.allowedRoots),
+		textMapRoots: new Set(options.textMapRoots ?? ['terms']),
+		store: doc.store
+	};
 	return {
 		lockedItemCount: lock.itemCount,
 		check(update) {

@@ -7,12 +7,27 @@ type StructStore = Y.Doc['store'];
 export interface RuleContext {
 	lock: LockIndex;
 	allowedRoots: ReadonlySet<string>;
+	textMapRoots: ReadonlySet<string>;
 	store: StructStore;
 }
 
 /** Why one decoded item may not be applied, or null when it may. */
 export function itemViolation(item: Y.Item, ctx: RuleContext): string | null {
-	return contentViolation(item) ?? placementViolation(item, ctx);
+	return contentViolation(item) ?? textMapViolation(item, ctx) ?? placementViolation(item, ctx);
+}
+
+export const MAX_TERM_VALUE_LENGTH = 4000;
+const TERM_KEY = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+/** A fill-in term is one string under a plain key; anything else would break every reader. */
+function textMapViolation(item: Y.Item, { textMapRoots }: RuleContext): string | null {
+	if (typeof item.parent !== 'string' || !textMapRoots.has(item.parent)) return null;
+	if (item.content instanceof Y.ContentDeleted) return null;
+	if (typeof item.parentSub !== 'string' || !TERM_KEY.test(item.parentSub)) return 'writes a term under an invalid key';
+	const values = item.content instanceof Y.ContentAny ? item.content.getContent() : null;
+	if (!values || values.length !== 1 || typeof values[0] !== 'string') return 'writes a term value that is not text';
+	if (values[0].length > MAX_TERM_VALUE_LENGTH) return `writes a term value longer than ${MAX_TERM_VALUE_LENGTH} characters`;
+	return null;
 }
 
 function contentViolation(item: Y.Item): string | null {
