@@ -7,7 +7,7 @@ const steps = [
 	['Build the app', ['vite', 'build', '--logLevel', 'warn'], {}],
 	['Unit and integration tests', ['vitest', 'run'], {}],
 	...(process.env.DATABASE_URL
-		? [['Database suites again on embedded PGlite', ['vitest', 'run', 'tests/integration/auth.test.ts', 'tests/integration/organizations.test.ts', 'tests/integration/mous.test.ts', 'tests/integration/collab.test.ts', 'tests/integration/locks.test.ts'], { TEST_DB: 'pglite' }]]
+		? [['Database suites again on embedded PGlite', ['vitest', 'run', 'tests/integration/auth.test.ts', 'tests/integration/organizations.test.ts', 'tests/integration/mous.test.ts', 'tests/integration/collab.test.ts', 'tests/integration/locks.test.ts', 'tests/integration/collab-limits.test.ts', 'tests/integration/collab-scale.test.ts', 'tests/integration/collab-scale-health.test.ts', 'tests/integration/readiness.test.ts'], { TEST_DB: 'pglite' }]]
 		: []),
 	['End-to-end tests in Chromium', ['playwright', 'test'], {}]
 ];

@@ -25,7 +25,17 @@ const collab = globalThis.mouStudioCollab;
 
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || '127.0.0.1';
-const server = createServer(handler);
+// While shutting down, /health says so at once, so that a load balancer stops sending new
+// clients here before the open ones are closed (they reconnect to another instance).
+let draining = false;
+const server = createServer((req, res) => {
+	if (draining && req.url === '/health') {
+		res.writeHead(503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+		res.end(JSON.stringify({ status: 'draining' }));
+		return;
+	}
+	handler(req, res);
+});
 server.on('upgrade', (req, socket, head) => {
 	if (req.url?.startsWith('/collab/')) collab.handleUpgrade(req, socket, head);
 	else socket.destroy();
@@ -35,6 +45,7 @@ server.listen(port, host, () => {
 });
 
 async function shutdown() {
+	draining = true;
 	server.close();
 	await globalThis.mouStudioRuntime?.close?.();
 	process.exit(0);

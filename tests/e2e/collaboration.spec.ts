@@ -1,11 +1,10 @@
-import { test, expect, DEMO, signedInPage, expectNoAxeViolations } from './fixtures';
+import { test, expect, DEMO, signedInPage, expectNoAxeViolations, openDemoMou } from './fixtures';
 
 test('agency and district counsel edit the same MOU live; a signatory only reads', async ({ browser, app }) => {
 	const agency = await signedInPage(browser, app, DEMO.agencyCounsel);
 	const district = await signedInPage(browser, app, DEMO.districtCounsel);
 
-	await agency.getByRole('link', { name: /SRO MOU, 2027–28/ }).click();
-	await agency.waitForURL(/\/mous\/[0-9a-f-]{36}$/);
+	await openDemoMou(agency);
 	const mouUrl = agency.url();
 	await district.goto(mouUrl);
 
@@ -50,8 +49,7 @@ test('agency and district counsel edit the same MOU live; a signatory only reads
 test('offline edits merge when the connection returns', async ({ browser, app }) => {
 	const agency = await signedInPage(browser, app, DEMO.agencyCounsel);
 	const district = await signedInPage(browser, app, DEMO.districtCounsel);
-	await agency.getByRole('link', { name: /SRO MOU, 2027–28/ }).click();
-	await agency.waitForURL(/\/mous\/[0-9a-f-]{36}$/);
+	await openDemoMou(agency);
 	await district.goto(agency.url());
 	await expect(district.locator('.ProseMirror')).toBeVisible();
 	await expect(agency.locator('[data-save-state]')).toHaveAttribute('data-save-state', 'saved');

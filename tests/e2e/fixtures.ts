@@ -27,7 +27,16 @@ export async function signedInPage(browser: Browser, app: App, email: string): P
 	await page.getByLabel('Password').fill(DEMO_PASSWORD);
 	await page.getByRole('button', { name: 'Sign in' }).click();
 	await page.waitForURL('**/mous');
+	await expect(page.getByRole('heading', { name: 'Your MOUs' })).toBeVisible();
 	return page;
+}
+
+/** Opens the demo MOU from the dashboard by its address (a click can race the post-sign-in navigation). */
+export async function openDemoMou(page: Page): Promise<string> {
+	const href = await page.getByRole('link', { name: /SRO MOU, 2027–28/ }).getAttribute('href');
+	await page.goto(href!);
+	await expect(page.locator('.ProseMirror')).toBeVisible();
+	return page.url();
 }
 
 export async function expectNoAxeViolations(page: Page) {

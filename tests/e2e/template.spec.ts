@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { test, expect, DEMO, signedInPage, expectNoAxeViolations } from './fixtures';
+import { test, expect, DEMO, signedInPage, expectNoAxeViolations, openDemoMou } from './fixtures';
 
 async function newDraft(page: Page, title: string) {
 	await page.goto('/mous/new');
@@ -98,8 +98,7 @@ test('the compliance panel follows a recommended clause being removed and restor
 
 test('terms sync live into the text, and a signatory can read but not change them', async ({ browser, app }) => {
 	const counsel = await signedInPage(browser, app, DEMO.agencyCounsel);
-	await counsel.getByRole('link', { name: /SRO MOU, 2027–28/ }).click();
-	await counsel.waitForURL(/\/mous\/[0-9a-f-]{36}$/);
+	await openDemoMou(counsel);
 	const chief = await signedInPage(browser, app, DEMO.chief);
 	await chief.goto(counsel.url());
 	await expect(chief.locator('section.compliance .summary')).toContainText('mandatory');

@@ -1,14 +1,23 @@
 import { openDatabase, type Database } from '$lib/server/db';
 import { createMailer, type Mailer } from '$lib/server/mail';
-import { createCollabServer } from '$lib/server/collab';
+import { createCollabServer, createRedisRelay, type CollabLog } from '$lib/server/collab';
 import { authorizeCollab } from '$lib/server/mous';
 import { readConfig, type Config } from './config';
+
+export interface Health {
+	ok: boolean;
+	database: 'ok' | 'down';
+	/** 'off' when this instance runs alone (no REDIS_URL). */
+	redis: 'ok' | 'down' | 'off';
+}
 
 export interface Runtime {
 	config: Config;
 	db: Database;
 	mailer: Mailer;
 	collab: ReturnType<typeof createCollabServer>;
+	/** What a load balancer needs to know: can this instance reach its database and Redis? */
+	health(): Promise<Health>;
 	close(): Promise<void>;
 }
 
@@ -16,20 +25,29 @@ export interface Runtime {
 const KEY = Symbol.for('mou-studio.runtime');
 type Holder = { [KEY]?: Promise<Runtime> };
 
+/** A database that does not answer within this is as good as down for a load balancer. */
+const HEALTH_TIMEOUT_MS = 2_000;
+
 export function getRuntime(): Promise<Runtime> {
 	const holder = globalThis as Holder;
 	holder[KEY] ??= startRuntime();
 	return holder[KEY];
 }
 
+/** One JSON object per line on stdout (log collectors read it as is). */
+export const logJson: CollabLog = (event) => console.log(JSON.stringify({ time: new Date().toISOString(), ...event }));
+
 async function startRuntime(): Promise<Runtime> {
 	const config = readConfig();
 	const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 	const mailer = createMailer({ sql: db.sql, smtpUrl: config.smtpUrl, from: config.mailFrom });
+	const relay = config.redisUrl ? createRedisRelay({ url: config.redisUrl, prefix: config.redisPrefix, log: logJson }) : undefined;
 	const collab = createCollabServer({
 		sql: db.sql,
 		authorize: (req, mouId) => authorizeCollab(db.sql, req, mouId),
-		log: (event) => console.log(JSON.stringify({ time: new Date().toISOString(), ...event }))
+		limits: config.collabLimits,
+		log: logJson,
+		relay
 	});
 	const retry = setInterval(() => void mailer.retryFailed().catch(() => {}), 60_000);
 	retry.unref();
@@ -38,6 +56,10 @@ async function startRuntime(): Promise<Runtime> {
 		db,
 		mailer,
 		collab,
+		async health() {
+			const [database, redis] = await Promise.all([databaseHealth(db), collab.relayHealth()]);
+			return { ok: database === 'ok' && redis !== 'down', database, redis };
+		},
 		async close() {
 			clearInterval(retry);
 			await collab.close();
@@ -45,4 +67,13 @@ async function startRuntime(): Promise<Runtime> {
 			await db.close();
 		}
 	};
+}
+
+async function databaseHealth(db: Database): Promise<'ok' | 'down'> {
+	const timeout = new Promise<'down'>((resolve) => setTimeout(() => resolve('down'), HEALTH_TIMEOUT_MS).unref());
+	const query = db.sql`select 1`.then(
+		() => 'ok' as const,
+		() => 'down' as const
+	);
+	return Promise.race([query, timeout]);
 }

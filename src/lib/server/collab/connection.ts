@@ -1,5 +1,6 @@
 import type { WebSocket, RawData } from 'ws';
 import { CloseCode } from '../../collab/protocol';
+import { TokenBucket } from './limits';
 import { decodeClientMessage, MalformedMessage, type ClientMessage } from './messages';
 import type { CollabIdentity, CollabLimits, CollabLog } from './types';
 
@@ -28,6 +29,9 @@ export class Connection {
 	private inboxBytes = 0;
 	private alive = true;
 	private ended = false;
+	private readonly bucket: TokenBucket;
+	/** Closed for exceeding the message rate (counted by the server). */
+	rateLimited = false;
 	private readonly endListeners: Array<(code: number, reason: string) => void> = [];
 
 	constructor(
@@ -36,6 +40,7 @@ export class Connection {
 		private readonly limits: CollabLimits,
 		private readonly log: CollabLog
 	) {
+		this.bucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
 		ws.on('message', (data, isBinary) => this.receive(data, isBinary));
 		ws.on('pong', () => (this.alive = true));
 		ws.on('close', (code, reason) => this.end(code, reason.toString()));
@@ -124,6 +129,11 @@ export class Connection {
 		const bytes = copyBytes(data);
 		if (bytes.length > this.limits.maxMessageBytes) {
 			this.close(CloseCode.tooLarge, `Message of ${bytes.length} bytes exceeds ${this.limits.maxMessageBytes}`);
+			return;
+		}
+		if (!this.bucket.take()) {
+			this.rateLimited = true;
+			this.close(CloseCode.rateLimited, `Too many messages (over ${this.limits.messagesPerSecond} per second); reconnect shortly`);
 			return;
 		}
 		if (!isBinary) {

@@ -18,17 +18,81 @@ export interface StoredDocument {
 	updates: Uint8Array[];
 	/** Log rows not yet merged into the checkpoint. */
 	tailCount: number;
+	/** Every log row up to this seq is in `updates` (see settledWatermark). */
+	watermark: string;
 }
+
+/** What a document's log gained after a watermark (see loadTailSince). */
+export interface StoredTail {
+	/** The checkpoint, when it now covers rows past the watermark (they were compacted away). */
+	checkpoint: Uint8Array | null;
+	/** Rows past the watermark, oldest first, without those the caller already has. */
+	updates: Uint8Array[];
+	watermark: string;
+}
+
+/**
+ * Sequence numbers are handed out when an INSERT runs but become visible when it commits, so a
+ * row with a lower seq can appear after one with a higher seq. A reader only moves its
+ * watermark past rows older than this, which every single-statement append has long committed.
+ */
+const SETTLE_INTERVAL = '5 seconds';
 
 const EMPTY_UPDATE = new Uint8Array([0, 0]);
 
 export async function loadStoredDocument(sql: Queryable, mouId: string): Promise<StoredDocument> {
-	const [checkpoint] = await sql<{ state: Uint8Array }[]>`
-		select state from mou_checkpoints where mou_id = ${mouId}`;
-	const rows = await sql<{ update: Uint8Array }[]>`
-		select update from mou_updates where mou_id = ${mouId} order by seq`;
-	const updates = rows.map((row) => row.update);
-	return { updates: checkpoint ? [checkpoint.state, ...updates] : updates, tailCount: rows.length };
+	const [checkpoint] = await sql<{ state: Uint8Array; upto_seq: string }[]>`
+		select state, upto_seq from mou_checkpoints where mou_id = ${mouId}`;
+	const rows = await sql<TailRow[]>`
+		select seq, update, created_at < now() - ${SETTLE_INTERVAL}::interval as settled
+		from mou_updates where mou_id = ${mouId} order by seq`;
+	const updates = rows.map((row) => row.update!);
+	return {
+		updates: checkpoint ? [checkpoint.state, ...updates] : updates,
+		tailCount: rows.length,
+		watermark: settledWatermark(checkpoint?.upto_seq ?? '0', rows)
+	};
+}
+
+/**
+ * The rows stored after `watermark` (by any instance), skipping the bytes of `known` seqs the
+ * caller has already applied. Yjs updates are idempotent, so re-reading a row is only wasted work.
+ */
+export async function loadTailSince(
+	sql: Queryable,
+	mouId: string,
+	watermark: string,
+	known: readonly string[]
+): Promise<StoredTail> {
+	const [checkpoint] = await sql<{ state: Uint8Array | null; upto_seq: string }[]>`
+		select case when upto_seq > ${watermark}::bigint then state end as state, upto_seq
+		from mou_checkpoints where mou_id = ${mouId}`;
+	const rows = await sql<TailRow[]>`
+		select seq, case when seq = any(${known as string[]}::bigint[]) then null else update end as update,
+			created_at < now() - ${SETTLE_INTERVAL}::interval as settled
+		from mou_updates where mou_id = ${mouId} and seq > ${watermark}::bigint order by seq`;
+	const compacted = checkpoint?.state ?? null;
+	return {
+		checkpoint: compacted,
+		updates: rows.flatMap((row) => (row.update ? [row.update] : [])),
+		watermark: settledWatermark(compacted ? checkpoint!.upto_seq : watermark, rows)
+	};
+}
+
+interface TailRow {
+	seq: string;
+	update: Uint8Array | null;
+	settled: boolean;
+}
+
+/** The last seq before the first row that might still have an uncommitted predecessor. */
+function settledWatermark(from: string, rows: TailRow[]): string {
+	let watermark = from;
+	for (const row of rows) {
+		if (!row.settled) break;
+		if (BigInt(row.seq) > BigInt(watermark)) watermark = row.seq;
+	}
+	return watermark;
 }
 
 /** The whole document as one update (checkpoint + log), e.g. for exports and comparisons. */
@@ -43,11 +107,50 @@ export async function appendInitialState(sql: Queryable, mouId: string, update: 
 	await appendUpdates(sql, mouId, [{ update, userId: null }]);
 }
 
-/** One multi-row INSERT: a batch is durable as a whole or not at all. */
-export async function appendUpdates(sql: Queryable, mouId: string, updates: StoredUpdate[]): Promise<void> {
-	if (updates.length === 0) return;
+/** One multi-row INSERT: a batch is durable as a whole or not at all. Returns the rows' seqs. */
+export async function appendUpdates(sql: Queryable, mouId: string, updates: StoredUpdate[]): Promise<string[]> {
+	if (updates.length === 0) return [];
 	const rows = updates.map(({ update, userId }) => ({ mou_id: mouId, update, user_id: userId }));
-	await sql`insert into mou_updates ${sql(rows, 'mou_id', 'update', 'user_id')}`;
+	const stored = await sql`insert into mou_updates ${sql(rows, 'mou_id', 'update', 'user_id')} returning seq`;
+	return stored.map((row) => row.seq as string);
+}
+
+/**
+ * The batches of several MOUs in one INSERT (one round trip, one commit). Returns each MOU's
+ * new seqs. All or nothing: the caller retries MOU by MOU when it fails. The statement text is
+ * the same for any number of rows (the updates travel as one bytea cut by offsets), so
+ * PostgreSQL and postgres.js prepare it once instead of once per row count.
+ */
+export async function appendUpdatesOfMany(
+	sql: Queryable,
+	batches: ReadonlyArray<{ mouId: string; updates: StoredUpdate[] }>
+): Promise<Map<string, string[]>> {
+	const seqs = new Map<string, string[]>(batches.map(({ mouId }) => [mouId, []]));
+	const mouIds: string[] = [];
+	const userIds: Array<string | null> = [];
+	const offsets: number[] = [];
+	const lengths: number[] = [];
+	const parts: Uint8Array[] = [];
+	let offset = 0;
+	for (const { mouId, updates } of batches) {
+		for (const { update, userId } of updates) {
+			mouIds.push(mouId);
+			userIds.push(userId);
+			offsets.push(offset);
+			lengths.push(update.length);
+			parts.push(update);
+			offset += update.length;
+		}
+	}
+	if (parts.length === 0) return seqs;
+	const stored = await sql`
+		insert into mou_updates (mou_id, update, user_id)
+		select mou_id, substring(${Buffer.concat(parts)}::bytea from start + 1 for length), user_id
+		from unnest(${mouIds}::uuid[], ${offsets}::int[], ${lengths}::int[], ${userIds as string[]}::uuid[])
+			as row (mou_id, start, length, user_id)
+		returning mou_id, seq`;
+	for (const row of stored) seqs.get(row.mou_id as string)!.push(row.seq as string);
+	return seqs;
 }
 
 export async function touchActivity(sql: Queryable, mouId: string): Promise<void> {

@@ -3,8 +3,8 @@
  * what it relays so that nobody can speak for another connection's client ids or show up under
  * someone else's name.
  */
-import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
+import type { Awareness } from 'y-protocols/awareness';
 import type { CollabIdentity } from './types';
 
 export interface PresenceEntry {
@@ -13,6 +13,8 @@ export interface PresenceEntry {
 	/** null removes the client's presence. */
 	state: Record<string, unknown> | null;
 }
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Throws on anything that is not a well-formed awareness update. */
 export function decodePresence(update: Uint8Array): PresenceEntry[] {
@@ -24,7 +26,7 @@ export function decodePresence(update: Uint8Array): PresenceEntry[] {
 		const clock = decoding.readVarUint(decoder);
 		const length = decoding.readVarUint(decoder);
 		if (decoder.pos + length > decoder.arr.length) throw new Error('awareness state past the end');
-		const json: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(decoding.readUint8Array(decoder, length)));
+		const json: unknown = JSON.parse(utf8.decode(decoding.readUint8Array(decoder, length)));
 		if (json !== null && !isPlainObject(json)) throw new Error('awareness state is not an object');
 		entries.push({ clientId, clock, state: json });
 	}
@@ -32,15 +34,31 @@ export function decodePresence(update: Uint8Array): PresenceEntry[] {
 	return entries;
 }
 
-export function encodePresence(entries: PresenceEntry[]): Uint8Array {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, entries.length);
+/**
+ * y-protocols' applyAwarenessUpdate for entries already decoded (and stamped): the same clock
+ * rules and the same 'update' event, without encoding the entries only to parse them again.
+ * The server's awareness has no local state and no 'change' listeners, so neither is handled.
+ */
+export function applyPresence(awareness: Awareness, entries: PresenceEntry[], origin: unknown): void {
+	const now = Date.now();
+	const added: number[] = [];
+	const updated: number[] = [];
+	const removed: number[] = [];
 	for (const { clientId, clock, state } of entries) {
-		encoding.writeVarUint(encoder, clientId);
-		encoding.writeVarUint(encoder, clock);
-		encoding.writeVarString(encoder, JSON.stringify(state));
+		const meta = awareness.meta.get(clientId);
+		const currentClock = meta === undefined ? 0 : meta.clock;
+		const removesPresent = currentClock === clock && state === null && awareness.states.has(clientId);
+		if (currentClock >= clock && !removesPresent) continue;
+		if (state === null) awareness.states.delete(clientId);
+		else awareness.states.set(clientId, state);
+		awareness.meta.set(clientId, { clock, lastUpdated: now });
+		if (meta === undefined && state !== null) added.push(clientId);
+		else if (meta !== undefined && state === null) removed.push(clientId);
+		else if (state !== null) updated.push(clientId);
 	}
-	return encoding.toUint8Array(encoder);
+	if (added.length > 0 || updated.length > 0 || removed.length > 0) {
+		awareness.emit('update', [{ added, updated, removed }, origin]);
+	}
 }
 
 /** The signed-in person's name and side replace whatever the client claimed in `user`. */

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import { Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import { CloseCode } from '../../collab/protocol';
 import { DOCUMENT_ROOTS } from '../../editor/schema';
 import type { Sql } from '../db';
@@ -16,17 +16,31 @@ import {
 	isEmptyUpdate,
 	type ClientMessage
 } from './messages';
-import { appendUpdates, compactDocument, loadStoredDocument, touchActivity } from './persistence';
-import { decodePresence, encodePresence, stampIdentity } from './presence';
+import { compactDocument, loadStoredDocument, touchActivity, type StoredUpdate } from './persistence';
+import { applyPresence, decodePresence, stampIdentity } from './presence';
+import type { RateMeter } from './limits';
+import type { CollabRelay, RelayMessage } from './relay';
+import { RoomPeers, type PeerHost } from './room-peers';
 import type { CollabLimits, CollabLog } from './types';
 
 type UpdateGuard = ReturnType<typeof createUpdateGuard>;
 
 export interface RoomContext {
 	sql: Sql;
+	/** Stores a batch durably (shared by the rooms of the instance); resolves with the rows' seqs. */
+	store(mouId: string, updates: StoredUpdate[]): Promise<string[]>;
 	limits: CollabLimits;
 	log: CollabLog;
-	counters: { updatesAccepted: number; updatesRefused: number };
+	counters: { updatesAccepted: number; updatesRefused: number; remoteUpdates: number };
+	acceptedRate: RateMeter;
+	/** Other instances; null when this is the only one. */
+	relay: CollabRelay | null;
+	/**
+	 * Runs compactions of the instance's rooms one after another: rooms that filled up together
+	 * (they all started typing at once) would otherwise merge and rewrite their documents in one
+	 * burst that stalls every room's edits.
+	 */
+	oneCompactionAtATime<T>(job: () => Promise<T>): Promise<T>;
 	/** Keeps a background task (compaction, activity stamp) for shutdown to wait on. */
 	track(task: Promise<unknown>): void;
 	/** The room has no connections left. */
@@ -51,10 +65,17 @@ const MAX_STAGED_BYTES = 32 * 1024 * 1024;
 /** mous.last_activity_at is a "recently edited" hint, not an audit trail. */
 const ACTIVITY_INTERVAL_MS = 5_000;
 
+/** Origin of the presence removal when a connection leaves. */
+class Departure {
+	constructor(readonly userId: string) {}
+}
+
 /**
  * One MOU's live document and its connections. The document holds only what PostgreSQL holds:
- * an update is checked, stored, and only then applied, broadcast and acknowledged. Updates are
- * written by one loop per room, in arrival order, batching whatever queued during a write.
+ * an update is checked, stored, and only then applied, broadcast, relayed and acknowledged.
+ * Updates are written by one loop per room, in arrival order, batching whatever queued during
+ * a write. With a relay, updates other instances stored arrive already stored: they are applied
+ * (so later local updates that build on them pass the guard) but not stored again.
  */
 export class Room {
 	readonly doc = new Y.Doc({ gc: false }); // never gc: deleted text is the negotiation history
@@ -71,19 +92,37 @@ export class Room {
 	private tailCount = 0;
 	private compacting = false;
 	private lastActivityStamp = 0;
+	/** The other instances with this MOU open; null when this is the only instance. */
+	private readonly peers: RoomPeers | null;
 
 	constructor(
 		readonly mouId: string,
 		private readonly ctx: RoomContext
 	) {
 		this.awareness.setLocalState(null);
-		this.doc.on('update', (update: Uint8Array, origin: unknown) => this.broadcastUpdate(update, origin));
+		this.peers = ctx.relay ? new RoomPeers(ctx, ctx.relay, this.peerHost()) : null;
+		// No doc 'update' listener: Yjs would re-encode every applied update for it. Each path that
+		// applies an update broadcasts the bytes it applied (the guard ensures they integrate fully).
 		this.awareness.on('update', (changes: AwarenessChanges, origin: unknown) => this.broadcastAwareness(changes, origin));
 		this.loaded = this.load();
 	}
 
 	get isEmpty(): boolean {
 		return this.connections.size === 0;
+	}
+
+	get connectionCount(): number {
+		return this.connections.size;
+	}
+
+	/** A message another instance published about this document. */
+	receiveRelayed(message: RelayMessage): void {
+		this.peers?.receive(message);
+	}
+
+	/** The relay is back after an outage. */
+	resume(): void {
+		this.peers?.resume();
 	}
 
 	add(connection: Connection): void {
@@ -107,6 +146,7 @@ export class Room {
 		if (this.status === 'unloaded') return;
 		this.status = 'unloaded';
 		this.closeAll(CloseCode.goingAway, 'Document unloaded');
+		this.peers?.stop();
 		this.queue = [];
 		this.staged = null;
 		this.awareness.destroy();
@@ -114,19 +154,38 @@ export class Room {
 	}
 
 	private async load(): Promise<void> {
+		let watermark: string;
 		try {
+			await this.peers?.join(); // first: what is stored after the read below arrives relayed
 			const stored = await loadStoredDocument(this.ctx.sql, this.mouId);
+			if (this.status !== 'loading') return;
 			this.applyStored(stored.updates);
 			this.tailCount = stored.tailCount;
 			this.guard = createUpdateGuard(this.doc, { allowedRoots: [...DOCUMENT_ROOTS] });
+			watermark = stored.watermark;
 		} catch (error) {
 			this.fail('load', error);
 			return;
 		}
 		if (this.status !== 'loading') return;
 		this.status = 'ready';
+		this.peers?.ready(watermark);
 		for (const connection of [...this.connections]) this.start(connection);
 		this.maybeCompact();
+	}
+
+	private peerHost(): PeerHost {
+		return {
+			mouId: this.mouId,
+			doc: this.doc,
+			awareness: this.awareness,
+			broadcast: (update) => this.broadcastUpdate(update, null),
+			state: () => (this.status === 'loading' || this.status === 'ready' ? this.status : 'gone'),
+			localPresence: () =>
+				[...this.connections]
+					.filter((connection) => connection.identity !== null)
+					.map((connection) => ({ userId: connection.identity!.userId, clients: [...connection.awarenessClients] }))
+		};
 	}
 
 	/** Applies the stored log; a row Yjs cannot read is skipped (and logged) rather than losing the document. */
@@ -158,7 +217,8 @@ export class Room {
 
 	private remove(connection: Connection): void {
 		if (!this.connections.delete(connection)) return;
-		removeAwarenessStates(this.awareness, [...connection.awarenessClients], null);
+		const departure = new Departure(connection.identity?.userId ?? '');
+		removeAwarenessStates(this.awareness, [...connection.awarenessClients], departure);
 		if (this.connections.size === 0) this.ctx.onEmpty(this);
 	}
 
@@ -217,6 +277,7 @@ export class Room {
 			return;
 		}
 		this.ctx.counters.updatesAccepted++;
+		this.ctx.acceptedRate.add();
 		this.staged = candidate;
 		this.stagedBytes += update.length;
 		this.queue.push({ connection, update, userId: connection.identity!.userId, clients });
@@ -226,8 +287,9 @@ export class Room {
 	private async writeLoop(): Promise<void> {
 		while (this.queue.length > 0 && this.status === 'ready') {
 			const batch = this.takeBatch();
+			let seqs: string[];
 			try {
-				await appendUpdates(this.ctx.sql, this.mouId, batch);
+				seqs = await this.ctx.store(this.mouId, batch);
 			} catch (error) {
 				this.fail('write', error);
 				return;
@@ -235,6 +297,7 @@ export class Room {
 			if (this.status !== 'ready') return;
 			this.restage();
 			if (!this.applyBatch(batch)) return;
+			this.relay(batch, seqs);
 			this.acknowledge(batch);
 			this.tailCount += batch.length;
 			this.maybeCompact();
@@ -267,8 +330,16 @@ export class Room {
 				this.fail('apply', error);
 				return false;
 			}
+			this.broadcastUpdate(pending.update, pending.connection);
 		}
 		return true;
+	}
+
+	/** Stored and applied here: now the other instances may have it too (one message per batch). */
+	private relay(batch: PendingUpdate[], seqs: string[]): void {
+		if (!this.peers) return;
+		const update = batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((pending) => pending.update));
+		this.peers.stored(update, seqs);
 	}
 
 	/** Tells each sender up to which clock the clients it touched are now stored. */
@@ -286,7 +357,8 @@ export class Room {
 		}
 	}
 
-	private broadcastUpdate(update: Uint8Array, origin: unknown): void {
+	/** To every connection but the one it came from. */
+	private broadcastUpdate(update: Uint8Array, origin: Connection | null): void {
 		const message = encodeUpdate(update);
 		for (const connection of this.connections) {
 			if (connection !== origin) connection.send(message);
@@ -304,14 +376,17 @@ export class Room {
 		const own = entries
 			.filter((entry) => !this.ownedByAnother(connection, entry.clientId))
 			.map((entry) => stampIdentity(entry, connection.identity!));
-		if (own.length > 0) applyAwarenessUpdate(this.awareness, encodePresence(own), connection);
+		if (own.length > 0) applyPresence(this.awareness, own, connection);
 	}
 
+	/** A client id in use by another connection, here or (for another person) on another instance. */
 	private ownedByAnother(connection: Connection, clientId: number): boolean {
 		for (const other of this.connections) {
 			if (other !== connection && other.awarenessClients.has(clientId)) return true;
 		}
-		return false;
+		const remoteOwner = this.peers?.remoteOwner(clientId);
+		// The same person may take their id over: that is a tab reconnecting through this instance.
+		return remoteOwner !== undefined && remoteOwner !== connection.identity?.userId;
 	}
 
 	private broadcastAwareness({ added, updated, removed }: AwarenessChanges, origin: unknown): void {
@@ -319,17 +394,30 @@ export class Room {
 			for (const client of added) origin.awarenessClients.add(client);
 			for (const client of removed) origin.awarenessClients.delete(client);
 		}
+		this.peers?.forget(removed);
 		const changed = [...added, ...updated, ...removed];
-		const message = encodeAwareness(encodeAwarenessUpdate(this.awareness, changed));
+		const update = encodeAwarenessUpdate(this.awareness, changed);
+		const message = encodeAwareness(update);
 		for (const connection of this.connections) {
 			if (connection !== origin) connection.send(message);
 		}
+		this.relayPresence(update, origin);
+	}
+
+	/** Presence changed by a local connection (or its departure) goes to the other instances. */
+	private relayPresence(update: Uint8Array, origin: unknown): void {
+		if (!this.peers) return;
+		let userId: string | undefined;
+		if (origin instanceof Connection) userId = origin.identity?.userId;
+		else if (origin instanceof Departure) userId = origin.userId;
+		if (userId !== undefined) this.peers.presenceChanged(update, userId);
 	}
 
 	private maybeCompact(): void {
 		if (this.compacting || this.tailCount < this.ctx.limits.compactAfterUpdates) return;
 		this.compacting = true;
-		const task = compactDocument(this.ctx.sql, this.mouId)
+		const task = this.ctx
+			.oneCompactionAtATime(() => compactDocument(this.ctx.sql, this.mouId))
 			.then((merged) => {
 				this.tailCount = Math.max(0, this.tailCount - merged);
 				this.ctx.log({ event: 'collab.compacted', mouId: this.mouId, merged });
@@ -356,6 +444,7 @@ export class Room {
 		this.ctx.log({ event: 'collab.error', stage, mouId: this.mouId, error: errorMessage(error) });
 		this.queue = [];
 		this.staged = null;
+		this.peers?.stop();
 		this.closeAll(CloseCode.internalError, 'The document could not be saved; reconnecting');
 		this.ctx.onFailed(this);
 	}

@@ -3,15 +3,25 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, mouIdFromCollabPath } from '../../collab/protocol';
 import { Connection, errorMessage } from './connection';
+import { ConnectionCounts, RateMeter } from './limits';
 import { Room, type RoomContext } from './room';
-import { DEFAULT_LIMITS, type CollabLog, type CollabServerOptions, type CollabStats } from './types';
+import { UpdateWriter } from './update-writer';
+import {
+	DEFAULT_LIMITS,
+	type CollabIdentity,
+	type CollabLog,
+	type CollabServerOptions,
+	type CollabStats
+} from './types';
 
 export interface CollabServer {
 	/** Hand an HTTP upgrade for /collab/<mouId> to the collaboration server. */
 	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
-	/** Closes every connection (1001), waits for pending writes and background work. */
+	/** Closes every connection (1001), waits for pending writes and background work, closes the relay. */
 	close(): Promise<void>;
 	stats(): CollabStats;
+	/** For health checks: 'off' without a relay, else whether it answers now. */
+	relayHealth(): Promise<'off' | 'ok' | 'down'>;
 }
 
 /** How long shutdown waits for peers to answer our close frame before dropping them. */
@@ -26,7 +36,10 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	const rooms = new Map<string, Room>();
 	const connections = new Set<Connection>();
 	const background = new Set<Promise<unknown>>();
-	const counters = { updatesAccepted: 0, updatesRefused: 0 };
+	const counters = { updatesAccepted: 0, updatesRefused: 0, remoteUpdates: 0, connectionsRefused: 0, connectionsRateLimited: 0 };
+	const acceptedRate = new RateMeter();
+	const connectionCounts = new ConnectionCounts(limits);
+	const relay = options.relay ?? null;
 	let closing: Promise<void> | null = null;
 
 	function track(task: Promise<unknown>): void {
@@ -36,11 +49,21 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		background.add(settled);
 	}
 
+	const writer = new UpdateWriter(options.sql);
+	let compactions: Promise<unknown> = Promise.resolve();
 	const roomContext: RoomContext = {
 		sql: options.sql,
+		store: (mouId, updates) => writer.append(mouId, updates),
+		oneCompactionAtATime(job) {
+			const run = compactions.then(job);
+			compactions = run.catch(() => {});
+			return run;
+		},
 		limits,
 		log,
 		counters,
+		acceptedRate,
+		relay,
 		track,
 		onEmpty: (room) => track(unloadWhenIdle(room)),
 		onFailed: (room) => {
@@ -58,6 +81,11 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		log({ event: 'collab.unloaded', mouId: room.mouId });
 	}
 
+	relay?.onMessage((mouId, message) => rooms.get(mouId)?.receiveRelayed(message));
+	relay?.onResume(() => {
+		for (const room of rooms.values()) room.resume();
+	});
+
 	function roomFor(mouId: string): Room {
 		let room = rooms.get(mouId);
 		if (!room) {
@@ -73,6 +101,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		connections.add(connection);
 		connection.onEnd((code, reason) => {
 			connections.delete(connection);
+			if (connection.rateLimited) counters.connectionsRateLimited++;
 			connection.logEvent('collab.closed', { code, reason });
 		});
 		if (closing) return connection.close(CloseCode.goingAway, 'Server shutting down');
@@ -91,9 +120,24 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			connection.logEvent('collab.refused', { code: authorization.refuse, reason: authorization.reason });
 			return connection.close(authorization.refuse, authorization.reason);
 		}
-		connection.identity = authorization;
+		if (!admit(connection, mouId, authorization)) return;
 		connection.logEvent('collab.connected', { side: authorization.side, canWrite: authorization.canWrite });
 		roomFor(mouId).add(connection);
+	}
+
+	/** Applies the connection limits; an admitted connection counts until it ends. */
+	function admit(connection: Connection, mouId: string, identity: CollabIdentity): boolean {
+		const refusal = connectionCounts.refusal(identity.userId, rooms.get(mouId)?.connectionCount ?? 0);
+		connection.identity = identity;
+		if (refusal) {
+			counters.connectionsRefused++;
+			connection.logEvent('collab.refused', { code: CloseCode.rateLimited, reason: refusal });
+			connection.close(CloseCode.rateLimited, refusal);
+			return false;
+		}
+		connectionCounts.admit(identity.userId);
+		connection.onEnd(() => connectionCounts.release(identity.userId));
+		return true;
 	}
 
 	const heartbeat = setInterval(() => {
@@ -116,7 +160,18 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		},
 
 		stats() {
-			return { connections: connections.size, documents: rooms.size, ...counters };
+			return {
+				connections: connections.size,
+				documents: rooms.size,
+				...counters,
+				updatesPerSecond: acceptedRate.perSecond(),
+				relay: relay ? (relay.ready ? 'ready' : 'down') : 'off'
+			};
+		},
+
+		async relayHealth() {
+			if (!relay) return 'off';
+			return (await relay.ping()) ? 'ok' : 'down';
 		}
 	};
 
@@ -130,6 +185,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		while (background.size > 0) await Promise.all([...background]);
 		await terminateStragglers(wss, SHUTDOWN_GRACE_MS);
 		await new Promise<void>((resolve) => wss.close(() => resolve()));
+		await relay?.close();
 	}
 }
 

@@ -1,0 +1,79 @@
+/**
+ * What instances tell each other about a live document. PostgreSQL stays the only durable
+ * store: a relayed update is always one that its instance has already stored, so a lost
+ * message costs latency (the receiver catches up from the log), never data.
+ */
+import * as encoding from 'lib0/encoding';
+import * as decoding from 'lib0/decoding';
+
+export type RelayMessage =
+	/** Stored by the sender (log rows `seqs`), to be applied without storing it again. */
+	| { kind: 'update'; seqs: string[]; update: Uint8Array }
+	/** Presence of the sender's connections of `userId` (an awareness update, already stamped). */
+	| { kind: 'presence'; userId: string; update: Uint8Array }
+	/** A newcomer asks the others for the presence of their connections. */
+	| { kind: 'presenceQuery' }
+	/** The sender may have failed to relay something: re-read the log. */
+	| { kind: 'resync' };
+
+export interface CollabRelay {
+	/** Unique per process; messages carry it so an instance ignores its own. */
+	readonly instanceId: string;
+	/**
+	 * Starts delivering the document's messages. Resolves once delivery is in place, or at once
+	 * while the relay is down: rooms catch up from the log when it is back (`onResume`).
+	 */
+	join(mouId: string): Promise<void>;
+	leave(mouId: string): void;
+	/** Fire and forget: when it cannot be sent now, the others are told to resync later. */
+	publish(mouId: string, message: RelayMessage): void;
+	onMessage(listener: (mouId: string, message: RelayMessage) => void): void;
+	/** The relay was down or lost messages: every joined document may have missed some. */
+	onResume(listener: () => void): void;
+	readonly ready: boolean;
+	/** For health checks: does the relay answer now? */
+	ping(): Promise<boolean>;
+	close(): Promise<void>;
+}
+
+const KIND = { update: 0, presence: 1, presenceQuery: 2, resync: 3 } as const;
+
+export function encodeRelayMessage(instanceId: string, message: RelayMessage): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, KIND[message.kind]);
+	encoding.writeVarString(encoder, instanceId);
+	if (message.kind === 'update') {
+		encoding.writeVarUint(encoder, message.seqs.length);
+		for (const seq of message.seqs) encoding.writeVarString(encoder, seq);
+		encoding.writeVarUint8Array(encoder, message.update);
+	} else if (message.kind === 'presence') {
+		encoding.writeVarString(encoder, message.userId);
+		encoding.writeVarUint8Array(encoder, message.update);
+	}
+	return encoding.toUint8Array(encoder);
+}
+
+/** Throws on bytes that are not a relay message. */
+export function decodeRelayMessage(bytes: Uint8Array): { instanceId: string; message: RelayMessage } {
+	const decoder = decoding.createDecoder(bytes);
+	const kind = decoding.readVarUint(decoder);
+	const instanceId = decoding.readVarString(decoder);
+	switch (kind) {
+		case KIND.update: {
+			const count = decoding.readVarUint(decoder);
+			const seqs: string[] = [];
+			for (let i = 0; i < count; i++) seqs.push(decoding.readVarString(decoder));
+			return { instanceId, message: { kind: 'update', seqs, update: decoding.readVarUint8Array(decoder) } };
+		}
+		case KIND.presence: {
+			const userId = decoding.readVarString(decoder);
+			return { instanceId, message: { kind: 'presence', userId, update: decoding.readVarUint8Array(decoder) } };
+		}
+		case KIND.presenceQuery:
+			return { instanceId, message: { kind: 'presenceQuery' } };
+		case KIND.resync:
+			return { instanceId, message: { kind: 'resync' } };
+		default:
+			throw new Error(`unknown relay message kind ${kind}`);
+	}
+}

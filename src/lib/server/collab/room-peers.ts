@@ -1,0 +1,218 @@
+import * as Y from 'yjs';
+import { encodeAwarenessUpdate, type Awareness } from 'y-protocols/awareness';
+import { errorMessage } from './connection';
+import { LogFollower } from './log-follower';
+import { applyPresence, decodePresence } from './presence';
+import type { CollabRelay, RelayMessage } from './relay';
+import type { RoomContext } from './room';
+
+/** Relayed updates kept while the document loads; past that the room re-reads the log instead. */
+const MAX_RELAYED_WHILE_LOADING = 1_000;
+
+/** Origins of changes other instances stored: applied and shown here, never stored or relayed again. */
+export const RELAYED = Symbol('relayed');
+const CAUGHT_UP = Symbol('caught-up');
+
+/** What RoomPeers needs of its room. */
+export interface PeerHost {
+	readonly mouId: string;
+	readonly doc: Y.Doc;
+	readonly awareness: Awareness;
+	/** Sends an update the document took in to every local connection. */
+	broadcast(update: Uint8Array): void;
+	/** 'loading' buffers what arrives; 'gone' (failed or unloaded) drops it. */
+	state(): 'loading' | 'ready' | 'gone';
+	/** Presence client ids of each local connection, by person. */
+	localPresence(): Array<{ userId: string; clients: number[] }>;
+}
+
+/**
+ * One room's link to the other instances that have the same MOU open. Their updates arrive
+ * already stored: applied to the room's document (so later local updates that build on them
+ * pass the guard), never stored again. Whatever the relay loses is re-read from the log: after
+ * an outage, when an update arrives whose predecessor did not, and every catchUpIntervalMs.
+ */
+export class RoomPeers {
+	private follower: LogFollower | null = null;
+	/** Joined the relay's channel for this document (left exactly once). */
+	private joined = false;
+	private relayedWhileLoading: Array<{ seqs: string[]; update: Uint8Array }> = [];
+	private catchUpRequested = false;
+	private catchingUp = false;
+	private timer: NodeJS.Timeout | null = null;
+	/** Presence client ids announced through other instances → the person they belong to. */
+	private readonly remoteOwners = new Map<number, string>();
+
+	constructor(
+		private readonly ctx: RoomContext,
+		private readonly relay: CollabRelay,
+		private readonly room: PeerHost
+	) {}
+
+	/** Before the room reads the log: whatever is stored after the read then arrives through the relay. */
+	async join(): Promise<void> {
+		this.joined = true;
+		await this.relay.join(this.room.mouId);
+	}
+
+	/** The room loaded the log up to `watermark`: catch up on what arrived meanwhile and go live. */
+	ready(watermark: string): void {
+		this.follower = new LogFollower(this.ctx.sql, this.room.mouId, watermark);
+		for (const relayed of this.relayedWhileLoading.splice(0)) this.applyRelayed(relayed.seqs, relayed.update);
+		this.relay.publish(this.room.mouId, { kind: 'presenceQuery' });
+		this.schedule();
+		if (this.catchUpRequested) this.catchUp();
+	}
+
+	receive(message: RelayMessage): void {
+		const state = this.room.state();
+		if (state === 'loading') {
+			if (message.kind === 'update') this.bufferWhileLoading(message.seqs, message.update);
+			else if (message.kind === 'resync') this.catchUpRequested = true;
+			return; // presence: the query sent once loaded brings it
+		}
+		if (state !== 'ready') return;
+		if (message.kind === 'update') this.applyRelayed(message.seqs, message.update);
+		else if (message.kind === 'presence') this.applyRelayedPresence(message.userId, message.update);
+		else if (message.kind === 'presenceQuery') this.publishLocalPresence();
+		else this.catchUp();
+	}
+
+	/** The relay was down: re-read the log and ask for presence again. */
+	resume(): void {
+		const state = this.room.state();
+		if (state === 'loading') this.catchUpRequested = true;
+		if (state !== 'ready') return;
+		this.catchUp();
+		this.relay.publish(this.room.mouId, { kind: 'presenceQuery' });
+	}
+
+	/** A batch this instance stored and applied (log rows `seqs`). */
+	stored(update: Uint8Array, seqs: string[]): void {
+		this.follower?.markKnown(seqs);
+		this.relay.publish(this.room.mouId, { kind: 'update', seqs, update });
+	}
+
+	/** Presence changed by a local connection of `userId` (or its departure). */
+	presenceChanged(update: Uint8Array, userId: string): void {
+		this.relay.publish(this.room.mouId, { kind: 'presence', userId, update });
+	}
+
+	/** The person whose connection on another instance announced this presence client id. */
+	remoteOwner(clientId: number): string | undefined {
+		return this.remoteOwners.get(clientId);
+	}
+
+	forget(clientIds: number[]): void {
+		for (const clientId of clientIds) this.remoteOwners.delete(clientId);
+	}
+
+	stop(): void {
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = null;
+		this.relayedWhileLoading = [];
+		if (!this.joined) return;
+		this.joined = false;
+		this.relay.leave(this.room.mouId);
+	}
+
+	private bufferWhileLoading(seqs: string[], update: Uint8Array): void {
+		if (this.relayedWhileLoading.length >= MAX_RELAYED_WHILE_LOADING) {
+			this.relayedWhileLoading = [];
+			this.catchUpRequested = true;
+			return;
+		}
+		this.relayedWhileLoading.push({ seqs, update });
+	}
+
+	private applyRelayed(seqs: string[], update: Uint8Array): void {
+		const { doc } = this.room;
+		try {
+			Y.applyUpdate(doc, update, RELAYED);
+		} catch (error) {
+			this.logError('relay-apply', error);
+			this.catchUp();
+			return;
+		}
+		this.room.broadcast(update);
+		this.ctx.counters.remoteUpdates++;
+		this.follower?.markKnown(seqs);
+		// Something it builds on never arrived: the log has it.
+		if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) this.catchUp();
+	}
+
+	/** Re-reads what other instances stored since the room last looked (one read at a time). */
+	private catchUp(): void {
+		if (!this.follower || this.room.state() !== 'ready') return;
+		if (this.catchingUp) {
+			this.catchUpRequested = true;
+			return;
+		}
+		this.catchingUp = true;
+		this.ctx.track(this.runCatchUp().finally(() => (this.catchingUp = false)));
+	}
+
+	private async runCatchUp(): Promise<void> {
+		do {
+			this.catchUpRequested = false;
+			let updates: Uint8Array[];
+			try {
+				updates = await this.follower!.fetchNew();
+			} catch (error) {
+				this.logError('catch-up', error);
+				return; // the next timer tick or resume tries again
+			}
+			if (this.room.state() !== 'ready') return;
+			// Rows read back are mostly known already: only what is new to the document goes out.
+			const broadcast = (update: Uint8Array) => this.room.broadcast(update);
+			this.room.doc.on('update', broadcast);
+			for (const update of updates) {
+				try {
+					Y.applyUpdate(this.room.doc, update, CAUGHT_UP);
+					this.ctx.counters.remoteUpdates++;
+				} catch (error) {
+					this.logError('catch-up-apply', error);
+				}
+			}
+			this.room.doc.off('update', broadcast);
+		} while (this.catchUpRequested && this.room.state() === 'ready');
+	}
+
+	private schedule(): void {
+		const interval = this.ctx.limits.catchUpIntervalMs;
+		// Jittered so that the rooms of an instance do not all query at once.
+		this.timer = setTimeout(() => {
+			this.catchUp();
+			this.schedule();
+		}, interval * (0.75 + Math.random() * 0.5));
+		this.timer.unref();
+	}
+
+	private applyRelayedPresence(userId: string, update: Uint8Array): void {
+		let entries;
+		try {
+			entries = decodePresence(update);
+		} catch (error) {
+			this.logError('relay-presence', error);
+			return;
+		}
+		for (const { clientId, state } of entries) {
+			if (state === null) this.remoteOwners.delete(clientId);
+			else this.remoteOwners.set(clientId, userId);
+		}
+		applyPresence(this.room.awareness, entries, RELAYED);
+	}
+
+	/** Answers a newcomer instance: the presence of each local connection, under its person. */
+	private publishLocalPresence(): void {
+		for (const { userId, clients } of this.room.localPresence()) {
+			if (clients.length === 0) continue;
+			const update = encodeAwarenessUpdate(this.room.awareness, clients);
+			this.relay.publish(this.room.mouId, { kind: 'presence', userId, update });
+		}
+	}
+
+	private logError(stage: string, error: unknown): void {
+		this.ctx.log({ event: 'collab.error', stage, mouId: this.room.mouId, error: errorMessage(error) });
+	}
+}
