@@ -1,6 +1,6 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
-import { collabDevServer } from './server/vite-collab.ts';
+import { collabDevServer } from './server/vite-collab.js';
 
 export default defineConfig({
 	plugins: [sveltekit(), collabDevServer()],

@@ -1,10 +1,9 @@
-import type { Plugin } from 'vite';
-
 /**
  * In development the collaboration websocket shares Vite's HTTP server. The handler is loaded
  * through Vite's SSR module graph so it uses the same database and rooms as SvelteKit.
+ * @returns {import('vite').Plugin}
  */
-export function collabDevServer(): Plugin {
+export function collabDevServer() {
 	return {
 		name: 'mou-studio-collab',
 		apply: 'serve',
