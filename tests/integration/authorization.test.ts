@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
 import { get, postForm } from '../helpers/app';
 import { DEMO, firstMouId, signInCookie, startDemoApp } from '../helpers/demo';
 
@@ -99,6 +102,13 @@ describe('the live document', () => {
 		return new Promise<number>((resolve) => {
 			const ws = new WebSocket(`${running.app.url.replace('http', 'ws')}/collab/${id}`, { headers: who ? { cookie: cookies[who] } : {} });
 			ws.on('close', (code) => resolve(code));
+			// Like a real client: ask for the document; a member gets an answer.
+			ws.on('open', () => {
+				const encoder = encoding.createEncoder();
+				encoding.writeVarUint(encoder, 0);
+				syncProtocol.writeSyncStep1(encoder, new Y.Doc());
+				ws.send(encoding.toUint8Array(encoder));
+			});
 			ws.on('message', () => ws.close(1000));
 		});
 	}
