@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import { WebsocketProvider } from 'y-websocket';
 import { freshDatabase } from '../helpers/db';
+import { tokenWorld } from '../helpers/collab-world';
 import type { Database } from '../../src/lib/server/db';
 import {
 	appendInitialState,
@@ -22,23 +23,9 @@ import { CloseCode, MESSAGE_PERSISTED, MESSAGE_QUERY_AWARENESS } from '../../src
 // person can act on, and leaves everyone else in the room editing.
 
 let db: Database;
-const identities = new Map<string, CollabIdentity>();
+const world = tokenWorld(() => db.sql, 'limits');
+const { authorize, insertUser } = world;
 let agencyCounsel: CollabIdentity;
-
-async function authorize(req: { url?: string }) {
-	const token = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token');
-	const identity = token ? identities.get(token) : undefined;
-	return identity ?? { refuse: CloseCode.unauthenticated, reason: 'Sign in to open this MOU.' };
-}
-
-async function insertUser(organizationId: string, name: string, side: 'agency' | 'district') {
-	const [user] = await db.sql<{ id: string }[]>`
-		insert into users (email, name, password_hash)
-		values (${`${name.toLowerCase().replace(/\W+/g, '.')}@${side}.limits.example`}, ${name}, 'x') returning id`;
-	const identity: CollabIdentity = { userId: user.id, name, organizationId, side, canWrite: true };
-	identities.set(name.split(' ')[0].toLowerCase(), identity);
-	return identity;
-}
 
 function templateUpdate(): Uint8Array {
 	const doc = new Y.Doc({ gc: false });

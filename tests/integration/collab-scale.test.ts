@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { freshDatabase } from '../helpers/db';
+import { tokenWorld, twoClauseDraft } from '../helpers/collab-world';
 import type { Database } from '../../src/lib/server/db';
 import {
 	appendInitialState,
@@ -28,44 +29,10 @@ const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const PREFIX = `test:${process.pid}:${Math.random().toString(36).slice(2, 10)}:`;
 
 let db: Database;
-const identities = new Map<string, CollabIdentity>();
+const world = tokenWorld(() => db.sql, 'scale');
+const { authorize, insertUser } = world;
 let agencyCounsel: CollabIdentity;
-
-async function authorize(req: { url?: string }) {
-	const token = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token');
-	const identity = token ? identities.get(token) : undefined;
-	return identity ?? { refuse: CloseCode.unauthenticated, reason: 'Sign in to open this MOU.' };
-}
-
-async function insertUser(organizationId: string, name: string, side: 'agency' | 'district') {
-	const [user] = await db.sql<{ id: string }[]>`
-		insert into users (email, name, password_hash)
-		values (${`${name.toLowerCase().replace(/\W+/g, '.')}@${side}.scale.example`}, ${name}, 'x') returning id`;
-	const identity: CollabIdentity = { userId: user.id, name, organizationId, side, canWrite: true };
-	identities.set(name.split(' ')[0].toLowerCase(), identity);
-	return identity;
-}
-
-/** A locked NASRO clause and a custom clause anyone may edit. */
-function templateUpdate(): Uint8Array {
-	const doc = new Y.Doc({ gc: false });
-	const clause = (clauseId: string, locked: boolean, text: string) => {
-		const element = new Y.XmlElement('clause');
-		element.setAttribute('clauseId', clauseId);
-		element.setAttribute('title', locked ? 'Purpose' : 'Local terms');
-		element.setAttribute('level', locked ? 'required' : 'custom');
-		element.setAttribute('locked', locked as unknown as string);
-		const paragraph = new Y.XmlElement('paragraph');
-		paragraph.insert(0, [new Y.XmlText(text)]);
-		element.insert(0, [paragraph]);
-		return element;
-	};
-	doc.getXmlFragment('body').insert(0, [
-		clause('purpose', true, 'The parties establish an SRO program.'),
-		clause('local', false, 'Local terms.')
-	]);
-	return Y.encodeStateAsUpdate(doc);
-}
+const templateUpdate = () => twoClauseDraft();
 
 async function newMou(): Promise<string> {
 	const [mou] = await db.sql<{ id: string }[]>`

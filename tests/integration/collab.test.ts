@@ -8,6 +8,7 @@ import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import { freshDatabase } from '../helpers/db';
+import { tokenWorld, twoClauseDraft } from '../helpers/collab-world';
 import type { Database } from '../../src/lib/server/db';
 import {
 	appendInitialState,
@@ -24,7 +25,8 @@ import { CloseCode, MESSAGE_AWARENESS, MESSAGE_PERSISTED, MESSAGE_SYNC, readPers
 // session cookies; the real authorizeCollab is covered with the auth tests.
 
 let db: Database;
-const identities = new Map<string, CollabIdentity>();
+const world = tokenWorld(() => db.sql, 'collab');
+const insertUser = world.insertUser;
 let agencyCounsel: CollabIdentity;
 let districtCounsel: CollabIdentity;
 let agencyViewer: CollabIdentity;
@@ -35,40 +37,10 @@ async function authorize(req: { url?: string }, _mouId: string) {
 		await new Promise((resolve) => setTimeout(resolve, 300));
 		return agencyCounsel;
 	}
-	const identity = token ? identities.get(token) : undefined;
-	return identity ?? { refuse: CloseCode.unauthenticated, reason: 'Sign in to open this MOU.' };
+	return world.authorize(req);
 }
 
-async function insertUser(organizationId: string, name: string, side: 'agency' | 'district', canWrite: boolean) {
-	const [user] = await db.sql<{ id: string }[]>`
-		insert into users (email, name, password_hash)
-		values (${`${name.toLowerCase().replace(/\W+/g, '.')}@${side}.example`}, ${name}, 'x') returning id`;
-	const identity: CollabIdentity = { userId: user.id, name, organizationId, side, canWrite };
-	identities.set(name.split(' ')[0].toLowerCase(), identity);
-	return identity;
-}
-
-/** The initial document: a locked NASRO clause and a custom clause anyone may edit. */
-function templateUpdate(): Uint8Array {
-	const doc = new Y.Doc({ gc: false });
-	const clause = (clauseId: string, locked: boolean, text: string) => {
-		const element = new Y.XmlElement('clause');
-		element.setAttribute('clauseId', clauseId);
-		element.setAttribute('title', locked ? 'Purpose' : 'Local terms');
-		element.setAttribute('level', locked ? 'required' : 'custom');
-		element.setAttribute('locked', locked as unknown as string);
-		const paragraph = new Y.XmlElement('paragraph');
-		paragraph.insert(0, [new Y.XmlText(text)]);
-		element.insert(0, [paragraph]);
-		return element;
-	};
-	doc.getXmlFragment('body').insert(0, [
-		clause('purpose', true, 'The parties establish an SRO program.'),
-		clause('local', false, 'Local terms.')
-	]);
-	doc.getMap('terms').set('agencyName', 'Springfield PD');
-	return Y.encodeStateAsUpdate(doc);
-}
+const templateUpdate = () => twoClauseDraft({ agencyName: 'Springfield PD' });
 
 async function newMou(): Promise<string> {
 	const [mou] = await db.sql<{ id: string }[]>`
