@@ -102,4 +102,16 @@ describe('invitations', () => {
 		const [after] = await db.sql`select status from outbox where id = ${sent.id}`;
 		expect(after.status).toBe('sent');
 	});
+
+	it('is resent once when two instances retry at the same time', async () => {
+		const admin = await createOrganization(db.sql, 'district');
+		const first = createMailer({ sql: db.sql, smtpUrl: smtp.url });
+		const second = createMailer({ sql: db.sql, smtpUrl: smtp.url });
+		smtp.setRefusing(true);
+		await first.send({ to: 'once@example.org', subject: 'Once', text: 't', html: '<p>t</p>', organizationId: admin.user.organizationId });
+		smtp.setRefusing(false);
+		await Promise.all([first.retryFailed(), second.retryFailed()]);
+		await smtp.waitFor('once@example.org');
+		expect(smtp.received.filter((m) => m.to.includes('once@example.org'))).toHaveLength(1);
+	});
 });

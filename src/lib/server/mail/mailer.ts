@@ -49,7 +49,7 @@ export function createMailer(options: { sql: Sql; smtpUrl?: string; from?: strin
 		async retryFailed() {
 			if (!transport) return 0;
 			let delivered = 0;
-			for (const m of await store.findRetryable(sql, MAX_ATTEMPTS)) {
+			for (const m of await store.claimRetryable(sql, MAX_ATTEMPTS)) {
 				if (await deliver(m.id, { to: m.toAddress, subject: m.subject, text: m.textBody, html: m.htmlBody })) delivered++;
 			}
 			return delivered;

@@ -34,11 +34,16 @@ export async function markMessage(sql: Sql, id: string, status: OutboxMessage['s
 		where id = ${id}`;
 }
 
-export async function findRetryable(sql: Sql, maxAttempts: number) {
+/** Claims up to 50 messages due for another attempt; rows another instance holds are skipped. */
+export async function claimRetryable(sql: Sql, maxAttempts: number) {
 	return sql<OutboxMessage[]>`
-		select ${columns(sql)} from outbox
-		where status in ('queued', 'failed') and attempts < ${maxAttempts}
-		order by created_at limit 50`;
+		update outbox set retry_after = now() + interval '5 minutes'
+		where id in (
+			select id from outbox
+			where status in ('queued', 'failed') and attempts < ${maxAttempts} and retry_after <= now()
+			order by created_at limit 50
+			for update skip locked)
+		returning ${columns(sql)}`;
 }
 
 /** What an administrator may read: mail to their members or sent on their organization's behalf. */
