@@ -76,7 +76,7 @@ export async function seedMous(db: Database, world: World, count: number, conten
 		const batch = Math.min(50, count - i);
 		const rows = await sql<{ id: string }[]>`
 			insert into mous (title, status, template_id, template_version, created_by)
-			select 'Bench SRO MOU ' || n, 'negotiating', 'sro-mou', '2026.1', ${world.creator}::uuid
+			select 'Bench SRO MOU ' || n, 'draft', 'sro-mou', '2026.1', ${world.creator}::uuid
 			from generate_series(1, ${batch}::int) n returning id`;
 		const mouIds = rows.map((row) => row.id);
 		await sql`insert into mou_parties (mou_id, organization_id, side)

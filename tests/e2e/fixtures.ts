@@ -23,6 +23,8 @@ export async function signedInPage(browser: Browser, app: App, email: string): P
 	const context = await browser.newContext({ baseURL: app.url });
 	const page = await context.newPage();
 	await page.goto('/login');
+	// Typing before hydration can be reset by it (seen on a cold server): wait until the page is live.
+	await page.locator('html[data-hydrated]').waitFor();
 	await page.getByLabel('Email').fill(email);
 	await page.getByLabel('Password').fill(DEMO_PASSWORD);
 	await page.getByRole('button', { name: 'Sign in' }).click();

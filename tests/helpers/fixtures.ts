@@ -51,13 +51,22 @@ export async function addColleague(sql: Sql, admin: Person, role: Role): Promise
 	return personFromUserId(sql, accepted.value.userId, email);
 }
 
-/** An MOU between the two organizations of `agency` and `district`, in negotiation. */
-export async function createMouBetween(sql: Sql, agency: Person, district: Person, title = 'Springfield SRO MOU 2027–28') {
+/**
+ * An MOU between the two organizations of `agency` and `district`, in negotiation (every edit a
+ * tracked suggestion) or, for tests of plain joint editing, still a draft (edits direct).
+ */
+export async function createMouBetween(
+	sql: Sql,
+	agency: Person,
+	district: Person,
+	title = 'Springfield SRO MOU 2027–28',
+	status: 'negotiating' | 'draft' = 'negotiating'
+) {
 	const created = await createMou(sql, agency.user, { title });
 	if (!created.ok) throw new Error(JSON.stringify(created.errors));
 	const mouId = created.value.id;
 	await sql`insert into mou_parties (mou_id, organization_id, side) values (${mouId}, ${district.user.organizationId}, 'district')`;
-	await sql`update mous set status = 'negotiating' where id = ${mouId}`;
+	await sql`update mous set status = ${status} where id = ${mouId}`;
 	return mouId;
 }
 

@@ -42,7 +42,7 @@ function templateUpdate(): Uint8Array {
 async function newMou(): Promise<string> {
 	const [mou] = await db.sql<{ id: string }[]>`
 		insert into mous (title, status, template_id, template_version, created_by)
-		values ('Springfield SRO MOU', 'negotiating', 'nasro', '1', ${agencyCounsel.userId}) returning id`;
+		values ('Springfield SRO MOU', 'draft', 'nasro', '1', ${agencyCounsel.userId}) returning id`;
 	await appendInitialState(db.sql, mou.id, templateUpdate());
 	return mou.id;
 }

@@ -45,7 +45,7 @@ const templateUpdate = () => twoClauseDraft({ agencyName: 'Springfield PD' });
 async function newMou(): Promise<string> {
 	const [mou] = await db.sql<{ id: string }[]>`
 		insert into mous (title, status, template_id, template_version, created_by)
-		values ('Springfield SRO MOU', 'negotiating', 'nasro', '1', ${agencyCounsel.userId}) returning id`;
+		values ('Springfield SRO MOU', 'draft', 'nasro', '1', ${agencyCounsel.userId}) returning id`;
 	await db.sql`
 		insert into mou_parties (mou_id, organization_id, side)
 		values (${mou.id}, ${agencyCounsel.organizationId}, 'agency'), (${mou.id}, ${districtCounsel.organizationId}, 'district')`;

@@ -128,7 +128,8 @@ interface Negotiation {
 
 /** A fresh MOU from the template, with agency counsel connected and one edit of theirs stored. */
 async function negotiation(): Promise<Negotiation> {
-	const mouId = await createMouBetween(db.sql, agencyCounsel, districtCounsel);
+	// Drafting (direct edits): the lock rules hold in every mode; tracked-change rules have their own tests.
+	const mouId = await createMouBetween(db.sql, agencyCounsel, districtCounsel, undefined, 'draft');
 	const initial = await storedDoc(mouId);
 	const honest = await connected(agencyCounsel, mouId);
 	await typeAndStore(honest, HONEST_BEFORE);

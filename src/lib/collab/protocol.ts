@@ -20,6 +20,26 @@ export const MESSAGE_QUERY_AWARENESS = 3;
  */
 export const MESSAGE_PERSISTED = 8;
 
+/**
+ * Server → client: something outside the text changed (comments, history, status, decisions);
+ * the page should reload that part of its data. varString topic. Carries no content, so nothing
+ * private (an internal comment) can reach the other party this way.
+ */
+export const MESSAGE_NOTICE = 9;
+export const NOTICE_TOPICS = ['comments', 'history', 'status', 'suggestions'] as const;
+export type NoticeTopic = (typeof NOTICE_TOPICS)[number];
+
+export function writeNotice(encoder: encoding.Encoder, topic: NoticeTopic): void {
+	encoding.writeVarUint(encoder, MESSAGE_NOTICE);
+	encoding.writeVarString(encoder, topic);
+}
+
+/** Reads the body of a MESSAGE_NOTICE (past the message type); null for a topic this build does not know. */
+export function readNotice(decoder: decoding.Decoder): NoticeTopic | null {
+	const topic = decoding.readVarString(decoder);
+	return (NOTICE_TOPICS as readonly string[]).includes(topic) ? (topic as NoticeTopic) : null;
+}
+
 /** Writes a complete MESSAGE_PERSISTED message: client id → clock persisted up to. */
 export function writePersisted(encoder: encoding.Encoder, clocks: ReadonlyMap<number, number>): void {
 	encoding.writeVarUint(encoder, MESSAGE_PERSISTED);
@@ -59,6 +79,8 @@ export const CloseCode = {
 	rateLimited: 4429,
 	/** The server is shutting down or the document is being unloaded: reconnect. */
 	goingAway: 1001,
+	/** The MOU stopped being editable (agreed, or the person's access changed): reload the page data. */
+	statusChanged: 4409,
 	/** Peer did not answer pings. */
 	deadConnection: 4408,
 	internalError: 1011

@@ -3,7 +3,7 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
-import { MESSAGE_PERSISTED, MESSAGE_SYNC, readPersisted } from '../collab/protocol';
+import { MESSAGE_NOTICE, MESSAGE_PERSISTED, MESSAGE_SYNC, readNotice, readPersisted, type NoticeTopic } from '../collab/protocol';
 import { SaveTracker } from './save-tracker';
 import { TERMS_FIELD } from './schema';
 
@@ -21,6 +21,8 @@ export interface SessionCallbacks {
 	onChange(snapshot: SessionSnapshot): void;
 	/** The server closed with a code y-websocket does not reconnect on by itself. */
 	onClosed(code: number, reason: string): void;
+	/** The server says comments, history, status or decisions changed: reload that data. */
+	onNotice?(topic: NoticeTopic): void;
 }
 
 type MessageHandler = WebsocketProvider['messageHandlers'][number];
@@ -96,6 +98,10 @@ export class CollabSession {
 		handlers[MESSAGE_PERSISTED] = (_encoder, decoder) => {
 			this.tracker.acknowledgeClocks(readPersisted(decoder));
 			if (this.tracker.hasPendingDeletes) this.requestServerState();
+		};
+		handlers[MESSAGE_NOTICE] = (_encoder, decoder) => {
+			const topic = readNotice(decoder);
+			if (topic && !this.destroyed) this.callbacks.onNotice?.(topic);
 		};
 	}
 

@@ -6,7 +6,9 @@ import {
 	MESSAGE_AWARENESS,
 	MESSAGE_QUERY_AWARENESS,
 	MESSAGE_SYNC,
-	writePersisted
+	writeNotice,
+	writePersisted,
+	type NoticeTopic
 } from '../../collab/protocol';
 
 /** A client → server message of the y-websocket protocol, decoded and bounds-checked. */
@@ -108,6 +110,12 @@ export function encodePersisted(clocks: ReadonlyMap<number, number>): Uint8Array
 	return encoding.toUint8Array(encoder);
 }
 
+export function encodeNotice(topic: NoticeTopic): Uint8Array {
+	const encoder = encoding.createEncoder();
+	writeNotice(encoder, topic);
+	return encoding.toUint8Array(encoder);
+}
+
 /** An update with no structs and no deletions, as clients send when they have nothing new. */
 export function isEmptyUpdate(update: Uint8Array): boolean {
 	return update.length === 2 && update[0] === 0 && update[1] === 0;
@@ -118,6 +126,19 @@ export function clientsOfUpdate(update: Uint8Array): number[] {
 	const { structs, ds } = Y.decodeUpdate(update);
 	const clients = new Set<number>(ds.clients.keys());
 	for (const struct of structs) clients.add(struct.id.client);
+	return [...clients];
+}
+
+/**
+ * The clients whose content the update adds (deletions name other clients' content, and
+ * structs the document already has change nothing): the ids the sender writes with.
+ */
+export function writingClients(doc: Y.Doc, update: Uint8Array): number[] {
+	const clients = new Set<number>();
+	for (const struct of Y.decodeUpdate(update).structs) {
+		if (struct instanceof Y.Skip) continue;
+		if (struct.id.clock + struct.length > Y.getState(doc.store, struct.id.client)) clients.add(struct.id.client);
+	}
 	return [...clients];
 }
 

@@ -153,6 +153,12 @@ export async function appendUpdatesOfMany(
 	return seqs;
 }
 
+/** The MOU's status (decides whether edits are direct, tracked or refused), or null when it is gone. */
+export async function loadMouStatus(sql: Queryable, mouId: string): Promise<string | null> {
+	const [row] = await sql<{ status: string }[]>`select status from mous where id = ${mouId}`;
+	return row?.status ?? null;
+}
+
 export async function touchActivity(sql: Queryable, mouId: string): Promise<void> {
 	await sql`update mous set last_activity_at = now() where id = ${mouId}`;
 }

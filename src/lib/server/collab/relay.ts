@@ -5,6 +5,7 @@
  */
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
+import { NOTICE_TOPICS, type NoticeTopic } from '../../collab/protocol';
 
 export type RelayMessage =
 	/** Stored by the sender (log rows `seqs`), to be applied without storing it again. */
@@ -14,7 +15,9 @@ export type RelayMessage =
 	/** A newcomer asks the others for the presence of their connections. */
 	| { kind: 'presenceQuery' }
 	/** The sender may have failed to relay something: re-read the log. */
-	| { kind: 'resync' };
+	| { kind: 'resync' }
+	/** Something outside the text changed (comments, history, status): tell the local connections. */
+	| { kind: 'notice'; topic: NoticeTopic };
 
 export interface CollabRelay {
 	/** Unique per process; messages carry it so an instance ignores its own. */
@@ -36,7 +39,7 @@ export interface CollabRelay {
 	close(): Promise<void>;
 }
 
-const KIND = { update: 0, presence: 1, presenceQuery: 2, resync: 3 } as const;
+const KIND = { update: 0, presence: 1, presenceQuery: 2, resync: 3, notice: 4 } as const;
 
 export function encodeRelayMessage(instanceId: string, message: RelayMessage): Uint8Array {
 	const encoder = encoding.createEncoder();
@@ -49,6 +52,8 @@ export function encodeRelayMessage(instanceId: string, message: RelayMessage): U
 	} else if (message.kind === 'presence') {
 		encoding.writeVarString(encoder, message.userId);
 		encoding.writeVarUint8Array(encoder, message.update);
+	} else if (message.kind === 'notice') {
+		encoding.writeVarString(encoder, message.topic);
 	}
 	return encoding.toUint8Array(encoder);
 }
@@ -73,6 +78,11 @@ export function decodeRelayMessage(bytes: Uint8Array): { instanceId: string; mes
 			return { instanceId, message: { kind: 'presenceQuery' } };
 		case KIND.resync:
 			return { instanceId, message: { kind: 'resync' } };
+		case KIND.notice: {
+			const topic = decoding.readVarString(decoder);
+			if (!(NOTICE_TOPICS as readonly string[]).includes(topic)) throw new Error(`unknown notice topic ${topic}`);
+			return { instanceId, message: { kind: 'notice', topic: topic as NoticeTopic } };
+		}
 		default:
 			throw new Error(`unknown relay message kind ${kind}`);
 	}

@@ -4,6 +4,7 @@ import { errorMessage } from './connection';
 import { LogFollower } from './log-follower';
 import { applyPresence, decodePresence } from './presence';
 import type { CollabRelay, RelayMessage } from './relay';
+import type { NoticeTopic } from '../../collab/protocol';
 import type { RoomContext } from './room';
 
 /** Relayed updates kept while the document loads; past that the room re-reads the log instead. */
@@ -20,6 +21,8 @@ export interface PeerHost {
 	readonly awareness: Awareness;
 	/** Sends an update the document took in to every local connection. */
 	broadcast(update: Uint8Array): void;
+	/** Another instance says something outside the text changed. */
+	notice(topic: NoticeTopic): void;
 	/** 'loading' buffers what arrives; 'gone' (failed or unloaded) drops it. */
 	state(): 'loading' | 'ready' | 'gone';
 	/** Presence client ids of each local connection, by person. */
@@ -71,6 +74,7 @@ export class RoomPeers {
 			else if (message.kind === 'resync') this.catchUpRequested = true;
 			return; // presence: the query sent once loaded brings it
 		}
+		if (message.kind === 'notice') return this.room.notice(message.topic); // readers need it even while loading
 		if (state !== 'ready') return;
 		if (message.kind === 'update') this.applyRelayed(message.seqs, message.update);
 		else if (message.kind === 'presence') this.applyRelayedPresence(message.userId, message.update);
@@ -91,6 +95,10 @@ export class RoomPeers {
 	stored(update: Uint8Array, seqs: string[]): void {
 		this.follower?.markKnown(seqs);
 		this.relay.publish(this.room.mouId, { kind: 'update', seqs, update });
+	}
+
+	notice(topic: NoticeTopic): void {
+		this.relay.publish(this.room.mouId, { kind: 'notice', topic });
 	}
 
 	/** Presence changed by a local connection of `userId` (or its departure). */

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
-import { CloseCode } from '../../collab/protocol';
-import { DOCUMENT_ROOTS } from '../../editor/schema';
+import { CloseCode, type NoticeTopic } from '../../collab/protocol';
+import { DOCUMENT_ROOTS, TERMS_FIELD, TERM_PROPOSALS_FIELD } from '../../editor/schema';
 import type { Sql } from '../db';
 import { createUpdateGuard } from './guard';
 import { Connection, errorMessage } from './connection';
@@ -9,14 +9,19 @@ import {
 	addsNothing,
 	clientsOfUpdate,
 	encodeAwareness,
+	encodeNotice,
 	encodePersisted,
 	encodeSyncStep1,
 	encodeSyncStep2,
 	encodeUpdate,
 	isEmptyUpdate,
+	writingClients,
 	type ClientMessage
 } from './messages';
-import { compactDocument, loadStoredDocument, touchActivity, type StoredUpdate } from './persistence';
+import { compactDocument, loadMouStatus, loadStoredDocument, touchActivity, type StoredUpdate } from './persistence';
+import { ClientOwners } from './tracked/client-owners';
+import { ShadowDocument } from './tracked/shadow';
+import type { Writer } from './tracked/rules';
 import { applyPresence, decodePresence, stampIdentity } from './presence';
 import type { RateMeter } from './limits';
 import type { CollabRelay, RelayMessage } from './relay';
@@ -49,12 +54,30 @@ export interface RoomContext {
 	onFailed(room: Room): void;
 }
 
-/** An update that passed the guard and waits to be stored. */
+/** An update that passed the guard and waits to be stored; `connection` null for the server's own. */
 interface PendingUpdate {
-	connection: Connection;
+	connection: Connection | null;
 	update: Uint8Array;
 	userId: string;
 	clients: number[];
+	/** For server changes: settled once the change is stored and applied (or failed). */
+	settle?: { resolve(): void; reject(error: unknown): void };
+}
+
+/**
+ * How the document may change: `direct` while one party drafts, `tracked` while both negotiate
+ * (every change a suggestion, judged on a shadow copy), `frozen` once agreed or closed.
+ */
+export type DocumentMode = 'direct' | 'tracked' | 'frozen';
+
+/** Origin of changes the server makes itself (decisions on suggestions). */
+export const SERVER_CHANGE = Symbol('server-change');
+
+/** Raised to callers of applyServerChange when the MOU no longer accepts changes. */
+export class DocumentFrozen extends Error {
+	constructor() {
+		super('This MOU is agreed or closed; its text can no longer change.');
+	}
 }
 
 /** Rows and bytes per INSERT: large enough to absorb a burst, small enough to stay one statement. */
@@ -94,13 +117,25 @@ export class Room {
 	private lastActivityStamp = 0;
 	/** The other instances with this MOU open; null when this is the only instance. */
 	private readonly peers: RoomPeers | null;
+	private mode: DocumentMode = 'direct';
+	/** While tracked: the document plus what is staged, where each update is judged first. */
+	private shadow: ShadowDocument | null = null;
+	private readonly owners: ClientOwners;
+	private ownersRefresh: Promise<void> | null = null;
 
 	constructor(
 		readonly mouId: string,
 		private readonly ctx: RoomContext
 	) {
 		this.awareness.setLocalState(null);
+		this.owners = new ClientOwners(ctx.sql, mouId);
 		this.peers = ctx.relay ? new RoomPeers(ctx, ctx.relay, this.peerHost()) : null;
+		// Cheap (no encoding): changes that did not come through `check` leave the shadow behind.
+		this.doc.on('afterTransaction', (tr: Y.Transaction) => {
+			if (this.status !== 'ready' || tr.origin instanceof Connection) return;
+			this.shadow?.markBehind();
+			if (tr.origin !== SERVER_CHANGE) this.refreshOwners(); // other instances bound new clients
+		});
 		// No doc 'update' listener: Yjs would re-encode every applied update for it. Each path that
 		// applies an update broadcasts the bytes it applied (the guard ensures they integrate fully).
 		this.awareness.on('update', (changes: AwarenessChanges, origin: unknown) => this.broadcastAwareness(changes, origin));
@@ -147,8 +182,10 @@ export class Room {
 		this.status = 'unloaded';
 		this.closeAll(CloseCode.goingAway, 'Document unloaded');
 		this.peers?.stop();
+		settleAll(this.queue, new Error('The document was closed'));
 		this.queue = [];
 		this.staged = null;
+		this.shadow?.discard();
 		this.awareness.destroy();
 		this.doc.destroy();
 	}
@@ -157,11 +194,16 @@ export class Room {
 		let watermark: string;
 		try {
 			await this.peers?.join(); // first: what is stored after the read below arrives relayed
-			const stored = await loadStoredDocument(this.ctx.sql, this.mouId);
+			const [stored, status] = await Promise.all([
+				loadStoredDocument(this.ctx.sql, this.mouId),
+				loadMouStatus(this.ctx.sql, this.mouId),
+				this.owners.load()
+			]);
 			if (this.status !== 'loading') return;
+			this.setMode(modeOf(status));
 			this.applyStored(stored.updates);
 			this.tailCount = stored.tailCount;
-			this.guard = createUpdateGuard(this.doc, { allowedRoots: [...DOCUMENT_ROOTS] });
+			this.guard = createUpdateGuard(this.doc, { allowedRoots: [...DOCUMENT_ROOTS], textMapRoots: [TERMS_FIELD, TERM_PROPOSALS_FIELD] });
 			watermark = stored.watermark;
 		} catch (error) {
 			this.fail('load', error);
@@ -180,6 +222,7 @@ export class Room {
 			doc: this.doc,
 			awareness: this.awareness,
 			broadcast: (update) => this.broadcastUpdate(update, null),
+			notice: (topic) => this.notice(topic, false),
 			state: () => (this.status === 'loading' || this.status === 'ready' ? this.status : 'gone'),
 			localPresence: () =>
 				[...this.connections]
@@ -258,6 +301,11 @@ export class Room {
 				return;
 			}
 			if (isEmptyUpdate(update)) return;
+			if (this.mode === 'frozen') {
+				this.ctx.counters.updatesRefused++;
+				connection.close(CloseCode.statusChanged, 'This MOU can no longer change');
+				return;
+			}
 			clients = clientsOfUpdate(update); // also proves the update decodes
 			// Checked together with what is still being stored: it may build on that.
 			candidate = this.staged ? Y.mergeUpdates([this.staged, update]) : update;
@@ -266,22 +314,50 @@ export class Room {
 			connection.close(CloseCode.malformed, `Unreadable update: ${errorMessage(error)}`);
 			return;
 		}
-		if (!verdict.ok) {
-			this.ctx.counters.updatesRefused++;
-			connection.logEvent('collab.update_refused', { reason: verdict.reason });
-			connection.close(CloseCode.updateRefused, verdict.reason);
-			return;
-		}
+		const identity = connection.identity!;
+		const writing = verdict.ok ? writingClients(this.doc, update) : [];
+		const refusal = verdict.ok ? this.clientRefusal(identity.userId, writing) : verdict.reason;
+		if (refusal !== null) return this.refuse(connection, refusal);
 		if (this.stagedBytes + update.length > MAX_STAGED_BYTES) {
 			connection.close(CloseCode.rateLimited, 'Too many unsaved changes; reconnect shortly');
 			return;
 		}
+		if (this.shadow) {
+			const violation = this.shadow.check(update, this.writerOf(identity.userId, identity.side, writing));
+			if (violation !== null) return this.refuse(connection, violation);
+		}
+		for (const client of writing) this.owners.bind({ client, userId: identity.userId, party: identity.side });
 		this.ctx.counters.updatesAccepted++;
 		this.ctx.acceptedRate.add();
 		this.staged = candidate;
 		this.stagedBytes += update.length;
-		this.queue.push({ connection, update, userId: connection.identity!.userId, clients });
+		this.enqueue({ connection, update, userId: identity.userId, clients });
+	}
+
+	private enqueue(pending: PendingUpdate): void {
+		this.queue.push(pending);
 		this.writer ??= this.writeLoop().finally(() => (this.writer = null));
+	}
+
+	private refuse(connection: Connection, reason: string): void {
+		this.ctx.counters.updatesRefused++;
+		connection.logEvent('collab.update_refused', { reason });
+		connection.close(CloseCode.updateRefused, reason);
+	}
+
+	/** A client id bound to someone else (or to the server, or never seen writing here) is not theirs. */
+	private clientRefusal(userId: string, clients: number[]): string | null {
+		for (const client of clients) {
+			const owner = this.owners.ownerOf(client);
+			if (owner === userId) continue;
+			if (owner !== undefined) return `writes with client id ${client}, which belongs to someone else`;
+			if (Y.getState(this.doc.store, client) > 0) return `writes with client id ${client}, which is not yours`;
+		}
+		return null;
+	}
+
+	private writerOf(userId: string, side: Writer['side'], clients: number[]): Writer {
+		return { userId, side, ownsClient: (client) => this.owners.ownerOf(client) === userId || clients.includes(client) };
 	}
 
 	private async writeLoop(): Promise<void> {
@@ -289,16 +365,20 @@ export class Room {
 			const batch = this.takeBatch();
 			let seqs: string[];
 			try {
+				await this.owners.save(); // before the updates written with them
 				seqs = await this.ctx.store(this.mouId, batch);
 			} catch (error) {
-				this.fail('write', error);
+				settleAll(batch, error);
+				if (isFrozenError(error)) this.freeze();
+				else this.fail('write', error);
 				return;
 			}
-			if (this.status !== 'ready') return;
+			if (this.status !== 'ready') return settleAll(batch, new Error('The document was closed'));
 			this.restage();
-			if (!this.applyBatch(batch)) return;
+			if (!this.applyBatch(batch)) return settleAll(batch, new Error('The change could not be applied'));
 			this.relay(batch, seqs);
 			this.acknowledge(batch);
+			settleAll(batch, null);
 			this.tailCount += batch.length;
 			this.maybeCompact();
 			this.maybeStampActivity();
@@ -325,7 +405,7 @@ export class Room {
 	private applyBatch(batch: PendingUpdate[]): boolean {
 		for (const pending of batch) {
 			try {
-				Y.applyUpdate(this.doc, pending.update, pending.connection);
+				Y.applyUpdate(this.doc, pending.update, pending.connection ?? SERVER_CHANGE);
 			} catch (error) {
 				this.fail('apply', error);
 				return false;
@@ -346,6 +426,7 @@ export class Room {
 	private acknowledge(batch: PendingUpdate[]): void {
 		const clientsBySender = new Map<Connection, Set<number>>();
 		for (const { connection, clients } of batch) {
+			if (connection === null) continue;
 			const set = clientsBySender.get(connection) ?? new Set<number>();
 			for (const client of clients) set.add(client);
 			clientsBySender.set(connection, set);
@@ -413,6 +494,104 @@ export class Room {
 		if (userId !== undefined) this.peers.presenceChanged(update, userId);
 	}
 
+	/**
+	 * Makes a change as the server (a decision on a suggestion), on behalf of `actorId`: computed on
+	 * a copy of the document with a client id of its own, then checked, stored, applied and
+	 * broadcast like any update. Resolves with what `change` returned once the change is stored.
+	 */
+	async applyServerChange<T>(actorId: string, change: (doc: Y.Doc) => T): Promise<T> {
+		await this.loaded;
+		if (this.status !== 'ready') throw new Error('The document is not available right now; try again.');
+		if (this.mode === 'frozen') throw new DocumentFrozen();
+		const work = new Y.Doc({ gc: false });
+		Y.applyUpdate(work, Y.encodeStateAsUpdate(this.doc));
+		if (this.staged) Y.applyUpdate(work, this.staged);
+		work.clientID = this.unusedClientId(work);
+		const updates: Uint8Array[] = [];
+		work.on('update', (update: Uint8Array) => updates.push(update));
+		let result: T;
+		try {
+			result = change(work);
+		} finally {
+			work.destroy();
+		}
+		if (updates.length === 0) return result;
+		const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+		const candidate = this.staged ? Y.mergeUpdates([this.staged, update]) : update;
+		const verdict = this.guard!.check(candidate);
+		if (!verdict.ok) throw new Error(`The change was refused: ${verdict.reason}`);
+		this.owners.bind({ client: work.clientID, userId: null, party: null });
+		this.staged = candidate;
+		this.stagedBytes += update.length;
+		await new Promise<void>((resolve, reject) =>
+			this.enqueue({ connection: null, update, userId: actorId, clients: [work.clientID], settle: { resolve, reject } })
+		);
+		return result;
+	}
+
+	/** Tells every connection (and, unless it came from there, the other instances) that `topic` changed. */
+	notice(topic: NoticeTopic, relay = true): void {
+		const message = encodeNotice(topic);
+		for (const connection of this.connections) connection.send(message);
+		if (relay) this.peers?.notice(topic);
+		if (topic === 'status') this.ctx.track(this.refreshStatus());
+	}
+
+	private async refreshStatus(): Promise<void> {
+		await this.loaded;
+		if (this.status !== 'ready') return;
+		try {
+			this.setMode(modeOf(await loadMouStatus(this.ctx.sql, this.mouId)));
+		} catch (error) {
+			this.ctx.log({ event: 'collab.error', stage: 'status', mouId: this.mouId, error: errorMessage(error) });
+		}
+	}
+
+	private setMode(mode: DocumentMode): void {
+		if (mode === this.mode) return;
+		this.mode = mode;
+		if (mode === 'tracked') this.shadow = new ShadowDocument(this.doc, () => this.staged);
+		else {
+			this.shadow?.discard();
+			this.shadow = null;
+		}
+		if (mode === 'frozen') this.closeWriters();
+	}
+
+	/** The database refused a write because the MOU was agreed meanwhile: nothing unstored survives. */
+	private freeze(): void {
+		settleAll(this.queue, new DocumentFrozen());
+		this.queue = [];
+		this.staged = null;
+		this.stagedBytes = 0;
+		this.setMode('frozen');
+		this.closeWriters();
+	}
+
+	/** Writers reconnect and are admitted read-only; readers stay. */
+	private closeWriters(): void {
+		for (const connection of [...this.connections]) {
+			if (connection.canWrite) connection.close(CloseCode.statusChanged, 'This MOU can no longer change');
+		}
+	}
+
+	private refreshOwners(): void {
+		if (this.ownersRefresh) return;
+		this.ownersRefresh = this.owners
+			.load()
+			.catch((error) => this.ctx.log({ event: 'collab.error', stage: 'owners', mouId: this.mouId, error: errorMessage(error) }))
+			.finally(() => (this.ownersRefresh = null));
+		this.ctx.track(this.ownersRefresh);
+	}
+
+	private unusedClientId(work: Y.Doc): number {
+		let client = work.clientID;
+		while (work.store.clients.has(client) || this.owners.ownerOf(client) !== undefined) {
+			client = Math.floor(Math.random() * 0xffffffff);
+		}
+		return client;
+	}
+
 	private maybeCompact(): void {
 		if (this.compacting || this.tailCount < this.ctx.limits.compactAfterUpdates) return;
 		this.compacting = true;
@@ -442,11 +621,32 @@ export class Room {
 		if (this.status === 'failed' || this.status === 'unloaded') return;
 		this.status = 'failed';
 		this.ctx.log({ event: 'collab.error', stage, mouId: this.mouId, error: errorMessage(error) });
+		settleAll(this.queue, error);
 		this.queue = [];
 		this.staged = null;
+		this.shadow?.discard();
 		this.peers?.stop();
 		this.closeAll(CloseCode.internalError, 'The document could not be saved; reconnecting');
 		this.ctx.onFailed(this);
+	}
+}
+
+function modeOf(status: string | null): DocumentMode {
+	if (status === 'draft') return 'direct';
+	if (status === 'negotiating') return 'tracked';
+	return 'frozen';
+}
+
+/** The database trigger on mou_updates refuses changes to an MOU that is agreed or closed. */
+function isFrozenError(error: unknown): boolean {
+	return error instanceof Error && /can no longer change/.test(error.message);
+}
+
+function settleAll(pending: PendingUpdate[], error: unknown): void {
+	for (const { settle } of pending) {
+		if (!settle) continue;
+		if (error === null) settle.resolve();
+		else settle.reject(error);
 	}
 }
 

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CloseCode, mouIdFromCollabPath } from '../../collab/protocol';
+import type * as Y from 'yjs';
+import { CloseCode, mouIdFromCollabPath, type NoticeTopic } from '../../collab/protocol';
 import { Connection, errorMessage } from './connection';
 import { ConnectionCounts, RateMeter } from './limits';
 import { Room, type RoomContext } from './room';
@@ -22,6 +23,16 @@ export interface CollabServer {
 	stats(): CollabStats;
 	/** For health checks: 'off' without a relay, else whether it answers now. */
 	relayHealth(): Promise<'off' | 'ok' | 'down'>;
+	/**
+	 * Tells everyone with the MOU open (on every instance) that `topic` changed, so their pages
+	 * reload that data; 'status' also makes the document re-read whether it may still change.
+	 */
+	notify(mouId: string, topic: NoticeTopic): void;
+	/**
+	 * Changes the live document as the server, on behalf of `actorId` (decisions on suggestions):
+	 * stored, applied and broadcast like any update. Throws DocumentFrozen when the MOU is agreed.
+	 */
+	applyServerChange<T>(mouId: string, actorId: string, change: (doc: Y.Doc) => T): Promise<T>;
 }
 
 /** How long shutdown waits for peers to answer our close frame before dropping them. */
@@ -172,6 +183,22 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		async relayHealth() {
 			if (!relay) return 'off';
 			return (await relay.ping()) ? 'ok' : 'down';
+		},
+
+		notify(mouId, topic) {
+			const room = rooms.get(mouId);
+			if (room) room.notice(topic);
+			else relay?.publish(mouId, { kind: 'notice', topic });
+		},
+
+		async applyServerChange(mouId, actorId, change) {
+			if (closing) throw new Error('The server is shutting down; try again.');
+			const room = roomFor(mouId);
+			try {
+				return await room.applyServerChange(actorId, change);
+			} finally {
+				if (room.isEmpty) track(unloadWhenIdle(room));
+			}
 		}
 	};
 

@@ -55,7 +55,7 @@ const DEMO_TERMS: Record<string, string> = {
 	extra_duty_rate: '62.50'
 };
 
-/** Loads the Springfield organizations, one person per role, and an MOU between them. Safe to run twice. */
+/** Loads the Springfield organizations, one person per role, an MOU in negotiation and an agency draft. Safe to run twice. */
 export async function seedDemo(sql: Sql): Promise<{ created: boolean }> {
 	if (await findUserIdByEmail(sql, DEMO_ORGANIZATIONS[0].people[0].email)) return { created: false };
 	const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -71,6 +71,14 @@ export async function seedDemo(sql: Sql): Promise<{ created: boolean }> {
 		createdBy: creator,
 		agencyId: organizationIds[0],
 		districtId: organizationIds[1],
+		terms: DEMO_TERMS
+	});
+	// The agency's own first draft of next year's MOU: edited directly until the district joins.
+	await createDemoMou(sql, {
+		title: 'Springfield PD – Springfield USD SRO MOU, 2028–29 (agency draft)',
+		createdBy: creator,
+		agencyId: organizationIds[0],
+		districtId: null,
 		terms: DEMO_TERMS
 	});
 	return { created: true };

@@ -33,14 +33,15 @@ export async function insertDemoPerson(
 
 export async function createDemoMou(
 	sql: Sql,
-	m: { title: string; createdBy: string; agencyId: string; districtId: string; terms: Record<string, string> }
+	m: { title: string; createdBy: string; agencyId: string; districtId: string | null; terms: Record<string, string> }
 ) {
 	const template = loadTemplate();
 	const id = await sql.begin(async (tx) => {
 		const [mou] = await tx<{ id: string }[]>`
 			insert into mous (title, status, template_id, template_version, created_by)
-			values (${m.title}, 'negotiating', ${template.id}, ${template.version}, ${m.createdBy}) returning id`;
-		await tx`insert into mou_parties (mou_id, organization_id, side) values (${mou.id}, ${m.agencyId}, 'agency'), (${mou.id}, ${m.districtId}, 'district')`;
+			values (${m.title}, ${m.districtId ? 'negotiating' : 'draft'}, ${template.id}, ${template.version}, ${m.createdBy}) returning id`;
+		await tx`insert into mou_parties (mou_id, organization_id, side) values (${mou.id}, ${m.agencyId}, 'agency')`;
+		if (m.districtId) await tx`insert into mou_parties (mou_id, organization_id, side) values (${mou.id}, ${m.districtId}, 'district')`;
 		return mou.id;
 	});
 	await appendInitialState(sql, id, withTerms(initialDocumentUpdate(template), m.terms));

@@ -1,10 +1,12 @@
 import accounts from './0001_accounts';
 import mous from './0002_mous';
 import outboxClaims from './0003_outbox_claims';
+import negotiation from './0004_negotiation';
 
 /** Applied in this order, each once, at start. Append; never edit a shipped one. */
 export const migrations: { id: string; sql: string }[] = [
 	{ id: '0001_accounts', sql: accounts },
 	{ id: '0002_mous', sql: mous },
-	{ id: '0003_outbox_claims', sql: outboxClaims }
+	{ id: '0003_outbox_claims', sql: outboxClaims },
+	{ id: '0004_negotiation', sql: negotiation }
 ];

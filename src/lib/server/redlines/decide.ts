@@ -1,0 +1,54 @@
+import type { SessionUser } from '../auth';
+import type { CollabServer } from '../collab';
+import { DocumentFrozen } from '../collab';
+import type { Sql } from '../db';
+import { getMouAccess } from '../mous';
+import type { Outcome } from '../orgs';
+import type { Decision } from '../../redlines/types';
+import { applyDecisions, DecisionRefused } from './apply';
+import { recordDecisions } from './store';
+
+const DECISIONS: readonly Decision[] = ['accept', 'reject', 'withdraw'];
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_AT_ONCE = 2_000;
+
+export interface DecideInput {
+	suggestionIds: unknown[];
+	decision: unknown;
+}
+
+/**
+ * Counsel accepts or rejects the other party's suggestions, or withdraws their own. Checked and
+ * applied on the server's copy of the live document; every decision is recorded. Null when the
+ * MOU does not exist for this user.
+ */
+export async function decideSuggestions(
+	deps: { sql: Sql; collab: Pick<CollabServer, 'applyServerChange' | 'notify'> },
+	user: SessionUser,
+	mouId: string,
+	input: DecideInput
+): Promise<Outcome<{ decided: number }> | null> {
+	const access = await getMouAccess(deps.sql, user, mouId);
+	if (!access) return null;
+	const refuse = (form: string): Outcome<{ decided: number }> => ({ ok: false, errors: { form } });
+	if (user.role !== 'counsel') return refuse('Only counsel can decide on suggestions.');
+	if (access.mou.status !== 'negotiating') return refuse('Suggestions are decided only while the MOU is being negotiated.');
+	const decision = input.decision as Decision;
+	if (!DECISIONS.includes(decision)) return refuse('Choose accept, reject or withdraw.');
+	const ids = [...new Set(input.suggestionIds.map(String))];
+	if (ids.length === 0) return refuse('Choose at least one suggestion.');
+	if (ids.length > MAX_AT_ONCE || !ids.every((id) => ID.test(id))) return refuse('That is not a list of suggestions.');
+
+	const decider = { userId: user.id, side: access.side };
+	let decided;
+	try {
+		decided = await deps.collab.applyServerChange(mouId, user.id, (doc) => applyDecisions(doc, ids, decision, decider));
+	} catch (error) {
+		if (error instanceof DecisionRefused) return refuse(error.message);
+		if (error instanceof DocumentFrozen) return refuse(error.message);
+		throw error;
+	}
+	await recordDecisions(deps.sql, mouId, { ...decider, name: user.name }, decision, decided);
+	deps.collab.notify(mouId, 'history');
+	return { ok: true, value: { decided: new Set(decided.map((s) => s.id)).size } };
+}
