@@ -1,13 +1,21 @@
 // The whole test suite, as the README and CI run it: build, unit + integration (real PostgreSQL when
 // DATABASE_URL is set, then the database-level suites again on embedded PGlite), then Chromium end-to-end.
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+
+/** Suites that start the production server: it picks its own database, so a second run adds nothing. */
+const SERVER_SUITES = new Set(['authorization.test.ts']);
+const databaseSuites = readdirSync('tests/integration')
+	.filter((name) => name.endsWith('.test.ts') && !SERVER_SUITES.has(name))
+	.sort()
+	.map((name) => `tests/integration/${name}`);
 
 const steps = [
 	['Sync SvelteKit types', ['svelte-kit', 'sync'], {}],
 	['Build the app', ['vite', 'build', '--logLevel', 'warn'], {}],
 	['Unit and integration tests', ['vitest', 'run'], {}],
 	...(process.env.DATABASE_URL
-		? [['Database suites again on embedded PGlite', ['vitest', 'run', 'tests/integration/auth.test.ts', 'tests/integration/organizations.test.ts', 'tests/integration/mous.test.ts', 'tests/integration/collab.test.ts', 'tests/integration/locks.test.ts', 'tests/integration/collab-limits.test.ts', 'tests/integration/collab-scale.test.ts', 'tests/integration/collab-scale-health.test.ts', 'tests/integration/readiness.test.ts'], { TEST_DB: 'pglite' }]]
+		? [['Database suites again on embedded PGlite', ['vitest', 'run', ...databaseSuites], { TEST_DB: 'pglite' }]]
 		: []),
 	['End-to-end tests in Chromium', ['playwright', 'test'], {}]
 ];

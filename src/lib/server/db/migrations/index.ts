@@ -2,11 +2,17 @@ import accounts from './0001_accounts';
 import mous from './0002_mous';
 import outboxClaims from './0003_outbox_claims';
 import negotiation from './0004_negotiation';
+import signing from './0005_signing';
+import reminders from './0006_reminders';
+import exportDocs from './0007_exports';
 
 /** Applied in this order, each once, at start. Append; never edit a shipped one. */
 export const migrations: { id: string; sql: string }[] = [
 	{ id: '0001_accounts', sql: accounts },
 	{ id: '0002_mous', sql: mous },
 	{ id: '0003_outbox_claims', sql: outboxClaims },
-	{ id: '0004_negotiation', sql: negotiation }
+	{ id: '0004_negotiation', sql: negotiation },
+	{ id: '0005_signing', sql: signing },
+	{ id: '0006_reminders', sql: reminders },
+	{ id: '0007_exports', sql: exportDocs }
 ];
