@@ -33,9 +33,16 @@ export async function signedInPage(browser: Browser, app: App, email: string): P
 	return page;
 }
 
-/** Opens the demo MOU from the dashboard by its address (a click can race the post-sign-in navigation). */
-export async function openDemoMou(page: Page): Promise<string> {
-	const href = await page.getByRole('link', { name: /SRO MOU, 2027–28/ }).getAttribute('href');
+const DEMO_TITLES = {
+	/** Both parties, in negotiation: every edit a tracked suggestion. */
+	negotiation: /SRO MOU, 2027–28/,
+	/** The agency's own draft (the district has not joined): edits are direct. */
+	draft: /SRO MOU, 2028–29 \(agency draft\)/
+};
+
+/** Opens a demo MOU from the dashboard by its address (a click can race the post-sign-in navigation). */
+export async function openDemoMou(page: Page, which: keyof typeof DEMO_TITLES = 'negotiation'): Promise<string> {
+	const href = await page.getByRole('link', { name: DEMO_TITLES[which] }).getAttribute('href');
 	await page.goto(href!);
 	await expect(page.locator('.ProseMirror')).toBeVisible();
 	return page.url();

@@ -41,9 +41,10 @@ export async function signInCookie(app: RunningApp, email: string, password = DE
 	return `mou_session=${match[1]}`;
 }
 
+/** The demo MOU both parties negotiate (the agency also has a draft of its own). */
 export async function firstMouId(app: RunningApp, cookie: string): Promise<string> {
 	const html = await (await get(app, '/mous', cookie)).text();
-	const match = /href="\/mous\/([0-9a-f-]{36})"/.exec(html);
-	if (!match) throw new Error('no MOU listed');
+	const match = /href="\/mous\/([0-9a-f-]{36})"[^>]*>[^<]*2027–28/.exec(html);
+	if (!match) throw new Error('the negotiated demo MOU is not listed');
 	return match[1];
 }

@@ -194,6 +194,24 @@ describe('tracked suggestions over the websocket', () => {
 	});
 });
 
+describe('when negotiation starts', () => {
+	it('edits are direct while one party drafts, and tracked from the moment both parties are in', async () => {
+		const mouId = await createMouBetween(db.sql, agency, district, 'Draft first', 'draft');
+		const drafting = await connected(agency, mouId);
+		drafting.edit((doc) => openText(doc).insert(0, 'Drafted directly. '));
+		await within(drafting.allStored(), 'direct edit stored');
+
+		await db.sql`update mous set status = 'negotiating' where id = ${mouId}`;
+		await collab.notify(mouId, 'status'); // resolves once the room has re-read the status
+		expect(drafting.isOpen()).toBe(true);
+		const rowsBefore = await rowCount(mouId);
+		const textBefore = openText(drafting.doc).toString();
+		drafting.edit((doc) => openText(doc).insert(0, 'Untracked now. '));
+		await expectRefused(mouId, drafting, rowsBefore, textBefore, /not marked as your party/);
+		expect(plain(openText(await storedDoc(mouId))).startsWith('Drafted directly. ')).toBe(true);
+	});
+});
+
 describe('deciding on suggestions', () => {
 	it('refuses accepting one’s own suggestion; the other party accepts, and the text stays without a mark', async () => {
 		const { mouId, agencyClient, districtClient } = await negotiation();
@@ -264,7 +282,7 @@ describe('the agreed text is frozen', () => {
 		const { mouId, agencyClient, districtClient } = await negotiation();
 		await agencyInsertion(agencyClient);
 		await db.sql`update mous set status = 'agreed' where id = ${mouId}`;
-		collab.notify(mouId, 'status');
+		await collab.notify(mouId, 'status');
 		const closed = await within(districtClient.closed, 'writer told the MOU changed status');
 		expect(closed.code).toBe(CloseCode.statusChanged);
 		const rows = await rowCount(mouId);

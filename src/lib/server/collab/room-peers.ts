@@ -22,7 +22,7 @@ export interface PeerHost {
 	/** Sends an update the document took in to every local connection. */
 	broadcast(update: Uint8Array): void;
 	/** Another instance says something outside the text changed. */
-	notice(topic: NoticeTopic): void;
+	notice(topic: NoticeTopic): Promise<void>;
 	/** 'loading' buffers what arrives; 'gone' (failed or unloaded) drops it. */
 	state(): 'loading' | 'ready' | 'gone';
 	/** Presence client ids of each local connection, by person. */
@@ -74,7 +74,7 @@ export class RoomPeers {
 			else if (message.kind === 'resync') this.catchUpRequested = true;
 			return; // presence: the query sent once loaded brings it
 		}
-		if (message.kind === 'notice') return this.room.notice(message.topic); // readers need it even while loading
+		if (message.kind === 'notice') return void this.room.notice(message.topic); // readers need it even while loading
 		if (state !== 'ready') return;
 		if (message.kind === 'update') this.applyRelayed(message.seqs, message.update);
 		else if (message.kind === 'presence') this.applyRelayedPresence(message.userId, message.update);

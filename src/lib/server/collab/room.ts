@@ -530,11 +530,14 @@ export class Room {
 	}
 
 	/** Tells every connection (and, unless it came from there, the other instances) that `topic` changed. */
-	notice(topic: NoticeTopic, relay = true): void {
+	notice(topic: NoticeTopic, relay = true): Promise<void> {
 		const message = encodeNotice(topic);
 		for (const connection of this.connections) connection.send(message);
 		if (relay) this.peers?.notice(topic);
-		if (topic === 'status') this.ctx.track(this.refreshStatus());
+		if (topic !== 'status') return Promise.resolve();
+		const refreshed = this.refreshStatus();
+		this.ctx.track(refreshed);
+		return refreshed;
 	}
 
 	private async refreshStatus(): Promise<void> {

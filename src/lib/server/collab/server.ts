@@ -25,9 +25,10 @@ export interface CollabServer {
 	relayHealth(): Promise<'off' | 'ok' | 'down'>;
 	/**
 	 * Tells everyone with the MOU open (on every instance) that `topic` changed, so their pages
-	 * reload that data; 'status' also makes the document re-read whether it may still change.
+	 * reload that data; 'status' also makes the document re-read whether it may still change
+	 * (resolves once this instance has). Never rejects.
 	 */
-	notify(mouId: string, topic: NoticeTopic): void;
+	notify(mouId: string, topic: NoticeTopic): Promise<void>;
 	/**
 	 * Changes the live document as the server, on behalf of `actorId` (decisions on suggestions):
 	 * stored, applied and broadcast like any update. Throws DocumentFrozen when the MOU is agreed.
@@ -185,9 +186,9 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			return (await relay.ping()) ? 'ok' : 'down';
 		},
 
-		notify(mouId, topic) {
+		async notify(mouId, topic) {
 			const room = rooms.get(mouId);
-			if (room) room.notice(topic);
+			if (room) await room.notice(topic);
 			else relay?.publish(mouId, { kind: 'notice', topic });
 		},
 

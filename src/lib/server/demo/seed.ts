@@ -40,8 +40,8 @@ export const DEMO_ORGANIZATIONS: DemoOrganization[] = [
 	}
 ];
 
-/** Most fill-in terms entered, a few left for the parties to settle. */
-const DEMO_TERMS: Record<string, string> = {
+/** The agency's first draft: most fill-in terms entered, a few left for the parties to settle. */
+const DRAFT_TERMS: Record<string, string> = {
 	agency_name: 'Springfield Police Department',
 	agency_head_name: 'Marcus Reyes',
 	district_name: 'Springfield Unified School District',
@@ -53,6 +53,24 @@ const DEMO_TERMS: Record<string, string> = {
 	term_end: '2028-07-31',
 	annual_cost: '327600.00',
 	extra_duty_rate: '62.50'
+};
+
+/** The MOU in negotiation: every required term entered, so the parties can reach agreement in the demo. */
+const DEMO_TERMS: Record<string, string> = {
+	...DRAFT_TERMS,
+	agency_head_title: 'Chief of Police',
+	agency_notice_address: 'Office of the Chief, Springfield Police Department, 800 E Monroe St, Springfield, IL 62701',
+	district_notice_address: 'Office of the Superintendent, Springfield Unified School District, 1900 W Monroe St, Springfield, IL 62704',
+	hours_on_campus: '8',
+	probation_months: '6',
+	review_interval_months: '12',
+	termination_notice_days: '60',
+	agency_cost_share: '40',
+	district_cost_share: '60',
+	invoice_schedule: 'Quarterly, in arrears',
+	invoice_due_days: '30',
+	insurance_limit: '2000000.00',
+	district_time_zone: 'America/Chicago'
 };
 
 /** Loads the Springfield organizations, one person per role, an MOU in negotiation and an agency draft. Safe to run twice. */
@@ -79,7 +97,7 @@ export async function seedDemo(sql: Sql): Promise<{ created: boolean }> {
 		createdBy: creator,
 		agencyId: organizationIds[0],
 		districtId: null,
-		terms: DEMO_TERMS
+		terms: DRAFT_TERMS
 	});
 	return { created: true };
 }

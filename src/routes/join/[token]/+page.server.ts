@@ -21,9 +21,11 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 export const actions: Actions = {
 	default: async ({ locals, params }) => {
 		const user = requireUserForAction(locals);
-		const { db } = await getRuntime();
+		const { db, collab } = await getRuntime();
 		const result = await acceptPartyInvitation(db.sql, user, params.token);
 		if (!result.ok) return fail(400, { message: result.message });
+		// Both parties are in: negotiation starts, and every edit from now on is a tracked suggestion.
+		collab.notify(result.mouId, 'status');
 		redirect(303, `/mous/${result.mouId}`);
 	}
 };
