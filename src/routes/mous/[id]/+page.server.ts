@@ -3,33 +3,135 @@ import { getRuntime } from '$lib/server/runtime';
 import { requireUser, requireUserForAction } from '$lib/server/auth/require';
 import { getMouAccess, inviteParty, listPartyInvitations } from '$lib/server/mous';
 import { loadTemplate, loadChecklist } from '$lib/server/templates';
+import { approveDraft, loadNegotiation, sendRound, withdrawApproval } from '$lib/server/negotiation';
+import { addComment, listThreads, replyToThread, setThreadResolved } from '$lib/server/comments';
+import { decideSuggestions } from '$lib/server/redlines';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, params, url }) => {
+export const load: PageServerLoad = async ({ locals, params, url, depends }) => {
+	// Live notices from the collaboration server name one of these; the page reloads just its data.
+	depends('mou:comments', 'mou:history', 'mou:status');
 	const user = requireUser(locals, url);
 	const { db } = await getRuntime();
 	const access = await getMouAccess(db.sql, user, params.id);
 	if (!access) error(404, 'No such MOU.');
+	const [negotiation, threads, partyInvitations] = await Promise.all([
+		loadNegotiation(db.sql, user, access),
+		listThreads(db.sql, user, access.mou.id),
+		access.canInviteParty ? listPartyInvitations(db.sql, access.mou.id) : []
+	]);
 	return {
 		mou: access.mou,
 		side: access.side,
 		canEdit: access.canEdit,
 		canInviteParty: access.canInviteParty,
-		partyInvitations: access.canInviteParty ? await listPartyInvitations(db.sql, access.mou.id) : [],
-		me: { id: user.id, name: user.name, role: user.role },
+		partyInvitations,
+		me: { id: user.id, name: user.name, role: user.role, organizationName: user.organizationName },
+		negotiation,
+		threads: threads ?? [],
 		template: loadTemplate(access.mou.templateId, access.mou.templateVersion),
 		checklist: loadChecklist(access.mou.templateId, access.mou.templateVersion)
 	};
 };
 
+async function context(locals: App.Locals, request: Request, url: URL) {
+	const user = requireUserForAction(locals);
+	const runtime = await getRuntime();
+	const form = await request.formData();
+	const deps = { sql: runtime.db.sql, mailer: runtime.mailer, origin: url.origin, collab: runtime.collab };
+	return { user, runtime, form, deps };
+}
+
+function notFound(): never {
+	error(404, 'No such MOU.');
+}
+
 export const actions: Actions = {
 	inviteParty: async ({ locals, params, request, url }) => {
-		const user = requireUserForAction(locals);
-		const { db, mailer } = await getRuntime();
-		const form = await request.formData();
-		const result = await inviteParty({ sql: db.sql, mailer, origin: url.origin }, user, params.id, { email: form.get('email') });
-		if (!result) error(404, 'No such MOU.');
+		const { user, deps, form } = await context(locals, request, url);
+		const result = await inviteParty(deps, user, params.id, { email: form.get('email') });
+		if (!result) notFound();
 		if (!result.ok) return fail(400, { errors: result.errors, email: String(form.get('email') ?? '') });
 		return { invited: result.value.email };
-	}
+	},
+
+	sendRound: async ({ locals, params, request, url }) => {
+		const { user, deps } = await context(locals, request, url);
+		const result = await sendRound(deps, user, params.id);
+		if (!result) notFound();
+		if (!result.ok) return fail(400, { sendError: result.errors.form });
+		return { sent: result.value };
+	},
+
+	approve: async ({ locals, params, request, url }) => {
+		const { user, deps } = await context(locals, request, url);
+		const result = await approveDraft(deps, user, params.id);
+		if (!result) notFound();
+		if (!result.ok) {
+			const problems = 'problems' in result.errors ? result.errors.problems : [];
+			return fail(400, { approveError: problems.length ? 'This version cannot be approved yet:' : result.errors.form, approveProblems: problems });
+		}
+		return { approved: result.value };
+	},
+
+	withdrawApproval: async ({ locals, params, request, url }) => {
+		const { user, deps } = await context(locals, request, url);
+		const result = await withdrawApproval(deps, user, params.id);
+		if (!result) notFound();
+		if (!result.ok) return fail(400, { approveError: result.errors.form, approveProblems: [] as string[] });
+		return { withdrawn: true };
+	},
+
+	decide: async ({ locals, params, request, url }) => {
+		const { user, deps, form } = await context(locals, request, url);
+		const result = await decideSuggestions(deps, user, params.id, {
+			suggestionIds: form.getAll('suggestion').map(String),
+			decision: form.get('decision')
+		});
+		if (!result) notFound();
+		if (!result.ok) return fail(400, { decideError: result.errors.form });
+		return { decided: result.value.decided };
+	},
+
+	comment: async ({ locals, params, request, url }) => {
+		const { user, deps, form } = await context(locals, request, url);
+		const result = await addComment(deps, user, params.id, {
+			body: form.get('body'),
+			quote: form.get('quote'),
+			anchor: form.get('anchor'),
+			visibility: form.get('visibility')
+		});
+		if (!result) notFound();
+		if (!result.ok) {
+			return fail(400, { commentErrors: result.errors, commentBody: String(form.get('body') ?? '').slice(0, 10_000) });
+		}
+		return { commented: result.value.threadId };
+	},
+
+	reply: async ({ locals, params, request, url }) => {
+		const { user, deps, form } = await context(locals, request, url);
+		const threadId = String(form.get('thread') ?? '');
+		const result = await replyToThread(deps, user, params.id, { threadId, body: form.get('body') });
+		if (!result) notFound();
+		if (!result.ok) {
+			return fail(result.missing ? 404 : 400, {
+				threadErrors: result.errors,
+				thread: threadId,
+				replyBody: String(form.get('body') ?? '').slice(0, 10_000)
+			});
+		}
+		return { replied: threadId };
+	},
+
+	resolveThread: async (event) => setResolved(event, true),
+	reopenThread: async (event) => setResolved(event, false)
 };
+
+async function setResolved({ locals, params, request, url }: { locals: App.Locals; params: { id: string }; request: Request; url: URL }, resolved: boolean) {
+	const { user, deps, form } = await context(locals, request, url);
+	const threadId = String(form.get('thread') ?? '');
+	const result = await setThreadResolved(deps, user, params.id, { threadId, resolved });
+	if (!result) notFound();
+	if (!result.ok) return fail(result.missing ? 404 : 400, { threadErrors: result.errors, thread: threadId, replyBody: '' });
+	return { resolved: resolved ? threadId : null };
+}
