@@ -159,6 +159,12 @@ export async function loadMouStatus(sql: Queryable, mouId: string): Promise<stri
 	return row?.status ?? null;
 }
 
+/** Whether a party has approved the draft as it stands (a stored edit will withdraw it). */
+export async function hasApprovals(sql: Queryable, mouId: string): Promise<boolean> {
+	const [row] = await sql<{ found: boolean }[]>`select exists (select 1 from mou_approvals where mou_id = ${mouId}) as found`;
+	return row.found;
+}
+
 export async function touchActivity(sql: Queryable, mouId: string): Promise<void> {
 	await sql`update mous set last_activity_at = now() where id = ${mouId}`;
 }

@@ -18,7 +18,7 @@ import {
 	writingClients,
 	type ClientMessage
 } from './messages';
-import { compactDocument, loadMouStatus, loadStoredDocument, touchActivity, type StoredUpdate } from './persistence';
+import { compactDocument, hasApprovals, loadMouStatus, loadStoredDocument, touchActivity, type StoredUpdate } from './persistence';
 import { ClientOwners } from './tracked/client-owners';
 import { ShadowDocument } from './tracked/shadow';
 import type { Writer } from './tracked/rules';
@@ -122,6 +122,8 @@ export class Room {
 	private shadow: ShadowDocument | null = null;
 	private readonly owners: ClientOwners;
 	private ownersRefresh: Promise<void> | null = null;
+	/** A party approved the draft as it stands: the next stored edit withdraws it, and pages must hear. */
+	private approved = false;
 
 	constructor(
 		readonly mouId: string,
@@ -194,11 +196,13 @@ export class Room {
 		let watermark: string;
 		try {
 			await this.peers?.join(); // first: what is stored after the read below arrives relayed
-			const [stored, status] = await Promise.all([
+			const [stored, status, approved] = await Promise.all([
 				loadStoredDocument(this.ctx.sql, this.mouId),
 				loadMouStatus(this.ctx.sql, this.mouId),
+				hasApprovals(this.ctx.sql, this.mouId),
 				this.owners.load()
 			]);
+			this.approved = approved;
 			if (this.status !== 'loading') return;
 			this.setMode(modeOf(status));
 			this.applyStored(stored.updates);
@@ -379,6 +383,11 @@ export class Room {
 			this.relay(batch, seqs);
 			this.acknowledge(batch);
 			settleAll(batch, null);
+			if (this.approved) {
+				// The database withdrew the approvals with this write (trigger on mou_updates).
+				this.approved = false;
+				void this.notice('history');
+			}
 			this.tailCount += batch.length;
 			this.maybeCompact();
 			this.maybeStampActivity();
@@ -534,6 +543,7 @@ export class Room {
 		const message = encodeNotice(topic);
 		for (const connection of this.connections) connection.send(message);
 		if (relay) this.peers?.notice(topic);
+		if (topic === 'history') this.ctx.track(this.refreshApprovals());
 		if (topic !== 'status') return Promise.resolve();
 		const refreshed = this.refreshStatus();
 		this.ctx.track(refreshed);
@@ -547,6 +557,16 @@ export class Room {
 			this.setMode(modeOf(await loadMouStatus(this.ctx.sql, this.mouId)));
 		} catch (error) {
 			this.ctx.log({ event: 'collab.error', stage: 'status', mouId: this.mouId, error: errorMessage(error) });
+		}
+	}
+
+	private async refreshApprovals(): Promise<void> {
+		await this.loaded;
+		if (this.status !== 'ready') return;
+		try {
+			this.approved = await hasApprovals(this.ctx.sql, this.mouId);
+		} catch (error) {
+			this.ctx.log({ event: 'collab.error', stage: 'approvals', mouId: this.mouId, error: errorMessage(error) });
 		}
 	}
 
