@@ -19,6 +19,8 @@ if (!process.env.DATABASE_URL) {
 	console.log(`No DATABASE_URL: using the embedded database in ${process.env.DATA_DIR || '.data/pglite'}`);
 }
 
+// /verify takes signed DOCX uploads up to 10 MB (SvelteKit's default body limit is 512 KB).
+process.env.BODY_SIZE_LIMIT ??= '11M';
 // Importing the handler runs SvelteKit's init hook, which opens the database and registers the collab server.
 const { handler } = await import(handlerPath.href);
 const collab = globalThis.mouStudioCollab;

@@ -10,7 +10,12 @@ export type CloseAction =
 	/** Transient: reconnect after a pause, keeping local edits (they are resent on sync). */
 	| { kind: 'retry'; delayMs: number; message: string | null }
 	/** Reconnecting cannot help until something changes (sign-in, access). */
-	| { kind: 'stop'; message: string; canRetry: boolean };
+	| { kind: 'stop'; message: string; canRetry: boolean }
+	/**
+	 * The MOU's status or the person's access changed (agreed, frozen): reload the page's data and
+	 * the document, read-only until the page says what this person may now do.
+	 */
+	| { kind: 'status'; message: string };
 
 const RATE_LIMIT_DELAY_MS = 4_000;
 const RECONNECT_DELAY_MS = 1_000;
@@ -24,6 +29,11 @@ export function closeAction(code: number, reason: string): CloseAction {
 		};
 	}
 	switch (code) {
+		case CloseCode.statusChanged:
+			return {
+				kind: 'status',
+				message: 'This MOU’s status has changed. The draft was reloaded as the server has it; edits since the last save could not be kept.'
+			};
 		case CloseCode.rateLimited:
 			// Jitter so that many throttled tabs do not return at the same instant.
 			return {

@@ -10,6 +10,7 @@ import { ClauseView, PageBreakView, TermView } from './node-views';
 import { partyColor, renderCaret, renderSelection, type Side } from './presence';
 import type { TermValues } from './term-values';
 import { ClauseLock } from './clause-lock';
+import { CommentHighlights, SuggestionKeys, SuggestionMode, type SuggestionModeOptions } from './suggestions';
 
 export interface EditorExtensionOptions {
 	doc: Y.Doc;
@@ -18,13 +19,15 @@ export interface EditorExtensionOptions {
 	termValues: TermValues;
 	/** Told when the user tried to change a locked clause (the change was not made). */
 	onLockedEdit?: (clause: PMNode) => void;
+	/** Suggesting mode (tracked changes); off when absent. */
+	suggestion?: SuggestionModeOptions;
 }
 
 /**
  * The shared document extensions (same schema as the server) with the browser's node views,
  * bound to the Yjs document, with carets and the client-side clause lock on top.
  */
-export function editorExtensions({ doc, provider, user, termValues, onLockedEdit }: EditorExtensionOptions): AnyExtension[] {
+export function editorExtensions({ doc, provider, user, termValues, onLockedEdit, suggestion }: EditorExtensionOptions): AnyExtension[] {
 	const views: Record<string, AnyExtension> = {
 		[Clause.name]: Clause.extend({
 			addNodeView:
@@ -50,6 +53,8 @@ export function editorExtensions({ doc, provider, user, termValues, onLockedEdit
 			render: renderCaret,
 			selectionRender: renderSelection
 		}),
-		ClauseLock.configure({ onBlocked: onLockedEdit ?? null })
+		ClauseLock.configure({ onBlocked: onLockedEdit ?? null }),
+		...(suggestion ? [SuggestionMode.configure(suggestion), SuggestionKeys.configure(suggestion)] : []),
+		CommentHighlights
 	];
 }

@@ -3,6 +3,8 @@ import type { CollabLimits } from './collab';
 
 /** Everything the server reads from its environment, in one place. */
 export interface Config {
+	/** Public origin for links in mail sent without a request (reminders): ORIGIN, else http://HOST:PORT. */
+	publicOrigin: string;
 	databaseUrl: string | undefined;
 	/** Where the embedded database keeps its files when no DATABASE_URL is set. */
 	dataDir: string;
@@ -30,6 +32,7 @@ const COLLAB_LIMIT_VARIABLES: Record<string, keyof CollabLimits> = {
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	return {
+		publicOrigin: env.ORIGIN || `http://${env.HOST || '127.0.0.1'}:${env.PORT || 3000}`,
 		databaseUrl: env.DATABASE_URL || undefined,
 		dataDir: resolve(env.DATA_DIR || '.data/pglite'),
 		smtpUrl: env.SMTP_URL || undefined,

@@ -2,6 +2,7 @@ import { openDatabase, type Database } from '$lib/server/db';
 import { createMailer, type Mailer } from '$lib/server/mail';
 import { createCollabServer, createRedisRelay, type CollabLog } from '$lib/server/collab';
 import { authorizeCollab } from '$lib/server/mous';
+import { startReminderScheduler } from '$lib/server/reminders';
 import { readConfig, type Config } from './config';
 
 export interface Health {
@@ -51,6 +52,16 @@ async function startRuntime(): Promise<Runtime> {
 	});
 	const retry = setInterval(() => void mailer.retryFailed().catch(() => {}), 60_000);
 	retry.unref();
+	// Review reminders and signing duties (reminders, expiry) run on pg-boss in PostgreSQL.
+	const scheduler = await startReminderScheduler({
+		sql: db.sql,
+		mailer,
+		smtpUrl: config.smtpUrl,
+		mailFrom: config.mailFrom,
+		origin: config.publicOrigin,
+		collab,
+		log: logJson
+	});
 	return {
 		config,
 		db,
@@ -62,6 +73,7 @@ async function startRuntime(): Promise<Runtime> {
 		},
 		async close() {
 			clearInterval(retry);
+			await scheduler.stop();
 			await collab.close();
 			mailer.close();
 			await db.close();

@@ -1,10 +1,21 @@
 import { getRuntime } from '$lib/server/runtime';
 import { requireUser } from '$lib/server/auth/require';
 import { listMous } from '$lib/server/mous';
+import { byUrgency, reviewOverview } from '$lib/server/reminders';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = requireUser(locals, url);
 	const { db } = await getRuntime();
-	return { mous: await listMous(db.sql, user), canCreate: user.role === 'counsel' || user.isAdmin };
+	const mous = await listMous(db.sql, user);
+	// Review dates are read in each MOU's district calendar, as of now.
+	const overview = await reviewOverview(
+		db.sql,
+		mous.map((m) => m.id),
+		new Date()
+	);
+	return {
+		mous: byUrgency(mous, overview).map((mou) => ({ ...mou, review: overview.get(mou.id) ?? null })),
+		canCreate: user.role === 'counsel' || user.isAdmin
+	};
 };

@@ -16,13 +16,14 @@ const columns = (sql: Sql) => sql`
 	id, to_address as "toAddress", subject, text_body as "textBody", html_body as "htmlBody",
 	status, attempts, last_error as "lastError", created_at as "createdAt"`;
 
+/** New mail belongs to its sender's first attempt: retries (any instance) may claim it only after a while. */
 export async function insertMessage(
 	sql: Sql,
 	m: { to: string; subject: string; text: string; html: string; organizationId: string | null }
 ) {
 	const [row] = await sql<{ id: string }[]>`
-		insert into outbox (to_address, subject, text_body, html_body, organization_id)
-		values (${m.to}, ${m.subject}, ${m.text}, ${m.html}, ${m.organizationId})
+		insert into outbox (to_address, subject, text_body, html_body, organization_id, retry_after)
+		values (${m.to}, ${m.subject}, ${m.text}, ${m.html}, ${m.organizationId}, now() + interval '5 minutes')
 		returning id`;
 	return row.id;
 }
@@ -30,7 +31,9 @@ export async function insertMessage(
 export async function markMessage(sql: Sql, id: string, status: OutboxMessage['status'], error: string | null) {
 	await sql`
 		update outbox set status = ${status}, attempts = attempts + 1, last_error = ${error},
-			sent_at = case when ${status} = 'sent' then now() else sent_at end
+			sent_at = case when ${status} = 'sent' then now() else sent_at end,
+			-- a first attempt that failed is retried at the next pass; later ones keep the claim's back-off
+			retry_after = case when ${status} = 'failed' and attempts = 0 then now() else retry_after end
 		where id = ${id}`;
 }
 

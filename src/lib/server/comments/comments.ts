@@ -1,0 +1,168 @@
+import type { SessionUser } from '$lib/server/auth';
+import type { Sql } from '$lib/server/db';
+import { getMouAccess, type MouAccess, type Side } from '$lib/server/mous';
+import * as store from './store';
+import { checkAnchor, checkBody, checkVisibility, cleanQuote, isUuid } from './validation';
+
+/** Only the topic goes out live, never content, so internal comments cannot leak through it. */
+export interface CommentsDeps {
+	sql: Sql;
+	collab?: { notify?(mouId: string, topic: 'comments'): void };
+}
+
+export type CommentOutcome<T> =
+	| { ok: true; value: T }
+	| { ok: false; errors: Record<string, string>; /** The thread does not exist for this person. */ missing?: true };
+
+export interface CommentView {
+	id: string;
+	authorName: string;
+	organizationName: string | null;
+	party: Side;
+	body: string;
+	createdAt: Date;
+	mine: boolean;
+}
+
+export interface ThreadView {
+	id: string;
+	visibility: store.Visibility;
+	party: Side;
+	quote: string;
+	anchor: unknown;
+	createdAt: Date;
+	resolvedAt: Date | null;
+	resolvedByName: string | null;
+	comments: CommentView[];
+}
+
+/** Counsel and signatories comment; viewers only read shared threads. */
+function mayComment(user: SessionUser) {
+	return user.role === 'counsel' || user.role === 'signatory';
+}
+
+function readerOf(user: SessionUser, access: MouAccess): store.Reader {
+	return { side: access.side, internal: mayComment(user) };
+}
+
+const NOT_FOUND = { ok: false as const, errors: { form: 'No such comment thread.' }, missing: true as const };
+
+/** The threads this person may read, open ones first; null when the MOU is not theirs. */
+export async function listThreads(sql: Sql, user: SessionUser, mouId: string): Promise<ThreadView[] | null> {
+	const access = await getMouAccess(sql, user, mouId);
+	if (!access) return null;
+	const rows = await store.listVisible(sql, mouId, readerOf(user, access));
+	const threads = new Map<string, ThreadView>();
+	for (const row of rows) {
+		const comment: CommentView = {
+			id: row.id,
+			authorName: row.authorName,
+			organizationName: row.organizationName,
+			party: row.party,
+			body: row.body,
+			createdAt: row.createdAt,
+			mine: row.authorId === user.id
+		};
+		if (row.threadId === null) {
+			threads.set(row.id, {
+				id: row.id,
+				visibility: row.visibility,
+				party: row.party,
+				quote: row.quote,
+				anchor: row.anchor,
+				createdAt: row.createdAt,
+				resolvedAt: row.resolvedAt,
+				resolvedByName: row.resolvedByName,
+				comments: [comment]
+			});
+		} else {
+			threads.get(row.threadId)?.comments.push(comment);
+		}
+	}
+	return [...threads.values()].sort((a, b) => Number(a.resolvedAt !== null) - Number(b.resolvedAt !== null));
+}
+
+/** Starts a thread on the selected text (or on the MOU as a whole when there is no anchor). */
+export async function addComment(
+	deps: CommentsDeps,
+	user: SessionUser,
+	mouId: string,
+	input: { body: unknown; quote: unknown; anchor: unknown; visibility: unknown }
+): Promise<CommentOutcome<{ threadId: string }> | null> {
+	const access = await getMouAccess(deps.sql, user, mouId);
+	if (!access) return null;
+	if (!mayComment(user)) return { ok: false, errors: { form: 'Only counsel and signatories can comment.' } };
+	const errors: Record<string, string> = {};
+	const body = checkBody(input.body);
+	const visibility = checkVisibility(input.visibility);
+	const anchor = checkAnchor(input.anchor);
+	if (!body.ok) errors.body = body.error;
+	if (!visibility.ok) errors.visibility = visibility.error;
+	if (!anchor.ok) errors.anchor = anchor.error;
+	if (!body.ok || !visibility.ok || !anchor.ok) return { ok: false, errors };
+	const threadId = await store.insertComment(deps.sql, {
+		mouId,
+		threadId: null,
+		authorId: user.id,
+		party: access.side,
+		visibility: visibility.value,
+		body: body.value,
+		quote: anchor.value ? cleanQuote(input.quote) : '',
+		anchor: anchor.value
+	});
+	deps.collab?.notify?.(mouId, 'comments');
+	return { ok: true, value: { threadId } };
+}
+
+/** Looks up a thread the person may act on; foreign internal threads are simply not found. */
+async function visibleThread(deps: CommentsDeps, user: SessionUser, mouId: string, threadId: unknown) {
+	const access = await getMouAccess(deps.sql, user, mouId);
+	if (!access) return null;
+	if (!isUuid(threadId)) return { access, thread: null };
+	return { access, thread: await store.findVisibleThread(deps.sql, mouId, threadId, readerOf(user, access)) };
+}
+
+/** A reply keeps its thread's visibility: a reply in an internal thread stays internal. */
+export async function replyToThread(
+	deps: CommentsDeps,
+	user: SessionUser,
+	mouId: string,
+	input: { threadId: unknown; body: unknown }
+): Promise<CommentOutcome<{ commentId: string }> | null> {
+	const found = await visibleThread(deps, user, mouId, input.threadId);
+	if (!found) return null;
+	if (!mayComment(user)) return { ok: false, errors: { form: 'Only counsel and signatories can comment.' } };
+	const { access, thread } = found;
+	if (!thread) return NOT_FOUND;
+	if (thread.resolvedAt) return { ok: false, errors: { form: 'This thread is resolved; reopen it to reply.' } };
+	const body = checkBody(input.body);
+	if (!body.ok) return { ok: false, errors: { body: body.error } };
+	const commentId = await store.insertComment(deps.sql, {
+		mouId,
+		threadId: thread.id,
+		authorId: user.id,
+		party: access.side,
+		visibility: thread.visibility,
+		body: body.value,
+		quote: '',
+		anchor: null
+	});
+	deps.collab?.notify?.(mouId, 'comments');
+	return { ok: true, value: { commentId } };
+}
+
+/** Resolves a thread, or reopens it (resolved = false). */
+export async function setThreadResolved(
+	deps: CommentsDeps,
+	user: SessionUser,
+	mouId: string,
+	input: { threadId: unknown; resolved: boolean }
+): Promise<CommentOutcome<{ threadId: string }> | null> {
+	const found = await visibleThread(deps, user, mouId, input.threadId);
+	if (!found) return null;
+	if (!mayComment(user)) return { ok: false, errors: { form: 'Only counsel and signatories can resolve comments.' } };
+	if (!found.thread) return NOT_FOUND;
+	await store.setResolved(deps.sql, mouId, found.thread.id, input.resolved ? user.id : null);
+	deps.collab?.notify?.(mouId, 'comments');
+	return { ok: true, value: { threadId: found.thread.id } };
+}

@@ -1,0 +1,87 @@
+import type { JSONValue } from 'postgres';
+import type { Sql } from '$lib/server/db';
+import type { Side } from '$lib/server/mous';
+
+/**
+ * All SQL of comments. Every read filters by who is asking, in SQL: a shared thread is for both
+ * parties, an internal one only for its own party — a row the reader may not see never leaves
+ * the database. Replies carry their thread's visibility, and both the row and its thread are checked.
+ */
+
+export type Visibility = 'shared' | 'internal';
+
+/** Whom a read is for: their side, and whether they may see their party's internal threads. */
+export interface Reader {
+	side: Side;
+	internal: boolean;
+}
+
+export interface CommentRow {
+	id: string;
+	threadId: string | null;
+	authorId: string;
+	authorName: string;
+	organizationName: string | null;
+	party: Side;
+	visibility: Visibility;
+	body: string;
+	quote: string;
+	anchor: unknown;
+	createdAt: Date;
+	resolvedAt: Date | null;
+	resolvedByName: string | null;
+}
+
+export interface ThreadRoot {
+	id: string;
+	visibility: Visibility;
+	party: Side;
+	resolvedAt: Date | null;
+}
+
+const visibleTo = (sql: Sql, reader: Reader) => sql`
+	(c.visibility = 'shared' or (${reader.internal}::boolean and c.party = ${reader.side}::text))
+	and (t.id is null or t.visibility = 'shared' or (${reader.internal}::boolean and t.party = ${reader.side}::text))`;
+
+export async function listVisible(sql: Sql, mouId: string, reader: Reader) {
+	return sql<CommentRow[]>`
+		select c.id, c.thread_id as "threadId", c.author_id as "authorId", u.name as "authorName", o.name as "organizationName",
+			c.party, c.visibility, c.body, c.quote, c.anchor, c.created_at as "createdAt",
+			c.resolved_at as "resolvedAt", ru.name as "resolvedByName"
+		from mou_comments c
+		left join mou_comments t on t.id = c.thread_id
+		join users u on u.id = c.author_id
+		left join memberships m on m.user_id = c.author_id
+		left join organizations o on o.id = m.organization_id
+		left join users ru on ru.id = c.resolved_by
+		where c.mou_id = ${mouId} and ${visibleTo(sql, reader)}
+		order by c.created_at, c.id`;
+}
+
+/** A thread (its first comment) the reader may see; null for anything else, foreign internal threads included. */
+export async function findVisibleThread(sql: Sql, mouId: string, threadId: string, reader: Reader) {
+	const [row] = await sql<ThreadRoot[]>`
+		select c.id, c.visibility, c.party, c.resolved_at as "resolvedAt"
+		from mou_comments c left join mou_comments t on t.id = c.thread_id
+		where c.mou_id = ${mouId} and c.id = ${threadId} and c.thread_id is null and ${visibleTo(sql, reader)}`;
+	return row ?? null;
+}
+
+export async function insertComment(
+	sql: Sql,
+	c: { mouId: string; threadId: string | null; authorId: string; party: Side; visibility: Visibility; body: string; quote: string; anchor: unknown }
+) {
+	const anchor = c.anchor === null ? null : sql.json(c.anchor as JSONValue);
+	const [row] = await sql<{ id: string }[]>`
+		insert into mou_comments (mou_id, thread_id, author_id, party, visibility, body, quote, anchor)
+		values (${c.mouId}, ${c.threadId}, ${c.authorId}, ${c.party}, ${c.visibility}, ${c.body}, ${c.quote}, ${anchor})
+		returning id`;
+	return row.id;
+}
+
+export async function setResolved(sql: Sql, mouId: string, threadId: string, resolvedBy: string | null) {
+	await sql`
+		update mou_comments
+		set resolved_at = case when ${resolvedBy}::uuid is null then null else now() end, resolved_by = ${resolvedBy}::uuid
+		where mou_id = ${mouId} and id = ${threadId} and thread_id is null`;
+}

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import type { Sql } from '$lib/server/db';
+import { loadTemplate } from '$lib/server/templates';
+import type { CompletionCertificate } from '$lib/signing/certificate';
+import { readDocument } from './read';
+import { renderSignedDocx } from './render';
+import * as store from './store';
+
+/**
+ * The signed DOCX is issued once per MOU: rendered from the agreed version and the certificate,
+ * stored with its SHA-256, and from then on the stored bytes are what everyone gets — by email,
+ * by download, forever — because that hash is what the verification page recognises.
+ */
+
+export type CertificateLoader = (sql: Sql, mouId: string) => Promise<CompletionCertificate | null>;
+
+export interface IssueDeps {
+	sql: Sql;
+	/** Where the certificate comes from (the signing feature's loadCertificate; tests pass their own). */
+	loadCertificate?: CertificateLoader;
+	now?: () => Date;
+}
+
+export interface IssuedDocument {
+	sha256: string;
+	bytes: Uint8Array;
+	filename: string;
+}
+
+export class SignedDocumentUnavailable extends Error {}
+
+export function sha256Hex(bytes: Uint8Array): string {
+	return createHash('sha256').update(bytes).digest('hex');
+}
+
+export async function issueSignedDocx(deps: IssueDeps, mouId: string): Promise<IssuedDocument> {
+	const stored = await store.findSignedDocument(deps.sql, mouId);
+	if (stored) return issued(stored);
+	const mou = await store.findMou(deps.sql, mouId);
+	if (!mou || mou.status !== 'signed') throw new SignedDocumentUnavailable(`MOU ${mouId} is not signed; there is no signed document to issue.`);
+	const loadCertificate = deps.loadCertificate ?? (await defaultCertificateLoader());
+	const certificate = await loadCertificate(deps.sql, mouId);
+	if (!certificate) throw new SignedDocumentUnavailable(`MOU ${mouId} has no certificate of completion.`);
+	const version = await store.versionWithState(deps.sql, mouId, certificate.versionId);
+	if (!version || version.kind !== 'agreed') throw new SignedDocumentUnavailable(`The signed version of MOU ${mouId} is not its agreed version.`);
+	// The file must hold exactly the text that was signed.
+	if (sha256Hex(version.state) !== certificate.fingerprint.toLowerCase()) {
+		throw new SignedDocumentUnavailable(`The agreed text of MOU ${mouId} does not match the fingerprint its signers signed.`);
+	}
+	const rendered = await renderSignedDocx({
+		mouId,
+		mouTitle: mou.title,
+		termDefinitions: loadTemplate(mou.templateId, mou.templateVersion).terms,
+		partyNames: await store.partyNames(deps.sql, mouId),
+		generatedAt: deps.now?.() ?? new Date(),
+		document: readDocument(version.state),
+		certificate
+	});
+	await store.insertSignedDocument(deps.sql, {
+		mouId,
+		versionId: version.id,
+		sha256: sha256Hex(rendered.bytes),
+		bytes: rendered.bytes,
+		filename: rendered.filename,
+		certificate
+	});
+	// Whoever stored first wins; a request that rendered at the same time serves the stored bytes too.
+	return issued((await store.findSignedDocument(deps.sql, mouId))!);
+}
+
+function issued(row: store.SignedDocumentRow): IssuedDocument {
+	return { sha256: row.sha256, bytes: new Uint8Array(row.bytes), filename: row.filename };
+}
+
+/** The signing feature's loader, imported when first needed: signing also calls into this module when it completes. */
+async function defaultCertificateLoader(): Promise<CertificateLoader> {
+	const { loadCertificate } = await import('$lib/server/signing');
+	return loadCertificate;
+}

@@ -1,0 +1,136 @@
+import type { SessionUser } from '$lib/server/auth';
+import type { Tx } from '$lib/server/db';
+import { getMouAccess, type MouAccess, type Side } from '$lib/server/mous';
+import { refused, type NegotiationDeps, type Result } from './deps';
+import { formatDay } from './dates';
+import { mailAgreed } from './mail';
+import { approvalBlockers } from './readiness';
+import { notNegotiating } from './rounds';
+import { snapshotDraft, type DraftSnapshot } from './snapshot';
+import * as store from './store';
+
+export interface Approved {
+	/** True when this approval was the second one: the MOU is now agreed and frozen. */
+	agreed: boolean;
+	agreedVersionId: string | null;
+	agreedLabel: string | null;
+}
+
+/** Refusals that carry the list of what is still missing, so the page can show each on its own line. */
+export type ApprovalResult = Result<Approved> | { ok: false; errors: { form: string; problems: string[] } };
+
+function partyName(access: MouAccess, side: Side): string {
+	return access.mou.parties.find((p) => p.side === side)?.name ?? (side === 'agency' ? 'The agency' : 'The district');
+}
+
+/**
+ * Counsel approves the draft as stored for their party. Checked and recorded with the MOU row
+ * locked FOR UPDATE: edits (whose trigger takes FOR SHARE and deletes approvals) are ordered
+ * before or after it, never in between. When both parties approve the same state, it is agreed.
+ */
+export async function approveDraft(deps: NegotiationDeps, user: SessionUser, mouId: string, now = new Date()): Promise<ApprovalResult | null> {
+	const access = await getMouAccess(deps.sql, user, mouId);
+	if (!access) return null;
+	if (user.role !== 'counsel') return refused('Only counsel can approve the draft for their party.');
+	const statusProblem = notNegotiating(access.mou.status);
+	if (statusProblem) return refused(statusProblem);
+
+	const outcome = await deps.sql.begin(async (tx): Promise<ApprovalResult> => {
+		const locked = await store.lockMou(tx, mouId);
+		const problem = locked ? notNegotiating(locked.status) : 'No such MOU.';
+		if (problem) return refused(problem);
+		const approvals = await store.listApprovals(tx, mouId);
+		if (approvals.some((a) => a.party === access.side)) {
+			return refused(`${partyName(access, access.side)} has already approved this version.`);
+		}
+		const snapshot = await snapshotDraft(tx, mouId);
+		const problems = approvalBlockers(snapshot.state, access.mou);
+		if (problems.length > 0) {
+			return { ok: false, errors: { form: `This version cannot be approved yet: ${problems.join(' ')}`, problems } };
+		}
+		if (!(await store.insertApproval(tx, { mouId, party: access.side, userId: user.id, throughSeq: snapshot.throughSeq }))) {
+			return refused(`${partyName(access, access.side)} has already approved this version.`);
+		}
+		await store.insertEvent(tx, {
+			mouId,
+			userId: user.id,
+			party: access.side,
+			kind: 'approved',
+			summary: `Approved the draft for ${partyName(access, access.side)}`,
+			detail: { throughSeq: snapshot.throughSeq, sha256: snapshot.sha256 }
+		});
+		const other = approvals.find((a) => a.party !== access.side);
+		if (other && other.throughSeq !== snapshot.throughSeq) {
+			// Given to an earlier state (the edit's trigger should already have removed it): it must not
+			// stand for this text, nor leave the other party unable to approve again.
+			await store.deleteApproval(tx, mouId, other.party);
+			await store.insertEvent(tx, { mouId, userId: other.userId, party: other.party, kind: 'approval_withdrawn', summary: 'Approval withdrawn: the draft changed after it was given' });
+		}
+		if (!other || other.throughSeq !== snapshot.throughSeq) {
+			await store.touchActivity(tx, mouId);
+			return { ok: true, value: { agreed: false, agreedVersionId: null, agreedLabel: null } };
+		}
+		const agreed = await recordAgreement(tx, mouId, user, access, snapshot, now);
+		return { ok: true, value: { agreed: true, agreedVersionId: agreed.id, agreedLabel: agreed.label } };
+	});
+
+	if (!outcome.ok) return outcome;
+	deps.collab?.notify?.(mouId, 'history');
+	if (outcome.value.agreed) {
+		deps.collab?.notify?.(mouId, 'status');
+		const people = await store.recipients(deps.sql, mouId, ['counsel', 'signatory'], null);
+		await mailAgreed(deps, people, { mouId, title: access.mou.title, label: outcome.value.agreedLabel ?? 'Agreed version' });
+	}
+	return outcome;
+}
+
+/** Freezes the text: status agreed (the database then refuses any edit) and the agreed version stored. */
+async function recordAgreement(tx: Tx, mouId: string, user: SessionUser, access: MouAccess, snapshot: DraftSnapshot, now: Date) {
+	await store.setStatus(tx, mouId, 'agreed');
+	const organization = await store.partyOrganization(tx, mouId, access.side);
+	const label = `Agreed version — ${formatDay(now, organization?.timeZone ?? 'UTC')}`;
+	const version = await store.insertVersion(tx, {
+		mouId,
+		kind: 'agreed',
+		label,
+		party: null,
+		createdBy: user.id,
+		throughSeq: snapshot.throughSeq,
+		state: snapshot.state,
+		sha256: snapshot.sha256
+	});
+	await store.insertEvent(tx, {
+		mouId,
+		userId: user.id,
+		party: access.side,
+		kind: 'agreed',
+		summary: 'Both parties approved the same version: the text is agreed and frozen for signature',
+		detail: { versionId: version.id, label, throughSeq: snapshot.throughSeq, sha256: snapshot.sha256 }
+	});
+	return { id: version.id, label };
+}
+
+/** Counsel takes back their party's approval (before the text is agreed). */
+export async function withdrawApproval(deps: NegotiationDeps, user: SessionUser, mouId: string): Promise<Result<{ withdrawn: true }> | null> {
+	const access = await getMouAccess(deps.sql, user, mouId);
+	if (!access) return null;
+	if (user.role !== 'counsel') return refused('Only counsel can withdraw their party’s approval.');
+	const statusProblem = notNegotiating(access.mou.status);
+	if (statusProblem) return refused(statusProblem);
+	const outcome = await deps.sql.begin(async (tx): Promise<Result<{ withdrawn: true }>> => {
+		const locked = await store.lockMou(tx, mouId);
+		const problem = locked ? notNegotiating(locked.status) : 'No such MOU.';
+		if (problem) return refused(problem);
+		if (!(await store.deleteApproval(tx, mouId, access.side))) return refused('Your party has not approved this version.');
+		await store.insertEvent(tx, {
+			mouId,
+			userId: user.id,
+			party: access.side,
+			kind: 'approval_withdrawn',
+			summary: `Withdrew the approval of ${partyName(access, access.side)}`
+		});
+		return { ok: true, value: { withdrawn: true } };
+	});
+	if (outcome.ok) deps.collab?.notify?.(mouId, 'history');
+	return outcome;
+}

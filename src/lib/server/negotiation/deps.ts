@@ -1,0 +1,24 @@
+import type { Sql } from '$lib/server/db';
+import type { Mailer } from '$lib/server/mail';
+
+/** What changed, for the live "reload your data" notice: only the topic ever travels, never content. */
+export type NoticeTopic = 'comments' | 'history' | 'status' | 'suggestions';
+
+/** The part of the collaboration server this module uses (optional while it is being added). */
+export interface LiveNotifier {
+	notify?(mouId: string, topic: NoticeTopic): void;
+}
+
+export interface NegotiationDeps {
+	sql: Sql;
+	mailer: Mailer;
+	/** The app's public origin, for links in emails. */
+	origin: string;
+	collab?: LiveNotifier;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; errors: { form: string } };
+
+export function refused(form: string): { ok: false; errors: { form: string } } {
+	return { ok: false, errors: { form } };
+}

@@ -1,0 +1,9 @@
+/**
+ * Negotiation between the two parties: rounds sent to the other side (named versions with the
+ * full stored state), approvals, the agreement that freezes the text, and the history timeline.
+ */
+export { sendRound, type RoundSent } from './rounds';
+export { approveDraft, withdrawApproval, type Approved, type ApprovalResult } from './approval';
+export { loadNegotiation, type NegotiationView, type TimelineEvent, type VersionEntry, type PartyApproval } from './history';
+export { approvalBlockers } from './readiness';
+export type { NegotiationDeps, LiveNotifier, NoticeTopic, Result } from './deps';

@@ -1,0 +1,39 @@
+import { listOpenSuggestions } from '$lib/server/redlines';
+import { loadTemplate } from '$lib/server/templates';
+import { assessStoredDraft } from '$lib/server/templates/readiness';
+import type { Side } from '$lib/server/mous';
+
+const SIDE_NAME: Record<Side, string> = { agency: 'the agency', district: 'the district' };
+
+function plural(count: number, one: string, many = `${one}s`) {
+	return `${count} ${count === 1 ? one : many}`;
+}
+
+/**
+ * Why this state of the draft cannot be approved, in words counsel can act on; empty when it can.
+ * Judged on the server from the stored state, never from what a browser reports.
+ */
+export function approvalBlockers(state: Uint8Array, mou: { templateId: string; templateVersion: string }): string[] {
+	const problems: string[] = [];
+	const open = listOpenSuggestions(state);
+	if (open.length > 0) {
+		const bySide = (['agency', 'district'] as const)
+			.map((side) => [side, open.filter((s) => s.party === side).length] as const)
+			.filter(([, count]) => count > 0)
+			.map(([side, count]) => `${count} by ${SIDE_NAME[side]}`);
+		problems.push(`${plural(open.length, 'open suggestion')} (${bySide.join(', ')}) must be accepted, rejected or withdrawn.`);
+	}
+	const report = assessStoredDraft(state, mou.templateId, mou.templateVersion);
+	if (report.mandatoryMissing.length > 0) {
+		problems.push(`Mandatory NASRO ${report.mandatoryMissing.length === 1 ? 'item' : 'items'} not covered: ${report.mandatoryMissing.join(', ')}.`);
+	}
+	const labels = new Map(loadTemplate(mou.templateId, mou.templateVersion).terms.map((t) => [t.key, t.label]));
+	if (report.emptyRequiredTerms.length > 0) {
+		const names = report.emptyRequiredTerms.map((key) => labels.get(key) ?? key);
+		problems.push(`${plural(names.length, 'required term')} still empty: ${names.join(', ')}.`);
+	}
+	for (const [key, message] of Object.entries(report.termErrors)) {
+		problems.push(`${labels.get(key) ?? key}: ${message}`);
+	}
+	return problems;
+}

@@ -1,0 +1,86 @@
+import type { SessionUser } from '$lib/server/auth';
+import { getMouAccess, otherSide, type MouStatus } from '$lib/server/mous';
+import { refused, type NegotiationDeps, type Result } from './deps';
+import { formatDay } from './dates';
+import { mailRoundSent } from './mail';
+import { snapshotDraft } from './snapshot';
+import * as store from './store';
+
+export interface RoundSent {
+	versionId: string;
+	round: number;
+	label: string;
+	/** How many of the other party's counsel were emailed. */
+	emailed: number;
+}
+
+/** Why an MOU in this status cannot be negotiated on, or null when it can. */
+export function notNegotiating(status: MouStatus): string | null {
+	if (status === 'negotiating') return null;
+	if (status === 'draft') return 'The other party has not joined this MOU yet.';
+	return 'This MOU is no longer being negotiated: its text is agreed.';
+}
+
+/**
+ * Counsel sends the draft as it stands to the other party: a named version with the full stored
+ * state, an event on the timeline and an email to each of the other party's counsel.
+ */
+export async function sendRound(deps: NegotiationDeps, user: SessionUser, mouId: string, now = new Date()): Promise<Result<RoundSent> | null> {
+	const access = await getMouAccess(deps.sql, user, mouId);
+	if (!access) return null;
+	if (user.role !== 'counsel') return refused('Only counsel can send the draft to the other party.');
+	const statusProblem = notNegotiating(access.mou.status);
+	if (statusProblem) return refused(statusProblem);
+	const side = access.side;
+	const recipientSide = otherSide(side);
+
+	const sent = await deps.sql.begin(async (tx) => {
+		const locked = await store.lockMou(tx, mouId);
+		const problem = locked ? notNegotiating(locked.status) : 'No such MOU.';
+		if (problem) return refused(problem);
+		const [sender, receiver] = await Promise.all([store.partyOrganization(tx, mouId, side), store.partyOrganization(tx, mouId, recipientSide)]);
+		if (!sender || !receiver) return refused('The other party has not joined this MOU yet.');
+		const snapshot = await snapshotDraft(tx, mouId);
+		const latest = await store.latestVersion(tx, mouId);
+		if (latest && latest.party === side && latest.throughSeq === snapshot.throughSeq) {
+			return refused(`Nothing has changed since your organization sent the last round.`);
+		}
+		const round = (await store.countRounds(tx, mouId)) + 1;
+		const label = `Round ${round} — sent by ${sender.name}, ${formatDay(now, sender.timeZone)}`;
+		const version = await store.insertVersion(tx, {
+			mouId,
+			kind: 'round',
+			label,
+			party: side,
+			createdBy: user.id,
+			throughSeq: snapshot.throughSeq,
+			state: snapshot.state,
+			sha256: snapshot.sha256
+		});
+		await store.insertEvent(tx, {
+			mouId,
+			userId: user.id,
+			party: side,
+			kind: 'round_sent',
+			summary: `Sent Round ${round} to ${receiver.name}`,
+			detail: { versionId: version.id, round, label }
+		});
+		await store.touchActivity(tx, mouId);
+		return { ok: true as const, value: { versionId: version.id, round, label, sender, receiver } };
+	});
+	if (!sent.ok) return sent;
+
+	deps.collab?.notify?.(mouId, 'history');
+	const counsel = await store.recipients(deps.sql, mouId, ['counsel'], recipientSide);
+	const emailed = await mailRoundSent(deps, counsel, {
+		mouId,
+		title: access.mou.title,
+		label: sent.value.label,
+		number: sent.value.round,
+		senderName: user.name,
+		senderOrganization: sent.value.sender.name,
+		senderOrganizationId: sent.value.sender.id
+	});
+	const { versionId, round, label } = sent.value;
+	return { ok: true, value: { versionId, round, label, emailed } };
+}

@@ -1,0 +1,87 @@
+import type { SessionUser } from '$lib/server/auth';
+import { getMouAccess, type MouAccess, type Side } from '$lib/server/mous';
+import { addDays, addMonths, formatLongDate, localDate, reviewTimeZone } from '$lib/server/reminders';
+import { refused, type ReviewDeps, type ReviewResult } from './deps';
+import * as store from './store';
+
+/** A review can be confirmed from this many days before it is due (and any time once overdue). */
+export const CONFIRM_WINDOW_DAYS = 90;
+
+export interface ReviewConfirmed {
+	/** True when this was the second party's confirmation: the review is complete. */
+	completed: boolean;
+	/** The due date this confirmation was for. */
+	reviewedDueOn: string;
+	/** The new due date once complete, else null. */
+	nextDueOn: string | null;
+}
+
+function partyName(access: MouAccess, side: Side): string {
+	return access.mou.parties.find((p) => p.side === side)?.name ?? (side === 'agency' ? 'The agency' : 'The district');
+}
+
+/**
+ * Counsel confirms, for their party, that the review of the current due date needs no changes.
+ * With both parties' confirmations the review is complete: it is logged in the MOU's history and
+ * the due date moves forward a full interval from the previous due date (not from today, so the
+ * cycle keeps its anniversary).
+ */
+export async function confirmReview(deps: ReviewDeps, user: SessionUser, mouId: string, now = new Date()): Promise<ReviewResult<ReviewConfirmed> | null> {
+	const access = await getMouAccess(deps.sql, user, mouId);
+	if (!access) return null;
+	if (user.role !== 'counsel') return refused('Only counsel can confirm the review for their party.');
+	const today = localDate(now, await reviewTimeZone(deps.sql, mouId));
+
+	const outcome = await deps.sql.begin(async (tx): Promise<ReviewResult<ReviewConfirmed>> => {
+		const mou = await store.lockMou(tx, mouId);
+		if (!mou) return refused('No such MOU.');
+		if (mou.status !== 'signed' || !mou.dueOn) {
+			return refused(mou.status === 'terminated' ? 'This MOU has ended: there is nothing to review.' : 'Only a signed MOU with a review date can be confirmed.');
+		}
+		const live = await store.liveReview(tx, mouId);
+		if (live) return refused(`The review is under way in “${live.title}”: finish it there.`);
+		const opensOn = addDays(mou.dueOn, -CONFIRM_WINDOW_DAYS);
+		if (today < opensOn) {
+			return refused(`The review due on ${formatLongDate(mou.dueOn)} can be confirmed from ${formatLongDate(opensOn)}, ${CONFIRM_WINDOW_DAYS} days before it is due.`);
+		}
+		const dueOn = mou.dueOn;
+		if (!(await store.insertConfirmation(tx, { mouId, dueOn, party: access.side, userId: user.id, at: now }))) {
+			return refused(`${partyName(access, access.side)} has already confirmed this review.`);
+		}
+		await store.insertEvent(tx, {
+			mouId,
+			at: now,
+			userId: user.id,
+			party: access.side,
+			kind: 'review_confirmation',
+			summary: `Confirmed the review due ${formatLongDate(dueOn)} without changes for ${partyName(access, access.side)}`,
+			detail: { dueOn }
+		});
+		const confirmations = await store.listConfirmations(tx, mouId, dueOn);
+		const sides = new Set(confirmations.map((c) => c.party));
+		if (!sides.has('agency') || !sides.has('district')) {
+			await store.touch(tx, mouId, now);
+			return { ok: true, value: { completed: false, reviewedDueOn: dueOn, nextDueOn: null } };
+		}
+		const nextDueOn = addMonths(dueOn, mou.intervalMonths);
+		await store.setDueOn(tx, mouId, nextDueOn, now);
+		await store.insertEvent(tx, {
+			mouId,
+			at: now,
+			userId: user.id,
+			party: access.side,
+			kind: 'review_confirmed',
+			summary: `Review completed without changes on ${formatLongDate(today)}: both parties confirmed. Next review due ${formatLongDate(nextDueOn)}.`,
+			detail: {
+				reviewedOn: today,
+				reviewedDueOn: dueOn,
+				nextDueOn,
+				intervalMonths: mou.intervalMonths,
+				confirmations: confirmations.map((c) => ({ party: c.party, userId: c.userId, name: c.userName, at: c.confirmedAt.toISOString() }))
+			}
+		});
+		return { ok: true, value: { completed: true, reviewedDueOn: dueOn, nextDueOn } };
+	});
+	if (outcome.ok) deps.collab?.notify?.(mouId, 'history');
+	return outcome;
+}

@@ -1,0 +1,19 @@
+import type { Sql } from '$lib/server/db';
+import type { Mailer } from '$lib/server/mail';
+
+type NoticeTopic = 'comments' | 'history' | 'status' | 'suggestions';
+
+export interface ReviewDeps {
+	sql: Sql;
+	mailer: Mailer;
+	/** The app's public origin, for links in emails. */
+	origin: string;
+	/** Live "reload your data" notices (the collaboration server). */
+	collab?: { notify?(mouId: string, topic: NoticeTopic): unknown };
+}
+
+export type ReviewResult<T> = { ok: true; value: T } | { ok: false; errors: { form: string } };
+
+export function refused(form: string): { ok: false; errors: { form: string } } {
+	return { ok: false, errors: { form } };
+}

@@ -1,0 +1,110 @@
+import type { SessionUser } from '$lib/server/auth';
+import { appendInitialState } from '$lib/server/collab';
+import { composeEmail } from '$lib/server/mail';
+import { getMouAccess, otherSide } from '$lib/server/mous';
+import { localDate, reviewTimeZone } from '$lib/server/reminders';
+import { refused, type ReviewDeps, type ReviewResult } from './deps';
+import * as store from './store';
+
+const MAX_TITLE = 300;
+const REVIEW_SUFFIX = / — \d{4} review$/;
+
+export interface ReviewStarted {
+	/** The new draft. */
+	mouId: string;
+	title: string;
+}
+
+/** "Springfield SRO MOU — 2028 review" (a review of a review does not stack suffixes). */
+export function reviewTitle(signedTitle: string, year: number): string {
+	const suffix = ` — ${year} review`;
+	const base = signedTitle.replace(REVIEW_SUFFIX, '');
+	return base.slice(0, MAX_TITLE - suffix.length).trimEnd() + suffix;
+}
+
+function isUniqueViolation(error: unknown) {
+	return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
+}
+
+/**
+ * Counsel of either party starts the periodic review of a signed MOU: a new MOU between the same
+ * parties, in negotiation from the start (every change a tracked suggestion), whose document is the
+ * signed text — the agreed version's stored Yjs state, byte for byte, so its history continues.
+ * The signed MOU stays as it is (readable, with its certificate); its reminders stop.
+ */
+export async function startReview(deps: ReviewDeps, user: SessionUser, mouId: string, now = new Date()): Promise<ReviewResult<ReviewStarted> | null> {
+	const access = await getMouAccess(deps.sql, user, mouId);
+	if (!access) return null;
+	if (user.role !== 'counsel') return refused('Only counsel can start the review of an MOU.');
+	const zone = await reviewTimeZone(deps.sql, mouId);
+
+	let started: ReviewResult<ReviewStarted & { signedTitle: string; year: number }>;
+	try {
+		started = await deps.sql.begin(async (tx) => {
+			const signed = await store.lockMou(tx, mouId);
+			if (!signed) return refused('No such MOU.');
+			if (signed.status !== 'signed') {
+				return refused(signed.status === 'terminated' ? 'This MOU has ended: there is nothing to review.' : 'Only a signed MOU can be reviewed. Finish negotiating and signing it first.');
+			}
+			const live = await store.liveReview(tx, mouId);
+			if (live) return refused(`The review of this MOU has already started: “${live.title}”.`);
+			const agreed = await store.agreedVersion(tx, mouId);
+			if (!agreed) return refused('The signed text of this MOU cannot be found, so a review cannot start from it.');
+
+			const year = Number((signed.dueOn ?? localDate(now, zone)).slice(0, 4));
+			const title = reviewTitle(signed.title, year);
+			const draftId = await store.insertReviewDraft(tx, {
+				title,
+				templateId: signed.templateId,
+				templateVersion: signed.templateVersion,
+				createdBy: user.id,
+				reviewsMouId: mouId,
+				now
+			});
+			await store.copyParties(tx, mouId, draftId, now);
+			await store.copyClientBindings(tx, mouId, draftId);
+			await appendInitialState(tx, draftId, agreed.state);
+			await store.insertEvent(tx, {
+				mouId: draftId,
+				at: now,
+				userId: user.id,
+				party: access.side,
+				kind: 'review_started',
+				summary: `Started the ${year} review from the signed text of “${signed.title}”`,
+				detail: { reviewsMouId: mouId, versionId: agreed.id, sha256: agreed.sha256 }
+			});
+			await store.insertEvent(tx, {
+				mouId,
+				at: now,
+				userId: user.id,
+				party: access.side,
+				kind: 'review_started',
+				summary: `Started the ${year} review: “${title}”. Reminders for this MOU stop.`,
+				detail: { reviewMouId: draftId }
+			});
+			await store.touch(tx, mouId, now);
+			return { ok: true as const, value: { mouId: draftId, title, signedTitle: signed.title, year } };
+		});
+	} catch (error) {
+		// Two counsel pressing at once: the unique index lets one review through.
+		if (isUniqueViolation(error)) return refused('The review of this MOU has already started.');
+		throw error;
+	}
+	if (!started.ok) return started;
+
+	deps.collab?.notify?.(mouId, 'history');
+	deps.collab?.notify?.(mouId, 'status');
+	const draft = started.value;
+	for (const person of await store.counselOf(deps.sql, mouId, otherSide(access.side))) {
+		const body = composeEmail({
+			greeting: `Hello ${person.name},`,
+			paragraphs: [
+				`${user.name} of ${user.organizationName} has started the ${draft.year} review of “${draft.signedTitle}”.`,
+				'The review draft starts from the signed text. Every change is a tracked suggestion, as in the original negotiation, and the compare view shows the changes against the signed MOU.'
+			],
+			action: { label: 'Open the review draft', url: `${deps.origin}/mous/${draft.mouId}` }
+		});
+		await deps.mailer.send({ to: person.email, subject: `Review started: “${draft.signedTitle}”`, ...body, organizationId: user.organizationId });
+	}
+	return { ok: true, value: { mouId: draft.mouId, title: draft.title } };
+}

@@ -1,0 +1,25 @@
+import type { Sql } from '$lib/server/db';
+import type { Mailer } from '$lib/server/mail';
+
+/** What the signing workflow needs from the app; tests pass their own (and their own clock). */
+export interface SigningDeps {
+	sql: Sql;
+	mailer: Mailer;
+	/** The app's public origin, for links in emails. */
+	origin: string;
+	collab?: { notify?(mouId: string, topic: 'comments' | 'history' | 'status' | 'suggestions'): void };
+}
+
+/** Where a request came from, for the audit trail and the certificate. */
+export interface RequestContext {
+	ipAddress: string;
+	userAgent: string;
+}
+
+export type Result<T, E = { form: string }> = { ok: true; value: T } | { ok: false; errors: E };
+
+export function refused(form: string): { ok: false; errors: { form: string } } {
+	return { ok: false, errors: { form } };
+}
+
+export const SYSTEM_ACTOR = 'MOU Studio';

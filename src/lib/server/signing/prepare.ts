@@ -1,0 +1,208 @@
+import { randomInt } from 'node:crypto';
+import type { SessionUser } from '$lib/server/auth';
+import { getMouAccess, type MouAccess } from '$lib/server/mous';
+import type { Capacity, PrepareDraft, PrepareErrors, SignerDraft } from '$lib/signing/types';
+import { addMonths, dayIn } from './dates';
+import { refused, type RequestContext, type Result, type SigningDeps } from './deps';
+import { appendAll, loadMouContext, openStage, sha256Hex } from './context';
+import { flushMessages } from './mail';
+import { accessCodeHash } from './secrets';
+import * as store from './store';
+import { validatePrepare, type ValidSigner } from './validation';
+
+/** Why counsel cannot send this MOU for signature now; null when they can. */
+export function prepareProblem(access: MouAccess, user: SessionUser, hasAgreedVersion: boolean, openRequest: boolean): string | null {
+	if (user.role !== 'counsel') return 'Only counsel of a party can send the MOU for signature.';
+	if (access.mou.status === 'signing' || openRequest) return 'The MOU is already out for signature. Void that request first to send a new one.';
+	if (access.mou.status === 'signed') return 'The MOU is already signed.';
+	if (access.mou.status !== 'agreed' || !hasAgreedVersion) return 'Only an MOU whose text both parties have agreed can be sent for signature.';
+	return null;
+}
+
+/** A guess from the title a member gave themselves, for the prefilled form. */
+export function capacityFromTitle(title: string | null, side: 'agency' | 'district'): Capacity {
+	const t = (title ?? '').toLowerCase();
+	if (side === 'agency' && /(chief|sheriff|commissioner|director of public safety)/.test(t)) return 'agency_head';
+	if (side === 'district' && /superintendent/.test(t)) return 'superintendent';
+	if (side === 'district' && /(board|president)/.test(t)) return 'board_president';
+	if (/city manager/.test(t)) return 'city_manager';
+	if (/mayor/.test(t)) return 'mayor';
+	return 'other';
+}
+
+/**
+ * The form as it first appears: each party's members with the signatory role, then the agency
+ * head and superintendent from the agreed terms when no member fills those places; the clerk
+ * from the terms; expiry in 30 days; reminders every 3 days.
+ */
+export async function prefillDraft(deps: Pick<SigningDeps, 'sql'>, mouId: string, now = new Date()): Promise<PrepareDraft> {
+	const version = await store.findAgreedVersion(deps.sql, mouId);
+	const context = await loadMouContext(deps.sql, mouId, version);
+	const terms = context?.terms ?? {};
+	const members = await store.listPartyMembers(deps.sql, mouId, ['signatory']);
+	const signers: SignerDraft[] = members.map((m) => ({
+		name: m.name,
+		title: m.title ?? '',
+		email: m.email,
+		party: m.side,
+		capacity: capacityFromTitle(m.title, m.side),
+		accessCode: ''
+	}));
+	if (!signers.some((s) => s.capacity === 'agency_head')) {
+		signers.unshift({ name: terms.agency_head_name ?? '', title: terms.agency_head_title ?? 'Chief of Police', email: '', party: 'agency', capacity: 'agency_head', accessCode: '' });
+	}
+	if (!signers.some((s) => s.capacity === 'superintendent')) {
+		signers.push({ name: terms.superintendent_name ?? '', title: 'Superintendent', email: '', party: 'district', capacity: 'superintendent', accessCode: '' });
+	}
+	if (terms.board_president_name?.trim() && !signers.some((s) => s.capacity === 'board_president')) {
+		signers.push({ name: terms.board_president_name, title: 'President of the Board of Education', email: '', party: 'district', capacity: 'board_president', accessCode: '' });
+	}
+	const order: Record<string, number> = { agency_head: 0, mayor: 1, city_manager: 2, superintendent: 3, board_president: 4, other: 5 };
+	signers.sort((a, b) => (a.party === b.party ? (order[a.capacity] ?? 9) - (order[b.capacity] ?? 9) : a.party === 'agency' ? -1 : 1));
+	const zone = context?.zone ?? 'UTC';
+	const clerk = terms.clerk_name?.trim()
+		? { name: terms.clerk_name, title: terms.clerk_title || 'City Clerk', email: '', party: 'agency', capacity: 'clerk', accessCode: '' }
+		: null;
+	return {
+		signers,
+		clerk,
+		recipients: [],
+		routing: 'sequential',
+		expiresOn: addMonths(dayIn(now, zone), 1),
+		reminderDays: '3',
+		message: ''
+	};
+}
+
+export interface SentForSignature {
+	requestId: string;
+	/** Shown once to counsel, to give each signer out of band; only their hashes are kept. */
+	accessCodes: Array<{ name: string; email: string; code: string }>;
+}
+
+export type SendResult = Result<SentForSignature, PrepareErrors> & { draft?: PrepareDraft };
+
+const ACCESS_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+function newAccessCode(): string {
+	let code = '';
+	for (let i = 0; i < 8; i++) code += ACCESS_ALPHABET[randomInt(ACCESS_ALPHABET.length)];
+	return `${code.slice(0, 4)}-${code.slice(4)}`;
+}
+
+/** Stages: one signer after another, or every signer at once; an attesting clerk always comes last. */
+function stages(signers: ValidSigner[], routing: 'sequential' | 'parallel'): number[] {
+	const signing = signers.filter((s) => s.role === 'signer').length;
+	let next = 0;
+	return signers.map((s) => (s.role === 'attester' ? (routing === 'sequential' ? signing + 1 : 2) : routing === 'sequential' ? ++next : 1));
+}
+
+/**
+ * Counsel sends the agreed MOU for signature. Refused unless the MOU is agreed and its agreed
+ * version's stored state still hashes to its fingerprint; checked with the MOU row locked, so two
+ * counsel sending at once give one request.
+ */
+export async function sendForSignature(
+	deps: SigningDeps,
+	user: SessionUser,
+	mouId: string,
+	draft: PrepareDraft,
+	requestContext: RequestContext,
+	now = new Date()
+): Promise<SendResult | null> {
+	const access = await getMouAccess(deps.sql, user, mouId);
+	if (!access) return null;
+	const version = await store.findAgreedVersion(deps.sql, mouId);
+	const open = await store.findOpenRequest(deps.sql, mouId);
+	const problem = prepareProblem(access, user, !!version, !!open);
+	if (problem) return { ...refused(problem), draft };
+	const context = (await loadMouContext(deps.sql, mouId, version))!;
+	const checked = validatePrepare(draft, now, context.zone);
+	if (!checked.ok) return { ok: false, errors: checked.errors, draft: checked.draft };
+	const input = checked.value;
+
+	const outcome = await deps.sql.begin(async (tx): Promise<SendResult> => {
+		const mou = await store.lockMou(tx, mouId);
+		if (!mou || mou.status !== 'agreed') return { ...refused('Only an MOU whose text both parties have agreed can be sent for signature.'), draft: checked.draft };
+		const agreed = await store.findAgreedVersion(tx, mouId);
+		if (!agreed || sha256Hex(agreed.state) !== agreed.sha256) {
+			return { ...refused('The agreed version cannot be verified against its fingerprint; it cannot be sent for signature.'), draft: checked.draft };
+		}
+		if (await store.findOpenRequest(tx, mouId)) return { ...refused('The MOU is already out for signature.'), draft: checked.draft };
+		const request = await store.insertRequest(tx, {
+			mouId,
+			versionId: agreed.id,
+			fingerprint: agreed.sha256,
+			routing: input.routing,
+			expiresAt: input.expiresAt,
+			reminderDays: input.reminderDays,
+			message: input.message,
+			preparedBy: user.id,
+			preparedParty: access.side,
+			createdAt: now
+		});
+		const stageOf = stages(input.signers, input.routing);
+		const accessCodes: SentForSignature['accessCodes'] = [];
+		const signers: store.SignerRow[] = [];
+		for (const [index, s] of input.signers.entries()) {
+			const code = s.accessCode ? newAccessCode() : null;
+			if (code) accessCodes.push({ name: s.name, email: s.email, code });
+			signers.push(
+				await store.insertSigner(tx, {
+					requestId: request.id,
+					position: index + 1,
+					stage: stageOf[index],
+					party: s.party,
+					role: s.role,
+					capacity: s.capacity,
+					name: s.name,
+					title: s.title,
+					email: s.email,
+					accessCodeHash: code ? accessCodeHash(request.id, s.email, code) : null
+				})
+			);
+		}
+		for (const r of input.recipients) await store.insertRecipient(tx, request.id, r.name, r.email);
+		await store.setMouStatus(tx, mouId, 'agreed', 'signing');
+		const actor = { name: user.name, email: user.email, party: access.side };
+		const sentAudits = await openStage(
+			tx,
+			{ origin: deps.origin, request, signers, stage: 1, context, sender: { name: user.name, organizationName: user.organizationName }, actor, requestContext },
+			now
+		);
+		await appendAll(
+			tx,
+			[
+				{
+					mouId,
+					requestId: request.id,
+					kind: 'prepared',
+					actor: user.name,
+					actorEmail: user.email,
+					party: access.side,
+					ipAddress: requestContext.ipAddress,
+					userAgent: requestContext.userAgent,
+					detail: {
+						versionId: agreed.id,
+						versionLabel: agreed.label,
+						fingerprint: agreed.sha256,
+						routing: input.routing,
+						expiresAt: input.expiresAt.toISOString(),
+						reminderDays: input.reminderDays,
+						signers: input.signers.map((s, i) => ({ name: s.name, title: s.title, email: s.email, party: s.party, role: s.role, stage: stageOf[i], accessCode: s.accessCode })),
+						copies: input.recipients.map((r) => r.email)
+					}
+				},
+				...sentAudits
+			],
+			now
+		);
+		return { ok: true, value: { requestId: request.id, accessCodes } };
+	});
+	if (outcome.ok) {
+		deps.collab?.notify?.(mouId, 'status');
+		await flushMessages(deps, outcome.value.requestId, now);
+	}
+	return outcome;
+}
+

@@ -1,0 +1,144 @@
+import * as Y from 'yjs';
+import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
+import { escapeHtml } from '$lib/server/mail';
+import { BODY_FIELD, TERMS_FIELD } from '$lib/editor/schema';
+import { formatTermValue, validateTerm } from '$lib/templates/terms';
+import type { DocNode, Template } from '$lib/templates/types';
+
+/**
+ * The agreed text as the signer reads it: the stored Yjs state of the agreed version rendered
+ * read-only to HTML on the server, every fill-in term resolved inline. Headings move one level
+ * down (the page has its own h1) and carry ids, so a table of contents reaches every part.
+ */
+
+export interface RenderedAgreement {
+	html: string;
+	outline: Array<{ id: string; text: string; level: number }>;
+	terms: Record<string, string>;
+}
+
+export function readAgreedState(state: Uint8Array): { body: DocNode; terms: Record<string, string> } {
+	const doc = new Y.Doc({ gc: false });
+	Y.applyUpdate(doc, state);
+	const terms: Record<string, string> = {};
+	for (const [key, value] of doc.getMap<unknown>(TERMS_FIELD)) if (typeof value === 'string') terms[key] = value;
+	const body = yXmlFragmentToProsemirrorJSON(doc.getXmlFragment(BODY_FIELD)) as DocNode;
+	doc.destroy();
+	return { body, terms };
+}
+
+export function renderAgreement(state: Uint8Array, template: Template): RenderedAgreement {
+	const { body, terms } = readAgreedState(state);
+	const byKey = new Map(template.terms.map((t) => [t.key, t]));
+	const outline: RenderedAgreement['outline'] = [];
+	let headingCount = 0;
+
+	function termText(key: string): string {
+		const term = byKey.get(key);
+		const value = terms[key]?.trim() ?? '';
+		if (!term) return value || `[${key}]`;
+		if (!value) return `[${term.label} — not filled in]`;
+		return validateTerm(term, value) ? value : formatTermValue(term, value);
+	}
+
+	function inline(node: DocNode): string {
+		if (node.type === 'text') {
+			let html = escapeHtml(node.text ?? '');
+			for (const mark of node.marks ?? []) html = wrapMark(mark, html);
+			return html;
+		}
+		if (node.type === 'term') {
+			const key = String(node.attrs?.key ?? '');
+			return `<span class="term" data-term="${escapeHtml(key)}">${escapeHtml(termText(key))}</span>`;
+		}
+		if (node.type === 'hardBreak') return '<br>';
+		return children(node);
+	}
+
+	function children(node: DocNode): string {
+		return (node.content ?? []).map(block).join('');
+	}
+
+	function heading(level: number, text: string, inner: string): string {
+		const id = `agreement-${++headingCount}`;
+		const shown = Math.min(6, level + 1);
+		outline.push({ id, text, level: shown });
+		return `<h${shown} id="${id}">${inner}</h${shown}>`;
+	}
+
+	function block(node: DocNode): string {
+		switch (node.type) {
+			case 'doc':
+				return children(node);
+			case 'heading': {
+				const level = Number(node.attrs?.level ?? 2);
+				return heading(level, plainText(node, termText), (node.content ?? []).map(inline).join(''));
+			}
+			case 'paragraph':
+				return `<p>${(node.content ?? []).map(inline).join('')}</p>`;
+			case 'clause': {
+				const title = String(node.attrs?.title ?? '');
+				const head = title ? heading(3, title, escapeHtml(title)) : '';
+				return `<section class="clause">${head}${children(node)}</section>`;
+			}
+			case 'bulletList':
+				return `<ul>${children(node)}</ul>`;
+			case 'orderedList':
+				return `<ol>${children(node)}</ol>`;
+			case 'listItem':
+				return `<li>${children(node)}</li>`;
+			case 'blockquote':
+				return `<blockquote>${children(node)}</blockquote>`;
+			case 'codeBlock':
+				return `<pre>${escapeHtml(plainText(node, termText))}</pre>`;
+			case 'horizontalRule':
+				return '<hr>';
+			case 'pageBreak':
+				return '<hr class="page-break" aria-hidden="true">';
+			case 'table':
+				return `<div class="table-wrap"><table>${children(node)}</table></div>`;
+			case 'tableRow':
+				return `<tr>${children(node)}</tr>`;
+			case 'tableHeader':
+				return `<th scope="col">${children(node)}</th>`;
+			case 'tableCell':
+				return `<td>${children(node)}</td>`;
+			case 'text':
+			case 'term':
+			case 'hardBreak':
+				return inline(node);
+			default:
+				return children(node);
+		}
+	}
+
+	return { html: block(body), outline, terms };
+}
+
+function wrapMark(mark: { type: string; attrs?: Record<string, unknown> }, html: string): string {
+	switch (mark.type) {
+		case 'bold':
+			return `<strong>${html}</strong>`;
+		case 'italic':
+			return `<em>${html}</em>`;
+		case 'underline':
+			return `<u>${html}</u>`;
+		case 'strike':
+			return `<s>${html}</s>`;
+		case 'code':
+			return `<code>${html}</code>`;
+		// Agreement requires every suggestion settled; should one remain, it is shown, not hidden.
+		case 'insertion':
+			return `<ins>${html}</ins>`;
+		case 'deletion':
+			return `<del>${html}</del>`;
+		default:
+			return html;
+	}
+}
+
+function plainText(node: DocNode, termText: (key: string) => string): string {
+	if (node.type === 'text') return node.text ?? '';
+	if (node.type === 'term') return termText(String(node.attrs?.key ?? ''));
+	return (node.content ?? []).map((child) => plainText(child, termText)).join('');
+}

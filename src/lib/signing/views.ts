@@ -1,0 +1,61 @@
+/** What the signing pages receive from the server (plain data, ISO dates). */
+import type { Party, RequestStatus, Routing, SignerStatus } from './types';
+
+export interface SignerView {
+	id: string;
+	name: string;
+	title: string;
+	email: string;
+	party: Party;
+	role: 'signer' | 'attester';
+	capacity: string;
+	stage: number;
+	status: SignerStatus;
+	accessCode: boolean;
+	sentAt: string | null;
+	viewedAt: string | null;
+	consentedAt: string | null;
+	signedAt: string | null;
+	declinedAt: string | null;
+	declineReason: string | null;
+	/** The latest link email: handed to the mail server, waiting for a retry, or not sent yet. */
+	delivery: { state: 'delivered' | 'retrying' | 'queued'; at: string; error: string | null } | null;
+}
+
+export interface RequestView {
+	id: string;
+	status: RequestStatus;
+	routing: Routing;
+	createdAt: string;
+	expiresAt: string;
+	/** The expiry in the district's time zone, e.g. “December 23, 2026 at 11:59 PM CST”. */
+	expiresLabel: string;
+	reminderDays: number;
+	endedAt: string | null;
+	endReason: string | null;
+	preparedBy: string;
+	fingerprint: string;
+	signers: SignerView[];
+	recipients: Array<{ name: string; email: string }>;
+}
+
+export interface SigningOverview {
+	mou: {
+		id: string;
+		title: string;
+		status: string;
+		parties: Array<{ organizationId: string; name: string; side: Party }>;
+		signedAt: string | null;
+		effectiveDate: string | null;
+		reviewDueOn: string | null;
+	};
+	side: Party;
+	isCounsel: boolean;
+	agreedVersion: { id: string; label: string; sha256: string; createdAt: string } | null;
+	/** Why this person cannot prepare a request now; null when they can. */
+	prepareProblem: string | null;
+	/** The open request, else the latest one. */
+	current: RequestView | null;
+	earlier: Array<{ id: string; status: RequestStatus; createdAt: string; endedAt: string | null; endReason: string | null }>;
+}
+

@@ -1,0 +1,14 @@
+import { error } from '@sveltejs/kit';
+import { getRuntime } from '$lib/server/runtime';
+import { requireUser } from '$lib/server/auth/require';
+import { docxResponse, exportClean } from '$lib/server/export';
+import type { RequestHandler } from './$types';
+
+/** `version` is a version id, or `current` for the text as it stands. */
+export const GET: RequestHandler = async ({ locals, params, url }) => {
+	const user = requireUser(locals, url);
+	const { db } = await getRuntime();
+	const result = await exportClean(db.sql, user, params.id, params.version);
+	if (!result.ok) error(result.status, result.message);
+	return docxResponse(result.file);
+};

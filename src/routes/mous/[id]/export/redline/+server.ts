@@ -1,0 +1,13 @@
+import { error } from '@sveltejs/kit';
+import { getRuntime } from '$lib/server/runtime';
+import { requireUser } from '$lib/server/auth/require';
+import { docxResponse, exportRedline } from '$lib/server/export';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = async ({ locals, params, url }) => {
+	const user = requireUser(locals, url);
+	const { db } = await getRuntime();
+	const result = await exportRedline(db.sql, user, params.id);
+	if (!result.ok) error(result.status, result.message);
+	return docxResponse(result.file);
+};

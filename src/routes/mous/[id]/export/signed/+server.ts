@@ -1,0 +1,30 @@
+import { error } from '@sveltejs/kit';
+import { getRuntime } from '$lib/server/runtime';
+import { requireUser } from '$lib/server/auth/require';
+import { docxResponse, downloadSignedDocx } from '$lib/server/export';
+import { recordDownload } from '$lib/server/signing';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = async ({ locals, params, url, request, getClientAddress }) => {
+	const user = requireUser(locals, url);
+	const { db } = await getRuntime();
+	const result = await downloadSignedDocx(
+		{
+			sql: db.sql,
+			// Every download of the signed MOU is in its audit trail: who, from where, which file.
+			recordDownload: (sql, entry) =>
+				recordDownload(
+					sql,
+					entry.mouId,
+					{ name: entry.user.name, email: entry.user.email, party: entry.user.organizationKind },
+					`signed MOU (DOCX, SHA-256 ${entry.sha256})`,
+					{ ipAddress: entry.ipAddress ?? '', userAgent: entry.userAgent ?? '' }
+				)
+		},
+		user,
+		params.id,
+		{ ipAddress: getClientAddress(), userAgent: request.headers.get('user-agent') }
+	);
+	if (!result.ok) error(result.status, result.message);
+	return docxResponse(result.file);
+};

@@ -1,0 +1,62 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { getRuntime } from '$lib/server/runtime';
+import { requireUser, requireUserForAction } from '$lib/server/auth/require';
+import { updateSchedule } from '$lib/server/reminders';
+import { confirmReview, loadReviewPage, startReview } from '$lib/server/reviews';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, params, url, depends }) => {
+	depends('mou:history', 'mou:status');
+	const user = requireUser(locals, url);
+	const { db } = await getRuntime();
+	const page = await loadReviewPage(db.sql, user, params.id);
+	if (!page) error(404, 'No such MOU.');
+	const { access, schedule, ...rest } = page;
+	return {
+		mou: access.mou,
+		side: access.side,
+		isAdmin: user.isAdmin,
+		schedule: { settings: schedule.settings, districtTimeZone: schedule.districtTimeZone, updatedAt: schedule.updatedAt, updatedByName: schedule.updatedByName },
+		timeZones: Intl.supportedValuesOf('timeZone'),
+		...rest
+	};
+};
+
+async function context(locals: App.Locals, url: URL) {
+	const user = requireUserForAction(locals);
+	const runtime = await getRuntime();
+	return { user, runtime, deps: { sql: runtime.db.sql, mailer: runtime.mailer, origin: url.origin, collab: runtime.collab } };
+}
+
+export const actions: Actions = {
+	start: async ({ locals, params, url }) => {
+		const { user, deps } = await context(locals, url);
+		const result = await startReview(deps, user, params.id);
+		if (!result) error(404, 'No such MOU.');
+		if (!result.ok) return fail(400, { startError: result.errors.form });
+		redirect(303, `/mous/${result.value.mouId}`);
+	},
+
+	confirm: async ({ locals, params, url }) => {
+		const { user, deps } = await context(locals, url);
+		const result = await confirmReview(deps, user, params.id);
+		if (!result) error(404, 'No such MOU.');
+		if (!result.ok) return fail(400, { confirmError: result.errors.form });
+		return { confirmed: result.value };
+	},
+
+	schedule: async ({ locals, params, request, url }) => {
+		const { user, deps } = await context(locals, url);
+		const form = await request.formData();
+		const input = {
+			daysBefore: String(form.get('daysBefore') ?? ''),
+			overdueEveryDays: String(form.get('overdueEveryDays') ?? ''),
+			sendHour: String(form.get('sendHour') ?? ''),
+			timeZone: String(form.get('timeZone') ?? '')
+		};
+		const result = await updateSchedule(deps.sql, user, params.id, input);
+		if (!result) error(404, 'No such MOU.');
+		if (!result.ok) return fail(400, { scheduleErrors: result.errors, scheduleInput: input });
+		return { scheduleSaved: true };
+	}
+};

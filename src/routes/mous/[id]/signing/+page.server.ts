@@ -1,0 +1,33 @@
+import { error, fail } from '@sveltejs/kit';
+import { getRuntime } from '$lib/server/runtime';
+import { requireUser, requireUserForAction } from '$lib/server/auth/require';
+import { loadSigningOverview, voidRequest } from '$lib/server/signing';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, params, url, depends }) => {
+	depends('mou:status');
+	const user = requireUser(locals, url);
+	const { db } = await getRuntime();
+	const overview = await loadSigningOverview(db.sql, user, params.id);
+	if (!overview) error(404, 'No such MOU.');
+	return { overview, sent: url.searchParams.get('sent') === '1' };
+};
+
+export const actions: Actions = {
+	void: async ({ locals, params, request, url, getClientAddress }) => {
+		const user = requireUserForAction(locals);
+		const runtime = await getRuntime();
+		const form = await request.formData();
+		const reason = String(form.get('reason') ?? '').slice(0, 2000);
+		const result = await voidRequest(
+			{ sql: runtime.db.sql, mailer: runtime.mailer, origin: url.origin, collab: runtime.collab },
+			user,
+			params.id,
+			{ reason },
+			{ ipAddress: getClientAddress(), userAgent: request.headers.get('user-agent') ?? '' }
+		);
+		if (!result) error(404, 'No such MOU.');
+		if (!result.ok) return fail(400, { voidErrors: result.errors, reason });
+		return { voided: true };
+	}
+};

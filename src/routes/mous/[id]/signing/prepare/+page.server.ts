@@ -1,0 +1,37 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { getRuntime } from '$lib/server/runtime';
+import { requireUser, requireUserForAction } from '$lib/server/auth/require';
+import { loadSigningOverview, parsePrepareForm, prefillDraft, sendForSignature, MAX_RECIPIENTS, MAX_SIGNERS } from '$lib/server/signing';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	const user = requireUser(locals, url);
+	const { db } = await getRuntime();
+	const overview = await loadSigningOverview(db.sql, user, params.id);
+	if (!overview) error(404, 'No such MOU.');
+	return {
+		overview,
+		draft: overview.prepareProblem ? null : await prefillDraft({ sql: db.sql }, params.id),
+		limits: { signers: MAX_SIGNERS, recipients: MAX_RECIPIENTS }
+	};
+};
+
+export const actions: Actions = {
+	send: async ({ locals, params, request, url, getClientAddress }) => {
+		const user = requireUserForAction(locals);
+		const runtime = await getRuntime();
+		const draft = parsePrepareForm(await request.formData());
+		const result = await sendForSignature(
+			{ sql: runtime.db.sql, mailer: runtime.mailer, origin: url.origin, collab: runtime.collab },
+			user,
+			params.id,
+			draft,
+			{ ipAddress: getClientAddress(), userAgent: request.headers.get('user-agent') ?? '' }
+		);
+		if (!result) error(404, 'No such MOU.');
+		if (!result.ok) return fail(400, { errors: result.errors as Record<string, string>, draft: result.draft ?? draft });
+		// Access codes are shown once, here; without any, the status page is the next step.
+		if (result.value.accessCodes.length === 0) redirect(303, `/mous/${params.id}/signing?sent=1`);
+		return { sent: result.value };
+	}
+};

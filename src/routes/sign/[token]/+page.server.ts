@@ -1,0 +1,101 @@
+import { fail, redirect, type Cookies } from '@sveltejs/kit';
+import { dev } from '$app/environment';
+import { getRuntime } from '$lib/server/runtime';
+import {
+	continueWithAccount,
+	decline,
+	giveConsent,
+	loadCertificateByToken,
+	openSigningLink,
+	requestCode,
+	sign,
+	verifyAccessCode,
+	verifyCode,
+	type CeremonyInput,
+	type SigningDeps,
+	type StepResult
+} from '$lib/server/signing';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+/** The ceremony cookie: one per signing link (its path), so two signers on one computer stay apart. */
+const COOKIE = 'mou_signing';
+const cookiePath = (token: string) => `/sign/${token}`;
+
+function ceremonyInput(event: Pick<RequestEvent, 'cookies' | 'params' | 'request' | 'getClientAddress' | 'locals'>): CeremonyInput {
+	return {
+		ipAddress: event.getClientAddress(),
+		userAgent: event.request.headers.get('user-agent') ?? '',
+		ceremonyToken: event.cookies.get(COOKIE) ?? null,
+		user: event.locals.user
+	};
+}
+
+function setCeremonyCookie(cookies: Cookies, token: string, value: string, expires: Date) {
+	cookies.set(COOKIE, value, { path: cookiePath(token), httpOnly: true, sameSite: 'lax', secure: !dev && process.env.INSECURE_COOKIES !== '1', expires });
+}
+
+async function deps(origin: string): Promise<SigningDeps> {
+	const runtime = await getRuntime();
+	return { sql: runtime.db.sql, mailer: runtime.mailer, origin, collab: runtime.collab };
+}
+
+export const load: PageServerLoad = async (event) => {
+	const d = await deps(event.url.origin);
+	const view = await openSigningLink(d, event.params.token, ceremonyInput(event));
+	// A certificate link from the completion email opened without its /certificate suffix.
+	if (view.state === 'unknown' && (await loadCertificateByToken(d.sql, event.params.token))) redirect(303, `/sign/${event.params.token}/certificate`);
+	return { view, token: event.params.token };
+};
+
+/** Every step answers the same way: 400 with the message and the field it is about, for the page to show. */
+function answer<T extends object>(step: string, result: StepResult<T>, keep: Record<string, string> = {}) {
+	if (!result.ok) return fail(400, { step, message: result.message, field: result.field ?? null, ...keep });
+	return null;
+}
+
+export const actions: Actions = {
+	sendCode: async (event) => {
+		const result = await requestCode(await deps(event.url.origin), event.params.token, ceremonyInput(event));
+		return answer('authenticate', result) ?? { step: 'authenticate', codeSentTo: result.ok ? result.sentTo : '' };
+	},
+	verifyCode: async (event) => {
+		const form = await event.request.formData();
+		const result = await verifyCode(await deps(event.url.origin), event.params.token, form.get('code'), ceremonyInput(event));
+		if (!result.ok) return answer('authenticate', result);
+		setCeremonyCookie(event.cookies, event.params.token, result.ceremonyToken, result.expiresAt);
+		return { step: 'authenticate', verified: true };
+	},
+	useAccount: async (event) => {
+		const result = await continueWithAccount(await deps(event.url.origin), event.params.token, ceremonyInput(event));
+		if (!result.ok) return answer('authenticate', result);
+		setCeremonyCookie(event.cookies, event.params.token, result.ceremonyToken, result.expiresAt);
+		return { step: 'authenticate', verified: true };
+	},
+	accessCode: async (event) => {
+		const form = await event.request.formData();
+		const result = await verifyAccessCode(await deps(event.url.origin), event.params.token, form.get('accessCode'), ceremonyInput(event));
+		return answer('access', result) ?? { step: 'access', verified: true };
+	},
+	consent: async (event) => {
+		const form = await event.request.formData();
+		const result = await giveConsent(await deps(event.url.origin), event.params.token, form.get('consent'), ceremonyInput(event));
+		return answer('consent', result) ?? { step: 'consent', verified: true };
+	},
+	sign: async (event) => {
+		const form = await event.request.formData();
+		const typedName = String(form.get('typedName') ?? '').slice(0, 200);
+		const result = await sign(
+			await deps(event.url.origin),
+			event.params.token,
+			{ kind: form.get('kind'), typedName, image: form.get('image'), intent: form.get('intent'), fingerprint: form.get('fingerprint') },
+			ceremonyInput(event)
+		);
+		return answer('sign', result, { typedName, kind: String(form.get('kind') ?? '') }) ?? { step: 'sign', signed: true };
+	},
+	decline: async (event) => {
+		const form = await event.request.formData();
+		const reason = String(form.get('reason') ?? '').slice(0, 2000);
+		const result = await decline(await deps(event.url.origin), event.params.token, reason, ceremonyInput(event));
+		return answer('decline', result, { reason }) ?? { step: 'decline', declined: true };
+	}
+};

@@ -1,0 +1,259 @@
+import { test as base, expect, type Browser, type Page } from '@playwright/test';
+import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import * as Y from 'yjs';
+import { PGlite } from '@electric-sql/pglite';
+import { startApp, type RunningApp } from '../helpers/app';
+import { freshDatabase } from '../helpers/db';
+import { DEMO, DEMO_PASSWORD } from '../helpers/demo';
+import { firstLink, mailText, startSmtpServer, type ReceivedMail } from '../helpers/smtp';
+import AxeBuilder from '@axe-core/playwright';
+
+/**
+ * The signing workflow end to end: the production server with the demo, sending its mail to an
+ * SMTP server this file runs. Three copies of the demo MOU are made agreed through SQL before the
+ * server (re)starts — the approval workflow is tested elsewhere — one per scenario.
+ */
+
+type Query = (text: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
+
+interface World {
+	app: RunningApp;
+	smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+	mous: { happy: string; decline: string; void: string };
+}
+
+const test = base.extend<object, { world: World }>({
+	world: [
+		async ({}, use) => {
+			const smtp = await startSmtpServer();
+			const usePostgres = !!process.env.DATABASE_URL && process.env.TEST_DB !== 'pglite';
+			const db = usePostgres ? await freshDatabase() : null;
+			const dataDir = join(mkdtempSync(join(tmpdir(), 'mou-signing-')), 'pglite');
+			const env = db?.url ? { DATABASE_URL: db.url } : { DATABASE_URL: '', DATA_DIR: dataDir };
+			// First start loads the demo; then the MOUs are agreed with the server stopped (PGlite has one owner).
+			const seeding = await startApp({ ...env, MOU_DEMO: '1' });
+			await seeding.stop();
+			let mous: World['mous'];
+			if (db?.url) {
+				const sql = postgres(db.url, { max: 1, onnotice: () => {} });
+				mous = await agreeCopies((text, params) => sql.unsafe(text, params as never[]) as never);
+				await sql.end();
+			} else {
+				const pg = await PGlite.create({ dataDir });
+				mous = await agreeCopies(async (text, params) => (await pg.query<Record<string, unknown>>(text, params)).rows);
+				await pg.close();
+			}
+			const app = await startApp({ ...env, MOU_DEMO: '1', SMTP_URL: smtp.url });
+			await use({ app, smtp, mous });
+			await app.stop();
+			await smtp.close();
+			await db?.close();
+		},
+		{ scope: 'worker', timeout: 180_000 }
+	]
+});
+
+/** Three agreed copies of the demo MOU (same Yjs state, new ids), as the approval step would leave them. */
+async function agreeCopies(query: Query): Promise<World['mous']> {
+	const [demo] = await query(`select id, title, template_id, template_version, created_by from mous where status = 'negotiating' order by created_at limit 1`);
+	const updates = await query(`select update from mou_updates where mou_id = $1 order by seq`, [demo.id]);
+	const checkpoint = await query(`select state from mou_checkpoints where mou_id = $1`, [demo.id]);
+	const parts = [...checkpoint.map((c) => c.state as Uint8Array), ...updates.map((u) => u.update as Uint8Array)].map((b) => new Uint8Array(b));
+	const state = Y.mergeUpdates(parts);
+	const sha256 = createHash('sha256').update(state).digest('hex');
+	const parties = await query(`select organization_id, side from mou_parties where mou_id = $1`, [demo.id]);
+	const ids: string[] = [];
+	for (const label of ['signing', 'decline', 'void']) {
+		const [mou] = await query(
+			`insert into mous (title, status, template_id, template_version, created_by) values ($1, 'negotiating', $2, $3, $4) returning id`,
+			[`Springfield SRO MOU (${label} test)`, demo.template_id, demo.template_version, demo.created_by]
+		);
+		for (const p of parties) await query(`insert into mou_parties (mou_id, organization_id, side) values ($1, $2, $3)`, [mou.id, p.organization_id, p.side]);
+		const [stored] = await query(`insert into mou_updates (mou_id, update) values ($1, $2) returning seq`, [mou.id, state]);
+		await query(
+			`insert into mou_versions (mou_id, number, kind, label, through_seq, state, sha256) values ($1, 1, 'agreed', 'Agreed version', $2, $3, $4)`,
+			[mou.id, stored.seq, state, sha256]
+		);
+		await query(`update mous set status = 'agreed' where id = $1`, [mou.id]);
+		ids.push(mou.id as string);
+	}
+	return { happy: ids[0], decline: ids[1], void: ids[2] };
+}
+
+async function signIn(browser: Browser, app: RunningApp, email: string): Promise<Page> {
+	const context = await browser.newContext({ baseURL: app.url });
+	const page = await context.newPage();
+	await page.goto('/login');
+	await page.locator('html[data-hydrated]').waitFor();
+	await page.getByLabel('Email').fill(email);
+	await page.getByLabel('Password').fill(DEMO_PASSWORD);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.waitForURL('**/mous');
+	return page;
+}
+
+/** Waits for a new message to `to` whose raw text matches. */
+async function mailTo(world: World, to: string, match: RegExp, after = 0): Promise<ReceivedMail> {
+	const start = Date.now();
+	while (Date.now() - start < 15_000) {
+		const found = world.smtp.received.slice(after).find((m) => m.to.includes(to) && match.test(mailText(m.raw)));
+		if (found) return found;
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	throw new Error(`No mail to ${to} matching ${match}`);
+}
+
+/** Counsel prepares and sends; returns the index in the SMTP log from which the links were sent. */
+async function sendForSignature(world: World, browser: Browser, mouId: string, order: 'One after another' | 'Every signer at once') {
+	const counsel = await signIn(browser, world.app, DEMO.agencyCounsel);
+	await counsel.goto(`/mous/${mouId}/signing`);
+	await counsel.getByRole('link', { name: 'Prepare for signature' }).click();
+	await expect(counsel.getByRole('heading', { name: 'Prepare for signature', level: 1 })).toBeVisible();
+	await counsel.locator('html[data-hydrated]').waitFor();
+	// Prefilled from the parties' signatories.
+	await expect(counsel.locator('input[name="signers.0.name"]')).toHaveValue('Marcus Reyes');
+	await expect(counsel.locator('input[name="signers.1.email"]')).toHaveValue(DEMO.superintendent);
+	const shots = process.env.SIGNING_SCREENSHOTS;
+	if (shots) await counsel.screenshot({ path: `${shots}/prepare.png`, fullPage: true });
+	await counsel.getByLabel(new RegExp(order)).check();
+	await counsel.getByRole('button', { name: 'Send for signature' }).click();
+	await expect(counsel.getByRole('status').filter({ hasText: 'Sent for signature' })).toBeVisible();
+	return counsel;
+}
+
+/** A signer opens their emailed link in their own browser, confirms the emailed code and consents. */
+async function openAndConsent(world: World, browser: Browser, email: string, sinceMail: number, shots?: string) {
+	const invitation = await mailTo(world, email, /asks you to sign/, sinceMail);
+	const link = firstLink(invitation.raw, '/sign/');
+	const context = await browser.newContext({ userAgent: `Playwright Chromium (${email})` });
+	const page = await context.newPage();
+	await page.goto(link);
+	await page.locator('html[data-hydrated]').waitFor();
+	await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeFocused();
+	const before = world.smtp.received.length;
+	await page.getByRole('button', { name: 'Email me a code' }).click();
+	const codeMail = await mailTo(world, email, /signing code/, before);
+	const code = /signing code: (\d{6})/.exec(mailText(codeMail.raw))![1];
+	await page.getByLabel('6-digit code').fill(code);
+	if (shots) await page.screenshot({ path: `${shots}-code.png` });
+	await page.getByRole('button', { name: 'Confirm' }).click();
+	await expect(page.getByRole('heading', { name: 'Doing business electronically' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Paper copies' })).toBeVisible();
+	if (shots) await page.screenshot({ path: `${shots}-consent.png`, fullPage: true });
+	await page.getByLabel(/agree to receive and sign this agreement electronically/).check();
+	await page.getByRole('button', { name: 'Agree and continue' }).click();
+	await expect(page.getByRole('heading', { name: 'Read the agreement' })).toBeVisible();
+	return page;
+}
+
+async function drawAndSign(page: Page, shots?: string) {
+	// Every part of the agreed text is reachable from the contents, terms resolved.
+	await expect(page.getByRole('navigation', { name: 'Parts of the agreement' }).getByRole('link', { name: 'Signatures' })).toBeVisible();
+	await expect(page.locator('.agreement')).toContainText('Springfield Police Department');
+	if (shots) await page.screenshot({ path: `${shots}-read.png`, fullPage: true });
+	await page.getByLabel('Draw it').check();
+	const box = (await page.getByLabel('Signature drawing box').boundingBox())!;
+	await page.mouse.move(box.x + 20, box.y + box.height * 0.6);
+	await page.mouse.down();
+	for (let i = 1; i <= 30; i++) {
+		await page.mouse.move(box.x + 20 + i * (box.width - 40) / 30, box.y + box.height * (0.5 + 0.25 * Math.sin(i / 2.5)));
+	}
+	await page.mouse.up();
+	await expect(page.getByText('Signature drawn.')).toBeVisible();
+	await page.getByLabel(/I adopt the signature shown as my own/).check();
+	if (shots) await page.getByRole('heading', { name: 'Sign', exact: true }).scrollIntoViewIfNeeded();
+	if (shots) await page.screenshot({ path: `${shots}-sign.png` });
+	await page.getByRole('button', { name: 'Sign the agreement' }).click();
+	await expect(page.getByRole('heading', { name: 'Signed', exact: true })).toBeVisible();
+	await expect(page.getByRole('status').filter({ hasText: 'You have signed' })).toBeVisible();
+}
+
+test('counsel sends for signature; the chief and the superintendent each sign with a drawn signature; the certificate lists both', async ({ browser, world }) => {
+	const shots = process.env.SIGNING_SCREENSHOTS;
+	const mouId = world.mous.happy;
+	const sentFrom = world.smtp.received.length;
+	const counsel = await sendForSignature(world, browser, mouId, 'One after another');
+	await expect(counsel.getByRole('cell', { name: /Marcus Reyes/ })).toBeVisible();
+	if (shots) await counsel.screenshot({ path: `${shots}/status-out.png`, fullPage: true });
+
+	// One after another: the chief first.
+	const chief = await openAndConsent(world, browser, DEMO.chief, sentFrom, shots ? `${shots}/chief` : undefined);
+	await new AxeBuilder({ page: chief }).analyze().then((r) => expect(r.violations.map((v) => v.id)).toEqual([]));
+	await drawAndSign(chief, shots ? `${shots}/chief` : undefined);
+
+	const superintendent = await openAndConsent(world, browser, DEMO.superintendent, sentFrom);
+	await drawAndSign(superintendent);
+
+	// The MOU is signed; the certificate lists both signers with their data.
+	await counsel.reload();
+	await expect(counsel.getByRole('heading', { name: 'Signed by every signer' })).toBeVisible();
+	await counsel.getByRole('link', { name: 'View the certificate of completion' }).click();
+	await expect(counsel.getByRole('heading', { name: 'Certificate of completion' })).toBeVisible();
+	for (const [name, email] of [['Marcus Reyes', DEMO.chief], ['Thomas Okafor', DEMO.superintendent]]) {
+		const card = counsel.getByRole('listitem', { name: `Signer: ${name}` });
+		await expect(card).toContainText(email);
+		await expect(card).toContainText('one-time code sent to');
+		await expect(card).toContainText('127.0.0.1');
+		await expect(card).toContainText(`Playwright Chromium (${email})`);
+		await expect(card.getByRole('img', { name: `Signature of ${name} (drawn)` })).toBeVisible();
+	}
+	await expect(counsel.locator('code.hash')).toHaveText(/^[0-9a-f]{64}$/);
+	if (shots) await counsel.screenshot({ path: `${shots}/certificate.png`, fullPage: true });
+	const completion = await mailTo(world, DEMO.districtCounsel, /Every signer has signed/, sentFrom);
+	expect(firstLink(completion.raw, '/certificate')).toContain(`/mous/${mouId}/signing/certificate`);
+
+	await counsel.goto(`/mous/${mouId}`);
+	await expect(counsel.getByText('Signed', { exact: true }).first()).toBeVisible();
+	await counsel.goto(`/mous/${mouId}/signing/audit`);
+	await expect(counsel.getByRole('status').filter({ hasText: 'Chain verified' })).toBeVisible();
+});
+
+test('a signer declines with a reason; counsel of both parties are told and the request ends', async ({ browser, world }) => {
+	const mouId = world.mous.decline;
+	const sentFrom = world.smtp.received.length;
+	const counsel = await sendForSignature(world, browser, mouId, 'Every signer at once');
+	const chief = await openAndConsent(world, browser, DEMO.chief, sentFrom);
+	await chief.getByText('Decline to sign').first().click();
+	await chief.getByRole('button', { name: 'Decline to sign' }).click();
+	await expect(chief.getByRole('alert')).toContainText('why you decline');
+	await chief.getByLabel('Why do you decline?').fill('The council has not approved the cost share yet.');
+	await chief.getByRole('button', { name: 'Decline to sign' }).click();
+	await expect(chief.getByRole('heading', { name: 'Declined' })).toBeVisible();
+	for (const email of [DEMO.agencyCounsel, DEMO.districtCounsel]) {
+		const mail = await mailTo(world, email, /declined to sign/, sentFrom);
+		expect(mailText(mail.raw)).toContain('The council has not approved the cost share yet.');
+	}
+	// The superintendent's link is dead now.
+	const invitation = await mailTo(world, DEMO.superintendent, /asks you to sign/, sentFrom);
+	const page = await (await browser.newContext()).newPage();
+	await page.goto(firstLink(invitation.raw, '/sign/'));
+	await expect(page.getByRole('heading', { name: 'This link no longer works' })).toBeVisible();
+	await counsel.reload();
+	await expect(counsel.getByText('Reason: “The council has not approved the cost share yet.”').first()).toBeVisible();
+	await expect(counsel.getByRole('link', { name: 'Prepare for signature' })).toBeVisible();
+});
+
+test('counsel voids the request with a reason; every signer is told and the links stop working', async ({ browser, world }) => {
+	const mouId = world.mous.void;
+	const sentFrom = world.smtp.received.length;
+	const counsel = await sendForSignature(world, browser, mouId, 'Every signer at once');
+	await counsel.locator('html[data-hydrated]').waitFor();
+	await counsel.getByRole('button', { name: 'Void the request' }).click();
+	await expect(counsel.getByText('Give the reason for voiding')).toBeVisible();
+	await counsel.getByLabel('Reason').fill('The board moved its vote to March.');
+	await counsel.getByRole('button', { name: 'Void the request' }).click();
+	await expect(counsel.getByRole('status').filter({ hasText: 'voided' })).toBeVisible();
+	for (const email of [DEMO.chief, DEMO.superintendent]) {
+		const mail = await mailTo(world, email, /voided the signing request/, sentFrom);
+		expect(mailText(mail.raw)).toContain('The board moved its vote to March.');
+		const invitation = await mailTo(world, email, /asks you to sign/, sentFrom);
+		const page = await (await browser.newContext()).newPage();
+		await page.goto(firstLink(invitation.raw, '/sign/'));
+		await expect(page.getByRole('heading', { name: 'This link no longer works' })).toBeVisible();
+		await expect(page.getByRole('status')).toContainText('withdrew');
+	}
+});

@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import { crc32, deflateSync } from 'node:zlib';
+import * as Y from 'yjs';
+import type { Sql } from '../../src/lib/server/db';
+import { appendInitialState, loadDocumentState } from '../../src/lib/server/collab';
+import { addColleague, createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
+
+/** Test world of the signing suites: two organizations with counsel and signatories, an agreed MOU. */
+
+export async function setTitle(sql: Sql, person: Person, title: string) {
+	await sql`update memberships set title = ${title} where user_id = ${person.user.id}`;
+	person.user.title = title;
+}
+
+/** An MOU between two new organizations, with its text agreed as the tests' brief describes. */
+export async function agreedMou(sql: Sql, terms: Record<string, string> = {}) {
+	const agencyCounsel = await createOrganization(sql, 'agency');
+	const districtCounsel = await createOrganization(sql, 'district');
+	const chief = await addColleague(sql, agencyCounsel, 'signatory');
+	await setTitle(sql, chief, 'Chief of Police');
+	const superintendent = await addColleague(sql, districtCounsel, 'signatory');
+	await setTitle(sql, superintendent, 'Superintendent');
+	const agencyViewer = await addColleague(sql, agencyCounsel, 'viewer');
+	const mouId = await createMouBetween(sql, agencyCounsel, districtCounsel);
+	if (Object.keys(terms).length) {
+		const doc = new Y.Doc({ gc: false });
+		Y.applyUpdate(doc, await loadDocumentState(sql, mouId));
+		const before = Y.encodeStateVector(doc);
+		const map = doc.getMap<string>('terms');
+		for (const [key, value] of Object.entries(terms)) map.set(key, value);
+		await appendInitialState(sql, mouId, Y.encodeStateAsUpdate(doc, before));
+	}
+	const versionId = await agree(sql, mouId);
+	return { agencyCounsel, districtCounsel, chief, superintendent, agencyViewer, mouId, versionId };
+}
+
+export async function agree(sql: Sql, mouId: string) {
+	const state = await loadDocumentState(sql, mouId);
+	const sha256 = createHash('sha256').update(state).digest('hex');
+	const [seq] = await sql<{ seq: string }[]>`select coalesce(max(seq), 0)::text as seq from mou_updates where mou_id = ${mouId}`;
+	const [row] = await sql<{ id: string }[]>`
+		insert into mou_versions (mou_id, number, kind, label, through_seq, state, sha256)
+		values (${mouId}, 1, 'agreed', 'Agreed version — 14 Feb 2027', ${seq.seq}, ${state}, ${sha256}) returning id`;
+	await sql`update mous set status = 'agreed' where id = ${mouId}`;
+	return row.id;
+}
+
+/** A small RGBA PNG with a diagonal stroke, as a canvas would give it. */
+export function inkPng(width = 240, height = 80, ink = true): string {
+	const stride = width * 4 + 1;
+	const raw = Buffer.alloc(stride * height);
+	if (ink) {
+		for (let x = 10; x < width - 10; x++) {
+			const y = Math.round(height / 2 + Math.sin(x / 12) * (height / 4));
+			for (let dy = -1; dy <= 1; dy++) {
+				const at = (y + dy) * stride + 1 + x * 4;
+				raw[at] = 20;
+				raw[at + 1] = 30;
+				raw[at + 2] = 60;
+				raw[at + 3] = 255;
+			}
+		}
+	}
+	const chunk = (type: string, body: Buffer) => {
+		const head = Buffer.alloc(8);
+		head.writeUInt32BE(body.length, 0);
+		head.write(type, 4, 'latin1');
+		const crc = Buffer.alloc(4);
+		crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), body])) >>> 0, 0);
+		return Buffer.concat([head, body, crc]);
+	};
+	const ihdr = Buffer.alloc(13);
+	ihdr.writeUInt32BE(width, 0);
+	ihdr.writeUInt32BE(height, 4);
+	ihdr[8] = 8;
+	ihdr[9] = 6;
+	const png = Buffer.concat([
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		chunk('IHDR', ihdr),
+		chunk('IDAT', deflateSync(raw)),
+		chunk('IEND', Buffer.alloc(0))
+	]);
+	return `data:image/png;base64,${png.toString('base64')}`;
+}
+
+/** The newest message to an address, from the outbox the mailer records everything in. */
+export async function lastMail(sql: Sql, to: string, subjectLike = '%') {
+	const [row] = await sql<{ subject: string; text: string }[]>`
+		select subject, text_body as text from outbox where to_address = ${to} and subject like ${subjectLike}
+		order by created_at desc, id desc limit 1`;
+	return row ?? null;
+}
+
+export async function mailsTo(sql: Sql, to: string) {
+	return sql<{ subject: string; text: string }[]>`
+		select subject, text_body as text from outbox where to_address = ${to} order by created_at`;
+}
+
+export function signToken(text: string): string {
+	const match = /\/sign\/([a-z0-9]+)/.exec(text);
+	if (!match) throw new Error(`No signing link in:\n${text}`);
+	return match[1];
+}
+
+export function codeIn(text: string): string {
+	const match = /code to open .* is (\d{6})/.exec(text);
+	if (!match) throw new Error(`No code in:\n${text}`);
+	return match[1];
+}
