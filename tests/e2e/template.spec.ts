@@ -98,7 +98,7 @@ test('the compliance panel follows a recommended clause being removed and restor
 
 test('terms sync live into the text, and a signatory can read but not change them', async ({ browser, app }) => {
 	const counsel = await signedInPage(browser, app, DEMO.agencyCounsel);
-	await openDemoMou(counsel, 'draft'); // in negotiation a term change is a proposal (redline tests)
+	await newDraft(counsel, 'Terms test MOU'); // in negotiation a term change is a proposal (redline tests)
 	const chief = await signedInPage(browser, app, DEMO.chief);
 	await chief.goto(counsel.url());
 	await expect(chief.locator('section.compliance .summary')).toContainText('mandatory');

@@ -40,8 +40,8 @@ export const DEMO_ORGANIZATIONS: DemoOrganization[] = [
 	}
 ];
 
-/** The agency's first draft: most fill-in terms entered, a few left for the parties to settle. */
-const DRAFT_TERMS: Record<string, string> = {
+/** Every required fill-in term entered, so the parties can reach agreement in the demo. */
+const DEMO_TERMS: Record<string, string> = {
 	agency_name: 'Springfield Police Department',
 	agency_head_name: 'Marcus Reyes',
 	district_name: 'Springfield Unified School District',
@@ -52,16 +52,11 @@ const DRAFT_TERMS: Record<string, string> = {
 	term_start: '2027-08-01',
 	term_end: '2028-07-31',
 	annual_cost: '327600.00',
-	extra_duty_rate: '62.50'
-};
-
-/** The MOU in negotiation: every required term entered, so the parties can reach agreement in the demo. */
-const DEMO_TERMS: Record<string, string> = {
-	...DRAFT_TERMS,
+	extra_duty_rate: '62.50',
 	agency_head_title: 'Chief of Police',
 	agency_notice_address: 'Office of the Chief, Springfield Police Department, 800 E Monroe St, Springfield, IL 62701',
 	district_notice_address: 'Office of the Superintendent, Springfield Unified School District, 1900 W Monroe St, Springfield, IL 62704',
-	hours_on_campus: '8',
+	hours_on_campus: '40',
 	probation_months: '6',
 	review_interval_months: '12',
 	termination_notice_days: '60',
@@ -91,13 +86,13 @@ export async function seedDemo(sql: Sql): Promise<{ created: boolean }> {
 		districtId: organizationIds[1],
 		terms: DEMO_TERMS
 	});
-	// The agency's own first draft of next year's MOU: edited directly until the district joins.
+	// The agency's own draft of next year's MOU: edited directly until it invites the district.
 	await createDemoMou(sql, {
 		title: 'Springfield PD – Springfield USD SRO MOU, 2028–29 (agency draft)',
 		createdBy: creator,
 		agencyId: organizationIds[0],
 		districtId: null,
-		terms: DRAFT_TERMS
+		terms: DEMO_TERMS
 	});
 	return { created: true };
 }
