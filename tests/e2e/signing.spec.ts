@@ -99,7 +99,7 @@ async function signIn(browser: Browser, app: RunningApp, email: string): Promise
 /** Waits for a new message to `to` whose raw text matches. */
 async function mailTo(world: World, to: string, match: RegExp, after = 0): Promise<ReceivedMail> {
 	const start = Date.now();
-	while (Date.now() - start < 15_000) {
+	while (Date.now() - start < 30_000) {
 		const found = world.smtp.received.slice(after).find((m) => m.to.includes(to) && match.test(mailText(m.raw)));
 		if (found) return found;
 		await new Promise((r) => setTimeout(r, 100));
@@ -205,6 +205,20 @@ test('counsel sends for signature; the chief and the superintendent each sign wi
 	if (shots) await counsel.screenshot({ path: `${shots}/certificate.png`, fullPage: true });
 	const completion = await mailTo(world, DEMO.districtCounsel, /Every signer has signed/, sentFrom);
 	expect(firstLink(completion.raw, '/certificate')).toContain(`/mous/${mouId}/signing/certificate`);
+	// The signed DOCX goes with the completion email; the copy downloaded from the MOU verifies as genuine.
+	expect(completion.raw).toMatch(/filename="?[^"\r\n]*\.docx/);
+	await counsel.goto(`/mous/${mouId}/export`);
+	const [signedDocx] = await Promise.all([
+		counsel.waitForEvent('download'),
+		counsel.getByRole('link', { name: 'Download the signed MOU (.docx)' }).click()
+	]);
+	const checker = await (await browser.newContext({ baseURL: world.app.url })).newPage();
+	await checker.goto('/verify');
+	await checker.locator('html[data-hydrated]').waitFor();
+	await checker.getByLabel(/Signed MOU \(\.docx\)/).setInputFiles((await signedDocx.path())!);
+	await checker.getByRole('button', { name: 'Check the file' }).click();
+	await expect(checker.getByRole('heading', { name: 'Verified: this is a signed MOU issued by MOU Studio' })).toBeVisible();
+	await expect(checker.getByText('Marcus Reyes').first()).toBeVisible();
 
 	await counsel.goto(`/mous/${mouId}`);
 	await expect(counsel.getByText('Signed', { exact: true }).first()).toBeVisible();

@@ -9,6 +9,8 @@ export interface Mail {
 	html: string;
 	/** The organization on whose behalf it is sent: its administrators can read it in the outbox. */
 	organizationId: string | null;
+	/** Files to attach (SMTP only: the outbox keeps text and HTML, so a retried send goes without them). */
+	attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
 }
 
 export interface Mailer {
@@ -26,13 +28,13 @@ export function createMailer(options: { sql: Sql; smtpUrl?: string; from?: strin
 	const from = options.from ?? 'MOU Studio <no-reply@mou-studio.local>';
 	const transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : null;
 
-	async function deliver(id: string, mail: { to: string; subject: string; text: string; html: string }) {
+	async function deliver(id: string, mail: { to: string; subject: string; text: string; html: string; attachments?: Mail['attachments'] }) {
 		if (!transport) {
 			await store.markMessage(sql, id, 'kept', null);
 			return false;
 		}
 		try {
-			await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+			await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, attachments: mail.attachments });
 			await store.markMessage(sql, id, 'sent', null);
 			return true;
 		} catch (error) {
