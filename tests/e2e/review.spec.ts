@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { freshDatabase } from '../helpers/db';
@@ -6,36 +10,44 @@ import { DEMO, DEMO_PASSWORD } from '../helpers/demo';
 
 /**
  * The review cycle in the browser. The demo MOU is made signed in the database (as signing leaves
- * it), so this needs the real PostgreSQL of DATABASE_URL; it is skipped on embedded PGlite only.
+ * it), with the server stopped so that the embedded database has one owner; then it restarts.
  */
-const usable = Boolean(process.env.DATABASE_URL) && process.env.TEST_DB !== 'pglite';
-test.skip(!usable, 'needs DATABASE_URL: the test signs the demo MOU in the database');
-
-let db: Awaited<ReturnType<typeof freshDatabase>>;
+let db: Awaited<ReturnType<typeof freshDatabase>> | null = null;
 let app: RunningApp;
+
+/** Signs the negotiated demo MOU (review due in 20 days) and adds a second signed MOU (due in 10). */
+const SIGN_DEMO = [
+	`insert into mou_versions (mou_id, number, kind, label, through_seq, state, sha256)
+	select m.id, 1, 'agreed', 'Agreed text', u.seq, u.update, encode(sha256(u.update), 'hex')
+	from mous m join lateral (select seq, update from mou_updates where mou_id = m.id order by seq limit 1) u on true
+	where m.title like '%2027–28'`,
+	`update mous set status = 'signed', effective_date = current_date - 345, review_interval_months = 12,
+		review_due_on = current_date + 20, signed_at = now() - interval '345 days'
+	where title like '%2027–28'`,
+	`with m as (
+		insert into mous (title, status, template_id, template_version, created_by, effective_date, review_interval_months, review_due_on, signed_at)
+		select 'Athletics coverage MOU', 'signed', template_id, template_version, created_by, current_date - 355, 12, current_date + 10, now() - interval '355 days'
+		from mous where title like '%2027–28' returning id)
+	insert into mou_parties (mou_id, organization_id, side)
+	select m.id, p.organization_id, p.side from m, mou_parties p join mous x on x.id = p.mou_id where x.title like '%2027–28'`
+];
 
 test.beforeAll(async () => {
 	test.setTimeout(120_000);
-	db = await freshDatabase();
-	app = await startApp({ DATABASE_URL: db.url, MOU_DEMO: '1' });
-	// The negotiated demo MOU, agreed and signed: its review falls due in 20 days.
-	await db.sql`
-		insert into mou_versions (mou_id, number, kind, label, through_seq, state, sha256)
-		select m.id, 1, 'agreed', 'Agreed text', u.seq, u.update, encode(sha256(u.update), 'hex')
-		from mous m join lateral (select seq, update from mou_updates where mou_id = m.id order by seq limit 1) u on true
-		where m.title like '%2027–28'`;
-	await db.sql`
-		update mous set status = 'signed', effective_date = current_date - 345, review_interval_months = 12,
-			review_due_on = current_date + 20, signed_at = now() - interval '345 days'
-		where title like '%2027–28'`;
-	// A second signed MOU between them, for confirming without changes.
-	await db.sql`
-		with m as (
-			insert into mous (title, status, template_id, template_version, created_by, effective_date, review_interval_months, review_due_on, signed_at)
-			select 'Athletics coverage MOU', 'signed', template_id, template_version, created_by, current_date - 355, 12, current_date + 10, now() - interval '355 days'
-			from mous where title like '%2027–28' returning id)
-		insert into mou_parties (mou_id, organization_id, side)
-		select m.id, p.organization_id, p.side from m, mou_parties p join mous x on x.id = p.mou_id where x.title like '%2027–28'`;
+	const usePostgres = Boolean(process.env.DATABASE_URL) && process.env.TEST_DB !== 'pglite';
+	db = usePostgres ? await freshDatabase() : null;
+	const dataDir = join(mkdtempSync(join(tmpdir(), 'mou-review-')), 'pglite');
+	const env = db?.url ? { DATABASE_URL: db.url } : { DATABASE_URL: '', DATA_DIR: dataDir };
+	const seeding = await startApp({ ...env, MOU_DEMO: '1' });
+	await seeding.stop();
+	if (db) {
+		for (const statement of SIGN_DEMO) await db.sql.unsafe(statement);
+	} else {
+		const pg = await PGlite.create({ dataDir });
+		for (const statement of SIGN_DEMO) await pg.query(statement);
+		await pg.close();
+	}
+	app = await startApp({ ...env, MOU_DEMO: '1' });
 });
 
 test.afterAll(async () => {
@@ -81,6 +93,20 @@ test('counsel starts the annual review from the signed MOU', async ({ browser })
 	await page.waitForURL((url) => url.pathname !== new URL(mouUrl).pathname && /\/mous\/[0-9a-f-]{36}$/.test(url.pathname));
 	await expect(page.getByRole('heading', { name: /SRO MOU, 2027–28 — \d{4} review/ })).toBeVisible();
 	await expect(page.locator('.ProseMirror')).toBeVisible();
+
+	// The review is negotiated with the same redline tools; compare defaults to the signed MOU.
+	const proposal = ' The district proposes a second officer at the high school.';
+	await page.locator('.ProseMirror section.clause[data-locked="false"] .clause-body p').first().click();
+	await page.keyboard.press('Control+End');
+	await page.keyboard.press('Enter');
+	await page.keyboard.type(proposal.trim());
+	await expect(page.locator('[data-save-state]')).toHaveAttribute('data-save-state', 'saved');
+	const reviewUrl = page.url();
+	await page.goto(`${reviewUrl}/compare`);
+	await expect(page.locator('#compare-from option:checked')).toHaveText(/Signed MOU/);
+	const added = page.locator('ins.change', { hasText: 'second officer at the high school' });
+	await expect(added).toHaveCount(1);
+	await expect(added).toContainText(/District/);
 
 	// The signed MOU stays readable; its review page points at the draft and its reminders stop.
 	await page.goto(`${mouUrl}/review`);
