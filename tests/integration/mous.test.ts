@@ -42,6 +42,10 @@ describe('an MOU between an agency and a district', () => {
 		expect(view.state === 'valid' && view.canAccept).toBe(false);
 		expect((await acceptPartyInvitation(db.sql, otherAgency.user, token)).ok).toBe(false);
 
+		// Nor can a district other than the one invited, even with the link.
+		const otherDistrict = await createOrganization(db.sql, 'district');
+		expect(await acceptPartyInvitation(db.sql, otherDistrict.user, token)).toEqual({ ok: false, message: expect.stringMatching(/was sent to/) });
+
 		const accepted = await acceptPartyInvitation(db.sql, district.user, token);
 		expect(accepted).toEqual({ ok: true, mouId });
 		const [listed] = await listMous(db.sql, district.user);

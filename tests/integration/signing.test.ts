@@ -122,6 +122,15 @@ describe('preparing a signing request', () => {
 		expect(await status(w.mouId)).toBe('agreed');
 	});
 
+	it('refuses a signer for the other party who is not a member of its organization', async () => {
+		const w = await agreedMou(db.sql);
+		const base = draftFor(w);
+		const forged = { ...base, signers: [base.signers[0], { ...base.signers[1], email: 'not-the-superintendent@example.org' }] };
+		const refused = await sendForSignature(deps(), w.agencyCounsel.user, w.mouId, forged, browser());
+		expect(refused).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/not a member of the other party/) } });
+		expect(await status(w.mouId)).toBe('agreed');
+	});
+
 	it('prefills signers from the parties’ signatories and their titles', async () => {
 		const w = await agreedMou(db.sql);
 		const draft = await prefillDraft(deps(), w.mouId);
@@ -284,6 +293,22 @@ describe('the signing ceremony', () => {
 		expect(kinds).toContain('code_locked');
 	});
 
+	it('stops guessing across codes: after 15 wrong codes in all, no new code is sent', async () => {
+		const w = await agreedMou(db.sql);
+		await send(w);
+		const token = await linkOf(w.chief.email);
+		let at = new Date();
+		for (let round = 0; round < 3; round++) {
+			at = new Date(at.getTime() + 2 * 60 * 60_000); // past the hourly limit each time
+			expect(await requestCode(deps(), token, browser(), at)).toMatchObject({ ok: true });
+			const code = codeIn((await lastMail(db.sql, w.chief.email, 'Your MOU Studio signing code%'))!.text);
+			const wrong = code === '000000' ? '111111' : '000000';
+			for (let i = 0; i < 5; i++) await verifyCode(deps(), token, wrong, browser(), at);
+		}
+		at = new Date(at.getTime() + 2 * 60 * 60_000);
+		expect(await requestCode(deps(), token, browser(), at)).toMatchObject({ ok: false, message: expect.stringMatching(/Too many wrong codes/) });
+	});
+
 	it('requires the access code when counsel set one, and lets a signed-in signer skip the emailed code', async () => {
 		const w = await agreedMou(db.sql);
 		const base = draftFor(w);
@@ -310,6 +335,9 @@ describe('the signing ceremony', () => {
 		// The superintendent is signed in to MOU Studio: no code needed.
 		const superToken = await linkOf(w.superintendent.email);
 		expect(await continueWithAccount(deps(), superToken, browser({ user: w.chief.user }))).toMatchObject({ ok: false });
+		// An account with the signer's address but outside the district (sign-up checks no address) is not enough.
+		const impostor = { ...w.chief.user, email: w.superintendent.email };
+		expect(await continueWithAccount(deps(), superToken, browser({ user: impostor }))).toMatchObject({ ok: false });
 		const account = await continueWithAccount(deps(), superToken, browser({ user: w.superintendent.user }));
 		if (!account.ok) throw new Error(account.message);
 		expect((await openSigningLink(deps(), superToken, browser({ ceremonyToken: account.ceremonyToken }))).step).toBe('consent');

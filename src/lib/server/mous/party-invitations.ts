@@ -46,11 +46,16 @@ export async function viewPartyInvitation(sql: Sql, user: SessionUser | null, to
 	if (!invitation) return { state: 'unknown' };
 	if (invitation.acceptedAt) return { state: 'used' };
 	if (invitation.expiresAt <= now) return { state: 'expired' };
-	const reason = user ? acceptProblem(user, invitation.side) : 'Sign in to accept.';
+	const reason = user ? acceptProblem(user, invitation) : 'Sign in to accept.';
 	return { state: 'valid', invitation, canAccept: reason === null, reason };
 }
 
-function acceptProblem(user: SessionUser, side: store.Side): string | null {
+/** Only the person it was sent to, for an organization of the invited kind, may accept it. */
+function acceptProblem(user: SessionUser, invitation: store.PartyInvitation): string | null {
+	const side = invitation.side;
+	if (user.email.toLowerCase() !== invitation.email.toLowerCase()) {
+		return `This invitation was sent to ${invitation.email}. Sign in with that address to accept it.`;
+	}
 	if (user.organizationKind !== side) {
 		return `This invitation is for a ${side === 'district' ? 'school district' : 'law enforcement agency'}; your organization is not one.`;
 	}

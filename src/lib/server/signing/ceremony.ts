@@ -29,6 +29,9 @@ export const CODE_RESEND_AFTER_MS = 60 * 1000;
 export const CODES_PER_HOUR = 5;
 export const CEREMONY_LIFETIME_MS = 4 * 60 * 60 * 1000;
 export const ACCESS_MAX_FAILURES = 5;
+/** Wrong codes across all codes of one signer: past this, new codes stop (guessing would otherwise go on for months). */
+export const CODE_MAX_TOTAL_FAILURES = 15;
+const TOO_MANY_CODES = 'Too many wrong codes were entered for this signing link. Ask the sender to void this request and send a new one.';
 export const ACCESS_LOCK_MS = 30 * 60 * 1000;
 
 export interface CeremonyInput extends RequestContext {
@@ -267,6 +270,7 @@ async function step<T extends object>(
 /** Emails a fresh six-digit code (at most one a minute and five an hour). */
 export async function requestCode(deps: SigningDeps, token: string, input: CeremonyInput, now = new Date()): Promise<StepResult<{ sentTo: string }>> {
 	return step<{ sentTo: string }>(deps, token, input, now, 'link', async ({ tx, request, signer, context }) => {
+		if ((await store.totalCodeFailures(tx, signer.id)) >= CODE_MAX_TOTAL_FAILURES) return { result: fail(TOO_MANY_CODES), audits: [] };
 		const recent = await store.recentCodes(tx, signer.id, new Date(now.getTime() - 60 * 60 * 1000));
 		const latest = recent[0];
 		if (latest && now.getTime() - latest.createdAt.getTime() < CODE_RESEND_AFTER_MS) {
@@ -317,6 +321,7 @@ export async function verifyCode(deps: SigningDeps, token: string, code: unknown
 		if (!latest) return { result: fail('Ask for a code first.', 'code'), audits: [] };
 		if (latest.usedAt) return { result: fail('This code was already used. Ask for a new one.', 'code'), audits: [] };
 		if (latest.failures >= CODE_MAX_FAILURES) return { result: fail('This code is locked after too many wrong tries. Ask for a new one.', 'code'), audits: [] };
+		if ((await store.totalCodeFailures(tx, signer.id)) >= CODE_MAX_TOTAL_FAILURES) return { result: fail(TOO_MANY_CODES, 'code'), audits: [] };
 		if (latest.expiresAt <= now) return { result: fail('This code has expired (codes last 10 minutes). Ask for a new one.', 'code'), audits: [] };
 		if (!sameHash(latest.codeHash, oneTimeCodeHash(signer.id, typed))) {
 			const failures = await store.recordCodeFailure(tx, latest.id);
@@ -337,11 +342,15 @@ export async function verifyCode(deps: SigningDeps, token: string, code: unknown
 /** A signer already signed in to MOU Studio with the signer's address needs no emailed code. */
 export async function continueWithAccount(deps: SigningDeps, token: string, input: CeremonyInput, now = new Date()): Promise<StepResult<CeremonyStarted>> {
 	return step<CeremonyStarted>(deps, token, input, now, 'link', async ({ tx, request, signer, context }) => {
-		if (!input.user || input.user.email !== signer.email) {
+		// An account alone proves little (sign-up does not verify addresses): it must also belong to
+		// the party the signer signs for.
+		const user = input.user;
+		const member = !!user && user.email === signer.email && (await store.isPartyMember(tx, request.mouId, signer.party, user.id));
+		if (!member || !user) {
 			return { result: fail('You are not signed in as this signer. Use the emailed code instead.'), audits: [] };
 		}
 		const started = await startCeremony(tx, signer, 'account', now);
-		return { result: { ok: true, ...started }, audits: [signerAudit(context, request, signer, 'account_verified', input, { userId: input.user.id })] };
+		return { result: { ok: true, ...started }, audits: [signerAudit(context, request, signer, 'account_verified', input, { userId: user.id })] };
 	});
 }
 

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import type { SessionUser } from '$lib/server/auth';
+import type { Tx } from '$lib/server/db';
 import { getMouAccess, type MouAccess } from '$lib/server/mous';
-import type { Capacity, PrepareDraft, PrepareErrors, SignerDraft } from '$lib/signing/types';
+import type { Capacity, Party, PrepareDraft, PrepareErrors, SignerDraft } from '$lib/signing/types';
 import { addMonths, dayIn } from './dates';
 import { refused, type RequestContext, type Result, type SigningDeps } from './deps';
 import { appendAll, loadMouContext, openStage, sha256Hex } from './context';
@@ -129,6 +130,8 @@ export async function sendForSignature(
 			return { ...refused('The agreed version cannot be verified against its fingerprint; it cannot be sent for signature.'), draft: checked.draft };
 		}
 		if (await store.findOpenRequest(tx, mouId)) return { ...refused('The MOU is already out for signature.'), draft: checked.draft };
+		const outsider = await otherPartyOutsider(tx, mouId, access.side, input.signers);
+		if (outsider) return { ...refused(outsider), draft: checked.draft };
 		const request = await store.insertRequest(tx, {
 			mouId,
 			versionId: agreed.id,
@@ -206,3 +209,17 @@ export async function sendForSignature(
 	return outcome;
 }
 
+/**
+ * Counsel names the other party's signers, but cannot make up who they are: each must be a member
+ * of that party's organization (its administrator invites a board president or mayor as a
+ * signatory). Otherwise one party could sign for the other.
+ */
+async function otherPartyOutsider(tx: Tx, mouId: string, side: Party, signers: ValidSigner[]): Promise<string | null> {
+	const others = signers.filter((s) => s.party !== side);
+	if (others.length === 0) return null;
+	const members = await store.partyMemberEmails(tx, mouId, others[0].party);
+	const outsider = others.find((s) => !members.has(s.email.toLowerCase()));
+	return outsider
+		? `${outsider.name} (${outsider.email}) is not a member of the other party's organization, so cannot sign for it. Its administrator can invite them as a signatory first.`
+		: null;
+}

@@ -9,6 +9,32 @@ type Queryable = Sql | Tx;
 
 // ——— MOUs, versions, people ———
 
+/** Wrong one-time codes entered for a signer, across every code sent to them. */
+export async function totalCodeFailures(sql: Queryable, signerId: string): Promise<number> {
+	const [row] = await sql<{ total: number }[]>`
+		select coalesce(sum(failures), 0)::int as total from signing_codes where signer_id = ${signerId}`;
+	return row.total;
+}
+
+/** The lower-cased emails of the members of one party's organization. */
+export async function partyMemberEmails(sql: Queryable, mouId: string, party: Party): Promise<Set<string>> {
+	const rows = await sql<{ email: string }[]>`
+		select lower(u.email) as email from mou_parties p
+		join memberships m on m.organization_id = p.organization_id
+		join users u on u.id = m.user_id
+		where p.mou_id = ${mouId} and p.side = ${party}`;
+	return new Set(rows.map((row) => row.email));
+}
+
+/** Whether the user belongs to the organization that is `party` to the MOU. */
+export async function isPartyMember(sql: Queryable, mouId: string, party: Party, userId: string): Promise<boolean> {
+	const [row] = await sql<{ found: boolean }[]>`
+		select exists (
+			select 1 from mou_parties p join memberships m on m.organization_id = p.organization_id
+			where p.mou_id = ${mouId} and p.side = ${party} and m.user_id = ${userId}) as found`;
+	return row.found;
+}
+
 export interface MouRow {
 	id: string;
 	title: string;
