@@ -19,7 +19,7 @@ export const test = base.extend<object, { app: App }>({
 export { expect, DEMO };
 
 /** A separate browser context per person: their own cookies, as on their own computer. */
-export async function signedInPage(browser: Browser, app: App, email: string): Promise<Page> {
+export async function signedInPage(browser: Browser, app: Pick<App, 'url'>, email: string): Promise<Page> {
 	const context = await browser.newContext({ baseURL: app.url });
 	const page = await context.newPage();
 	await page.goto('/login');

@@ -1,18 +1,14 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { freshDatabase } from '../helpers/db';
-import { startApp, type RunningApp } from '../helpers/app';
-import { DEMO, DEMO_PASSWORD } from '../helpers/demo';
+import type { RunningApp } from '../helpers/app';
+import { DEMO, startDemoApp } from '../helpers/demo';
+import { signedInPage } from './fixtures';
 
 /**
  * The review cycle in the browser. The demo MOU is made signed in the database (as signing leaves
  * it), with the server stopped so that the embedded database has one owner; then it restarts.
  */
-let db: Awaited<ReturnType<typeof freshDatabase>> | null = null;
+let demo: Awaited<ReturnType<typeof startDemoApp>>;
 let app: RunningApp;
 
 /** Signs the negotiated demo MOU (review due in 20 days) and adds a second signed MOU (due in 10). */
@@ -34,38 +30,17 @@ const SIGN_DEMO = [
 
 test.beforeAll(async () => {
 	test.setTimeout(120_000);
-	const usePostgres = Boolean(process.env.DATABASE_URL) && process.env.TEST_DB !== 'pglite';
-	db = usePostgres ? await freshDatabase() : null;
-	const dataDir = join(mkdtempSync(join(tmpdir(), 'mou-review-')), 'pglite');
-	const env = db?.url ? { DATABASE_URL: db.url } : { DATABASE_URL: '', DATA_DIR: dataDir };
-	const seeding = await startApp({ ...env, MOU_DEMO: '1' });
-	await seeding.stop();
-	if (db) {
-		for (const statement of SIGN_DEMO) await db.sql.unsafe(statement);
-	} else {
-		const pg = await PGlite.create({ dataDir });
-		for (const statement of SIGN_DEMO) await pg.query(statement);
-		await pg.close();
-	}
-	app = await startApp({ ...env, MOU_DEMO: '1' });
+	demo = await startDemoApp({}, async (query) => {
+		for (const statement of SIGN_DEMO) await query(statement);
+	});
+	app = demo.app;
 });
 
 test.afterAll(async () => {
-	await app?.stop();
-	await db?.close();
+	await demo?.stop();
 });
 
-async function signIn(browser: Browser, email: string): Promise<Page> {
-	const context = await browser.newContext({ baseURL: app.url });
-	const page = await context.newPage();
-	await page.goto('/login');
-	await page.locator('html[data-hydrated]').waitFor();
-	await page.getByLabel('Email').fill(email);
-	await page.getByLabel('Password').fill(DEMO_PASSWORD);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL('**/mous');
-	return page;
-}
+const signIn = (browser: Browser, email: string) => signedInPage(browser, app, email);
 
 async function expectNoAxeViolations(page: Page) {
 	const results = await new AxeBuilder({ page }).analyze();

@@ -1,14 +1,9 @@
 import { test as base, expect, type Browser, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import postgres from 'postgres';
 import * as Y from 'yjs';
-import { PGlite } from '@electric-sql/pglite';
-import { startApp, type RunningApp } from '../helpers/app';
-import { freshDatabase } from '../helpers/db';
-import { DEMO, DEMO_PASSWORD } from '../helpers/demo';
+import type { RunningApp } from '../helpers/app';
+import { DEMO, startDemoApp, type Query } from '../helpers/demo';
+import { signedInPage } from './fixtures';
 import { firstLink, mailText, startSmtpServer, type ReceivedMail } from '../helpers/smtp';
 import AxeBuilder from '@axe-core/playwright';
 
@@ -17,8 +12,6 @@ import AxeBuilder from '@axe-core/playwright';
  * SMTP server this file runs. Three copies of the demo MOU are made agreed through SQL before the
  * server (re)starts — the approval workflow is tested elsewhere — one per scenario.
  */
-
-type Query = (text: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
 
 interface World {
 	app: RunningApp;
@@ -30,28 +23,10 @@ const test = base.extend<object, { world: World }>({
 	world: [
 		async ({}, use) => {
 			const smtp = await startSmtpServer();
-			const usePostgres = !!process.env.DATABASE_URL && process.env.TEST_DB !== 'pglite';
-			const db = usePostgres ? await freshDatabase() : null;
-			const dataDir = join(mkdtempSync(join(tmpdir(), 'mou-signing-')), 'pglite');
-			const env = db?.url ? { DATABASE_URL: db.url } : { DATABASE_URL: '', DATA_DIR: dataDir };
-			// First start loads the demo; then the MOUs are agreed with the server stopped (PGlite has one owner).
-			const seeding = await startApp({ ...env, MOU_DEMO: '1' });
-			await seeding.stop();
-			let mous: World['mous'];
-			if (db?.url) {
-				const sql = postgres(db.url, { max: 1, onnotice: () => {} });
-				mous = await agreeCopies((text, params) => sql.unsafe(text, params as never[]) as never);
-				await sql.end();
-			} else {
-				const pg = await PGlite.create({ dataDir });
-				mous = await agreeCopies(async (text, params) => (await pg.query<Record<string, unknown>>(text, params)).rows);
-				await pg.close();
-			}
-			const app = await startApp({ ...env, MOU_DEMO: '1', SMTP_URL: smtp.url });
-			await use({ app, smtp, mous });
-			await app.stop();
+			const demo = await startDemoApp({ SMTP_URL: smtp.url }, agreeCopies);
+			await use({ app: demo.app, smtp, mous: demo.prepared });
+			await demo.stop();
 			await smtp.close();
-			await db?.close();
 		},
 		{ scope: 'worker', timeout: 180_000 }
 	]
@@ -84,18 +59,6 @@ async function agreeCopies(query: Query): Promise<World['mous']> {
 	return { happy: ids[0], decline: ids[1], void: ids[2] };
 }
 
-async function signIn(browser: Browser, app: RunningApp, email: string): Promise<Page> {
-	const context = await browser.newContext({ baseURL: app.url });
-	const page = await context.newPage();
-	await page.goto('/login');
-	await page.locator('html[data-hydrated]').waitFor();
-	await page.getByLabel('Email').fill(email);
-	await page.getByLabel('Password').fill(DEMO_PASSWORD);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL('**/mous');
-	return page;
-}
-
 /** Waits for a new message to `to` whose raw text matches. */
 async function mailTo(world: World, to: string, match: RegExp, after = 0): Promise<ReceivedMail> {
 	const start = Date.now();
@@ -109,7 +72,7 @@ async function mailTo(world: World, to: string, match: RegExp, after = 0): Promi
 
 /** Counsel prepares and sends; returns the index in the SMTP log from which the links were sent. */
 async function sendForSignature(world: World, browser: Browser, mouId: string, order: 'One after another' | 'Every signer at once') {
-	const counsel = await signIn(browser, world.app, DEMO.agencyCounsel);
+	const counsel = await signedInPage(browser, world.app, DEMO.agencyCounsel);
 	await counsel.goto(`/mous/${mouId}/signing`);
 	await counsel.getByRole('link', { name: 'Prepare for signature' }).click();
 	await expect(counsel.getByRole('heading', { name: 'Prepare for signature', level: 1 })).toBeVisible();

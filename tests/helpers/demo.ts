@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { freshDatabase } from './db';
 import { get, postForm, startApp, type RunningApp } from './app';
 
@@ -14,23 +15,46 @@ export const DEMO = {
 	districtViewer: 'viewer@springfield-usd.example'
 } as const;
 
+/** Runs SQL against the demo's database (real PostgreSQL or the embedded one). */
+export type Query = (text: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
+
 /**
  * The production server with the Springfield demo loaded, on the real PostgreSQL when DATABASE_URL
- * is set (a fresh database), else on its embedded database in a temporary directory.
+ * is set (a fresh database), else on its embedded database in a temporary directory. With `prepare`,
+ * the demo is loaded first, then changed through SQL while the server is stopped (the embedded
+ * database has one owner), then the server starts again: e.g. to make the demo MOU agreed or signed.
  */
-export async function startDemoApp(extraEnv: Record<string, string> = {}) {
+export async function startDemoApp<T = undefined>(
+	extraEnv: Record<string, string> = {},
+	prepare?: (query: Query) => Promise<T>
+): Promise<{ app: RunningApp; prepared: T; stop(): Promise<void> }> {
 	const db = process.env.DATABASE_URL && process.env.TEST_DB !== 'pglite' ? await freshDatabase() : null;
-	const env = db?.url
-		? { DATABASE_URL: db.url, MOU_DEMO: '1', ...extraEnv }
-		: { DATABASE_URL: '', DATA_DIR: join(mkdtempSync(join(tmpdir(), 'mou-app-')), 'pglite'), MOU_DEMO: '1', ...extraEnv };
-	const app = await startApp(env);
+	const dataDir = join(mkdtempSync(join(tmpdir(), 'mou-app-')), 'pglite');
+	const env = db?.url ? { DATABASE_URL: db.url, MOU_DEMO: '1' } : { DATABASE_URL: '', DATA_DIR: dataDir, MOU_DEMO: '1' };
+	let prepared = undefined as T;
+	if (prepare) {
+		await (await startApp(env)).stop();
+		prepared = await prepareDatabase(db, dataDir, prepare);
+	}
+	const app = await startApp({ ...env, ...extraEnv });
 	return {
 		app,
+		prepared,
 		async stop() {
 			await app.stop();
 			await db?.close();
 		}
 	};
+}
+
+async function prepareDatabase<T>(db: Awaited<ReturnType<typeof freshDatabase>> | null, dataDir: string, prepare: (query: Query) => Promise<T>): Promise<T> {
+	if (db) return prepare((text, params) => db.sql.unsafe(text, params as never[]) as never);
+	const pg = await PGlite.create({ dataDir });
+	try {
+		return await prepare(async (text, params) => (await pg.query<Record<string, unknown>>(text, params)).rows);
+	} finally {
+		await pg.close();
+	}
 }
 
 export async function signInCookie(app: RunningApp, email: string, password = DEMO_PASSWORD): Promise<string> {

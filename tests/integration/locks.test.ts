@@ -1,14 +1,12 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { freshDatabase } from '../helpers/db';
 import { addColleague, createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
 import { connectYjsClient, waitFor, within, type YjsClient } from '../helpers/yjs-client';
 import type { Database } from '../../src/lib/server/db';
-import { createCollabServer, loadDocumentState, type CollabServer } from '../../src/lib/server/collab';
-import { authorizeCollab } from '../../src/lib/server/mous';
-import { CloseCode, collabPath } from '../../src/lib/collab/protocol';
+import { loadDocumentState, type CollabServer } from '../../src/lib/server/collab';
+import { startCollabHttp } from '../helpers/collab-http';
+import { CloseCode } from '../../src/lib/collab/protocol';
 
 // The server is the only thing standing between a hostile client and the locked NASRO language.
 // Each attack below is sent by a bare Yjs client over the real websocket, authorized by the
@@ -22,9 +20,8 @@ const PEER_AFTER = { clause: 'definitions.general', text: 'Added by the district
 const HONEST_AFTER = { clause: 'term.duration', text: 'Agreed after the attack. ' };
 
 let db: Database;
-let http: Server;
+let server: Awaited<ReturnType<typeof startCollabHttp>>;
 let collab: CollabServer;
-let port: number;
 let agencyCounsel: Person;
 let districtCounsel: Person;
 let agencySignatory: Person;
@@ -37,11 +34,8 @@ beforeAll(async () => {
 	districtCounsel = await createOrganization(db.sql, 'district');
 	agencySignatory = await addColleague(db.sql, agencyCounsel, 'signatory');
 	districtViewer = await addColleague(db.sql, districtCounsel, 'viewer');
-	collab = createCollabServer({ sql: db.sql, authorize: (req, mouId) => authorizeCollab(db.sql, req, mouId) });
-	http = createServer((_req, res) => res.writeHead(404).end());
-	http.on('upgrade', (req, socket, head) => collab.handleUpgrade(req, socket, head));
-	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-	port = (http.address() as AddressInfo).port;
+	server = await startCollabHttp(db.sql);
+	collab = server.collab;
 });
 
 afterEach(() => {
@@ -49,8 +43,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-	await collab?.close();
-	await new Promise((resolve) => http?.close(resolve));
+	await server?.close();
 	await db?.close();
 });
 
@@ -98,7 +91,7 @@ async function rowCount(mouId: string, userId?: string): Promise<number> {
 // Connections
 
 function connect(person: Person, mouId: string, doc?: Y.Doc): YjsClient {
-	const client = connectYjsClient(`ws://127.0.0.1:${port}${collabPath(mouId)}`, person.cookie, doc);
+	const client = connectYjsClient(server.url(mouId), person.cookie, doc);
 	open.push(client);
 	return client;
 }

@@ -1,15 +1,13 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { freshDatabase } from '../helpers/db';
 import { createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
 import { connectYjsClient, waitFor, within, type YjsClient } from '../helpers/yjs-client';
 import type { Database } from '../../src/lib/server/db';
-import { createCollabServer, loadDocumentState, type CollabServer } from '../../src/lib/server/collab';
-import { authorizeCollab } from '../../src/lib/server/mous';
+import { loadDocumentState, type CollabServer } from '../../src/lib/server/collab';
+import { startCollabHttp } from '../helpers/collab-http';
 import { decideSuggestions, listDecisions } from '../../src/lib/server/redlines';
-import { CloseCode, collabPath } from '../../src/lib/collab/protocol';
+import { CloseCode } from '../../src/lib/collab/protocol';
 import { encodeTermProposal, type Party, type SuggestionAttrs } from '../../src/lib/redlines/types';
 
 // Attribution and decisions are the server's word, not the browser's. Each case below is sent by
@@ -20,9 +18,8 @@ import { encodeTermProposal, type Party, type SuggestionAttrs } from '../../src/
 const OPEN_CLAUSE = 'purpose.mission';
 
 let db: Database;
-let http: Server;
+let server: Awaited<ReturnType<typeof startCollabHttp>>;
 let collab: CollabServer;
-let port: number;
 let agency: Person;
 let district: Person;
 const open: YjsClient[] = [];
@@ -31,11 +28,8 @@ beforeAll(async () => {
 	db = await freshDatabase();
 	agency = await createOrganization(db.sql, 'agency');
 	district = await createOrganization(db.sql, 'district');
-	collab = createCollabServer({ sql: db.sql, authorize: (req, mouId) => authorizeCollab(db.sql, req, mouId) });
-	http = createServer((_req, res) => res.writeHead(404).end());
-	http.on('upgrade', (req, socket, head) => collab.handleUpgrade(req, socket, head));
-	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-	port = (http.address() as AddressInfo).port;
+	server = await startCollabHttp(db.sql);
+	collab = server.collab;
 });
 
 afterEach(() => {
@@ -43,8 +37,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-	await collab?.close();
-	await new Promise((resolve) => http?.close(resolve));
+	await server?.close();
 	await db?.close();
 });
 
@@ -80,7 +73,7 @@ async function rowCount(mouId: string): Promise<number> {
 }
 
 async function connected(person: Person, mouId: string, doc?: Y.Doc): Promise<YjsClient> {
-	const client = connectYjsClient(`ws://127.0.0.1:${port}${collabPath(mouId)}`, person.cookie, doc);
+	const client = connectYjsClient(server.url(mouId), person.cookie, doc);
 	open.push(client);
 	await within(client.synced, 'client synced');
 	return client;
