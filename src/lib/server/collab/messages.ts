@@ -122,24 +122,22 @@ export function isEmptyUpdate(update: Uint8Array): boolean {
 }
 
 /** Client ids whose content an update adds or deletes: the ids a persisted-ack reports on. */
-export function clientsOfUpdate(update: Uint8Array): number[] {
-	const { structs, ds } = Y.decodeUpdate(update);
-	const clients = new Set<number>(ds.clients.keys());
-	for (const struct of structs) clients.add(struct.id.client);
-	return [...clients];
-}
 
 /**
- * The clients whose content the update adds (deletions name other clients' content, and
- * structs the document already has change nothing): the ids the sender writes with.
+ * The clients an update touches (its structs and its deletions: whose acknowledgement it moves)
+ * and those it writes with (content the document does not have yet: the ids the sender claims).
+ * One decode for both, on every update. Throws on bytes that are not an update.
  */
-export function writingClients(doc: Y.Doc, update: Uint8Array): number[] {
-	const clients = new Set<number>();
-	for (const struct of Y.decodeUpdate(update).structs) {
+export function clientsOfUpdate(doc: Y.Doc, update: Uint8Array): { touched: number[]; writing: number[] } {
+	const { structs, ds } = Y.decodeUpdate(update);
+	const touched = new Set<number>(ds.clients.keys());
+	const writing = new Set<number>();
+	for (const struct of structs) {
+		touched.add(struct.id.client);
 		if (struct instanceof Y.Skip) continue;
-		if (struct.id.clock + struct.length > Y.getState(doc.store, struct.id.client)) clients.add(struct.id.client);
+		if (struct.id.clock + struct.length > Y.getState(doc.store, struct.id.client)) writing.add(struct.id.client);
 	}
-	return [...clients];
+	return { touched: [...touched], writing: [...writing] };
 }
 
 /**

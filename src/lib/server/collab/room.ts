@@ -15,7 +15,6 @@ import {
 	encodeSyncStep2,
 	encodeUpdate,
 	isEmptyUpdate,
-	writingClients,
 	type ClientMessage
 } from './messages';
 import { compactDocument, hasApprovals, loadMouStatus, loadStoredDocument, touchActivity, type StoredUpdate } from './persistence';
@@ -296,6 +295,7 @@ export class Room {
 		}
 		let candidate: Uint8Array;
 		let clients: number[];
+		let writing: number[];
 		let verdict: ReturnType<UpdateGuard['check']>;
 		try {
 			// A (re)connecting client's answer to our sync step 1 often holds nothing new: tell it
@@ -310,7 +310,7 @@ export class Room {
 				connection.close(CloseCode.statusChanged, 'This MOU can no longer change');
 				return;
 			}
-			clients = clientsOfUpdate(update); // also proves the update decodes
+			({ touched: clients, writing } = clientsOfUpdate(this.doc, update)); // also proves the update decodes
 			// Checked together with what is still being stored: it may build on that.
 			candidate = this.staged ? Y.mergeUpdates([this.staged, update]) : update;
 			verdict = this.guard!.check(candidate);
@@ -319,7 +319,6 @@ export class Room {
 			return;
 		}
 		const identity = connection.identity!;
-		const writing = verdict.ok ? writingClients(this.doc, update) : [];
 		const refusal = verdict.ok ? this.clientRefusal(identity.userId, writing) : verdict.reason;
 		if (refusal !== null) return this.refuse(connection, refusal);
 		if (this.stagedBytes + update.length > MAX_STAGED_BYTES) {

@@ -95,9 +95,7 @@ async function recordAgreement(tx: Tx, mouId: string, user: SessionUser, access:
 		label,
 		party: null,
 		createdBy: user.id,
-		throughSeq: snapshot.throughSeq,
-		state: snapshot.state,
-		sha256: snapshot.sha256
+		...snapshot
 	});
 	await store.insertEvent(tx, {
 		mouId,

@@ -53,9 +53,7 @@ export async function sendRound(deps: NegotiationDeps, user: SessionUser, mouId:
 			label,
 			party: side,
 			createdBy: user.id,
-			throughSeq: snapshot.throughSeq,
-			state: snapshot.state,
-			sha256: snapshot.sha256
+			...snapshot
 		});
 		await store.insertEvent(tx, {
 			mouId,
