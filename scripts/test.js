@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
 /** Suites that start the production server: it picks its own database, so a second run adds nothing. */
-const SERVER_SUITES = new Set(['authorization.test.ts']);
+const SERVER_SUITES = new Set(['authorization.test.ts', 'origin.test.ts']);
 const databaseSuites = readdirSync('tests/integration')
 	.filter((name) => name.endsWith('.test.ts') && !SERVER_SUITES.has(name))
 	.sort()

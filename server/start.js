@@ -19,6 +19,18 @@ if (!process.env.DATABASE_URL) {
 	console.log(`No DATABASE_URL: using the embedded database in ${process.env.DATA_DIR || '.data/pglite'}`);
 }
 
+// This server speaks plain HTTP. adapter-node takes every request to be https unless ORIGIN or
+// PROTOCOL_HEADER says otherwise, so a browser's http:// Origin would never match and every form post
+// would be refused as cross-site. Unless the operator configured either (behind a proxy), each request
+// is told the truth through a header of our own, overwriting whatever a client sent in it.
+const LOCAL_PROTOCOL_HEADER = 'x-mou-studio-local-protocol';
+const stampProtocol = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
+if (stampProtocol) process.env.PROTOCOL_HEADER = LOCAL_PROTOCOL_HEADER;
+/** @param {import('node:http').IncomingMessage} req */
+function stampLocalProtocol(req) {
+	if (stampProtocol) req.headers[LOCAL_PROTOCOL_HEADER] = 'http';
+}
+
 // /verify takes signed DOCX uploads up to 10 MB (SvelteKit's default body limit is 512 KB).
 process.env.BODY_SIZE_LIMIT ??= '11M';
 // Importing the handler runs SvelteKit's init hook, which opens the database and registers the collab server.
@@ -31,6 +43,7 @@ const host = process.env.HOST || '127.0.0.1';
 // clients here before the open ones are closed (they reconnect to another instance).
 let draining = false;
 const server = createServer((req, res) => {
+	stampLocalProtocol(req);
 	if (draining && req.url === '/health') {
 		res.writeHead(503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
 		res.end(JSON.stringify({ status: 'draining' }));
@@ -39,6 +52,7 @@ const server = createServer((req, res) => {
 	handler(req, res);
 });
 server.on('upgrade', (req, socket, head) => {
+	stampLocalProtocol(req);
 	if (req.url?.startsWith('/collab/')) collab.handleUpgrade(req, socket, head);
 	else socket.destroy();
 });

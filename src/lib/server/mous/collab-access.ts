@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Sql } from '$lib/server/db';
-import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth';
+import { SESSION_COOKIE, isSameOriginUpgrade, validateSessionToken } from '$lib/server/auth';
 import { CloseCode } from '$lib/collab/protocol';
 import type { CollabAuthorization } from '$lib/server/collab';
 import { getMouAccess } from './mous';
@@ -14,8 +14,9 @@ function readCookie(header: string | undefined, name: string): string | null {
 	return null;
 }
 
-/** Who may open the live document: a signed-in member of a party. Writing needs counsel on an editable MOU. */
+/** Who may open the live document: a signed-in member of a party, from our own site's pages. Writing needs counsel on an editable MOU. */
 export async function authorizeCollab(sql: Sql, req: IncomingMessage, mouId: string): Promise<CollabAuthorization> {
+	if (!isSameOriginUpgrade(req)) return { refuse: CloseCode.forbidden, reason: 'Connections from another site are refused.' };
 	const token = readCookie(req.headers.cookie, SESSION_COOKIE);
 	const found = token ? await validateSessionToken(sql, token) : null;
 	if (!found) return { refuse: CloseCode.unauthenticated, reason: 'Sign in to open this MOU.' };
