@@ -7,7 +7,8 @@ import type { WebsocketProvider } from 'y-websocket';
 import { Clause, PageBreak, Term } from './nodes';
 import { BODY_FIELD, documentExtensions } from './schema';
 import { ClauseView, PageBreakView, TermView } from './node-views';
-import { partyColor, renderCaret, renderSelection, type Side } from './presence';
+import type { Party } from '../mou/party';
+import { partyColor, renderCaret, renderSelection } from './presence';
 import type { TermValues } from './term-values';
 import { ClauseLock } from './clause-lock';
 import { CommentHighlights, SuggestionKeys, SuggestionMode, type SuggestionModeOptions } from './suggestions';
@@ -15,7 +16,7 @@ import { CommentHighlights, SuggestionKeys, SuggestionMode, type SuggestionModeO
 export interface EditorExtensionOptions {
 	doc: Y.Doc;
 	provider: WebsocketProvider;
-	user: { name: string; side: Side };
+	user: { name: string; side: Party };
 	termValues: TermValues;
 	/** Told when the user tried to change a locked clause (the change was not made). */
 	onLockedEdit?: (clause: PMNode) => void;

@@ -1,14 +1,14 @@
 import type { DecorationAttrs } from '@tiptap/pm/view';
 
-export type Side = 'agency' | 'district';
+import type { Party } from '../mou/party';
 
 /** One colour per party, so a caret says which side is typing; matches --agency / --district. */
-export const PARTY_COLOR: Record<Side, string> = {
+export const PARTY_COLOR: Record<Party, string> = {
 	agency: '#1d4e89',
 	district: '#2f6f4f'
 };
 
-export const PARTY_LABEL: Record<Side, string> = {
+export const PARTY_LABEL: Record<Party, string> = {
 	agency: 'Agency',
 	district: 'District'
 };
@@ -18,7 +18,7 @@ const NEUTRAL = '#52606d';
 
 export interface PresenceUser {
 	name: string;
-	side: Side | null;
+	side: Party | null;
 }
 
 /**
@@ -31,7 +31,7 @@ export function presenceUser(raw: Record<string, unknown> | undefined): Presence
 	return { name, side };
 }
 
-export function partyColor(side: Side | null): string {
+export function partyColor(side: Party | null): string {
 	return side ? PARTY_COLOR[side] : NEUTRAL;
 }
 

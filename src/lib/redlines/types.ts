@@ -3,7 +3,10 @@
  * on text in the shared Yjs document (Y.XmlText formatting), so it survives real-time editing and
  * maps one-to-one onto Word's w:ins / w:del. The server checks every attribute a client writes.
  */
-export type Party = 'agency' | 'district';
+import type { Party } from '../mou/party';
+
+/** The party type is the MOU's (src/lib/mou/party.ts); re-exported as part of the suggestion vocabulary. */
+export type { Party };
 
 export const INSERTION = 'insertion';
 export const DELETION = 'deletion';

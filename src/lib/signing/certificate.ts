@@ -2,13 +2,15 @@
  * The certificate of completion of a signed MOU: what the signing workflow records and what the
  * signed DOCX and the verification page show. Shared by the signing and export features.
  */
+import type { Party } from '../mou/party';
+
 export type SignerRole = 'signer' | 'attester';
 
 export interface CertificateSigner {
 	name: string;
 	title: string;
 	email: string;
-	party: 'agency' | 'district';
+	party: Party;
 	role: SignerRole;
 	/** How the signer proved who they were, e.g. "Email link + one-time code sent to d…@example" or "Signed-in account". */
 	authentication: string;

@@ -2,9 +2,9 @@
  * The signing workflow's shared vocabulary: who may sign in which capacity, how a request is
  * routed, and what the pages show. No runtime dependencies: used by server and browser alike.
  */
+import type { Party } from '../mou/party';
 import type { SignerRole } from './certificate';
 
-export type Party = 'agency' | 'district';
 export type Routing = 'sequential' | 'parallel';
 export type RequestStatus = 'out' | 'completed' | 'declined' | 'voided' | 'expired';
 export type SignerStatus = 'waiting' | 'sent' | 'signed' | 'declined';

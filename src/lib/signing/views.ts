@@ -1,5 +1,6 @@
 /** What the signing pages receive from the server (plain data, ISO dates). */
-import type { Party, RequestStatus, Routing, SignerStatus } from './types';
+import type { Party } from '../mou/party';
+import type { RequestStatus, Routing, SignerStatus } from './types';
 
 export interface SignerView {
 	id: string;

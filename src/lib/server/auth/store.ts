@@ -1,4 +1,5 @@
 import type { Sql } from '$lib/server/db';
+import type { Party } from '$lib/mou/party';
 
 /** All SQL of the auth module. */
 
@@ -8,7 +9,7 @@ export interface SessionUser {
 	name: string;
 	organizationId: string;
 	organizationName: string;
-	organizationKind: 'agency' | 'district';
+	organizationKind: Party;
 	role: 'counsel' | 'signatory' | 'viewer';
 	title: string | null;
 	isAdmin: boolean;

@@ -1,6 +1,7 @@
 import type { SessionUser } from '$lib/server/auth';
 import type { Sql } from '$lib/server/db';
-import { getMouAccess, type MouAccess, type Side } from '$lib/server/mous';
+import { getMouAccess, type MouAccess } from '$lib/server/mous';
+import type { Party } from '$lib/mou/party';
 import * as store from './store';
 import { checkAnchor, checkBody, checkVisibility, cleanQuote, isUuid } from './validation';
 
@@ -18,7 +19,7 @@ export interface CommentView {
 	id: string;
 	authorName: string;
 	organizationName: string | null;
-	party: Side;
+	party: Party;
 	body: string;
 	createdAt: Date;
 	mine: boolean;
@@ -27,7 +28,7 @@ export interface CommentView {
 export interface ThreadView {
 	id: string;
 	visibility: store.Visibility;
-	party: Side;
+	party: Party;
 	quote: string;
 	anchor: unknown;
 	createdAt: Date;

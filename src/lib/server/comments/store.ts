@@ -1,6 +1,6 @@
 import type { JSONValue } from 'postgres';
 import type { Sql } from '$lib/server/db';
-import type { Side } from '$lib/server/mous';
+import type { Party } from '$lib/mou/party';
 
 /**
  * All SQL of comments. Every read filters by who is asking, in SQL: a shared thread is for both
@@ -12,7 +12,7 @@ export type Visibility = 'shared' | 'internal';
 
 /** Whom a read is for: their side, and whether they may see their party's internal threads. */
 export interface Reader {
-	side: Side;
+	side: Party;
 	internal: boolean;
 }
 
@@ -22,7 +22,7 @@ export interface CommentRow {
 	authorId: string;
 	authorName: string;
 	organizationName: string | null;
-	party: Side;
+	party: Party;
 	visibility: Visibility;
 	body: string;
 	quote: string;
@@ -35,7 +35,7 @@ export interface CommentRow {
 export interface ThreadRoot {
 	id: string;
 	visibility: Visibility;
-	party: Side;
+	party: Party;
 	resolvedAt: Date | null;
 }
 
@@ -69,7 +69,7 @@ export async function findVisibleThread(sql: Sql, mouId: string, threadId: strin
 
 export async function insertComment(
 	sql: Sql,
-	c: { mouId: string; threadId: string | null; authorId: string; party: Side; visibility: Visibility; body: string; quote: string; anchor: unknown }
+	c: { mouId: string; threadId: string | null; authorId: string; party: Party; visibility: Visibility; body: string; quote: string; anchor: unknown }
 ) {
 	const anchor = c.anchor === null ? null : sql.json(c.anchor as JSONValue);
 	const [row] = await sql<{ id: string }[]>`

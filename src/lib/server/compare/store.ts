@@ -1,6 +1,6 @@
 /** All SQL of the compare view: named versions, and who stands behind the document's client ids. */
 import type { Sql } from '$lib/server/db';
-import type { Party } from '$lib/redlines/types';
+import type { Party } from '$lib/mou/party';
 
 export interface VersionOption {
 	id: string;

@@ -1,4 +1,4 @@
-import type { Party } from '../../redlines/types';
+import type { Party } from '../../mou/party';
 
 /**
  * The read-only result of comparing two versions of one MOU. Plain data (no Yjs), so a page can

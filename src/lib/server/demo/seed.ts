@@ -1,6 +1,7 @@
 import type { Sql } from '$lib/server/db';
 import { hashPassword } from '$lib/server/auth';
-import type { OrganizationKind, Role } from '$lib/server/orgs';
+import type { Role } from '$lib/server/orgs';
+import type { Party } from '$lib/mou/party';
 import { createDemoMou, findUserIdByEmail, insertDemoOrganization, insertDemoPerson } from './store';
 
 export const DEMO_PASSWORD = 'springfield-demo-2026';
@@ -15,7 +16,7 @@ interface DemoPerson {
 
 interface DemoOrganization {
 	name: string;
-	kind: OrganizationKind;
+	kind: Party;
 	people: DemoPerson[];
 }
 

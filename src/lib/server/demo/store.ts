@@ -3,7 +3,8 @@ import { appendInitialState } from '$lib/server/collab';
 import * as Y from 'yjs';
 import { initialDocumentUpdate, loadTemplate } from '$lib/server/templates';
 import { TERMS_FIELD } from '$lib/editor/schema';
-import type { OrganizationKind, Role } from '$lib/server/orgs';
+import type { Role } from '$lib/server/orgs';
+import type { Party } from '$lib/mou/party';
 
 /** All SQL of the demo loader. */
 
@@ -12,7 +13,7 @@ export async function findUserIdByEmail(sql: Sql, email: string) {
 	return rows[0]?.id ?? null;
 }
 
-export async function insertDemoOrganization(sql: Sql, name: string, kind: OrganizationKind) {
+export async function insertDemoOrganization(sql: Sql, name: string, kind: Party) {
 	const [row] = await sql<{ id: string }[]>`insert into organizations (name, kind) values (${name}, ${kind}) returning id`;
 	return row.id;
 }

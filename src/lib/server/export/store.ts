@@ -1,6 +1,6 @@
 import type { JSONValue } from 'postgres';
 import type { Sql } from '$lib/server/db';
-import type { Party } from '$lib/redlines/types';
+import type { Party } from '$lib/mou/party';
 import type { CompletionCertificate } from '$lib/signing/certificate';
 
 /**

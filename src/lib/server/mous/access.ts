@@ -1,19 +1,20 @@
 import type { SessionUser } from '$lib/server/auth';
-import type { MouStatus, MouSummary, Side } from './store';
+import type { Party } from '$lib/mou/party';
+import type { MouStatus, MouSummary } from './store';
 
 /** Statuses in which the text may still change. */
 const EDITABLE: readonly MouStatus[] = ['draft', 'negotiating'];
 
 export interface MouAccess {
 	mou: MouSummary;
-	side: Side;
+	side: Party;
 	/** Counsel of a party may edit while the MOU is being drafted or negotiated. */
 	canEdit: boolean;
 	/** Counsel of a party may invite the other side until it has joined. */
 	canInviteParty: boolean;
 }
 
-export function accessFor(user: SessionUser, mou: MouSummary & { side: Side }): MouAccess {
+export function accessFor(user: SessionUser, mou: MouSummary & { side: Party }): MouAccess {
 	const isCounsel = user.role === 'counsel';
 	const otherSideJoined = mou.parties.some((p) => p.side !== mou.side);
 	return {
@@ -22,8 +23,4 @@ export function accessFor(user: SessionUser, mou: MouSummary & { side: Side }): 
 		canEdit: isCounsel && EDITABLE.includes(mou.status),
 		canInviteParty: (isCounsel || user.isAdmin) && !otherSideJoined
 	};
-}
-
-export function otherSide(side: Side): Side {
-	return side === 'agency' ? 'district' : 'agency';
 }

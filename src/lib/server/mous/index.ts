@@ -1,6 +1,6 @@
 export { createMou, listMous, getMouAccess } from './mous';
 export { inviteParty, viewPartyInvitation, acceptPartyInvitation, listPartyInvitations } from './party-invitations';
 export { authorizeCollab } from './collab-access';
-export { otherSide, type MouAccess } from './access';
-export type { MouSummary, MouStatus, Party, Side } from './store';
+export type { MouAccess } from './access';
+export type { MouSummary, MouStatus, MouParty } from './store';
 export { draftReadiness } from './readiness';

@@ -4,7 +4,7 @@ import { composeEmail, type Mailer } from '$lib/server/mail';
 import { normalizeEmail, type Outcome } from '$lib/server/orgs';
 import * as store from './store';
 import { getMouAccess } from './mous';
-import { otherSide } from './access';
+import { otherParty } from '$lib/mou/party';
 
 const LIFETIME_MS = 14 * 24 * 60 * 60 * 1000;
 
@@ -21,7 +21,7 @@ export async function inviteParty(
 	if (!access.canInviteParty) return { ok: false, errors: { form: 'You cannot invite a party to this MOU.' } };
 	const email = normalizeEmail(input.email);
 	if (!email) return { ok: false, errors: { email: 'Enter a valid email address.' } };
-	const side = otherSide(access.side);
+	const side = otherParty(access.side);
 	const token = generateToken();
 	const expiresAt = new Date(now.getTime() + LIFETIME_MS);
 	await store.insertPartyInvitation(deps.sql, { mouId, email, side, tokenHash: hashToken(token), invitedBy: user.id, expiresAt });

@@ -1,14 +1,15 @@
 import type { Sql, Tx } from '$lib/server/db';
+import type { Party } from '$lib/mou/party';
 
 /** All SQL of the MOUs module. */
 
-export type Side = 'agency' | 'district';
 export type MouStatus = 'draft' | 'negotiating' | 'agreed' | 'signing' | 'signed' | 'terminated';
 
-export interface Party {
+/** An organization that is a party to an MOU, on its side. */
+export interface MouParty {
 	organizationId: string;
 	name: string;
-	side: Side;
+	side: Party;
 }
 
 export interface MouSummary {
@@ -19,7 +20,7 @@ export interface MouSummary {
 	templateVersion: string;
 	createdAt: Date;
 	lastActivityAt: Date;
-	parties: Party[];
+	parties: MouParty[];
 }
 
 const summaryColumns = (sql: Sql | Tx) => sql`
@@ -35,7 +36,7 @@ export async function insertMou(tx: Tx, m: { title: string; templateId: string; 
 	return row.id;
 }
 
-export async function insertParty(tx: Tx, mouId: string, organizationId: string, side: Side) {
+export async function insertParty(tx: Tx, mouId: string, organizationId: string, side: Party) {
 	await tx`insert into mou_parties (mou_id, organization_id, side) values (${mouId}, ${organizationId}, ${side})`;
 }
 
@@ -48,7 +49,7 @@ export async function listForOrganization(sql: Sql, organizationId: string) {
 
 /** The MOU as seen by an organization that is a party to it; null for anyone else. */
 export async function findForOrganization(sql: Sql | Tx, mouId: string, organizationId: string) {
-	const rows = await sql<(MouSummary & { side: Side })[]>`
+	const rows = await sql<(MouSummary & { side: Party })[]>`
 		select ${summaryColumns(sql)}, p.side from mous m
 		join mou_parties p on p.mou_id = m.id and p.organization_id = ${organizationId}
 		where m.id = ${mouId}`;
@@ -61,7 +62,7 @@ export async function touchActivity(sql: Sql, mouId: string) {
 
 export async function insertPartyInvitation(
 	sql: Sql,
-	i: { mouId: string; email: string; side: Side; tokenHash: string; invitedBy: string; expiresAt: Date }
+	i: { mouId: string; email: string; side: Party; tokenHash: string; invitedBy: string; expiresAt: Date }
 ) {
 	await sql`
 		insert into mou_party_invitations (mou_id, email, side, token_hash, invited_by, expires_at)
@@ -73,7 +74,7 @@ export interface PartyInvitation {
 	mouId: string;
 	mouTitle: string;
 	email: string;
-	side: Side;
+	side: Party;
 	invitedByName: string;
 	invitingOrganization: string;
 	expiresAt: Date;
@@ -94,21 +95,21 @@ export async function findPartyInvitation(sql: Sql, tokenHash: string) {
 }
 
 export async function listPartyInvitations(sql: Sql, mouId: string) {
-	return sql<{ email: string; side: Side; expiresAt: Date; acceptedAt: Date | null; createdAt: Date }[]>`
+	return sql<{ email: string; side: Party; expiresAt: Date; acceptedAt: Date | null; createdAt: Date }[]>`
 		select email, side, expires_at as "expiresAt", accepted_at as "acceptedAt", created_at as "createdAt"
 		from mou_party_invitations where mou_id = ${mouId} order by created_at desc`;
 }
 
 /** Claims the invitation and adds the organization as a party, atomically; false if already taken. */
 export async function claimPartyInvitation(tx: Tx, invitationId: string, userId: string, now: Date) {
-	const rows = await tx<{ mouId: string; side: Side }[]>`
+	const rows = await tx<{ mouId: string; side: Party }[]>`
 		update mou_party_invitations set accepted_at = ${now}, accepted_by = ${userId}
 		where id = ${invitationId} and accepted_at is null and expires_at > ${now}
 		returning mou_id as "mouId", side`;
 	return rows[0] ?? null;
 }
 
-export async function sideTaken(sql: Sql | Tx, mouId: string, side: Side) {
+export async function sideTaken(sql: Sql | Tx, mouId: string, side: Party) {
 	const rows = await sql`select 1 from mou_parties where mou_id = ${mouId} and side = ${side}`;
 	return rows.length > 0;
 }

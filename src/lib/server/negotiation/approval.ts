@@ -1,6 +1,7 @@
 import type { SessionUser } from '$lib/server/auth';
 import type { Tx } from '$lib/server/db';
-import { getMouAccess, type MouAccess, type Side } from '$lib/server/mous';
+import { getMouAccess, type MouAccess } from '$lib/server/mous';
+import type { Party } from '$lib/mou/party';
 import { refused, type NegotiationDeps, type Result } from './deps';
 import { formatDay } from './dates';
 import { mailAgreed } from './mail';
@@ -19,7 +20,7 @@ export interface Approved {
 /** Refusals that carry the list of what is still missing, so the page can show each on its own line. */
 export type ApprovalResult = Result<Approved> | { ok: false; errors: { form: string; problems: string[] } };
 
-function partyName(access: MouAccess, side: Side): string {
+function partyName(access: MouAccess, side: Party): string {
 	return access.mou.parties.find((p) => p.side === side)?.name ?? (side === 'agency' ? 'The agency' : 'The district');
 }
 

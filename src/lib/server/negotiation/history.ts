@@ -1,6 +1,7 @@
 import type { SessionUser } from '$lib/server/auth';
 import type { Sql } from '$lib/server/db';
-import { otherSide, type MouAccess, type Side } from '$lib/server/mous';
+import type { MouAccess } from '$lib/server/mous';
+import { otherParty, type Party } from '$lib/mou/party';
 import * as store from './store';
 
 /** How many timeline entries a page shows (newest first). */
@@ -11,7 +12,7 @@ export interface TimelineEvent {
 	at: Date;
 	kind: string;
 	summary: string;
-	party: Side | null;
+	party: Party | null;
 	userName: string | null;
 	organizationName: string | null;
 	/** The version a round or agreement event created, for its Compare link. */
@@ -26,7 +27,7 @@ export interface VersionEntry extends store.VersionSummary {
 }
 
 export interface PartyApproval {
-	side: Side;
+	side: Party;
 	partyName: string;
 	approvedBy: string | null;
 	approvedAt: Date | null;
@@ -36,7 +37,7 @@ export interface NegotiationView {
 	approvals: PartyApproval[];
 	versions: VersionEntry[];
 	events: TimelineEvent[];
-	otherParty: { side: Side; name: string } | null;
+	otherParty: { side: Party; name: string } | null;
 	/** What this person may do now (the server checks again on submit). */
 	canSend: boolean;
 	canApprove: boolean;
@@ -72,7 +73,7 @@ export async function loadNegotiation(sql: Sql, user: SessionUser, access: MouAc
 		versionId: text(detail?.versionId, 64),
 		excerpt: text(detail?.excerpt, 200) ?? firstExcerpt(detail?.suggestions)
 	}));
-	const other = access.mou.parties.find((p) => p.side === otherSide(access.side));
+	const other = access.mou.parties.find((p) => p.side === otherParty(access.side));
 	const counselNegotiating = user.role === 'counsel' && access.mou.status === 'negotiating';
 	const mine = approvalRows.some((a) => a.party === access.side);
 	return {

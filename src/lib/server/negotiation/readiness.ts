@@ -1,9 +1,9 @@
 import { listOpenSuggestions } from '$lib/server/redlines';
 import { loadTemplate } from '$lib/server/templates';
 import { assessStoredDraft } from '$lib/server/templates/readiness';
-import type { Side } from '$lib/server/mous';
+import { PARTIES, type Party } from '$lib/mou/party';
 
-const SIDE_NAME: Record<Side, string> = { agency: 'the agency', district: 'the district' };
+const SIDE_NAME: Record<Party, string> = { agency: 'the agency', district: 'the district' };
 
 function plural(count: number, one: string, many = `${one}s`) {
 	return `${count} ${count === 1 ? one : many}`;
@@ -17,7 +17,7 @@ export function approvalBlockers(state: Uint8Array, mou: { templateId: string; t
 	const problems: string[] = [];
 	const open = listOpenSuggestions(state);
 	if (open.length > 0) {
-		const bySide = (['agency', 'district'] as const)
+		const bySide = PARTIES
 			.map((side) => [side, open.filter((s) => s.party === side).length] as const)
 			.filter(([, count]) => count > 0)
 			.map(([side, count]) => `${count} by ${SIDE_NAME[side]}`);

@@ -1,5 +1,6 @@
 import type { SessionUser } from '$lib/server/auth';
-import { getMouAccess, otherSide, type MouStatus } from '$lib/server/mous';
+import { getMouAccess, type MouStatus } from '$lib/server/mous';
+import { otherParty } from '$lib/mou/party';
 import { refused, type NegotiationDeps, type Result } from './deps';
 import { formatDay } from './dates';
 import { mailRoundSent } from './mail';
@@ -32,7 +33,7 @@ export async function sendRound(deps: NegotiationDeps, user: SessionUser, mouId:
 	const statusProblem = notNegotiating(access.mou.status);
 	if (statusProblem) return refused(statusProblem);
 	const side = access.side;
-	const recipientSide = otherSide(side);
+	const recipientSide = otherParty(side);
 
 	const sent = await deps.sql.begin(async (tx) => {
 		const locked = await store.lockMou(tx, mouId);

@@ -1,6 +1,7 @@
 import type { JSONValue } from 'postgres';
 import type { Sql, Tx } from '$lib/server/db';
-import type { MouStatus, Side } from '$lib/server/mous';
+import type { MouStatus } from '$lib/server/mous';
+import type { Party } from '$lib/mou/party';
 
 /** All SQL of the negotiation module: versions (rounds, agreed text), approvals, the event timeline. */
 
@@ -13,7 +14,7 @@ export interface VersionSummary {
 	number: number;
 	kind: VersionKind;
 	label: string;
-	party: Side | null;
+	party: Party | null;
 	createdAt: Date;
 	createdByName: string | null;
 	throughSeq: string;
@@ -21,7 +22,7 @@ export interface VersionSummary {
 }
 
 export interface ApprovalRow {
-	party: Side;
+	party: Party;
 	userId: string;
 	userName: string;
 	throughSeq: string;
@@ -33,7 +34,7 @@ export interface EventRow {
 	at: Date;
 	kind: string;
 	summary: string;
-	party: Side | null;
+	party: Party | null;
 	userName: string | null;
 	organizationName: string | null;
 	detail: Record<string, unknown>;
@@ -65,7 +66,7 @@ export async function currentSeq(sql: Queryable, mouId: string): Promise<string>
 }
 
 export async function latestVersion(sql: Queryable, mouId: string) {
-	const [row] = await sql<{ number: number; party: Side | null; throughSeq: string; kind: VersionKind }[]>`
+	const [row] = await sql<{ number: number; party: Party | null; throughSeq: string; kind: VersionKind }[]>`
 		select number, party, through_seq::text as "throughSeq", kind from mou_versions
 		where mou_id = ${mouId} order by number desc limit 1`;
 	return row ?? null;
@@ -79,7 +80,7 @@ export async function countRounds(sql: Queryable, mouId: string): Promise<number
 
 export async function insertVersion(
 	tx: Tx,
-	v: { mouId: string; kind: VersionKind; label: string; party: Side | null; createdBy: string | null; throughSeq: string; state: Uint8Array; sha256: string }
+	v: { mouId: string; kind: VersionKind; label: string; party: Party | null; createdBy: string | null; throughSeq: string; state: Uint8Array; sha256: string }
 ) {
 	const [row] = await tx<{ id: string; number: number }[]>`
 		insert into mou_versions (mou_id, number, kind, label, party, created_by, through_seq, state, sha256)
@@ -99,7 +100,7 @@ export async function listVersions(sql: Queryable, mouId: string) {
 
 export async function insertEvent(
 	sql: Queryable,
-	e: { mouId: string; userId: string | null; party: Side | null; kind: string; summary: string; detail?: Record<string, unknown> }
+	e: { mouId: string; userId: string | null; party: Party | null; kind: string; summary: string; detail?: Record<string, unknown> }
 ) {
 	await sql`
 		insert into mou_events (mou_id, user_id, party, kind, summary, detail)
@@ -127,7 +128,7 @@ export async function listApprovals(sql: Queryable, mouId: string) {
 }
 
 /** False when the party has already approved (one approval per party). */
-export async function insertApproval(tx: Tx, a: { mouId: string; party: Side; userId: string; throughSeq: string }) {
+export async function insertApproval(tx: Tx, a: { mouId: string; party: Party; userId: string; throughSeq: string }) {
 	const rows = await tx`
 		insert into mou_approvals (mou_id, party, user_id, through_seq)
 		values (${a.mouId}, ${a.party}, ${a.userId}, ${a.throughSeq}::bigint)
@@ -135,7 +136,7 @@ export async function insertApproval(tx: Tx, a: { mouId: string; party: Side; us
 	return rows.length > 0;
 }
 
-export async function deleteApproval(tx: Tx, mouId: string, party: Side) {
+export async function deleteApproval(tx: Tx, mouId: string, party: Party) {
 	const rows = await tx`delete from mou_approvals where mou_id = ${mouId} and party = ${party} returning party`;
 	return rows.length > 0;
 }
@@ -149,7 +150,7 @@ export async function touchActivity(sql: Queryable, mouId: string) {
 }
 
 /** The organization taking part on a side, with the time zone its dates are written in. */
-export async function partyOrganization(sql: Queryable, mouId: string, side: Side) {
+export async function partyOrganization(sql: Queryable, mouId: string, side: Party) {
 	const [row] = await sql<{ id: string; name: string; timeZone: string }[]>`
 		select o.id, o.name, o.time_zone as "timeZone"
 		from mou_parties p join organizations o on o.id = p.organization_id
@@ -158,7 +159,7 @@ export async function partyOrganization(sql: Queryable, mouId: string, side: Sid
 }
 
 /** People of the MOU's parties with one of the roles, optionally of one side only. */
-export async function recipients(sql: Queryable, mouId: string, roles: string[], side: Side | null): Promise<Recipient[]> {
+export async function recipients(sql: Queryable, mouId: string, roles: string[], side: Party | null): Promise<Recipient[]> {
 	return sql<Recipient[]>`
 		select u.email, u.name, m.organization_id as "organizationId"
 		from mou_parties p

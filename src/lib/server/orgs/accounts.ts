@@ -1,7 +1,8 @@
 import type { Sql } from '$lib/server/db';
 import { hashPassword, passwordProblem } from '$lib/server/auth';
 import * as store from './store';
-import { cleanText, isKind, isRole, isTimeZone, normalizeEmail } from './validation';
+import { isParty, type Party } from '$lib/mou/party';
+import { cleanText, isRole, isTimeZone, normalizeEmail } from './validation';
 
 export type FieldErrors = Record<string, string>;
 export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
@@ -31,7 +32,7 @@ export async function signUpWithOrganization(sql: Sql, input: SignUpInput): Prom
 	const weak = passwordProblem(password);
 	if (weak) errors.password = weak;
 	if (organizationName.length < 2) errors.organizationName = 'Enter the name of your agency or district.';
-	if (!isKind(input.organizationKind)) errors.organizationKind = 'Choose whether you represent an agency or a district.';
+	if (!isParty(input.organizationKind)) errors.organizationKind = 'Choose whether you represent an agency or a district.';
 	if (!isRole(role)) errors.role = 'Choose your role.';
 	if (!isTimeZone(timeZone)) errors.timeZone = 'Choose a time zone such as America/Chicago.';
 	if (email && (await store.emailTaken(sql, email))) errors.email = 'An account with this email already exists. Sign in instead.';
@@ -39,7 +40,7 @@ export async function signUpWithOrganization(sql: Sql, input: SignUpInput): Prom
 
 	const passwordHash = await hashPassword(password);
 	const value = await sql.begin(async (tx) => {
-		const organizationId = await store.insertOrganization(tx, organizationName, input.organizationKind as store.OrganizationKind, timeZone as string);
+		const organizationId = await store.insertOrganization(tx, organizationName, input.organizationKind as Party, timeZone as string);
 		const userId = await store.insertUser(tx, email!, name, passwordHash);
 		await store.insertMembership(tx, { userId, organizationId, role: role as store.Role, title: cleanText(input.title) || null, isAdmin: true });
 		return { userId, organizationId };

@@ -1,8 +1,8 @@
 import type { Sql, Tx } from '$lib/server/db';
+import type { Party } from '$lib/mou/party';
 
 /** All SQL of the organizations module. */
 
-export type OrganizationKind = 'agency' | 'district';
 export type Role = 'counsel' | 'signatory' | 'viewer';
 
 export interface Member {
@@ -18,7 +18,7 @@ export interface Invitation {
 	id: string;
 	organizationId: string;
 	organizationName: string;
-	organizationKind: OrganizationKind;
+	organizationKind: Party;
 	email: string;
 	role: Role;
 	isAdmin: boolean;
@@ -31,7 +31,7 @@ export async function emailTaken(sql: Sql | Tx, email: string) {
 	return rows.length > 0;
 }
 
-export async function insertOrganization(tx: Tx, name: string, kind: OrganizationKind, timeZone: string) {
+export async function insertOrganization(tx: Tx, name: string, kind: Party, timeZone: string) {
 	const [row] = await tx<{ id: string }[]>`
 		insert into organizations (name, kind, time_zone) values (${name}, ${kind}, ${timeZone}) returning id`;
 	return row.id;
@@ -99,7 +99,7 @@ export async function claimInvitation(tx: Tx, id: string, now: Date) {
 }
 
 export async function findOrganization(sql: Sql, id: string) {
-	const rows = await sql<{ id: string; name: string; kind: OrganizationKind; timeZone: string }[]>`
+	const rows = await sql<{ id: string; name: string; kind: Party; timeZone: string }[]>`
 		select id, name, kind, time_zone as "timeZone" from organizations where id = ${id}`;
 	return rows[0] ?? null;
 }

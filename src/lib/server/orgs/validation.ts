@@ -1,7 +1,6 @@
-import type { OrganizationKind, Role } from './store';
+import type { Role } from './store';
 
 export const ROLES: readonly Role[] = ['counsel', 'signatory', 'viewer'];
-export const KINDS: readonly OrganizationKind[] = ['agency', 'district'];
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -17,10 +16,6 @@ export function cleanText(value: unknown, max = 200): string {
 
 export function isRole(value: unknown): value is Role {
 	return typeof value === 'string' && (ROLES as string[]).includes(value);
-}
-
-export function isKind(value: unknown): value is OrganizationKind {
-	return typeof value === 'string' && (KINDS as string[]).includes(value);
 }
 
 export function isTimeZone(value: unknown): value is string {

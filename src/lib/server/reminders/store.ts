@@ -1,5 +1,5 @@
 import type { Sql, Tx } from '$lib/server/db';
-import type { Side } from '$lib/server/mous';
+import type { Party } from '$lib/mou/party';
 import type { ScheduleSettings } from './validation';
 
 /**
@@ -107,7 +107,7 @@ export interface Recipient {
 	name: string;
 	organizationId: string;
 	organizationName: string;
-	side: Side;
+	side: Party;
 }
 
 /**
@@ -331,7 +331,7 @@ export interface ReviewFacts {
 	reviewId: string | null;
 	reviewTitle: string | null;
 	reviewStatus: string | null;
-	confirmedParties: Side[];
+	confirmedParties: Party[];
 }
 
 export async function reviewFacts(sql: Queryable, mouIds: string[]): Promise<ReviewFacts[]> {

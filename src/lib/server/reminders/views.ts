@@ -1,6 +1,6 @@
 import type { Sql } from '$lib/server/db';
 import type { SessionUser } from '$lib/server/auth';
-import type { Side } from '$lib/server/mous';
+import type { Party } from '$lib/mou/party';
 import { daysBetween, formatLongDate, localDate, zoneOrUtc } from './time';
 import * as store from './store';
 
@@ -47,7 +47,7 @@ export interface ReviewOverview {
 	label: string;
 	/** The review draft of a signed MOU, or the signed MOU a draft reviews. */
 	link: { href: string; text: string } | null;
-	confirmedParties: Side[];
+	confirmedParties: Party[];
 	/** Lower sorts first: overdue, due soon, under review, scheduled, then the rest. */
 	tier: number;
 }

@@ -1,5 +1,6 @@
 import type { SessionUser } from '$lib/server/auth';
-import { getMouAccess, type MouAccess, type Side } from '$lib/server/mous';
+import { getMouAccess, type MouAccess } from '$lib/server/mous';
+import type { Party } from '$lib/mou/party';
 import { addDays, addMonths, formatLongDate, localDate, reviewTimeZone } from '$lib/server/reminders';
 import { refused, type ReviewDeps, type ReviewResult } from './deps';
 import * as store from './store';
@@ -16,7 +17,7 @@ export interface ReviewConfirmed {
 	nextDueOn: string | null;
 }
 
-function partyName(access: MouAccess, side: Side): string {
+function partyName(access: MouAccess, side: Party): string {
 	return access.mou.parties.find((p) => p.side === side)?.name ?? (side === 'agency' ? 'The agency' : 'The district');
 }
 

@@ -1,7 +1,8 @@
 import type { SessionUser } from '$lib/server/auth';
 import { appendInitialState } from '$lib/server/collab';
 import { composeEmail } from '$lib/server/mail';
-import { getMouAccess, otherSide } from '$lib/server/mous';
+import { getMouAccess } from '$lib/server/mous';
+import { otherParty } from '$lib/mou/party';
 import { localDate, reviewTimeZone } from '$lib/server/reminders';
 import { refused, type ReviewDeps, type ReviewResult } from './deps';
 import * as store from './store';
@@ -95,7 +96,7 @@ export async function startReview(deps: ReviewDeps, user: SessionUser, mouId: st
 	deps.collab?.notify?.(mouId, 'history');
 	deps.collab?.notify?.(mouId, 'status');
 	const draft = started.value;
-	for (const person of await store.counselOf(deps.sql, mouId, otherSide(access.side))) {
+	for (const person of await store.counselOf(deps.sql, mouId, otherParty(access.side))) {
 		const body = composeEmail({
 			greeting: `Hello ${person.name},`,
 			paragraphs: [

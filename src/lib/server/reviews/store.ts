@@ -1,6 +1,7 @@
 import type { JSONValue } from 'postgres';
 import type { Sql, Tx } from '$lib/server/db';
-import type { MouStatus, Side } from '$lib/server/mous';
+import type { MouStatus } from '$lib/server/mous';
+import type { Party } from '$lib/mou/party';
 
 /** All SQL of the reviews module: review drafts, confirmations, and their history entries. */
 
@@ -97,7 +98,7 @@ export async function touch(sql: Queryable, mouId: string, now: Date) {
 
 export async function insertEvent(
 	sql: Queryable,
-	e: { mouId: string; at: Date; userId: string | null; party: Side | null; kind: string; summary: string; detail?: Record<string, unknown> }
+	e: { mouId: string; at: Date; userId: string | null; party: Party | null; kind: string; summary: string; detail?: Record<string, unknown> }
 ) {
 	await sql`
 		insert into mou_events (mou_id, at, user_id, party, kind, summary, detail)
@@ -105,7 +106,7 @@ export async function insertEvent(
 }
 
 /** False when the party has already confirmed the review of this due date. */
-export async function insertConfirmation(tx: Tx, c: { mouId: string; dueOn: string; party: Side; userId: string; at: Date }) {
+export async function insertConfirmation(tx: Tx, c: { mouId: string; dueOn: string; party: Party; userId: string; at: Date }) {
 	const rows = await tx`
 		insert into review_confirmations (mou_id, due_on, party, user_id, confirmed_at)
 		values (${c.mouId}, ${c.dueOn}::date, ${c.party}, ${c.userId}, ${c.at})
@@ -114,7 +115,7 @@ export async function insertConfirmation(tx: Tx, c: { mouId: string; dueOn: stri
 }
 
 export interface Confirmation {
-	party: Side;
+	party: Party;
 	userId: string;
 	userName: string;
 	confirmedAt: Date;
@@ -132,7 +133,7 @@ export async function setDueOn(tx: Tx, mouId: string, dueOn: string, now: Date) 
 }
 
 /** Who to tell: counsel of one side of the MOU. */
-export async function counselOf(sql: Queryable, mouId: string, side: Side) {
+export async function counselOf(sql: Queryable, mouId: string, side: Party) {
 	return sql<{ email: string; name: string; organizationId: string }[]>`
 		select u.email, u.name, mb.organization_id as "organizationId"
 		from mou_parties p join memberships mb on mb.organization_id = p.organization_id join users u on u.id = mb.user_id

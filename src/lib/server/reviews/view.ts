@@ -1,6 +1,7 @@
 import type { Sql } from '$lib/server/db';
 import type { SessionUser } from '$lib/server/auth';
-import { getMouAccess, type MouAccess, type Side } from '$lib/server/mous';
+import { getMouAccess, type MouAccess } from '$lib/server/mous';
+import type { Party } from '$lib/mou/party';
 import {
 	addDays,
 	daysBetween,
@@ -18,7 +19,7 @@ import { CONFIRM_WINDOW_DAYS } from './confirm';
 import * as store from './store';
 
 export interface PartyConfirmation {
-	side: Side;
+	side: Party;
 	partyName: string;
 	confirmedBy: string | null;
 	confirmedAt: Date | null;

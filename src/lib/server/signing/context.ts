@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Sql, Tx } from '$lib/server/db';
 import { generateToken, hashToken } from '$lib/server/auth';
-import type { Party } from '$lib/signing/types';
+import type { Party } from '$lib/mou/party';
 import { appendAudit, type AuditInput } from './audit';
 import { isValidTimeZone } from './dates';
 import type { RequestContext } from './deps';

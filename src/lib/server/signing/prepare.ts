@@ -2,7 +2,8 @@ import { randomInt } from 'node:crypto';
 import type { SessionUser } from '$lib/server/auth';
 import type { Tx } from '$lib/server/db';
 import { getMouAccess, type MouAccess } from '$lib/server/mous';
-import type { Capacity, Party, PrepareDraft, PrepareErrors, SignerDraft } from '$lib/signing/types';
+import type { Party } from '$lib/mou/party';
+import type { Capacity, PrepareDraft, PrepareErrors, SignerDraft } from '$lib/signing/types';
 import { addMonths, dayIn } from './dates';
 import { refused, type RequestContext, type Result, type SigningDeps } from './deps';
 import { appendAll, loadMouContext, openStage, sha256Hex } from './context';
@@ -21,7 +22,7 @@ export function prepareProblem(access: MouAccess, user: SessionUser, hasAgreedVe
 }
 
 /** A guess from the title a member gave themselves, for the prefilled form. */
-export function capacityFromTitle(title: string | null, side: 'agency' | 'district'): Capacity {
+export function capacityFromTitle(title: string | null, side: Party): Capacity {
 	const t = (title ?? '').toLowerCase();
 	if (side === 'agency' && /(chief|sheriff|commissioner|director of public safety)/.test(t)) return 'agency_head';
 	if (side === 'district' && /superintendent/.test(t)) return 'superintendent';

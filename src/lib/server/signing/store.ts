@@ -1,6 +1,7 @@
 import type { JSONValue } from 'postgres';
 import type { Sql, Tx } from '$lib/server/db';
-import type { Party, RequestStatus, Routing, SignerStatus } from '$lib/signing/types';
+import type { Party } from '$lib/mou/party';
+import type { RequestStatus, Routing, SignerStatus } from '$lib/signing/types';
 import type { AuditRow } from './audit';
 
 /** All SQL of the signing module. */

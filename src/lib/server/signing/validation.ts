@@ -1,5 +1,6 @@
 import { cleanText, normalizeEmail } from '$lib/server/orgs';
-import { CAPACITIES, type Capacity, type Party, type PrepareDraft, type PrepareErrors, type RecipientDraft, type Routing, type SignerDraft } from '$lib/signing/types';
+import type { Party } from '$lib/mou/party';
+import { CAPACITIES, type Capacity, type PrepareDraft, type PrepareErrors, type RecipientDraft, type Routing, type SignerDraft } from '$lib/signing/types';
 import { addMonths, dayIn, endOfDayIn, parseDay } from './dates';
 
 /**
