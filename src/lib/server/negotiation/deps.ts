@@ -1,8 +1,6 @@
 import type { Sql } from '$lib/server/db';
 import type { Mailer } from '$lib/server/mail';
-
-/** What changed, for the live "reload your data" notice: only the topic ever travels, never content. */
-export type NoticeTopic = 'comments' | 'history' | 'status' | 'suggestions';
+import type { NoticeTopic } from '$lib/collab/protocol';
 
 /** The part of the collaboration server this module uses (optional while it is being added). */
 export interface LiveNotifier {

@@ -6,4 +6,4 @@ export { sendRound, type RoundSent } from './rounds';
 export { approveDraft, withdrawApproval, type Approved, type ApprovalResult } from './approval';
 export { loadNegotiation, type NegotiationView, type TimelineEvent, type VersionEntry, type PartyApproval } from './history';
 export { approvalBlockers } from './readiness';
-export type { NegotiationDeps, LiveNotifier, NoticeTopic, Result } from './deps';
+export type { NegotiationDeps, LiveNotifier, Result } from './deps';

@@ -1,4 +1,5 @@
 import { PgBoss } from 'pg-boss';
+import type { NoticeTopic } from '$lib/collab/protocol';
 import { runSigningDuties } from '$lib/server/signing';
 import { postgresJsDb } from './pgboss-db';
 import { runReminderSweep, type ReminderDeps, type SweepReport } from './sweep';
@@ -33,7 +34,7 @@ export interface SchedulerDeps extends ReminderDeps {
 	/** false: leave out the signing workflow's duties (default: scheduled, every 5 minutes). */
 	signingDuties?: boolean;
 	/** Live notices for the signing duties (an expired request changes an MOU's status). */
-	collab?: { notify?(mouId: string, topic: 'comments' | 'history' | 'status' | 'suggestions'): void };
+	collab?: { notify?(mouId: string, topic: NoticeTopic): void };
 	/** false: no cron schedules from this instance (tests drive each run with runNow). Default true. */
 	cron?: boolean;
 	/** How often the workers look for jobs (seconds, ≥ 0.5). Default 2. */

@@ -1,7 +1,6 @@
 import type { Sql } from '$lib/server/db';
 import type { Mailer } from '$lib/server/mail';
-
-type NoticeTopic = 'comments' | 'history' | 'status' | 'suggestions';
+import type { NoticeTopic } from '$lib/collab/protocol';
 
 export interface ReviewDeps {
 	sql: Sql;

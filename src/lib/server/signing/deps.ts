@@ -1,5 +1,6 @@
 import type { Sql } from '$lib/server/db';
 import type { Mailer } from '$lib/server/mail';
+import type { NoticeTopic } from '$lib/collab/protocol';
 
 /** What the signing workflow needs from the app; tests pass their own (and their own clock). */
 export interface SigningDeps {
@@ -7,7 +8,7 @@ export interface SigningDeps {
 	mailer: Mailer;
 	/** The app's public origin, for links in emails. */
 	origin: string;
-	collab?: { notify?(mouId: string, topic: 'comments' | 'history' | 'status' | 'suggestions'): void };
+	collab?: { notify?(mouId: string, topic: NoticeTopic): void };
 }
 
 /** Where a request came from, for the audit trail and the certificate. */
