@@ -14,7 +14,7 @@ import { render } from 'svelte/server';
 import { documentSchema } from '../src/lib/editor/schema';
 import { compareStates } from '../src/lib/server/compare/compare';
 import type { ClientDirectory } from '../src/lib/server/compare/attribution';
-import type { CompareBlock } from '../src/lib/server/compare/types';
+import type { CompareBlock } from '../src/lib/compare/types';
 import type { Party, SuggestionAttrs } from '../src/lib/redlines/types';
 import { editableTexts, templateUpdate } from './collab-load-doc';
 

@@ -4,7 +4,7 @@ import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
 import { documentSchema } from '../../src/lib/editor/schema';
 import { compareStates } from '../../src/lib/server/compare/compare';
 import type { ClientDirectory } from '../../src/lib/server/compare/attribution';
-import type { CompareBlock, CompareRun } from '../../src/lib/server/compare/types';
+import type { CompareBlock, CompareRun } from '../../src/lib/compare/types';
 import type { SuggestionAttrs, Party } from '../../src/lib/redlines/types';
 
 const SERVER = 1;

@@ -1,7 +1,7 @@
 import type { SessionUser } from '$lib/server/auth';
 import type { Sql } from '$lib/server/db';
 import { getMouAccess, type MouAccess } from '$lib/server/mous';
-import type { Party } from '$lib/mou/party';
+import type { CommentView, ThreadView } from '$lib/comments/types';
 import * as store from './store';
 import { checkAnchor, checkBody, checkVisibility, cleanQuote, isUuid } from './validation';
 
@@ -14,28 +14,6 @@ export interface CommentsDeps {
 export type CommentOutcome<T> =
 	| { ok: true; value: T }
 	| { ok: false; errors: Record<string, string>; /** The thread does not exist for this person. */ missing?: true };
-
-export interface CommentView {
-	id: string;
-	authorName: string;
-	organizationName: string | null;
-	party: Party;
-	body: string;
-	createdAt: Date;
-	mine: boolean;
-}
-
-export interface ThreadView {
-	id: string;
-	visibility: store.Visibility;
-	party: Party;
-	quote: string;
-	anchor: unknown;
-	createdAt: Date;
-	resolvedAt: Date | null;
-	resolvedByName: string | null;
-	comments: CommentView[];
-}
 
 /** Counsel and signatories comment; viewers only read shared threads. */
 function mayComment(user: SessionUser) {

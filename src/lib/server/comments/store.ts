@@ -1,14 +1,13 @@
 import type { JSONValue } from 'postgres';
 import type { Sql } from '$lib/server/db';
 import type { Party } from '$lib/mou/party';
+import type { Visibility } from '$lib/comments/types';
 
 /**
  * All SQL of comments. Every read filters by who is asking, in SQL: a shared thread is for both
  * parties, an internal one only for its own party — a row the reader may not see never leaves
  * the database. Replies carry their thread's visibility, and both the row and its thread are checked.
  */
-
-export type Visibility = 'shared' | 'internal';
 
 /** Whom a read is for: their side, and whether they may see their party's internal threads. */
 export interface Reader {

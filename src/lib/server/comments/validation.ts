@@ -1,4 +1,4 @@
-import type { Visibility } from './store';
+import type { Visibility } from '$lib/comments/types';
 
 export const MAX_BODY_LENGTH = 5000;
 /** The quoted text is only a reminder of what was selected; longer selections are shortened. */

@@ -1,5 +1,5 @@
 import { parseSuggestionAttrs, type SuggestionAttrs } from '../../redlines/types';
-import type { Attribution } from './types';
+import type { Attribution } from '../../compare/types';
 
 /**
  * Who is behind the Yjs items of a document. Client ids are bound to a person by the server at

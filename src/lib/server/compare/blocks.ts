@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { documentSchema } from '../../editor/schema';
 import { UNKNOWN } from './attribution';
 import { pushRun, textRuns, visibleIn, type WalkContext } from './text';
-import type { Attribution, Change, CompareBlock, CompareRun } from './types';
+import type { Attribution, Change, CompareBlock, CompareRun } from '../../compare/types';
 
 /** How an inline node (a fill-in term, a line break) reads in the compare view. */
 export interface InlineContext extends WalkContext {

@@ -5,7 +5,7 @@ import { NOBODY, type ClientDirectory } from './attribution';
 import { blocksOf } from './blocks';
 import { compareTerms, readTerms } from './terms';
 import { summarize } from './summary';
-import type { CompareBlock, Comparison } from './types';
+import type { CompareBlock, Comparison } from '../../compare/types';
 
 export interface CompareOptions {
 	directory?: ClientDirectory;

@@ -5,5 +5,4 @@
 export { loadComparison, CURRENT, type ComparePage, type CompareResult, type CompareSide } from './load';
 export { compareStates, type CompareOptions } from './compare';
 export type { ClientDirectory } from './attribution';
-export type { VersionOption } from './store';
-export type * from './types';
+export type * from '$lib/compare/types';

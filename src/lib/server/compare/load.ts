@@ -10,7 +10,7 @@ import type { Template } from '$lib/templates/types';
 import type { ClientDirectory } from './attribution';
 import { compareStates } from './compare';
 import * as store from './store';
-import type { Attribution, Comparison } from './types';
+import type { Attribution, Comparison, VersionOption } from '$lib/compare/types';
 
 /** The draft as it stands: always the newest state, since every version is a state of it. */
 export const CURRENT = 'current';
@@ -25,7 +25,7 @@ export interface CompareSide {
 
 export interface ComparePage {
 	access: MouAccess;
-	versions: store.VersionOption[];
+	versions: VersionOption[];
 	/** What the selects show (the request's choice, or the default). */
 	from: string;
 	to: string;
@@ -81,9 +81,9 @@ export async function loadComparison(
 	return { ok: true, page: { ...empty, older: side(older), newer: side(newer), swapped, comparison } };
 }
 
-type Picked = store.VersionOption | typeof CURRENT;
+type Picked = VersionOption | typeof CURRENT;
 
-function pick(versions: store.VersionOption[], id: string): Picked | null {
+function pick(versions: VersionOption[], id: string): Picked | null {
 	return id === CURRENT ? CURRENT : (versions.find((v) => v.id === id) ?? null);
 }
 
@@ -99,7 +99,7 @@ function side(picked: Picked): CompareSide {
 }
 
 /** The signed MOU as the oldest version of its review draft. */
-function signedOption(baseline: { label: string; title: string }): store.VersionOption {
+function signedOption(baseline: { label: string; title: string }): VersionOption {
 	return { id: SIGNED, number: 0, kind: 'agreed', label: `Signed MOU — ${baseline.label}`, party: null, createdAt: '', throughSeq: '0' };
 }
 

@@ -1,17 +1,7 @@
 /** All SQL of the compare view: named versions, and who stands behind the document's client ids. */
 import type { Sql } from '$lib/server/db';
 import type { Party } from '$lib/mou/party';
-
-export interface VersionOption {
-	id: string;
-	number: number;
-	kind: 'round' | 'agreed';
-	label: string;
-	party: Party | null;
-	createdAt: string;
-	/** Every stored update up to this sequence number is in the version (orders versions). */
-	throughSeq: string;
-}
+import type { VersionOption } from '$lib/compare/types';
 
 /** The MOU's versions in order, without their (large) states. */
 export async function listVersions(sql: Sql, mouId: string): Promise<VersionOption[]> {

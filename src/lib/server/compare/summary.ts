@@ -1,4 +1,4 @@
-import type { CompareBlock, CompareSummary, PartyCounts, PartyKey, TermChange } from './types';
+import type { CompareBlock, CompareSummary, PartyCounts, PartyKey, TermChange } from '../../compare/types';
 
 const zero = (): PartyCounts => ({ agency: 0, district: 0, unknown: 0 });
 

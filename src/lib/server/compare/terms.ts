@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { parseTermProposal } from '../../redlines/types';
 import { TERMS_FIELD, TERM_PROPOSALS_FIELD } from '../../editor/schema';
 import { fromMark, UNKNOWN, type ClientDirectory } from './attribution';
-import type { Attribution, TermChange } from './types';
+import type { Attribution, TermChange } from '../../compare/types';
 
 /** The term values and open proposals of a version, read before its document is dropped. */
 export interface TermsState {

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { DELETION, INSERTION } from '../../redlines/types';
 import { fromMark, markAttrs, UNKNOWN, type ClientDirectory } from './attribution';
-import type { Attribution, Change, CompareRun } from './types';
+import type { Attribution, Change, CompareRun } from '../../compare/types';
 
 /** Character formatting the compare view shows; suggestion marks become the change itself. */
 const SHOWN_MARKS = ['bold', 'italic', 'underline', 'strike', 'code'];

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Sql } from '$lib/server/db';
-import type { CompletionCertificate } from '$lib/signing/certificate';
-import type { Party } from '$lib/redlines/types';
+import type { Refusal, Verification } from '$lib/export/types';
 import * as store from './store';
 import { DOCX_LIMITS, inspectDocx } from './zip-guard';
+
+export type { Refusal, Verification } from '$lib/export/types';
 
 /**
  * The public verification of a signed DOCX: is this exactly a file MOU Studio issued? Matched by
@@ -12,22 +13,7 @@ import { DOCX_LIMITS, inspectDocx } from './zip-guard';
  * other document — not whether a similar one exists, nor which MOUs there are.
  */
 
-export type Verification =
-	| {
-			outcome: 'match';
-			sha256: string;
-			certificate: CompletionCertificate;
-			/** The parties' organization names, as the file itself names them. */
-			parties: Partial<Record<Party, string>>;
-			issuedAt: string;
-			filename: string;
-	  }
-	| { outcome: 'no-match'; sha256: string; /** The file is not even a readable Word document. */ damaged?: true }
-	| { outcome: 'refused'; reason: 'missing' | 'too-large' | 'not-docx' | 'zip-bomb'; message: string };
-
 export const MAX_UPLOAD_BYTES = DOCX_LIMITS.maxFileBytes;
-
-export type Refusal = Extract<Verification, { outcome: 'refused' }>;
 
 const refused = (reason: Refusal['reason'], message: string): Refusal => ({
 	outcome: 'refused',

@@ -1,48 +1,12 @@
 import type { SessionUser } from '$lib/server/auth';
 import type { Sql } from '$lib/server/db';
 import type { MouAccess } from '$lib/server/mous';
-import { otherParty, type Party } from '$lib/mou/party';
+import { otherParty } from '$lib/mou/party';
+import type { NegotiationView, PartyApproval } from '$lib/negotiation/types';
 import * as store from './store';
 
 /** How many timeline entries a page shows (newest first). */
 const EVENT_LIMIT = 200;
-
-export interface TimelineEvent {
-	id: string;
-	at: Date;
-	kind: string;
-	summary: string;
-	party: Party | null;
-	userName: string | null;
-	organizationName: string | null;
-	/** The version a round or agreement event created, for its Compare link. */
-	versionId: string | null;
-	/** A few words of the text a decision was about. */
-	excerpt: string | null;
-}
-
-export interface VersionEntry extends store.VersionSummary {
-	/** The version before it, for a "compare with the previous round" link. */
-	previousId: string | null;
-}
-
-export interface PartyApproval {
-	side: Party;
-	partyName: string;
-	approvedBy: string | null;
-	approvedAt: Date | null;
-}
-
-export interface NegotiationView {
-	approvals: PartyApproval[];
-	versions: VersionEntry[];
-	events: TimelineEvent[];
-	otherParty: { side: Party; name: string } | null;
-	/** What this person may do now (the server checks again on submit). */
-	canSend: boolean;
-	canApprove: boolean;
-	canWithdrawApproval: boolean;
-}
 
 function text(value: unknown, max: number): string | null {
 	return typeof value === 'string' ? value.slice(0, max) : null;

@@ -4,6 +4,7 @@
  */
 export { sendRound, type RoundSent } from './rounds';
 export { approveDraft, withdrawApproval, type Approved, type ApprovalResult } from './approval';
-export { loadNegotiation, type NegotiationView, type TimelineEvent, type VersionEntry, type PartyApproval } from './history';
+export { loadNegotiation } from './history';
+export type { NegotiationView, TimelineEvent, VersionEntry, PartyApproval } from '$lib/negotiation/types';
 export { approvalBlockers } from './readiness';
 export type { NegotiationDeps, LiveNotifier, Result } from './deps';

@@ -2,24 +2,12 @@ import type { JSONValue } from 'postgres';
 import type { Sql, Tx } from '$lib/server/db';
 import type { MouStatus } from '$lib/server/mous';
 import type { Party } from '$lib/mou/party';
+import type { VersionKind, VersionSummary } from '$lib/negotiation/types';
 
 /** All SQL of the negotiation module: versions (rounds, agreed text), approvals, the event timeline. */
 
 type Queryable = Sql | Tx;
 
-export type VersionKind = 'round' | 'agreed';
-
-export interface VersionSummary {
-	id: string;
-	number: number;
-	kind: VersionKind;
-	label: string;
-	party: Party | null;
-	createdAt: Date;
-	createdByName: string | null;
-	throughSeq: string;
-	sha256: string;
-}
 
 export interface ApprovalRow {
 	party: Party;

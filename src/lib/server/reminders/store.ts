@@ -1,5 +1,6 @@
 import type { Sql, Tx } from '$lib/server/db';
 import type { Party } from '$lib/mou/party';
+import type { DeliveryView } from '$lib/reminders/types';
 import type { ScheduleSettings } from './validation';
 
 /**
@@ -8,8 +9,6 @@ import type { ScheduleSettings } from './validation';
  */
 
 type Queryable = Sql | Tx;
-
-export type DeliveryStatus = 'sending' | 'sent' | 'kept' | 'failed' | 'cancelled';
 
 /** A signed MOU whose review is due and that nobody has started reviewing. */
 export interface RemindableMou {
@@ -263,23 +262,6 @@ export async function findKeptMessage(sql: Queryable, delivery: { id: string; to
 		select id from outbox where to_address = ${delivery.toAddress} and position(${delivery.id} in text_body) > 0
 		order by created_at limit 1`;
 	return row?.id ?? null;
-}
-
-export interface DeliveryView {
-	id: string;
-	mouId: string;
-	mouTitle: string;
-	dueOn: string;
-	duePoint: string;
-	toAddress: string;
-	recipientName: string;
-	subject: string;
-	status: DeliveryStatus;
-	attempts: number;
-	lastError: string | null;
-	nextAttemptAt: Date | null;
-	createdAt: Date;
-	sentAt: Date | null;
 }
 
 const deliveryColumns = (sql: Queryable) => sql`

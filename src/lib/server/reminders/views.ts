@@ -4,7 +4,7 @@ import type { Party } from '$lib/mou/party';
 import { daysBetween, formatLongDate, localDate, zoneOrUtc } from './time';
 import * as store from './store';
 
-export type { DeliveryView } from './store';
+export type { DeliveryView } from '$lib/reminders/types';
 
 /** The reminders a person was sent, newest first. */
 export function listMyReminders(sql: Sql, user: SessionUser) {

@@ -1,9 +1,22 @@
-import type { Party } from '../../mou/party';
+import type { Party } from '../mou/party';
 
 /**
  * The read-only result of comparing two versions of one MOU. Plain data (no Yjs), so a page can
- * serialise it and render it without the document.
+ * serialise it and render it without the document. Shared by the server and the compare view.
  */
+
+/** A named version to compare, as the version picker lists it. */
+export interface VersionOption {
+	id: string;
+	number: number;
+	kind: 'round' | 'agreed';
+	label: string;
+	party: Party | null;
+	createdAt: string;
+	/** Every stored update up to this sequence number is in the version (orders versions). */
+	throughSeq: string;
+}
+
 export type Change = 'added' | 'removed' | null;
 
 /** Who made a change, as far as the server can vouch for it. */

@@ -1,0 +1,27 @@
+/** Comment threads as the comments panel shows them; built on the server, shared with the page. */
+import type { Party } from '../mou/party';
+
+/** Shared threads are read by both parties; internal ones only by their own party. */
+export type Visibility = 'shared' | 'internal';
+
+export interface CommentView {
+	id: string;
+	authorName: string;
+	organizationName: string | null;
+	party: Party;
+	body: string;
+	createdAt: Date;
+	mine: boolean;
+}
+
+export interface ThreadView {
+	id: string;
+	visibility: Visibility;
+	party: Party;
+	quote: string;
+	anchor: unknown;
+	createdAt: Date;
+	resolvedAt: Date | null;
+	resolvedByName: string | null;
+	comments: CommentView[];
+}
