@@ -1,5 +1,6 @@
 /** What the signing pages receive from the server (plain data, ISO dates). */
 import type { Party } from '../mou/party';
+import type { MouStatus } from '../mou/lifecycle';
 import type { RequestStatus, Routing, SignerStatus } from './types';
 
 export interface SignerView {
@@ -44,14 +45,16 @@ export interface SigningOverview {
 	mou: {
 		id: string;
 		title: string;
-		status: string;
+		status: MouStatus;
 		parties: Array<{ organizationId: string; name: string; side: Party }>;
 		signedAt: string | null;
 		effectiveDate: string | null;
 		reviewDueOn: string | null;
 	};
 	side: Party;
-	isCounsel: boolean;
+	/** Counsel of either party read the audit trail and may void an open request (the server checks again). */
+	canReadAuditTrail: boolean;
+	canVoid: boolean;
 	agreedVersion: { id: string; label: string; sha256: string; createdAt: string } | null;
 	/** Why this person cannot prepare a request now; null when they can. */
 	prepareProblem: string | null;

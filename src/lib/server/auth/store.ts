@@ -1,5 +1,6 @@
 import type { Sql } from '$lib/server/db';
 import type { Party } from '$lib/mou/party';
+import type { Role } from '$lib/mou/lifecycle';
 
 /** All SQL of the auth module. */
 
@@ -10,7 +11,7 @@ export interface SessionUser {
 	organizationId: string;
 	organizationName: string;
 	organizationKind: Party;
-	role: 'counsel' | 'signatory' | 'viewer';
+	role: Role;
 	title: string | null;
 	isAdmin: boolean;
 }

@@ -1,7 +1,8 @@
 import type { SessionUser } from '$lib/server/auth';
 import type { Sql } from '$lib/server/db';
 import { loadDocumentState } from '$lib/server/collab';
-import { getMouAccess, type MouAccess, type MouStatus } from '$lib/server/mous';
+import { getMouAccess, type MouAccess } from '$lib/server/mous';
+import { isEditable } from '$lib/mou/lifecycle';
 import { loadTemplate } from '$lib/server/templates';
 import { readDocument } from './read';
 import { renderCleanDocx, renderRedlineDocx } from './render';
@@ -19,7 +20,6 @@ export type ExportOutcome<T = RenderedDocx> = { ok: true; file: T } | { ok: fals
 export const CURRENT = 'current';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NOT_FOUND = { ok: false as const, status: 404 as const, message: 'No such MOU.' };
-const OPEN: readonly MouStatus[] = ['draft', 'negotiating'];
 
 export interface ExportChoices {
 	access: MouAccess;
@@ -37,7 +37,7 @@ export async function exportChoices(sql: Sql, user: SessionUser, mouId: string):
 	return {
 		access,
 		versions: versions.map((v) => ({ id: v.id, label: v.label, kind: v.kind, createdAt: v.createdAt.toISOString() })),
-		redline: OPEN.includes(access.mou.status),
+		redline: isEditable(access.mou.status),
 		signed: access.mou.status === 'signed'
 	};
 }
@@ -67,7 +67,7 @@ export async function exportClean(sql: Sql, user: SessionUser, mouId: string, ve
 	if (!access) return NOT_FOUND;
 	const ctx = await context(sql, access, now);
 	if (version === CURRENT) {
-		const isDraft = OPEN.includes(access.mou.status);
+		const isDraft = isEditable(access.mou.status);
 		const state = await loadDocumentState(sql, mouId);
 		const file = await renderCleanDocx({ ...ctx, document: readDocument(state), versionLabel: isDraft ? 'Current draft' : 'Current text', isDraft });
 		return { ok: true, file };

@@ -1,26 +1,23 @@
 import type { SessionUser } from '$lib/server/auth';
 import type { Party } from '$lib/mou/party';
-import type { MouStatus, MouSummary } from './store';
-
-/** Statuses in which the text may still change. */
-const EDITABLE: readonly MouStatus[] = ['draft', 'negotiating'];
+import { can } from '$lib/mou/lifecycle';
+import type { MouSummary } from './store';
 
 export interface MouAccess {
 	mou: MouSummary;
 	side: Party;
-	/** Counsel of a party may edit while the MOU is being drafted or negotiated. */
+	/** Counsel of a party may edit while the MOU is being drafted or negotiated (lifecycle `edit`). */
 	canEdit: boolean;
-	/** Counsel of a party may invite the other side until it has joined. */
+	/** Counsel or an administrator may invite the other side until it has joined (lifecycle `inviteParty`). */
 	canInviteParty: boolean;
 }
 
 export function accessFor(user: SessionUser, mou: MouSummary & { side: Party }): MouAccess {
-	const isCounsel = user.role === 'counsel';
-	const otherSideJoined = mou.parties.some((p) => p.side !== mou.side);
+	const otherPartyJoined = mou.parties.some((p) => p.side !== mou.side);
 	return {
 		mou,
 		side: mou.side,
-		canEdit: isCounsel && EDITABLE.includes(mou.status),
-		canInviteParty: (isCounsel || user.isAdmin) && !otherSideJoined
+		canEdit: can(user, 'edit', mou),
+		canInviteParty: can(user, 'inviteParty', { status: mou.status, otherPartyJoined })
 	};
 }

@@ -1,9 +1,10 @@
 import type { Sql, Tx } from '$lib/server/db';
 import type { Party } from '$lib/mou/party';
+import type { MouStatus } from '$lib/mou/lifecycle';
 
 /** All SQL of the MOUs module. */
 
-export type MouStatus = 'draft' | 'negotiating' | 'agreed' | 'signing' | 'signed' | 'terminated';
+export type { MouStatus };
 
 /** An organization that is a party to an MOU, on its side. */
 export interface MouParty {

@@ -1,9 +1,10 @@
 import type { Sql, Tx } from '$lib/server/db';
 import type { Party } from '$lib/mou/party';
+import type { Role } from '$lib/mou/lifecycle';
 
 /** All SQL of the organizations module. */
 
-export type Role = 'counsel' | 'signatory' | 'viewer';
+export type { Role };
 
 export interface Member {
 	userId: string;

@@ -1,6 +1,7 @@
 import type { Sql } from '$lib/server/db';
 import type { SessionUser } from '$lib/server/auth';
 import { getMouAccess } from '$lib/server/mous';
+import { can } from '$lib/mou/lifecycle';
 import type { AuditEntryView } from '$lib/signing/types';
 import type { RequestView, SigningOverview } from '$lib/signing/views';
 
@@ -29,7 +30,8 @@ export async function loadSigningOverview(sql: Sql, user: SessionUser, mouId: st
 			reviewDueOn: mou.reviewDueOn
 		},
 		side: access.side,
-		isCounsel: user.role === 'counsel',
+		canReadAuditTrail: can(user, 'readAuditTrail'),
+		canVoid: can(user, 'voidSigning'),
 		agreedVersion: version ? { id: version.id, label: version.label, sha256: version.sha256, createdAt: version.createdAt.toISOString() } : null,
 		prepareProblem: prepareProblem(access, user, !!version, !!open),
 		current: current ? await requestView(sql, current) : null,
@@ -101,7 +103,7 @@ export interface AuditTrailView {
 export async function loadAuditTrail(sql: Sql, user: SessionUser, mouId: string): Promise<AuditTrailView | 'forbidden' | null> {
 	const access = await getMouAccess(sql, user, mouId);
 	if (!access) return null;
-	if (user.role !== 'counsel') return 'forbidden';
+	if (!can(user, 'readAuditTrail')) return 'forbidden';
 	const [rows, verification] = await Promise.all([store.listAuditRows(sql, mouId), verifyAuditChain(sql, mouId)]);
 	return {
 		mou: { id: access.mou.id, title: access.mou.title, status: access.mou.status },

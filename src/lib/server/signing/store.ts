@@ -1,6 +1,7 @@
 import type { JSONValue } from 'postgres';
 import type { Sql, Tx } from '$lib/server/db';
 import type { Party } from '$lib/mou/party';
+import type { MouStatus, Role } from '$lib/mou/lifecycle';
 import type { RequestStatus, Routing, SignerStatus } from '$lib/signing/types';
 import type { AuditRow } from './audit';
 
@@ -39,7 +40,7 @@ export async function isPartyMember(sql: Queryable, mouId: string, party: Party,
 export interface MouRow {
 	id: string;
 	title: string;
-	status: string;
+	status: MouStatus;
 	templateId: string;
 	templateVersion: string;
 	signedAt: Date | null;
@@ -124,7 +125,7 @@ export interface MemberRow {
 	name: string;
 	email: string;
 	title: string | null;
-	role: 'counsel' | 'signatory' | 'viewer';
+	role: Role;
 	side: Party;
 	organizationId: string;
 }

@@ -26,7 +26,7 @@ export const load: PageServerLoad = async ({ locals, params, url, depends }) => 
 		canEdit: access.canEdit,
 		canInviteParty: access.canInviteParty,
 		partyInvitations,
-		me: { id: user.id, name: user.name, role: user.role, organizationName: user.organizationName },
+		me: { id: user.id, name: user.name, role: user.role, isAdmin: user.isAdmin, organizationName: user.organizationName },
 		negotiation,
 		threads: threads ?? [],
 		template: loadTemplate(access.mou.templateId, access.mou.templateVersion),
