@@ -1,6 +1,7 @@
 import { getRuntime } from '$lib/server/runtime';
 import { requireUser } from '$lib/server/auth/require';
 import { listMous } from '$lib/server/mous';
+import { can } from '$lib/mou/lifecycle';
 import { byUrgency, reviewOverview } from '$lib/server/reminders';
 import type { PageServerLoad } from './$types';
 
@@ -16,6 +17,6 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	);
 	return {
 		mous: byUrgency(mous, overview).map((mou) => ({ ...mou, review: overview.get(mou.id) ?? null })),
-		canCreate: user.role === 'counsel' || user.isAdmin
+		canCreate: can(user, 'createMou')
 	};
 };

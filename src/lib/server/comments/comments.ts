@@ -2,6 +2,7 @@ import type { SessionUser } from '$lib/server/auth';
 import type { Sql } from '$lib/server/db';
 import { getMouAccess, type MouAccess } from '$lib/server/mous';
 import type { CommentView, ThreadView } from '$lib/comments/types';
+import { can } from '$lib/mou/lifecycle';
 import * as store from './store';
 import { checkAnchor, checkBody, checkVisibility, cleanQuote, isUuid } from './validation';
 
@@ -17,7 +18,7 @@ export type CommentOutcome<T> =
 
 /** Counsel and signatories comment; viewers only read shared threads. */
 function mayComment(user: SessionUser) {
-	return user.role === 'counsel' || user.role === 'signatory';
+	return can(user, 'comment');
 }
 
 function readerOf(user: SessionUser, access: MouAccess): store.Reader {

@@ -1,5 +1,6 @@
 import type { Sql } from '$lib/server/db';
 import type { SessionUser } from '$lib/server/auth';
+import { can } from '$lib/mou/lifecycle';
 import { appendInitialState } from '$lib/server/collab';
 import { initialDocumentUpdate, loadTemplate } from '$lib/server/templates';
 import { cleanText } from '$lib/server/orgs';
@@ -9,7 +10,7 @@ import { accessFor, type MouAccess } from './access';
 
 /** Counsel (or an administrator) starts a draft from the current template. */
 export async function createMou(sql: Sql, user: SessionUser, input: { title: unknown }): Promise<Outcome<{ id: string }>> {
-	if (user.role !== 'counsel' && !user.isAdmin) {
+	if (!can(user, 'createMou')) {
 		return { ok: false, errors: { form: 'Only counsel or an administrator can start an MOU.' } };
 	}
 	const title = cleanText(input.title, 300);

@@ -5,6 +5,7 @@ import { normalizeEmail, type Outcome } from '$lib/server/orgs';
 import * as store from './store';
 import { getMouAccess } from './mous';
 import { otherParty } from '$lib/mou/party';
+import { can } from '$lib/mou/lifecycle';
 
 const LIFETIME_MS = 14 * 24 * 60 * 60 * 1000;
 
@@ -59,7 +60,7 @@ function acceptProblem(user: SessionUser, invitation: store.PartyInvitation): st
 	if (user.organizationKind !== side) {
 		return `This invitation is for a ${side === 'district' ? 'school district' : 'law enforcement agency'}; your organization is not one.`;
 	}
-	if (user.role !== 'counsel' && !user.isAdmin) return 'Only counsel or an administrator can accept on behalf of your organization.';
+	if (!can(user, 'acceptPartyInvitation')) return 'Only counsel or an administrator can accept on behalf of your organization.';
 	return null;
 }
 

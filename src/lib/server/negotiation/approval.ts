@@ -2,6 +2,7 @@ import type { SessionUser } from '$lib/server/auth';
 import type { Tx } from '$lib/server/db';
 import { getMouAccess, type MouAccess } from '$lib/server/mous';
 import type { Party } from '$lib/mou/party';
+import { can } from '$lib/mou/lifecycle';
 import { refused, type NegotiationDeps, type Result } from './deps';
 import { formatDay } from './dates';
 import { mailAgreed } from './mail';
@@ -32,7 +33,7 @@ function partyName(access: MouAccess, side: Party): string {
 export async function approveDraft(deps: NegotiationDeps, user: SessionUser, mouId: string, now = new Date()): Promise<ApprovalResult | null> {
 	const access = await getMouAccess(deps.sql, user, mouId);
 	if (!access) return null;
-	if (user.role !== 'counsel') return refused('Only counsel can approve the draft for their party.');
+	if (!can(user, 'approve')) return refused('Only counsel can approve the draft for their party.');
 	const statusProblem = notNegotiating(access.mou.status);
 	if (statusProblem) return refused(statusProblem);
 
@@ -113,7 +114,7 @@ async function recordAgreement(tx: Tx, mouId: string, user: SessionUser, access:
 export async function withdrawApproval(deps: NegotiationDeps, user: SessionUser, mouId: string): Promise<Result<{ withdrawn: true }> | null> {
 	const access = await getMouAccess(deps.sql, user, mouId);
 	if (!access) return null;
-	if (user.role !== 'counsel') return refused('Only counsel can withdraw their party’s approval.');
+	if (!can(user, 'withdrawApproval')) return refused('Only counsel can withdraw their party’s approval.');
 	const statusProblem = notNegotiating(access.mou.status);
 	if (statusProblem) return refused(statusProblem);
 	const outcome = await deps.sql.begin(async (tx): Promise<Result<{ withdrawn: true }>> => {

@@ -2,6 +2,7 @@ import type { SessionUser } from '$lib/server/auth';
 import type { Sql } from '$lib/server/db';
 import type { MouAccess } from '$lib/server/mous';
 import { otherParty } from '$lib/mou/party';
+import { can } from '$lib/mou/lifecycle';
 import type { NegotiationView, PartyApproval } from '$lib/negotiation/types';
 import * as store from './store';
 
@@ -38,15 +39,14 @@ export async function loadNegotiation(sql: Sql, user: SessionUser, access: MouAc
 		excerpt: text(detail?.excerpt, 200) ?? firstExcerpt(detail?.suggestions)
 	}));
 	const other = access.mou.parties.find((p) => p.side === otherParty(access.side));
-	const counselNegotiating = user.role === 'counsel' && access.mou.status === 'negotiating';
 	const mine = approvalRows.some((a) => a.party === access.side);
 	return {
 		approvals,
 		versions,
 		events,
 		otherParty: other ? { side: other.side, name: other.name } : null,
-		canSend: counselNegotiating && Boolean(other),
-		canApprove: counselNegotiating && !mine,
-		canWithdrawApproval: counselNegotiating && mine
+		canSend: can(user, 'sendRound', access.mou) && Boolean(other),
+		canApprove: can(user, 'approve', access.mou) && !mine,
+		canWithdrawApproval: can(user, 'withdrawApproval', access.mou) && mine
 	};
 }

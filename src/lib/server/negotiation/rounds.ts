@@ -1,6 +1,7 @@
 import type { SessionUser } from '$lib/server/auth';
 import { getMouAccess, type MouStatus } from '$lib/server/mous';
 import { otherParty } from '$lib/mou/party';
+import { can } from '$lib/mou/lifecycle';
 import { refused, type NegotiationDeps, type Result } from './deps';
 import { formatDay } from './dates';
 import { mailRoundSent } from './mail';
@@ -29,7 +30,7 @@ export function notNegotiating(status: MouStatus): string | null {
 export async function sendRound(deps: NegotiationDeps, user: SessionUser, mouId: string, now = new Date()): Promise<Result<RoundSent> | null> {
 	const access = await getMouAccess(deps.sql, user, mouId);
 	if (!access) return null;
-	if (user.role !== 'counsel') return refused('Only counsel can send the draft to the other party.');
+	if (!can(user, 'sendRound')) return refused('Only counsel can send the draft to the other party.');
 	const statusProblem = notNegotiating(access.mou.status);
 	if (statusProblem) return refused(statusProblem);
 	const side = access.side;

@@ -1,6 +1,7 @@
 import type { Sql } from '$lib/server/db';
 import type { SessionUser } from '$lib/server/auth';
 import { getMouAccess } from '$lib/server/mous';
+import { can } from '$lib/mou/lifecycle';
 import { DEFAULT_DAYS_BEFORE, DEFAULT_OVERDUE_EVERY_DAYS, DEFAULT_SEND_HOUR, type ReminderSchedule } from './schedule';
 import { zoneOrUtc } from './time';
 import { checkScheduleSettings, type FieldErrors, type ScheduleSettings } from './validation';
@@ -58,8 +59,8 @@ export async function updateSchedule(
 ): Promise<ScheduleOutcome | null> {
 	const access = await getMouAccess(sql, user, mouId);
 	if (!access) return null;
-	if (!user.isAdmin) return { ok: false, errors: { form: 'Only an administrator can change the reminder schedule.' } };
-	if (access.mou.status === 'terminated') return { ok: false, errors: { form: 'This MOU has ended: it has no reminders to schedule.' } };
+	if (!can(user, 'scheduleReminders')) return { ok: false, errors: { form: 'Only an administrator can change the reminder schedule.' } };
+	if (!can(user, 'scheduleReminders', access.mou)) return { ok: false, errors: { form: 'This MOU has ended: it has no reminders to schedule.' } };
 	const checked = checkScheduleSettings(input);
 	if (!checked.ok) return checked;
 	const s = checked.value;

@@ -1,6 +1,7 @@
 import type { SessionUser } from '$lib/server/auth';
 import { getMouAccess, type MouAccess } from '$lib/server/mous';
 import type { Party } from '$lib/mou/party';
+import { can } from '$lib/mou/lifecycle';
 import { addDays, addMonths, formatLongDate, localDate, reviewTimeZone } from '$lib/server/reminders';
 import { refused, type ReviewDeps, type ReviewResult } from './deps';
 import * as store from './store';
@@ -30,7 +31,7 @@ function partyName(access: MouAccess, side: Party): string {
 export async function confirmReview(deps: ReviewDeps, user: SessionUser, mouId: string, now = new Date()): Promise<ReviewResult<ReviewConfirmed> | null> {
 	const access = await getMouAccess(deps.sql, user, mouId);
 	if (!access) return null;
-	if (user.role !== 'counsel') return refused('Only counsel can confirm the review for their party.');
+	if (!can(user, 'confirmReview')) return refused('Only counsel can confirm the review for their party.');
 	const today = localDate(now, await reviewTimeZone(deps.sql, mouId));
 
 	const outcome = await deps.sql.begin(async (tx): Promise<ReviewResult<ReviewConfirmed>> => {

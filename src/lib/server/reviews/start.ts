@@ -3,6 +3,7 @@ import { appendInitialState } from '$lib/server/collab';
 import { composeEmail } from '$lib/server/mail';
 import { getMouAccess } from '$lib/server/mous';
 import { otherParty } from '$lib/mou/party';
+import { can } from '$lib/mou/lifecycle';
 import { localDate, reviewTimeZone } from '$lib/server/reminders';
 import { refused, type ReviewDeps, type ReviewResult } from './deps';
 import * as store from './store';
@@ -36,7 +37,7 @@ function isUniqueViolation(error: unknown) {
 export async function startReview(deps: ReviewDeps, user: SessionUser, mouId: string, now = new Date()): Promise<ReviewResult<ReviewStarted> | null> {
 	const access = await getMouAccess(deps.sql, user, mouId);
 	if (!access) return null;
-	if (user.role !== 'counsel') return refused('Only counsel can start the review of an MOU.');
+	if (!can(user, 'startReview')) return refused('Only counsel can start the review of an MOU.');
 	const zone = await reviewTimeZone(deps.sql, mouId);
 
 	let started: ReviewResult<ReviewStarted & { signedTitle: string; year: number }>;

@@ -2,6 +2,7 @@ import type { Sql } from '$lib/server/db';
 import type { SessionUser } from '$lib/server/auth';
 import { getMouAccess, type MouAccess } from '$lib/server/mous';
 import type { Party } from '$lib/mou/party';
+import { can } from '$lib/mou/lifecycle';
 import {
 	addDays,
 	daysBetween,
@@ -74,12 +75,12 @@ export async function loadReviewPage(sql: Sql, user: SessionUser, mouId: string,
 		const given = confirmationRows.find((c) => c.party === party.side);
 		return { side: party.side, partyName: party.name, confirmedBy: given?.userName ?? null, confirmedAt: given?.confirmedAt ?? null };
 	});
-	const isCounsel = user.role === 'counsel';
+	const mayConfirm = can(user, 'confirmReview');
 	const signed = mou.status === 'signed';
 	const replaced = review?.status === 'signed';
 	const confirmOpensOn = dueOn ? addDays(dueOn, -CONFIRM_WINDOW_DAYS) : null;
 	const next = dueOn && !review ? nextDuePoint(schedule.effective, dueOn, now) : null;
-	const confirmBlocked = !isCounsel
+	const confirmBlocked = !mayConfirm
 		? null
 		: !signed || !dueOn
 			? 'Only a signed MOU with a review date can be confirmed.'
@@ -109,9 +110,9 @@ export async function loadReviewPage(sql: Sql, user: SessionUser, mouId: string,
 		schedule,
 		scheduleText: describeSchedule(schedule.settings),
 		reminders: reminders?.map((r) => ({ ...r, pointLabel: describeDuePoint(r.duePoint) })) ?? null,
-		canStart: isCounsel && signed && !review,
-		canConfirm: isCounsel && signed && !!dueOn && confirmBlocked === null,
+		canStart: can(user, 'startReview', mou) && !review,
+		canConfirm: can(user, 'confirmReview', mou) && !!dueOn && confirmBlocked === null,
 		confirmBlocked,
-		canSchedule: user.isAdmin && mou.status !== 'terminated'
+		canSchedule: can(user, 'scheduleReminders', mou)
 	};
 }

@@ -1,6 +1,7 @@
 import type { SessionUser } from '$lib/server/auth';
 import { cleanText } from '$lib/server/orgs';
 import { getMouAccess } from '$lib/server/mous';
+import { can } from '$lib/mou/lifecycle';
 import { appendAudit } from './audit';
 import { queueEndNotices } from './ceremony';
 import { appendAll, loadMouContext } from './context';
@@ -19,7 +20,7 @@ export async function voidRequest(
 ): Promise<Result<{ requestId: string }, { form?: string; reason?: string }> | null> {
 	const access = await getMouAccess(deps.sql, user, mouId);
 	if (!access) return null;
-	if (user.role !== 'counsel') return refused('Only counsel of a party can void a signing request.');
+	if (!can(user, 'voidSigning')) return refused('Only counsel of a party can void a signing request.');
 	const reason = cleanText(input.reason, 1000);
 	if (reason.length < 3) return { ok: false, errors: { reason: 'Give the reason for voiding; every signer will see it.' } };
 	const open = await store.findOpenRequest(deps.sql, mouId);

@@ -3,6 +3,7 @@ import type { SessionUser } from '$lib/server/auth';
 import type { Tx } from '$lib/server/db';
 import { getMouAccess, type MouAccess } from '$lib/server/mous';
 import type { Party } from '$lib/mou/party';
+import { can } from '$lib/mou/lifecycle';
 import type { Capacity, PrepareDraft, PrepareErrors, SignerDraft } from '$lib/signing/types';
 import { addMonths, dayIn } from './dates';
 import { refused, type RequestContext, type Result, type SigningDeps } from './deps';
@@ -14,7 +15,7 @@ import { validatePrepare, type ValidSigner } from './validation';
 
 /** Why counsel cannot send this MOU for signature now; null when they can. */
 export function prepareProblem(access: MouAccess, user: SessionUser, hasAgreedVersion: boolean, openRequest: boolean): string | null {
-	if (user.role !== 'counsel') return 'Only counsel of a party can send the MOU for signature.';
+	if (!can(user, 'sendForSignature')) return 'Only counsel of a party can send the MOU for signature.';
 	if (access.mou.status === 'signing' || openRequest) return 'The MOU is already out for signature. Void that request first to send a new one.';
 	if (access.mou.status === 'signed') return 'The MOU is already signed.';
 	if (access.mou.status !== 'agreed' || !hasAgreedVersion) return 'Only an MOU whose text both parties have agreed can be sent for signature.';
