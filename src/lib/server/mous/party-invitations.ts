@@ -73,7 +73,10 @@ export async function acceptPartyInvitation(sql: Sql, user: SessionUser, token: 
 		const claimed = await store.claimPartyInvitation(tx, view.invitation.id, user.id, now);
 		if (!claimed) return null;
 		await store.insertParty(tx, claimed.mouId, user.organizationId, claimed.side);
-		await store.setStatus(tx, claimed.mouId, 'negotiating');
+		// The side was free, so the MOU had one party: a draft. Anything else is not ours to move.
+		if (!(await store.transitionStatus(tx, claimed.mouId, 'draft', 'negotiating'))) {
+			throw new Error(`MOU ${claimed.mouId} was not a draft when its second party joined.`);
+		}
 		return claimed.mouId;
 	});
 	if (!mouId) return { ok: false as const, message: 'The other party has already joined this MOU.' };

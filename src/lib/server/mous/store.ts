@@ -1,6 +1,6 @@
 import type { Sql, Tx } from '$lib/server/db';
 import type { Party } from '$lib/mou/party';
-import type { MouStatus } from '$lib/mou/lifecycle';
+import { canTransition, type MouStatus } from '$lib/mou/lifecycle';
 
 /** All SQL of the MOUs module. */
 
@@ -57,8 +57,21 @@ export async function findForOrganization(sql: Sql | Tx, mouId: string, organiza
 	return rows[0] ?? null;
 }
 
-export async function touchActivity(sql: Sql, mouId: string) {
-	await sql`update mous set last_activity_at = now() where id = ${mouId}`;
+/** The one writer of last_activity_at, the dashboard's "recently worked on" (now, or the caller's clock). */
+export async function touchActivity(sql: Sql | Tx, mouId: string, at: Date | null = null) {
+	await sql`update mous set last_activity_at = coalesce(${at}::timestamptz, now()) where id = ${mouId}`;
+}
+
+/**
+ * The one writer of an MOU's status: compare-and-set from `from` to `to`, along the lifecycle's
+ * transitions only. False when the MOU was not in `from` (another request moved it first).
+ */
+export async function transitionStatus(tx: Tx, mouId: string, from: MouStatus, to: MouStatus, at: Date | null = null): Promise<boolean> {
+	if (!canTransition(from, to)) throw new Error(`An MOU does not go from ${from} to ${to}.`);
+	const rows = await tx`update mous set status = ${to} where id = ${mouId} and status = ${from} returning id`;
+	if (rows.length === 0) return false;
+	await touchActivity(tx, mouId, at);
+	return true;
 }
 
 export async function insertPartyInvitation(
@@ -115,6 +128,3 @@ export async function sideTaken(sql: Sql | Tx, mouId: string, side: Party) {
 	return rows.length > 0;
 }
 
-export async function setStatus(sql: Sql | Tx, mouId: string, status: MouStatus) {
-	await sql`update mous set status = ${status}, last_activity_at = now() where id = ${mouId}`;
-}

@@ -1,6 +1,6 @@
 import type { SessionUser } from '$lib/server/auth';
 import type { Tx } from '$lib/server/db';
-import { getMouAccess, type MouAccess } from '$lib/server/mous';
+import { getMouAccess, touchActivity, transitionStatus, type MouAccess } from '$lib/server/mous';
 import type { Party } from '$lib/mou/party';
 import { can } from '$lib/mou/lifecycle';
 import { refused, type NegotiationDeps, type Result } from './deps';
@@ -69,7 +69,7 @@ export async function approveDraft(deps: NegotiationDeps, user: SessionUser, mou
 			await store.insertEvent(tx, { mouId, userId: other.userId, party: other.party, kind: 'approval_withdrawn', summary: 'Approval withdrawn: the draft changed after it was given' });
 		}
 		if (!other || other.throughSeq !== snapshot.throughSeq) {
-			await store.touchActivity(tx, mouId);
+			await touchActivity(tx, mouId);
 			return { ok: true, value: { agreed: false, agreedVersionId: null, agreedLabel: null } };
 		}
 		const agreed = await recordAgreement(tx, mouId, user, access, snapshot, now);
@@ -88,7 +88,8 @@ export async function approveDraft(deps: NegotiationDeps, user: SessionUser, mou
 
 /** Freezes the text: status agreed (the database then refuses any edit) and the agreed version stored. */
 async function recordAgreement(tx: Tx, mouId: string, user: SessionUser, access: MouAccess, snapshot: DraftSnapshot, now: Date) {
-	await store.setStatus(tx, mouId, 'agreed');
+	// The row is locked and was negotiating: the move cannot be lost to another request.
+	if (!(await transitionStatus(tx, mouId, 'negotiating', 'agreed'))) throw new Error(`MOU ${mouId} stopped negotiating while it was being agreed.`);
 	const organization = await store.partyOrganization(tx, mouId, access.side);
 	const label = `Agreed version — ${formatDay(now, organization?.timeZone ?? 'UTC')}`;
 	const version = await store.insertVersion(tx, {

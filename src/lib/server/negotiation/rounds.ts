@@ -1,5 +1,5 @@
 import type { SessionUser } from '$lib/server/auth';
-import { getMouAccess, type MouStatus } from '$lib/server/mous';
+import { getMouAccess, touchActivity, type MouStatus } from '$lib/server/mous';
 import { otherParty } from '$lib/mou/party';
 import { can } from '$lib/mou/lifecycle';
 import { refused, type NegotiationDeps, type Result } from './deps';
@@ -65,7 +65,7 @@ export async function sendRound(deps: NegotiationDeps, user: SessionUser, mouId:
 			summary: `Sent Round ${round} to ${receiver.name}`,
 			detail: { versionId: version.id, round, label }
 		});
-		await store.touchActivity(tx, mouId);
+		await touchActivity(tx, mouId);
 		return { ok: true as const, value: { versionId: version.id, round, label, sender, receiver } };
 	});
 	if (!sent.ok) return sent;

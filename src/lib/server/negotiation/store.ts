@@ -129,14 +129,6 @@ export async function deleteApproval(tx: Tx, mouId: string, party: Party) {
 	return rows.length > 0;
 }
 
-export async function setStatus(tx: Tx, mouId: string, status: MouStatus) {
-	await tx`update mous set status = ${status}, last_activity_at = now() where id = ${mouId}`;
-}
-
-export async function touchActivity(sql: Queryable, mouId: string) {
-	await sql`update mous set last_activity_at = now() where id = ${mouId}`;
-}
-
 /** The organization taking part on a side, with the time zone its dates are written in. */
 export async function partyOrganization(sql: Queryable, mouId: string, side: Party) {
 	const [row] = await sql<{ id: string; name: string; timeZone: string }[]>`

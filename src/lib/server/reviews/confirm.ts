@@ -1,5 +1,5 @@
 import type { SessionUser } from '$lib/server/auth';
-import { getMouAccess, type MouAccess } from '$lib/server/mous';
+import { getMouAccess, touchActivity, type MouAccess } from '$lib/server/mous';
 import type { Party } from '$lib/mou/party';
 import { can } from '$lib/mou/lifecycle';
 import { addDays, addMonths, formatLongDate, localDate, reviewTimeZone } from '$lib/server/reminders';
@@ -62,11 +62,12 @@ export async function confirmReview(deps: ReviewDeps, user: SessionUser, mouId: 
 		const confirmations = await store.listConfirmations(tx, mouId, dueOn);
 		const sides = new Set(confirmations.map((c) => c.party));
 		if (!sides.has('agency') || !sides.has('district')) {
-			await store.touch(tx, mouId, now);
+			await touchActivity(tx, mouId, now);
 			return { ok: true, value: { completed: false, reviewedDueOn: dueOn, nextDueOn: null } };
 		}
 		const nextDueOn = addMonths(dueOn, mou.intervalMonths);
-		await store.setDueOn(tx, mouId, nextDueOn, now);
+		await store.setDueOn(tx, mouId, nextDueOn);
+		await touchActivity(tx, mouId, now);
 		await store.insertEvent(tx, {
 			mouId,
 			at: now,

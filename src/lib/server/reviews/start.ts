@@ -1,7 +1,7 @@
 import type { SessionUser } from '$lib/server/auth';
 import { appendInitialState } from '$lib/server/collab';
 import { composeEmail } from '$lib/server/mail';
-import { getMouAccess } from '$lib/server/mous';
+import { getMouAccess, touchActivity } from '$lib/server/mous';
 import { otherParty } from '$lib/mou/party';
 import { can } from '$lib/mou/lifecycle';
 import { localDate, reviewTimeZone } from '$lib/server/reminders';
@@ -63,6 +63,7 @@ export async function startReview(deps: ReviewDeps, user: SessionUser, mouId: st
 				reviewsMouId: mouId,
 				now
 			});
+			await touchActivity(tx, draftId, now);
 			await store.copyParties(tx, mouId, draftId, now);
 			await store.copyClientBindings(tx, mouId, draftId);
 			await appendInitialState(tx, draftId, agreed.state);
@@ -84,7 +85,7 @@ export async function startReview(deps: ReviewDeps, user: SessionUser, mouId: st
 				summary: `Started the ${year} review: “${title}”. Reminders for this MOU stop.`,
 				detail: { reviewMouId: draftId }
 			});
-			await store.touch(tx, mouId, now);
+			await touchActivity(tx, mouId, now);
 			return { ok: true as const, value: { mouId: draftId, title, signedTitle: signed.title, year } };
 		});
 	} catch (error) {

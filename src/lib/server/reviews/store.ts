@@ -69,8 +69,8 @@ export async function insertReviewDraft(
 	r: { title: string; templateId: string; templateVersion: string; createdBy: string; reviewsMouId: string; now: Date }
 ): Promise<string> {
 	const [row] = await tx<{ id: string }[]>`
-		insert into mous (title, status, template_id, template_version, created_by, created_at, last_activity_at, reviews_mou_id)
-		values (${r.title}, 'negotiating', ${r.templateId}, ${r.templateVersion}, ${r.createdBy}, ${r.now}, ${r.now}, ${r.reviewsMouId})
+		insert into mous (title, status, template_id, template_version, created_by, created_at, reviews_mou_id)
+		values (${r.title}, 'negotiating', ${r.templateId}, ${r.templateVersion}, ${r.createdBy}, ${r.now}, ${r.reviewsMouId})
 		returning id`;
 	return row.id;
 }
@@ -90,10 +90,6 @@ export async function copyClientBindings(tx: Tx, fromMouId: string, toMouId: str
 		insert into mou_clients (mou_id, client_id, user_id, party, bound_at)
 		select ${toMouId}, client_id, user_id, party, bound_at from mou_clients where mou_id = ${fromMouId}
 		on conflict (mou_id, client_id) do nothing`;
-}
-
-export async function touch(sql: Queryable, mouId: string, now: Date) {
-	await sql`update mous set last_activity_at = ${now} where id = ${mouId}`;
 }
 
 export async function insertEvent(
@@ -128,8 +124,8 @@ export async function listConfirmations(sql: Queryable, mouId: string, dueOn: st
 		where c.mou_id = ${mouId} and c.due_on = ${dueOn}::date order by c.confirmed_at`;
 }
 
-export async function setDueOn(tx: Tx, mouId: string, dueOn: string, now: Date) {
-	await tx`update mous set review_due_on = ${dueOn}::date, last_activity_at = ${now} where id = ${mouId}`;
+export async function setDueOn(tx: Tx, mouId: string, dueOn: string) {
+	await tx`update mous set review_due_on = ${dueOn}::date where id = ${mouId}`;
 }
 
 /** Who to tell: counsel of one side of the MOU. */

@@ -13,6 +13,7 @@ import { flushMessages, queueMail } from './mail';
 import { renderAgreement } from './render';
 import { accessCodeHash, newOneTimeCode, oneTimeCodeHash, sameHash } from './secrets';
 import { checkSignatureImage } from './signature';
+import { transitionStatus } from '$lib/server/mous';
 import * as store from './store';
 
 /**
@@ -482,7 +483,7 @@ export async function decline(deps: SigningDeps, token: string, reason: unknown,
 	const result = await step<object>(deps, token, input, now, 'access', async ({ tx, request, signer, context }) => {
 		if (!(await store.markDeclined(tx, signer.id, now, text))) return { result: fail(STATE_MESSAGE.declined), audits: [] };
 		await store.endRequest(tx, request.id, 'declined', now, null, text);
-		await store.setMouStatus(tx, context.mou.id, 'signing', 'agreed');
+		await transitionStatus(tx, context.mou.id, 'signing', 'agreed');
 		mouId = context.mou.id;
 		await queueEndNotices(tx, { request, context, kind: 'declined', who: `${signer.name} (${signer.title}, ${context.partyName(signer.party)})`, reason: text, origin: deps.origin, except: signer.id }, now);
 		return { result: { ok: true }, audits: [signerAudit(context, request, signer, 'declined', input, { reason: text })] };

@@ -3,6 +3,7 @@ import { queueEndNotices } from './ceremony';
 import { appendAll, formatWhen, loadMouContext, SIGNING_PATH } from './context';
 import { SYSTEM_ACTOR, type SigningDeps } from './deps';
 import { flushMessages, markDelivered, queueMail } from './mail';
+import { transitionStatus } from '$lib/server/mous';
 import * as store from './store';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -45,7 +46,7 @@ async function expire(deps: SigningDeps, requestId: string, now: Date): Promise<
 		if (!request || request.status !== 'out' || request.expiresAt > now) return null;
 		const context = (await loadMouContext(tx, request.mouId, await store.findVersion(tx, request.versionId)))!;
 		await store.endRequest(tx, request.id, 'expired', now, null, 'The expiry date passed before every signer signed.');
-		await store.setMouStatus(tx, request.mouId, 'signing', 'agreed');
+		await transitionStatus(tx, request.mouId, 'signing', 'agreed');
 		await queueEndNotices(tx, { request, context, kind: 'expired', who: null, reason: null, origin: deps.origin }, now);
 		await appendAll(tx, [{ mouId: request.mouId, requestId: request.id, kind: 'expired', actor: SYSTEM_ACTOR, detail: { expiresAt: request.expiresAt.toISOString() } }], now);
 		return request;

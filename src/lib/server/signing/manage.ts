@@ -1,6 +1,6 @@
 import type { SessionUser } from '$lib/server/auth';
 import { cleanText } from '$lib/server/orgs';
-import { getMouAccess } from '$lib/server/mous';
+import { getMouAccess, transitionStatus } from '$lib/server/mous';
 import { can } from '$lib/mou/lifecycle';
 import { appendAudit } from './audit';
 import { queueEndNotices } from './ceremony';
@@ -30,7 +30,7 @@ export async function voidRequest(
 		if (!request || request.status !== 'out') return refused('The signing request has already ended.');
 		const context = (await loadMouContext(tx, mouId, await store.findVersion(tx, request.versionId)))!;
 		await store.endRequest(tx, request.id, 'voided', now, user.id, reason);
-		await store.setMouStatus(tx, mouId, 'signing', 'agreed');
+		await transitionStatus(tx, mouId, 'signing', 'agreed');
 		await queueEndNotices(tx, { request, context, kind: 'voided', who: `${user.name} (${user.organizationName})`, reason, origin: deps.origin }, now);
 		await appendAll(
 			tx,

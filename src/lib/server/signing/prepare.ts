@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { SessionUser } from '$lib/server/auth';
 import type { Tx } from '$lib/server/db';
-import { getMouAccess, type MouAccess } from '$lib/server/mous';
+import { getMouAccess, transitionStatus, type MouAccess } from '$lib/server/mous';
 import type { Party } from '$lib/mou/party';
 import { can } from '$lib/mou/lifecycle';
 import type { Capacity, PrepareDraft, PrepareErrors, SignerDraft } from '$lib/signing/types';
@@ -168,7 +168,7 @@ export async function sendForSignature(
 			);
 		}
 		for (const r of input.recipients) await store.insertRecipient(tx, request.id, r.name, r.email);
-		await store.setMouStatus(tx, mouId, 'agreed', 'signing');
+		await transitionStatus(tx, mouId, 'agreed', 'signing');
 		const actor = { name: user.name, email: user.email, party: access.side };
 		const sentAudits = await openStage(
 			tx,

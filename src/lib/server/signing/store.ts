@@ -2,6 +2,7 @@ import type { JSONValue } from 'postgres';
 import type { Sql, Tx } from '$lib/server/db';
 import type { Party } from '$lib/mou/party';
 import type { MouStatus, Role } from '$lib/mou/lifecycle';
+import { transitionStatus } from '$lib/server/mous';
 import type { RequestStatus, Routing, SignerStatus } from '$lib/signing/types';
 import type { AuditRow } from './audit';
 
@@ -65,23 +66,18 @@ export async function lockMou(tx: Tx, mouId: string) {
 	return row ?? null;
 }
 
-export async function setMouStatus(tx: Tx, mouId: string, from: string, to: string) {
-	const rows = await tx`update mous set status = ${to}, last_activity_at = now() where id = ${mouId} and status = ${from} returning id`;
-	return rows.length > 0;
-}
-
 /** The one transition to signed: guarded on status, so it can happen only once. */
 export async function markMouSigned(
 	tx: Tx,
 	mouId: string,
 	fields: { signedAt: Date; effectiveDate: string; reviewIntervalMonths: number; reviewDueOn: string }
 ) {
-	const rows = await tx`
-		update mous set status = 'signed', signed_at = ${fields.signedAt}, effective_date = ${fields.effectiveDate}::date,
-			review_interval_months = ${fields.reviewIntervalMonths}, review_due_on = ${fields.reviewDueOn}::date,
-			last_activity_at = now()
-		where id = ${mouId} and status = 'signing' returning id`;
-	return rows.length > 0;
+	if (!(await transitionStatus(tx, mouId, 'signing', 'signed'))) return false;
+	await tx`
+		update mous set signed_at = ${fields.signedAt}, effective_date = ${fields.effectiveDate}::date,
+			review_interval_months = ${fields.reviewIntervalMonths}, review_due_on = ${fields.reviewDueOn}::date
+		where id = ${mouId}`;
+	return true;
 }
 
 export interface AgreedVersion {
