@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../helpers/db';
 import { createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
 import { touchActivity, transitionStatus } from '../../src/lib/server/mous';
-import type { Database } from '../../src/lib/server/db';
+import { hasSqlState, SqlState, type Database } from '../../src/lib/server/db';
+import { isEditable, MOU_STATUSES } from '../../src/lib/mou/lifecycle';
 
 let db: Database;
 let agency: Person;
@@ -44,6 +45,24 @@ describe('an MOU status change', () => {
 		const at = new Date('2031-05-06T07:08:09Z');
 		expect(await db.sql.begin((tx) => transitionStatus(tx, mouId, 'negotiating', 'agreed', at))).toBe(true);
 		expect((await row(mouId)).lastActivityAt.toISOString()).toBe(at.toISOString());
+	});
+});
+
+describe('the database', () => {
+	it('refuses text changes in exactly the statuses the lifecycle calls not editable, with its own SQLSTATE', async () => {
+		const mouId = await createMouBetween(db.sql, agency, district, 'Trigger');
+		for (const status of MOU_STATUSES) {
+			await db.sql`update mous set status = ${status} where id = ${mouId}`;
+			const stored = await db.sql`insert into mou_updates (mou_id, update) values (${mouId}, ${new Uint8Array([0, 0])})`.then(
+				() => null,
+				(error: unknown) => error
+			);
+			if (isEditable(status)) expect(stored, status).toBeNull();
+			else {
+				expect(hasSqlState(stored, SqlState.mouTextFrozen), status).toBe(true);
+				expect((stored as Error).message, status).toMatch(/can no longer change/);
+			}
+		}
 	});
 });
 

@@ -4,6 +4,7 @@ import { migrate } from './migrate';
 
 export type Sql = postgres.Sql;
 export type Tx = postgres.TransactionSql;
+export { SqlState, hasSqlState, type SqlStateCode } from './errors';
 
 export interface Database {
 	sql: Sql;

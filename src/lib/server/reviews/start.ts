@@ -2,6 +2,7 @@ import type { SessionUser } from '$lib/server/auth';
 import { appendInitialState } from '$lib/server/collab';
 import { composeEmail } from '$lib/server/mail';
 import { getMouAccess, touchActivity } from '$lib/server/mous';
+import { hasSqlState, SqlState } from '$lib/server/db';
 import { otherParty } from '$lib/mou/party';
 import { can } from '$lib/mou/lifecycle';
 import { localDate, reviewTimeZone } from '$lib/server/reminders';
@@ -22,10 +23,6 @@ export function reviewTitle(signedTitle: string, year: number): string {
 	const suffix = ` — ${year} review`;
 	const base = signedTitle.replace(REVIEW_SUFFIX, '');
 	return base.slice(0, MAX_TITLE - suffix.length).trimEnd() + suffix;
-}
-
-function isUniqueViolation(error: unknown) {
-	return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
 }
 
 /**
@@ -90,7 +87,7 @@ export async function startReview(deps: ReviewDeps, user: SessionUser, mouId: st
 		});
 	} catch (error) {
 		// Two counsel pressing at once: the unique index lets one review through.
-		if (isUniqueViolation(error)) return refused('The review of this MOU has already started.');
+		if (hasSqlState(error, SqlState.uniqueViolation)) return refused('The review of this MOU has already started.');
 		throw error;
 	}
 	if (!started.ok) return started;

@@ -5,6 +5,7 @@ import negotiation from './0004_negotiation';
 import signing from './0005_signing';
 import reminders from './0006_reminders';
 import exportDocs from './0007_exports';
+import frozenSqlstate from './0008_frozen_sqlstate';
 
 /** Applied in this order, each once, at start. Append; never edit a shipped one. */
 export const migrations: { id: string; sql: string }[] = [
@@ -14,5 +15,6 @@ export const migrations: { id: string; sql: string }[] = [
 	{ id: '0004_negotiation', sql: negotiation },
 	{ id: '0005_signing', sql: signing },
 	{ id: '0006_reminders', sql: reminders },
-	{ id: '0007_exports', sql: exportDocs }
+	{ id: '0007_exports', sql: exportDocs },
+	{ id: '0008_frozen_sqlstate', sql: frozenSqlstate }
 ];

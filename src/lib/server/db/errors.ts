@@ -1,0 +1,16 @@
+/**
+ * PostgreSQL errors the app acts on, recognised by their SQLSTATE (never by their message).
+ * `mouTextFrozen` is raised by the mou_updates trigger (migration 0008).
+ */
+export const SqlState = {
+	uniqueViolation: '23505',
+	/** A text change to an MOU whose status no longer allows one (agreed, signing, signed, terminated). */
+	mouTextFrozen: 'MOU01'
+} as const;
+
+export type SqlStateCode = (typeof SqlState)[keyof typeof SqlState];
+
+/** Whether `error` is a database error with this SQLSTATE (postgres.js puts it in `code`). */
+export function hasSqlState(error: unknown, state: SqlStateCode): boolean {
+	return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === state;
+}
