@@ -34,7 +34,7 @@ export async function createOrganization(sql: Sql, kind: 'agency' | 'district', 
 		organizationKind: kind,
 		role
 	});
-	if (!result.ok) throw new Error(JSON.stringify(result.errors));
+	if (!result.ok) throw new Error(JSON.stringify(result.error));
 	return personFromUserId(sql, result.value.userId, email);
 }
 
@@ -43,11 +43,11 @@ export async function addColleague(sql: Sql, admin: Person, role: Role): Promise
 	const mailer = createMailer({ sql });
 	const email = `${role}-${unique()}@colleague.example`;
 	const invited = await inviteMember({ sql, mailer, origin: 'http://test.local' }, admin.user, { email, role });
-	if (!invited.ok) throw new Error(JSON.stringify(invited.errors));
+	if (!invited.ok) throw new Error(JSON.stringify(invited.error));
 	const [mail] = await sql<{ text: string }[]>`select text_body as text from outbox where to_address = ${email}`;
 	const token = /\/invitations\/([a-z0-9]+)/.exec(mail.text)![1];
 	const accepted = await acceptInvitation(sql, token, { name: `${role} colleague`, password: PASSWORD });
-	if (!accepted.ok) throw new Error(JSON.stringify(accepted.errors));
+	if (!accepted.ok) throw new Error(JSON.stringify(accepted.error));
 	return personFromUserId(sql, accepted.value.userId, email);
 }
 
@@ -63,7 +63,7 @@ export async function createMouBetween(
 	status: 'negotiating' | 'draft' = 'negotiating'
 ) {
 	const created = await createMou(sql, agency.user, { title });
-	if (!created.ok) throw new Error(JSON.stringify(created.errors));
+	if (!created.ok) throw new Error(JSON.stringify(created.error));
 	const mouId = created.value.id;
 	await sql`insert into mou_parties (mou_id, organization_id, side) values (${mouId}, ${district.user.organizationId}, 'district')`;
 	await sql`update mous set status = ${status} where id = ${mouId}`;

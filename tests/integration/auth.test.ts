@@ -50,20 +50,20 @@ describe('sign-in', () => {
 		const [{ hash }] = await db.sql`select password_hash as hash from users where id = ${founder.user.id}`;
 		expect(hash).toMatch(/^\$argon2id\$/);
 		expect(await signIn(db.sql, founder.email.toUpperCase(), PASSWORD, '10.0.0.2')).toMatchObject({ ok: true });
-		expect(await signIn(db.sql, founder.email, 'wrong password!!', '10.0.0.2')).toMatchObject({ ok: false, reason: 'invalid' });
+		expect(await signIn(db.sql, founder.email, 'wrong password!!', '10.0.0.2')).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
 	});
 
 	it('locks an account after five failures, even with the right password, and per address after twenty', async () => {
 		const founder = await createOrganization(db.sql, 'district');
 		for (let i = 0; i < 5; i++) await signIn(db.sql, founder.email, 'wrong password!!', `10.1.0.${i}`);
 		const locked = await signIn(db.sql, founder.email, PASSWORD, '10.1.1.1');
-		expect(locked).toMatchObject({ ok: false, reason: 'rate-limited' });
+		expect(locked).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
 		const later = new Date(Date.now() + 16 * 60 * 1000);
 		expect(await signIn(db.sql, founder.email, PASSWORD, '10.1.1.1', later)).toMatchObject({ ok: true });
 
 		const other = await createOrganization(db.sql, 'agency');
 		for (let i = 0; i < 20; i++) await signIn(db.sql, `nobody${i}@example.com`, 'wrong password!!', '10.9.9.9');
-		expect(await signIn(db.sql, other.email, PASSWORD, '10.9.9.9')).toMatchObject({ ok: false, reason: 'rate-limited' });
+		expect(await signIn(db.sql, other.email, PASSWORD, '10.9.9.9')).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
 		expect(await signIn(db.sql, other.email, PASSWORD, '10.9.9.10')).toMatchObject({ ok: true });
 	});
 });

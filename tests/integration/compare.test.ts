@@ -79,27 +79,27 @@ describe('the compare view loader', () => {
 
 		// Default: the latest round against the current draft.
 		const latest = await loadComparison(db.sql, district.user, mouId, { from: null, to: null });
-		if (!latest.ok) throw new Error(latest.message);
-		expect(latest.page.versions.map((v) => [v.id, v.number])).toEqual([[round1, 1], [round2, 2]]);
-		expect(latest.page).toMatchObject({ from: round2, to: 'current', swapped: false, older: { id: round2, label: 'Round 2 — sent by agency' }, newer: { id: 'current', label: 'Current draft' } });
-		expect(changes(latest.page.comparison!.blocks)).toEqual([{ text: deleted, change: 'removed', party: 'district', author: district.user.name }]);
-		expect(latest.page.comparison!.terms).toMatchObject([{ key: 'officer_count', pending: true, after: '3', party: 'district' }]);
-		expect(latest.page.comparison!.terms[0].label).toBeTruthy();
+		if (!latest.ok) throw new Error(latest.error.message);
+		expect(latest.value.versions.map((v) => [v.id, v.number])).toEqual([[round1, 1], [round2, 2]]);
+		expect(latest.value).toMatchObject({ from: round2, to: 'current', swapped: false, older: { id: round2, label: 'Round 2 — sent by agency' }, newer: { id: 'current', label: 'Current draft' } });
+		expect(changes(latest.value.comparison!.blocks)).toEqual([{ text: deleted, change: 'removed', party: 'district', author: district.user.name }]);
+		expect(latest.value.comparison!.terms).toMatchObject([{ key: 'officer_count', pending: true, after: '3', party: 'district' }]);
+		expect(latest.value.comparison!.terms[0].label).toBeTruthy();
 
 		// Round 1 against the draft: both parties' changes; the insertion attributed through mou_clients.
 		const both = await loadComparison(db.sql, agency.user, mouId, { from: round1, to: 'current' });
-		if (!both.ok) throw new Error(both.message);
-		expect(changes(both.page.comparison!.blocks)).toEqual([
+		if (!both.ok) throw new Error(both.error.message);
+		expect(changes(both.value.comparison!.blocks)).toEqual([
 			{ text: 'Subject to state law, ', change: 'added', party: 'agency', author: agency.user.name },
 			{ text: deleted, change: 'removed', party: 'district', author: district.user.name }
 		]);
-		expect(both.page.comparison!.summary).toMatchObject({ insertions: { agency: 1, district: 0 }, deletions: { agency: 0, district: 1 } });
+		expect(both.value.comparison!.summary).toMatchObject({ insertions: { agency: 1, district: 0 }, deletions: { agency: 0, district: 1 } });
 
 		// Chosen newest first: still read older → newer.
 		const swapped = await loadComparison(db.sql, agency.user, mouId, { from: round2, to: round1 });
-		if (!swapped.ok) throw new Error(swapped.message);
-		expect(swapped.page).toMatchObject({ swapped: true, older: { id: round1 }, newer: { id: round2 } });
-		expect(changes(swapped.page.comparison!.blocks)).toEqual([{ text: 'Subject to state law, ', change: 'added', party: 'agency', author: agency.user.name }]);
+		if (!swapped.ok) throw new Error(swapped.error.message);
+		expect(swapped.value).toMatchObject({ swapped: true, older: { id: round1 }, newer: { id: round2 } });
+		expect(changes(swapped.value.comparison!.blocks)).toEqual([{ text: 'Subject to state law, ', change: 'added', party: 'agency', author: agency.user.name }]);
 	});
 
 	it('refuses non-parties, malformed ids and versions of other MOUs', async () => {
@@ -107,15 +107,15 @@ describe('the compare view loader', () => {
 		const other = await createMouBetween(db.sql, agency, district, 'Another MOU');
 		const foreign = await recordVersion(other, 1, agency, 'agency');
 		const stranger = await createOrganization(db.sql, 'agency');
-		expect(await loadComparison(db.sql, stranger.user, mouId, { from: null, to: null })).toMatchObject({ ok: false, status: 404 });
-		expect(await loadComparison(db.sql, stranger.user, other, { from: foreign, to: 'current' })).toMatchObject({ ok: false, status: 404 });
-		expect(await loadComparison(db.sql, agency.user, mouId, { from: 'round-1', to: null })).toMatchObject({ ok: false, status: 400 });
-		expect(await loadComparison(db.sql, agency.user, mouId, { from: foreign, to: 'current' })).toMatchObject({ ok: false, status: 404, message: expect.stringMatching(/no such version/i) });
+		expect(await loadComparison(db.sql, stranger.user, mouId, { from: null, to: null })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+		expect(await loadComparison(db.sql, stranger.user, other, { from: foreign, to: 'current' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+		expect(await loadComparison(db.sql, agency.user, mouId, { from: 'round-1', to: null })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+		expect(await loadComparison(db.sql, agency.user, mouId, { from: foreign, to: 'current' })).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringMatching(/no such version/i) } });
 	});
 
 	it('has nothing to compare before the first round', async () => {
 		const mouId = await createMouBetween(db.sql, agency, district);
 		const result = await loadComparison(db.sql, district.user, mouId, { from: null, to: null });
-		expect(result).toMatchObject({ ok: true, page: { versions: [], from: 'current', to: 'current', comparison: null } });
+		expect(result).toMatchObject({ ok: true, value: { versions: [], from: 'current', to: 'current', comparison: null } });
 	});
 });

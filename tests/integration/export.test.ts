@@ -79,11 +79,11 @@ describe('who may export', () => {
 			expect((await exportClean(db.sql, person.user, mouId, 'current')).ok).toBe(true);
 			expect(await exportChoices(db.sql, person.user, mouId)).toMatchObject({ redline: true, signed: false });
 		}
-		expect(await exportRedline(db.sql, outsider.user, mouId)).toEqual({ ok: false, status: 404, message: 'No such MOU.' });
-		expect(await exportClean(db.sql, outsider.user, mouId, 'current')).toMatchObject({ ok: false, status: 404 });
-		expect(await downloadSignedDocx({ sql: db.sql }, outsider.user, mouId)).toMatchObject({ ok: false, status: 404 });
+		expect(await exportRedline(db.sql, outsider.user, mouId)).toEqual({ ok: false, error: { code: 'not_found', message: 'No such MOU.' } });
+		expect(await exportClean(db.sql, outsider.user, mouId, 'current')).toMatchObject({ ok: false, error: { code: 'not_found' } });
+		expect(await downloadSignedDocx({ sql: db.sql }, outsider.user, mouId)).toMatchObject({ ok: false, error: { code: 'not_found' } });
 		expect(await exportChoices(db.sql, outsider.user, mouId)).toBeNull();
-		expect(await exportRedline(db.sql, agency.user, 'not-an-id')).toMatchObject({ ok: false, status: 404 });
+		expect(await exportRedline(db.sql, agency.user, 'not-an-id')).toMatchObject({ ok: false, error: { code: 'not_found' } });
 	});
 });
 
@@ -109,8 +109,8 @@ describe('the redline from the stored draft', () => {
 				(select name from organizations where id = ${district.user.organizationId}) as district`;
 		for (const reader of [agency, district]) {
 			const result = await exportRedline(db.sql, reader.user, mouId);
-			if (!result.ok) throw new Error(result.message);
-			const parts = unpack(result.file.bytes);
+			if (!result.ok) throw new Error(result.error.message);
+			const parts = unpack(result.value.bytes);
 			const xml = parts['word/document.xml'];
 			const changes = [...xml.matchAll(/<w:(ins|del) w:id="\d+" w:author="([^"]*)" w:date="([^"]*)">(.*?)<\/w:\1>/g)].map((m) => ({
 				kind: m[1],
@@ -144,16 +144,16 @@ describe('clean copies of versions', () => {
 		});
 		const round = await recordVersion(mouId, 1, 'round', 'Round 1 — sent by the agency');
 		const file = await exportClean(db.sql, district.user, mouId, round.id);
-		if (!file.ok) throw new Error(file.message);
-		const parts = unpack(file.file.bytes);
+		if (!file.ok) throw new Error(file.error.message);
+		const parts = unpack(file.value.bytes);
 		expect(parts['docProps/custom.xml']).toContain('Round 1 — sent by the agency');
 		expect(runTexts(parts['word/document.xml'])).not.toContain('ROUND-ONE-INSERTION');
 		expect(runTexts(parts['word/document.xml'])).toContain('Open suggestions are not applied');
 
 		const other = await createMouBetween(db.sql, agency, district);
-		expect(await exportClean(db.sql, agency.user, other, round.id)).toMatchObject({ ok: false, status: 404 });
-		expect(await exportClean(db.sql, agency.user, mouId, '00000000-0000-4000-8000-000000000000')).toMatchObject({ ok: false, status: 404 });
-		expect(await exportClean(db.sql, agency.user, mouId, 'round-1')).toMatchObject({ ok: false, status: 404 });
+		expect(await exportClean(db.sql, agency.user, other, round.id)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+		expect(await exportClean(db.sql, agency.user, mouId, '00000000-0000-4000-8000-000000000000')).toMatchObject({ ok: false, error: { code: 'not_found' } });
+		expect(await exportClean(db.sql, agency.user, mouId, 'round-1')).toMatchObject({ ok: false, error: { code: 'not_found' } });
 		expect((await exportChoices(db.sql, agency.user, mouId))!.versions).toEqual([
 			{ id: round.id, label: 'Round 1 — sent by the agency', kind: 'round', createdAt: expect.any(String) }
 		]);
@@ -178,32 +178,32 @@ describe('the signed DOCX', () => {
 		const first = await downloadSignedDocx({ sql: db.sql, loadCertificate, recordDownload }, district.user, mouId, { ipAddress: '192.0.2.1', userAgent: 'test' });
 		const second = await downloadSignedDocx({ sql: db.sql, loadCertificate, recordDownload }, viewer.user, mouId);
 		if (!first.ok || !second.ok) throw new Error('not issued');
-		expect(first.file.sha256).toBe(concurrent[0].sha256);
-		expect(Buffer.from(second.file.bytes).equals(Buffer.from(first.file.bytes))).toBe(true);
-		expect(sha256(first.file.bytes)).toBe(first.file.sha256);
+		expect(first.value.sha256).toBe(concurrent[0].sha256);
+		expect(Buffer.from(second.value.bytes).equals(Buffer.from(first.value.bytes))).toBe(true);
+		expect(sha256(first.value.bytes)).toBe(first.value.sha256);
 		const rows = await db.sql`select sha256, version_id from signed_documents where mou_id = ${mouId}`;
-		expect(rows).toEqual([{ sha256: first.file.sha256, version_id: certificate.versionId }]);
+		expect(rows).toEqual([{ sha256: first.value.sha256, version_id: certificate.versionId }]);
 		// Downloads are recorded for the audit trail, with who and from where.
 		expect(recordDownload).toHaveBeenCalledTimes(2);
-		expect(recordDownload.mock.calls[0]).toEqual([db.sql, { mouId, user: district.user, sha256: first.file.sha256, ipAddress: '192.0.2.1', userAgent: 'test' }]);
+		expect(recordDownload.mock.calls[0]).toEqual([db.sql, { mouId, user: district.user, sha256: first.value.sha256, ipAddress: '192.0.2.1', userAgent: 'test' }]);
 		// Once stored, the certificate is not even read again.
 		const calls = loadCertificate.mock.calls.length;
 		await issueSignedDocx({ sql: db.sql, loadCertificate }, mouId);
 		expect(loadCertificate.mock.calls.length).toBe(calls);
 		// And the stored file cannot be replaced.
 		await expect(db.sql`update signed_documents set bytes = ${new Uint8Array([1])} where mou_id = ${mouId}`).rejects.toThrow(/cannot be changed/);
-		const parts = unpack(first.file.bytes);
+		const parts = unpack(first.value.bytes);
 		expect(parts['docProps/custom.xml']).toContain(certificate.fingerprint);
 		expect(Object.keys(parts).filter((name) => name.startsWith('word/media/'))).toHaveLength(3);
 	});
 
 	it('does not exist before the MOU is signed, nor for a text other than the one signed', async () => {
 		const unsigned = await createMouBetween(db.sql, agency, district);
-		expect(await downloadSignedDocx({ sql: db.sql, loadCertificate: async () => null }, agency.user, unsigned)).toMatchObject({ ok: false, status: 409 });
+		expect(await downloadSignedDocx({ sql: db.sql, loadCertificate: async () => null }, agency.user, unsigned)).toMatchObject({ ok: false, error: { code: 'not_available' } });
 		const { mouId, certificate } = await signedMou();
 		const tampered = { ...certificate, fingerprint: 'f'.repeat(64) };
 		const refused = await downloadSignedDocx({ sql: db.sql, loadCertificate: async () => tampered }, agency.user, mouId);
-		expect(refused).toMatchObject({ ok: false, status: 409, message: expect.stringContaining('does not match the fingerprint') });
+		expect(refused).toMatchObject({ ok: false, error: { code: 'not_available', message: expect.stringContaining('does not match the fingerprint') } });
 		const [{ count }] = await db.sql`select count(*)::int as count from signed_documents where mou_id = ${mouId}`;
 		expect(count).toBe(0);
 		// Without an injected loader the signing feature's certificate is used: none was completed here.

@@ -123,7 +123,7 @@ describe('rounds', () => {
 
 		// Nothing changed: sending the same text again is refused; the other side may send it back.
 		const again = await sendRound(deps(), agency.user, mouId);
-		expect(again).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/Nothing has changed/) } });
+		expect(again).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Nothing has changed/) } });
 		const back = await sendRound(deps(), district.user, mouId, new Date('2027-02-20T12:00:00Z'));
 		expect(back).toMatchObject({ ok: true, value: { round: 2, label: `Round 2 — sent by ${district.user.organizationName}, 20 Feb 2027` } });
 
@@ -143,14 +143,14 @@ describe('rounds', () => {
 		const viewer = await addColleague(db.sql, agency, 'viewer');
 		const stranger = await createOrganization(db.sql, 'agency');
 		expect(await sendRound(deps(), stranger.user, mouId)).toBeNull();
-		expect(await sendRound(deps(), signatory.user, mouId)).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/Only counsel/) } });
+		expect(await sendRound(deps(), signatory.user, mouId)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Only counsel/) } });
 		expect(await sendRound(deps(), viewer.user, mouId)).toMatchObject({ ok: false });
 
 		const draftOnly = await createOrganization(db.sql, 'agency');
 		const { createMou } = await import('../../src/lib/server/mous');
 		const created = await createMou(db.sql, draftOnly.user, { title: 'Not yet joined' });
 		const draftId = created.ok ? created.value.id : '';
-		expect(await sendRound(deps(), draftOnly.user, draftId)).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/not joined/) } });
+		expect(await sendRound(deps(), draftOnly.user, draftId)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/not joined/) } });
 		const [{ count }] = await db.sql`select count(*)::int as count from mou_versions where mou_id in (${mouId}, ${draftId})`;
 		expect(count).toBe(0);
 	});
@@ -161,7 +161,7 @@ describe('approval and agreement', () => {
 		const { agency, mouId } = await negotiatingMou();
 		const empty = await approveDraft(deps(), agency.user, mouId);
 		expect(empty?.ok).toBe(false);
-		const emptyMessage = empty && !empty.ok ? empty.errors.form : '';
+		const emptyMessage = empty && !empty.ok ? empty.error.message : '';
 		expect(emptyMessage).toMatch(/^This version cannot be approved yet: /);
 		expect(emptyMessage).toMatch(/required terms? still empty: .*Agency/);
 
@@ -170,12 +170,12 @@ describe('approval and agreement', () => {
 		const open = await approveDraft(deps(), agency.user, mouId);
 		expect(open).toMatchObject({
 			ok: false,
-			errors: { problems: ['1 open suggestion (1 by the agency) must be accepted, rejected or withdrawn.'] }
+			error: { problems: ['1 open suggestion (1 by the agency) must be accepted, rejected or withdrawn.'] }
 		});
 
 		await storeEdit(mouId, (doc) => doc.getMap<string>('terms').set('agency_cost_share', '70'));
 		const invalid = await approveDraft(deps(), agency.user, mouId);
-		const problems = invalid && !invalid.ok && 'problems' in invalid.errors ? invalid.errors.problems : [];
+		const problems = invalid && !invalid.ok ? (invalid.error.problems ?? []) : [];
 		expect(problems[0]).toMatch(/^1 open suggestion/);
 		expect(problems.slice(1).join(' ')).toMatch(/100/);
 		expect(await db.sql`select * from mou_approvals where mou_id = ${mouId}`).toHaveLength(0);
@@ -189,9 +189,9 @@ describe('approval and agreement', () => {
 		await storeEdit(mouId, fillRequiredTerms);
 		notices.length = 0;
 
-		expect(await approveDraft(deps(), chief.user, mouId)).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/Only counsel/) } });
+		expect(await approveDraft(deps(), chief.user, mouId)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Only counsel/) } });
 		expect(await approveDraft(deps(), agency.user, mouId)).toEqual({ ok: true, value: { agreed: false, agreedVersionId: null, agreedLabel: null } });
-		expect(await approveDraft(deps(), agency.user, mouId)).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/already approved/) } });
+		expect(await approveDraft(deps(), agency.user, mouId)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/already approved/) } });
 		const [approval] = await db.sql`select party, user_id, through_seq::text as seq from mou_approvals where mou_id = ${mouId}`;
 		expect(approval).toEqual({ party: 'agency', user_id: agency.user.id, seq: await maxSeq(mouId) });
 
@@ -218,7 +218,7 @@ describe('approval and agreement', () => {
 		expect(await outboxTo(viewer.email)).toHaveLength(0);
 
 		// Frozen: nobody approves, withdraws or edits any more.
-		expect(await approveDraft(deps(), agency.user, mouId)).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/agreed/) } });
+		expect(await approveDraft(deps(), agency.user, mouId)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/agreed/) } });
 		expect(await withdrawApproval(deps(), district.user, mouId)).toMatchObject({ ok: false });
 		expect(await sendRound(deps(), district.user, mouId)).toMatchObject({ ok: false });
 		await expect(storeEdit(mouId, (doc) => doc.getMap<string>('terms').set('agency_name', 'Changed'))).rejects.toThrow(/can no longer change/);
@@ -237,7 +237,7 @@ describe('approval and agreement', () => {
 
 		// The district's approval alone does not agree anything.
 		expect(await approveDraft(deps(), district.user, mouId)).toMatchObject({ ok: true, value: { agreed: false } });
-		expect(await withdrawApproval(deps(), agency.user, mouId)).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/not approved/) } });
+		expect(await withdrawApproval(deps(), agency.user, mouId)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/not approved/) } });
 		expect(await withdrawApproval(deps(), district.user, mouId)).toEqual({ ok: true, value: { withdrawn: true } });
 		expect(await db.sql`select * from mou_approvals where mou_id = ${mouId}`).toHaveLength(0);
 		expect((await approveDraft(deps(), agency.user, mouId))?.ok).toBe(true);

@@ -345,10 +345,10 @@ describe('the schedule of one MOU', () => {
 		const { mouId } = await signedMou(db.sql, world, { title, effectiveDate: '2028-05-01', dueOn: '2029-05-01' });
 		const input = { daysBefore: '45, 10', overdueEveryDays: '', sendHour: '6', timeZone: 'America/New_York' };
 		const refused = await updateSchedule(db.sql, world.districtSignatory.user, mouId, input);
-		expect(refused).toEqual({ ok: false, errors: { form: 'Only an administrator can change the reminder schedule.' } });
+		expect(refused).toEqual({ ok: false, error: { code: 'forbidden', message: 'Only an administrator can change the reminder schedule.' } });
 		expect(await updateSchedule(db.sql, world.agency.user, mouId, { ...input, sendHour: '25', timeZone: 'New York' })).toEqual({
 			ok: false,
-			errors: { sendHour: expect.any(String), timeZone: expect.stringMatching(/not an IANA time zone/) }
+			error: { code: 'invalid_input', message: expect.any(String), fields: { sendHour: expect.any(String), timeZone: expect.stringMatching(/not an IANA time zone/) } }
 		});
 		const saved = await updateSchedule(db.sql, world.agency.user, mouId, input, new Date('2029-01-05T12:00:00Z'));
 		expect(saved).toEqual({ ok: true, value: { daysBefore: [45, 10], overdueEveryDays: null, sendHour: 6, timeZone: 'America/New_York' } });

@@ -87,13 +87,13 @@ async function linkOf(email: string) {
 /** Code → consent: returns the ceremony cookie value. */
 async function authenticate(email: string, token: string, now = new Date()) {
 	const asked = await requestCode(deps(), token, browser(), now);
-	if (!asked.ok) throw new Error(asked.message);
+	if (!asked.ok) throw new Error(asked.error.message);
 	const mail = await lastMail(db.sql, email, 'Your MOU Studio signing code%');
 	const verified = await verifyCode(deps(), token, codeIn(mail!.text), browser(), now);
-	if (!verified.ok) throw new Error(verified.message);
-	const consent = await giveConsent(deps(), token, 'on', browser({ ceremonyToken: verified.ceremonyToken }), now);
-	if (!consent.ok) throw new Error(consent.message);
-	return verified.ceremonyToken;
+	if (!verified.ok) throw new Error(verified.error.message);
+	const consent = await giveConsent(deps(), token, 'on', browser({ ceremonyToken: verified.value.ceremonyToken }), now);
+	if (!consent.ok) throw new Error(consent.error.message);
+	return verified.value.ceremonyToken;
 }
 
 async function signAs(email: string, token: string, now = new Date(), ceremonyToken?: string) {
@@ -113,10 +113,10 @@ describe('preparing a signing request', () => {
 		const w = await agreedMou(db.sql);
 		await db.sql`update mous set status = 'negotiating' where id = ${w.mouId}`;
 		const refused = await sendForSignature(deps(), w.agencyCounsel.user, w.mouId, draftFor(w), browser());
-		expect(refused).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/agreed/) } });
+		expect(refused).toMatchObject({ ok: false, error: { message: expect.stringMatching(/agreed/) } });
 		await db.sql`update mous set status = 'agreed' where id = ${w.mouId}`;
 		const bySignatory = await sendForSignature(deps(), w.chief.user, w.mouId, draftFor(w), browser());
-		expect(bySignatory).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/Only counsel/) } });
+		expect(bySignatory).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Only counsel/) } });
 		const stranger = await agreedMou(db.sql);
 		expect(await sendForSignature(deps(), stranger.agencyCounsel.user, w.mouId, draftFor(w), browser())).toBeNull();
 		expect(await status(w.mouId)).toBe('agreed');
@@ -127,7 +127,7 @@ describe('preparing a signing request', () => {
 		const base = draftFor(w);
 		const forged = { ...base, signers: [base.signers[0], { ...base.signers[1], email: 'not-the-superintendent@example.org' }] };
 		const refused = await sendForSignature(deps(), w.agencyCounsel.user, w.mouId, forged, browser());
-		expect(refused).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/not a member of the other party/) } });
+		expect(refused).toMatchObject({ ok: false, error: { message: expect.stringMatching(/not a member of the other party/) } });
 		expect(await status(w.mouId)).toBe('agreed');
 	});
 
@@ -155,18 +155,18 @@ describe('preparing a signing request', () => {
 		const result = await sendForSignature(deps(), w.agencyCounsel.user, w.mouId, draft, browser());
 		expect(result?.ok).toBe(false);
 		if (result?.ok !== false) return;
-		expect(result.errors['signers.0.email']).toMatch(/not a valid email/);
-		expect(result.errors['signers.2.email']).toMatch(/already/);
-		expect(result.errors.expiresOn).toMatch(/after today/);
-		expect(result.errors['recipients.0.email']).toMatch(/not a valid email/);
+		expect(result.error.fields?.['signers.0.email']).toMatch(/not a valid email/);
+		expect(result.error.fields?.['signers.2.email']).toMatch(/already/);
+		expect(result.error.fields?.expiresOn).toMatch(/after today/);
+		expect(result.error.fields?.['recipients.0.email']).toMatch(/not a valid email/);
 		expect(result.draft?.signers[0].email).toBe('not-an-email');
 
 		const far = await sendForSignature(deps(), w.agencyCounsel.user, w.mouId, draftFor(w, { expiresOn: isoDay(new Date(Date.now() + 400 * DAY)) }), browser());
-		expect(far).toMatchObject({ ok: false, errors: { expiresOn: expect.stringMatching(/one year/) } });
+		expect(far).toMatchObject({ ok: false, error: { fields: { expiresOn: expect.stringMatching(/one year/) } } });
 		const bad = await sendForSignature(deps(), w.agencyCounsel.user, w.mouId, draftFor(w, { expiresOn: '2027-02-30' }), browser());
-		expect(bad).toMatchObject({ ok: false, errors: { expiresOn: expect.stringMatching(/YYYY-MM-DD/) } });
+		expect(bad).toMatchObject({ ok: false, error: { fields: { expiresOn: expect.stringMatching(/YYYY-MM-DD/) } } });
 		const noHead = await sendForSignature(deps(), w.agencyCounsel.user, w.mouId, draftFor(w, { signers: [draftFor(w).signers[1]] }), browser());
-		expect(noHead).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/agency head/) } });
+		expect(noHead).toMatchObject({ ok: false, error: { message: expect.stringMatching(/agency head/) } });
 		expect(await status(w.mouId)).toBe('agreed');
 	});
 });
@@ -185,12 +185,12 @@ describe('the signing ceremony', () => {
 		expect(first).toMatchObject({ state: 'active', step: 'authenticate', agreement: null });
 		expect(first.disclosure.map((d) => d.heading)).toContain('Paper copies');
 		const signed = await signAs(w.chief.email, chiefToken);
-		expect(signed).toEqual({ ok: true, completed: false });
+		expect(signed).toEqual({ ok: true, value: { completed: false } });
 		expect(await status(w.mouId)).toBe('signing');
 
 		const superToken = await linkOf(w.superintendent.email);
 		const last = await signAs(w.superintendent.email, superToken);
-		expect(last).toEqual({ ok: true, completed: true });
+		expect(last).toEqual({ ok: true, value: { completed: true } });
 
 		const [mou] = await db.sql`select status, signed_at, to_char(effective_date, 'YYYY-MM-DD') as eff, to_char(review_due_on, 'YYYY-MM-DD') as due, review_interval_months from mous where id = ${w.mouId}`;
 		expect(mou).toMatchObject({ status: 'signed', eff: '2027-08-01', due: '2029-08-01', review_interval_months: 24 });
@@ -245,13 +245,13 @@ describe('the signing ceremony', () => {
 		const [superRow] = await db.sql`select id from signing_signers where request_id = ${requestId} and email = ${w.superintendent.email}`;
 		await db.sql`insert into signing_links (request_id, signer_id, purpose, token_hash, expires_at) values (${requestId}, ${superRow.id}, 'sign', ${hashToken(early)}, now() + interval '1 day')`;
 		expect((await openSigningLink(deps(), early, browser())).state).toBe('not_yet');
-		expect(await requestCode(deps(), early, browser())).toMatchObject({ ok: false, message: expect.stringMatching(/not your turn/) });
+		expect(await requestCode(deps(), early, browser())).toMatchObject({ ok: false, error: { message: expect.stringMatching(/not your turn/) } });
 
 		const chiefToken = await linkOf(w.chief.email);
 		const cookie = await authenticate(w.chief.email, chiefToken);
-		expect(await signAs(w.chief.email, chiefToken, new Date(), cookie)).toEqual({ ok: true, completed: false });
+		expect(await signAs(w.chief.email, chiefToken, new Date(), cookie)).toEqual({ ok: true, value: { completed: false } });
 		const again = await sign(deps(), chiefToken, { kind: 'drawn', typedName: '', image: inkPng(), intent: 'on', fingerprint: 'x' }, browser({ ceremonyToken: cookie }));
-		expect(again).toMatchObject({ ok: false, message: expect.stringMatching(/You have signed/) });
+		expect(again).toMatchObject({ ok: false, error: { message: expect.stringMatching(/You have signed/) } });
 		expect((await openSigningLink(deps(), chiefToken, browser())).state).toBe('signed');
 	});
 
@@ -261,32 +261,32 @@ describe('the signing ceremony', () => {
 		const token = await linkOf(w.chief.email);
 		const t0 = new Date();
 		expect(await requestCode(deps(), token, browser(), t0)).toMatchObject({ ok: true });
-		expect(await requestCode(deps(), token, browser(), new Date(t0.getTime() + 10_000))).toMatchObject({ ok: false, message: expect.stringMatching(/less than a minute/) });
+		expect(await requestCode(deps(), token, browser(), new Date(t0.getTime() + 10_000))).toMatchObject({ ok: false, error: { message: expect.stringMatching(/less than a minute/) } });
 		const code = codeIn((await lastMail(db.sql, w.chief.email, 'Your MOU Studio signing code%'))!.text);
 		const wrong = code === '000000' ? '111111' : '000000';
 		for (let i = 1; i <= 4; i++) {
-			expect(await verifyCode(deps(), token, wrong, browser(), t0)).toMatchObject({ ok: false, message: expect.stringMatching(`${5 - i} tr`) });
+			expect(await verifyCode(deps(), token, wrong, browser(), t0)).toMatchObject({ ok: false, error: { message: expect.stringMatching(`${5 - i} tr`) } });
 		}
-		expect(await verifyCode(deps(), token, wrong, browser(), t0)).toMatchObject({ ok: false, message: expect.stringMatching(/locked/) });
-		expect(await verifyCode(deps(), token, code, browser(), t0)).toMatchObject({ ok: false, message: expect.stringMatching(/locked/) });
-		expect(await verifyCode(deps(), token, 'abc', browser(), t0)).toMatchObject({ ok: false, field: 'code' });
+		expect(await verifyCode(deps(), token, wrong, browser(), t0)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/locked/) } });
+		expect(await verifyCode(deps(), token, code, browser(), t0)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/locked/) } });
+		expect(await verifyCode(deps(), token, 'abc', browser(), t0)).toMatchObject({ ok: false, error: { fields: { code: expect.any(String) } } });
 
 		// A new code a minute later works — but not after ten minutes.
 		const t1 = new Date(t0.getTime() + 61_000);
 		expect(await requestCode(deps(), token, browser(), t1)).toMatchObject({ ok: true });
 		const fresh = codeIn((await lastMail(db.sql, w.chief.email, 'Your MOU Studio signing code%'))!.text);
-		expect(await verifyCode(deps(), token, fresh, browser(), new Date(t1.getTime() + 10 * 60_000 + 1))).toMatchObject({ ok: false, message: expect.stringMatching(/expired/) });
+		expect(await verifyCode(deps(), token, fresh, browser(), new Date(t1.getTime() + 10 * 60_000 + 1))).toMatchObject({ ok: false, error: { message: expect.stringMatching(/expired/) } });
 		const t2 = new Date(t1.getTime() + 11 * 60_000);
 		expect(await requestCode(deps(), token, browser(), t2)).toMatchObject({ ok: true });
 		const third = codeIn((await lastMail(db.sql, w.chief.email, 'Your MOU Studio signing code%'))!.text);
 		const verified = await verifyCode(deps(), token, third, browser(), t2);
 		expect(verified.ok).toBe(true);
 		// Used once only.
-		expect(await verifyCode(deps(), token, third, browser(), t2)).toMatchObject({ ok: false, message: expect.stringMatching(/already used/) });
+		expect(await verifyCode(deps(), token, third, browser(), t2)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/already used/) } });
 
 		// At most five codes an hour.
 		for (let i = 1; i <= 2; i++) expect(await requestCode(deps(), token, browser(), new Date(t2.getTime() + i * 61_000))).toMatchObject({ ok: true });
-		expect(await requestCode(deps(), token, browser(), new Date(t2.getTime() + 3 * 61_000))).toMatchObject({ ok: false, message: expect.stringMatching(/5 codes/) });
+		expect(await requestCode(deps(), token, browser(), new Date(t2.getTime() + 3 * 61_000))).toMatchObject({ ok: false, error: { message: expect.stringMatching(/5 codes/) } });
 		const trail = await loadAuditTrail(db.sql, w.agencyCounsel.user, w.mouId);
 		const kinds = trail !== 'forbidden' ? trail!.entries.map((e) => e.kind) : [];
 		expect(kinds.filter((k) => k === 'code_failed')).toHaveLength(5);
@@ -306,7 +306,7 @@ describe('the signing ceremony', () => {
 			for (let i = 0; i < 5; i++) await verifyCode(deps(), token, wrong, browser(), at);
 		}
 		at = new Date(at.getTime() + 2 * 60 * 60_000);
-		expect(await requestCode(deps(), token, browser(), at)).toMatchObject({ ok: false, message: expect.stringMatching(/Too many wrong codes/) });
+		expect(await requestCode(deps(), token, browser(), at)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Too many wrong codes/) } });
 	});
 
 	it('requires the access code when counsel set one, and lets a signed-in signer skip the emailed code', async () => {
@@ -322,15 +322,15 @@ describe('the signing ceremony', () => {
 		const asked = await requestCode(deps(), token, browser());
 		expect(asked.ok).toBe(true);
 		const verified = await verifyCode(deps(), token, codeIn((await lastMail(db.sql, w.chief.email, 'Your MOU Studio signing code%'))!.text), browser());
-		if (!verified.ok) throw new Error(verified.message);
-		const cookie = verified.ceremonyToken;
+		if (!verified.ok) throw new Error(verified.error.message);
+		const cookie = verified.value.ceremonyToken;
 		expect((await openSigningLink(deps(), token, browser({ ceremonyToken: cookie }))).step).toBe('access');
-		expect(await giveConsent(deps(), token, 'on', browser({ ceremonyToken: cookie }))).toMatchObject({ ok: false, message: expect.stringMatching(/access code/) });
-		expect(await verifyAccessCode(deps(), token, 'WRNG-CODE', browser({ ceremonyToken: cookie }))).toMatchObject({ ok: false, message: expect.stringMatching(/4 tries left/) });
+		expect(await giveConsent(deps(), token, 'on', browser({ ceremonyToken: cookie }))).toMatchObject({ ok: false, error: { message: expect.stringMatching(/access code/) } });
+		expect(await verifyAccessCode(deps(), token, 'WRNG-CODE', browser({ ceremonyToken: cookie }))).toMatchObject({ ok: false, error: { message: expect.stringMatching(/4 tries left/) } });
 		expect(await verifyAccessCode(deps(), token, sent.accessCodes[0].code.toLowerCase().replace('-', ' '), browser({ ceremonyToken: cookie }))).toEqual({ ok: true });
 		expect((await openSigningLink(deps(), token, browser({ ceremonyToken: cookie }))).step).toBe('consent');
 		// Someone else's browser, with the link but no ceremony cookie, gets nowhere.
-		expect(await giveConsent(deps(), token, 'on', browser())).toMatchObject({ ok: false, message: expect.stringMatching(/code we emailed/) });
+		expect(await giveConsent(deps(), token, 'on', browser())).toMatchObject({ ok: false, error: { message: expect.stringMatching(/code we emailed/) } });
 
 		// The superintendent is signed in to MOU Studio: no code needed.
 		const superToken = await linkOf(w.superintendent.email);
@@ -339,8 +339,8 @@ describe('the signing ceremony', () => {
 		const impostor = { ...w.chief.user, email: w.superintendent.email };
 		expect(await continueWithAccount(deps(), superToken, browser({ user: impostor }))).toMatchObject({ ok: false });
 		const account = await continueWithAccount(deps(), superToken, browser({ user: w.superintendent.user }));
-		if (!account.ok) throw new Error(account.message);
-		expect((await openSigningLink(deps(), superToken, browser({ ceremonyToken: account.ceremonyToken }))).step).toBe('consent');
+		if (!account.ok) throw new Error(account.error.message);
+		expect((await openSigningLink(deps(), superToken, browser({ ceremonyToken: account.value.ceremonyToken }))).step).toBe('consent');
 	});
 
 	it('checks the adopted signature and the statement of intent', async () => {
@@ -354,16 +354,16 @@ describe('the signing ceremony', () => {
 		const fingerprint = view.agreement!.fingerprint;
 		const attempt = (patch: Record<string, unknown>) =>
 			sign(deps(), token, { kind: 'drawn', typedName: '', image: inkPng(), intent: 'on', fingerprint, ...patch }, browser({ ceremonyToken: cookie }));
-		expect(await attempt({ image: 'data:image/jpeg;base64,AAAA' })).toMatchObject({ ok: false, message: expect.stringMatching(/PNG/) });
-		expect(await attempt({ image: inkPng(240, 80, false) })).toMatchObject({ ok: false, message: expect.stringMatching(/empty/) });
-		expect(await attempt({ image: inkPng(2000, 80) })).toMatchObject({ ok: false, message: expect.stringMatching(/too large/) });
-		expect(await attempt({ image: `data:image/png;base64,${'A'.repeat(400_000)}` })).toMatchObject({ ok: false, message: expect.stringMatching(/too large/) });
+		expect(await attempt({ image: 'data:image/jpeg;base64,AAAA' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/PNG/) } });
+		expect(await attempt({ image: inkPng(240, 80, false) })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/empty/) } });
+		expect(await attempt({ image: inkPng(2000, 80) })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/too large/) } });
+		expect(await attempt({ image: `data:image/png;base64,${'A'.repeat(400_000)}` })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/too large/) } });
 		const damaged = inkPng().replace(/.{8}$/, 'AAAAAAAA');
-		expect(await attempt({ image: damaged })).toMatchObject({ ok: false, message: expect.stringMatching(/damaged|PNG/) });
-		expect(await attempt({ intent: '' })).toMatchObject({ ok: false, field: 'intent' });
-		expect(await attempt({ fingerprint: '0'.repeat(64) })).toMatchObject({ ok: false, message: expect.stringMatching(/not the one/) });
-		expect(await attempt({ kind: 'typed', typedName: ' ' })).toMatchObject({ ok: false, field: 'typedName' });
-		expect(await attempt({ kind: 'typed', typedName: 'Marcus Reyes' })).toEqual({ ok: true, completed: false });
+		expect(await attempt({ image: damaged })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/damaged|PNG/) } });
+		expect(await attempt({ intent: '' })).toMatchObject({ ok: false, error: { fields: { intent: expect.any(String) } } });
+		expect(await attempt({ fingerprint: '0'.repeat(64) })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/not the one/) } });
+		expect(await attempt({ kind: 'typed', typedName: ' ' })).toMatchObject({ ok: false, error: { fields: { typedName: expect.any(String) } } });
+		expect(await attempt({ kind: 'typed', typedName: 'Marcus Reyes' })).toEqual({ ok: true, value: { completed: false } });
 		const [row] = await db.sql`select signature_kind, signature_text from signing_signers where email = ${w.chief.email}`;
 		expect(row).toMatchObject({ signature_kind: 'typed', signature_text: 'Marcus Reyes' });
 	});
@@ -383,7 +383,7 @@ describe('ending a request early', () => {
 		const chiefToken = await linkOf(w.chief.email);
 		const superToken = await linkOf(w.superintendent.email);
 		const cookie = await authenticate(w.chief.email, chiefToken);
-		expect(await decline(deps(), chiefToken, '', browser({ ceremonyToken: cookie }))).toMatchObject({ ok: false, field: 'reason' });
+		expect(await decline(deps(), chiefToken, '', browser({ ceremonyToken: cookie }))).toMatchObject({ ok: false, error: { fields: { reason: expect.any(String) } } });
 		expect(await decline(deps(), chiefToken, 'The cost split is not what the council approved.', browser())).toMatchObject({ ok: false });
 		expect(await decline(deps(), chiefToken, 'The cost split is not what the council approved.', browser({ ceremonyToken: cookie }))).toEqual({ ok: true });
 		expect(await status(w.mouId)).toBe('agreed');
@@ -395,7 +395,7 @@ describe('ending a request early', () => {
 		expect(await lastMail(db.sql, w.superintendent.email, 'Declined:%')).not.toBeNull();
 		// Nobody can sign it any more.
 		expect((await openSigningLink(deps(), superToken, browser())).state).toBe('ended');
-		expect(await requestCode(deps(), superToken, browser())).toMatchObject({ ok: false, message: expect.stringMatching(/declined/) });
+		expect(await requestCode(deps(), superToken, browser())).toMatchObject({ ok: false, error: { message: expect.stringMatching(/declined/) } });
 		expect((await openSigningLink(deps(), chiefToken, browser())).state).toBe('declined');
 		// Counsel can send a new request.
 		const again = await send(w);
@@ -408,7 +408,7 @@ describe('ending a request early', () => {
 		const chiefToken = await linkOf(w.chief.email);
 		const cookie = await authenticate(w.chief.email, chiefToken);
 		expect(await voidRequest(deps(), w.chief.user, w.mouId, { reason: 'wrong' }, browser())).toMatchObject({ ok: false });
-		expect(await voidRequest(deps(), w.districtCounsel.user, w.mouId, { reason: '' }, browser())).toMatchObject({ ok: false, errors: { reason: expect.any(String) } });
+		expect(await voidRequest(deps(), w.districtCounsel.user, w.mouId, { reason: '' }, browser())).toMatchObject({ ok: false, error: { fields: { reason: expect.any(String) } } });
 		expect(await voidRequest(deps(), w.districtCounsel.user, w.mouId, { reason: 'The board moved its vote to March.' }, browser())).toMatchObject({ ok: true });
 		expect(await status(w.mouId)).toBe('agreed');
 		for (const signer of [w.chief, w.superintendent]) {
@@ -416,8 +416,8 @@ describe('ending a request early', () => {
 		}
 		expect((await openSigningLink(deps(), chiefToken, browser({ ceremonyToken: cookie }))).state).toBe('voided');
 		const late = await sign(deps(), chiefToken, { kind: 'drawn', typedName: '', image: inkPng(), intent: 'on', fingerprint: 'x' }, browser({ ceremonyToken: cookie }));
-		expect(late).toMatchObject({ ok: false, message: expect.stringMatching(/voided/) });
-		expect(await voidRequest(deps(), w.districtCounsel.user, w.mouId, { reason: 'again please' }, browser())).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/no signing request/) } });
+		expect(late).toMatchObject({ ok: false, error: { message: expect.stringMatching(/voided/) } });
+		expect(await voidRequest(deps(), w.districtCounsel.user, w.mouId, { reason: 'again please' }, browser())).toMatchObject({ ok: false, error: { message: expect.stringMatching(/no signing request/) } });
 	});
 });
 
@@ -477,7 +477,7 @@ describe('racing signatures', () => {
 			sign(deps(), chiefToken, form, browser({ ceremonyToken: chiefCookie }))
 		]);
 		expect(results.filter((r) => r.ok)).toHaveLength(2);
-		expect(results.filter((r) => r.ok && r.completed)).toHaveLength(1);
+		expect(results.filter((r) => r.ok && r.value.completed)).toHaveLength(1);
 		expect(await status(w.mouId)).toBe('signed');
 		const [count] = await db.sql`select count(*)::int as n from signing_audit where request_id = ${requestId} and kind = 'completed'`;
 		expect(count.n).toBe(1);

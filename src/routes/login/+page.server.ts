@@ -1,4 +1,6 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
+import { appError } from '$lib/errors';
+import { failAction } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
 import { createSession, signIn } from '$lib/server/auth';
 import { setSessionCookie } from '$lib/server/auth/cookies';
@@ -19,10 +21,10 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const email = String(form.get('email') ?? '');
 		const password = String(form.get('password') ?? '');
-		if (!email || !password) return fail(400, { email, message: 'Enter your email and password.' });
+		if (!email || !password) return failAction(appError('invalid_input', 'Enter your email and password.'), { email });
 		const result = await signIn(db.sql, email, password, getClientAddress());
-		if (!result.ok) return fail(result.reason === 'rate-limited' ? 429 : 400, { email, message: result.message });
-		const { token, session } = await createSession(db.sql, result.userId);
+		if (!result.ok) return failAction(result.error, { email });
+		const { token, session } = await createSession(db.sql, result.value.userId);
 		setSessionCookie(cookies, token, session.expiresAt);
 		redirect(303, safeRedirect(url.searchParams.get('redirectTo')));
 	}

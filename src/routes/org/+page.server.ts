@@ -1,4 +1,4 @@
-import { fail } from '@sveltejs/kit';
+import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
 import { requireUser, requireUserForAction } from '$lib/server/auth/require';
 import { findOrganization, inviteMember, listMembers, listPendingInvitations } from '$lib/server/orgs';
@@ -25,9 +25,7 @@ export const actions: Actions = {
 			role: form.get('role'),
 			isAdmin: form.get('isAdmin')
 		});
-		if (!result.ok) {
-			return fail(user.isAdmin ? 400 : 403, { errors: result.errors, email: String(form.get('email') ?? '') });
-		}
+		if (!result.ok) return failAction(result.error, { errors: formErrors(result.error), email: String(form.get('email') ?? '') });
 		return { invited: result.value.email };
 	}
 };

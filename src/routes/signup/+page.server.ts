@@ -1,4 +1,5 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
+import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
 import { createSession } from '$lib/server/auth';
 import { setSessionCookie } from '$lib/server/auth/cookies';
@@ -25,7 +26,7 @@ export const actions: Actions = {
 		});
 		if (!result.ok) {
 			const { password: _omit, ...values } = form;
-			return fail(400, { errors: result.errors, values: values as Record<string, string> });
+			return failAction(result.error, { errors: formErrors(result.error), values: values as Record<string, string> });
 		}
 		const { token, session } = await createSession(db.sql, result.value.userId);
 		setSessionCookie(cookies, token, session.expiresAt);

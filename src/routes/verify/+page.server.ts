@@ -1,4 +1,5 @@
-import { fail } from '@sveltejs/kit';
+import { appError, type AppErrorCode } from '$lib/errors';
+import { failAction } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
 import { checkUploadSize, MAX_UPLOAD_BYTES, verifyDocument, type Refusal, type Verification } from '$lib/server/export';
 import type { Actions, PageServerLoad } from './$types';
@@ -6,7 +7,8 @@ import type { Actions, PageServerLoad } from './$types';
 /** Public: anyone holding a file may check it, signed in or not. */
 export const load: PageServerLoad = async () => ({ maxBytes: MAX_UPLOAD_BYTES });
 
-const STATUS: Record<Refusal['reason'], number> = { missing: 400, 'too-large': 413, 'not-docx': 415, 'zip-bomb': 422 };
+/** Each refusal's kind, and so its HTTP status (src/lib/errors.ts). */
+const CODE: Record<Refusal['reason'], AppErrorCode> = { missing: 'invalid_input', 'too-large': 'too_large', 'not-docx': 'unsupported_type', 'zip-bomb': 'unprocessable' };
 
 export const actions: Actions = {
 	default: async ({ request }) => {
@@ -34,5 +36,5 @@ export const actions: Actions = {
 };
 
 function refuse(result: Refusal, name: string) {
-	return fail(STATUS[result.reason], { result: result as Verification, name });
+	return failAction(appError(CODE[result.reason], result.message), { result: result as Verification, name });
 }

@@ -3,6 +3,7 @@ import type { Sql } from '$lib/server/db';
 import { getMouAccess, type MouAccess } from '$lib/server/mous';
 import type { CommentView, ThreadView } from '$lib/comments/types';
 import { can } from '$lib/mou/lifecycle';
+import { failure, invalid, ok, type Outcome } from '$lib/errors';
 import * as store from './store';
 import { checkAnchor, checkBody, checkVisibility, cleanQuote, isUuid } from './validation';
 
@@ -11,10 +12,6 @@ export interface CommentsDeps {
 	sql: Sql;
 	collab?: { notify?(mouId: string, topic: 'comments'): void };
 }
-
-export type CommentOutcome<T> =
-	| { ok: true; value: T }
-	| { ok: false; errors: Record<string, string>; /** The thread does not exist for this person. */ missing?: true };
 
 /** Counsel and signatories comment; viewers only read shared threads. */
 function mayComment(user: SessionUser) {
@@ -25,7 +22,7 @@ function readerOf(user: SessionUser, access: MouAccess): store.Reader {
 	return { side: access.side, internal: mayComment(user) };
 }
 
-const NOT_FOUND = { ok: false as const, errors: { form: 'No such comment thread.' }, missing: true as const };
+const NOT_FOUND = failure('not_found', 'No such comment thread.');
 
 /** The threads this person may read, open ones first; null when the MOU is not theirs. */
 export async function listThreads(sql: Sql, user: SessionUser, mouId: string): Promise<ThreadView[] | null> {
@@ -68,10 +65,10 @@ export async function addComment(
 	user: SessionUser,
 	mouId: string,
 	input: { body: unknown; quote: unknown; anchor: unknown; visibility: unknown }
-): Promise<CommentOutcome<{ threadId: string }> | null> {
+): Promise<Outcome<{ threadId: string }> | null> {
 	const access = await getMouAccess(deps.sql, user, mouId);
 	if (!access) return null;
-	if (!mayComment(user)) return { ok: false, errors: { form: 'Only counsel and signatories can comment.' } };
+	if (!mayComment(user)) return failure('forbidden', 'Only counsel and signatories can comment.');
 	const errors: Record<string, string> = {};
 	const body = checkBody(input.body);
 	const visibility = checkVisibility(input.visibility);
@@ -79,7 +76,7 @@ export async function addComment(
 	if (!body.ok) errors.body = body.error;
 	if (!visibility.ok) errors.visibility = visibility.error;
 	if (!anchor.ok) errors.anchor = anchor.error;
-	if (!body.ok || !visibility.ok || !anchor.ok) return { ok: false, errors };
+	if (!body.ok || !visibility.ok || !anchor.ok) return invalid(errors);
 	const threadId = await store.insertComment(deps.sql, {
 		mouId,
 		threadId: null,
@@ -91,7 +88,7 @@ export async function addComment(
 		anchor: anchor.value
 	});
 	deps.collab?.notify?.(mouId, 'comments');
-	return { ok: true, value: { threadId } };
+	return ok({ threadId });
 }
 
 /** Looks up a thread the person may act on; foreign internal threads are simply not found. */
@@ -108,15 +105,15 @@ export async function replyToThread(
 	user: SessionUser,
 	mouId: string,
 	input: { threadId: unknown; body: unknown }
-): Promise<CommentOutcome<{ commentId: string }> | null> {
+): Promise<Outcome<{ commentId: string }> | null> {
 	const found = await visibleThread(deps, user, mouId, input.threadId);
 	if (!found) return null;
-	if (!mayComment(user)) return { ok: false, errors: { form: 'Only counsel and signatories can comment.' } };
+	if (!mayComment(user)) return failure('forbidden', 'Only counsel and signatories can comment.');
 	const { access, thread } = found;
 	if (!thread) return NOT_FOUND;
-	if (thread.resolvedAt) return { ok: false, errors: { form: 'This thread is resolved; reopen it to reply.' } };
+	if (thread.resolvedAt) return failure('not_now', 'This thread is resolved; reopen it to reply.');
 	const body = checkBody(input.body);
-	if (!body.ok) return { ok: false, errors: { body: body.error } };
+	if (!body.ok) return invalid({ body: body.error });
 	const commentId = await store.insertComment(deps.sql, {
 		mouId,
 		threadId: thread.id,
@@ -128,7 +125,7 @@ export async function replyToThread(
 		anchor: null
 	});
 	deps.collab?.notify?.(mouId, 'comments');
-	return { ok: true, value: { commentId } };
+	return ok({ commentId });
 }
 
 /** Resolves a thread, or reopens it (resolved = false). */
@@ -137,12 +134,12 @@ export async function setThreadResolved(
 	user: SessionUser,
 	mouId: string,
 	input: { threadId: unknown; resolved: boolean }
-): Promise<CommentOutcome<{ threadId: string }> | null> {
+): Promise<Outcome<{ threadId: string }> | null> {
 	const found = await visibleThread(deps, user, mouId, input.threadId);
 	if (!found) return null;
-	if (!mayComment(user)) return { ok: false, errors: { form: 'Only counsel and signatories can resolve comments.' } };
+	if (!mayComment(user)) return failure('forbidden', 'Only counsel and signatories can resolve comments.');
 	if (!found.thread) return NOT_FOUND;
 	await store.setResolved(deps.sql, mouId, found.thread.id, input.resolved ? user.id : null);
 	deps.collab?.notify?.(mouId, 'comments');
-	return { ok: true, value: { threadId: found.thread.id } };
+	return ok({ threadId: found.thread.id });
 }

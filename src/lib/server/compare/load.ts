@@ -11,6 +11,7 @@ import type { ClientDirectory } from './attribution';
 import { compareStates } from './compare';
 import * as store from './store';
 import type { Attribution, Comparison, VersionOption } from '$lib/compare/types';
+import { failure, ok, type Outcome } from '$lib/errors';
 
 /** The draft as it stands: always the newest state, since every version is a state of it. */
 export const CURRENT = 'current';
@@ -37,8 +38,6 @@ export interface ComparePage {
 	comparison: Comparison | null;
 }
 
-export type CompareResult = { ok: true; page: ComparePage } | { ok: false; status: 400 | 404; message: string };
-
 /**
  * The compare view for a party to the MOU: `from`/`to` are version ids or 'current'; missing
  * ones default to the latest round against the current draft. Strangers get 404, as for the MOU.
@@ -48,12 +47,12 @@ export async function loadComparison(
 	user: SessionUser,
 	mouId: string,
 	query: { from: string | null; to: string | null }
-): Promise<CompareResult> {
+): Promise<Outcome<ComparePage>> {
 	const access = await getMouAccess(sql, user, mouId);
-	if (!access) return { ok: false, status: 404, message: 'No such MOU.' };
+	if (!access) return failure('not_found', 'No such MOU.');
 	for (const [name, value] of Object.entries(query)) {
 		if (value !== null && value !== CURRENT && value !== SIGNED && !UUID.test(value)) {
-			return { ok: false, status: 400, message: `The “${name}” version is not a version id. Choose the versions from the lists.` };
+			return failure('invalid_input', `The “${name}” version is not a version id. Choose the versions from the lists.`);
 		}
 	}
 	const [ownVersions, baseline] = await Promise.all([store.listVersions(sql, mouId), reviewBaseline(sql, mouId)]);
@@ -63,11 +62,11 @@ export async function loadComparison(
 	const from = query.from ?? (baseline ? SIGNED : (latestRound?.id ?? CURRENT));
 	const to = query.to ?? CURRENT;
 	const empty = { access, versions, from, to, older: null, newer: null, swapped: false, comparison: null };
-	if (!versions.length && from === CURRENT && to === CURRENT) return { ok: true, page: empty };
+	if (!versions.length && from === CURRENT && to === CURRENT) return ok(empty);
 
 	const a = pick(versions, from);
 	const b = pick(versions, to);
-	if (!a || !b) return { ok: false, status: 404, message: 'This MOU has no such version. Choose the versions from the lists.' };
+	if (!a || !b) return failure('not_found', 'This MOU has no such version. Choose the versions from the lists.');
 	const swapped = isNewer(a, b);
 	const [older, newer] = swapped ? [b, a] : [a, b];
 	const [olderState, newerState, directory] = await Promise.all([
@@ -78,7 +77,7 @@ export async function loadComparison(
 	const template = loadTemplate(access.mou.templateId, access.mou.templateVersion);
 	const comparison = compareStates(olderState, newerState, { directory, presentation: presentation(template) });
 	comparison.terms = labelTerms(comparison, template);
-	return { ok: true, page: { ...empty, older: side(older), newer: side(newer), swapped, comparison } };
+	return ok({ ...empty, older: side(older), newer: side(newer), swapped, comparison });
 }
 
 type Picked = VersionOption | typeof CURRENT;

@@ -3,6 +3,7 @@ import type { Sql } from '$lib/server/db';
 import { loadDocumentState } from '$lib/server/collab';
 import { getMouAccess, type MouAccess } from '$lib/server/mous';
 import { isEditable } from '$lib/mou/lifecycle';
+import { failure, ok, type Outcome } from '$lib/errors';
 import { loadTemplate } from '$lib/server/templates';
 import { readDocument } from './read';
 import { renderCleanDocx, renderRedlineDocx } from './render';
@@ -15,11 +16,9 @@ import type { ExportContext, ExportThread, RenderedDocx } from './types';
  * else, 404 — the MOU does not exist for them), and comments are the shared ones only.
  */
 
-export type ExportOutcome<T = RenderedDocx> = { ok: true; file: T } | { ok: false; status: 404 | 409; message: string };
-
 export const CURRENT = 'current';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const NOT_FOUND = { ok: false as const, status: 404 as const, message: 'No such MOU.' };
+const NOT_FOUND = failure('not_found', 'No such MOU.');
 
 export interface ExportChoices {
 	access: MouAccess;
@@ -53,29 +52,26 @@ async function context(sql: Sql, access: MouAccess, now: Date): Promise<ExportCo
 }
 
 /** The current draft with every open suggestion as a Word tracked change and shared comments as Word comments. */
-export async function exportRedline(sql: Sql, user: SessionUser, mouId: string, now = new Date()): Promise<ExportOutcome> {
+export async function exportRedline(sql: Sql, user: SessionUser, mouId: string, now = new Date()): Promise<Outcome<RenderedDocx>> {
 	const access = await getMouAccess(sql, user, mouId);
 	if (!access) return NOT_FOUND;
 	const [state, ctx, comments] = await Promise.all([loadDocumentState(sql, mouId), context(sql, access, now), store.sharedComments(sql, mouId)]);
-	const file = await renderRedlineDocx({ ...ctx, document: readDocument(state), threads: threadsOf(comments) });
-	return { ok: true, file };
+	return ok(await renderRedlineDocx({ ...ctx, document: readDocument(state), threads: threadsOf(comments) }));
 }
 
 /** A clean copy of a version (a mou_versions id) or of the current text (`current`). */
-export async function exportClean(sql: Sql, user: SessionUser, mouId: string, version: string, now = new Date()): Promise<ExportOutcome> {
+export async function exportClean(sql: Sql, user: SessionUser, mouId: string, version: string, now = new Date()): Promise<Outcome<RenderedDocx>> {
 	const access = await getMouAccess(sql, user, mouId);
 	if (!access) return NOT_FOUND;
 	const ctx = await context(sql, access, now);
 	if (version === CURRENT) {
 		const isDraft = isEditable(access.mou.status);
 		const state = await loadDocumentState(sql, mouId);
-		const file = await renderCleanDocx({ ...ctx, document: readDocument(state), versionLabel: isDraft ? 'Current draft' : 'Current text', isDraft });
-		return { ok: true, file };
+		return ok(await renderCleanDocx({ ...ctx, document: readDocument(state), versionLabel: isDraft ? 'Current draft' : 'Current text', isDraft }));
 	}
 	const row = UUID.test(version) ? await store.versionWithState(sql, mouId, version) : null;
-	if (!row) return { ok: false, status: 404, message: 'This MOU has no such version.' };
-	const file = await renderCleanDocx({ ...ctx, document: readDocument(row.state), versionLabel: row.label, isDraft: row.kind !== 'agreed' });
-	return { ok: true, file };
+	if (!row) return failure('not_found', 'This MOU has no such version.');
+	return ok(await renderCleanDocx({ ...ctx, document: readDocument(row.state), versionLabel: row.label, isDraft: row.kind !== 'agreed' }));
 }
 
 export interface DownloadDeps extends IssueDeps {
@@ -89,19 +85,19 @@ export async function downloadSignedDocx(
 	user: SessionUser,
 	mouId: string,
 	request: { ipAddress: string | null; userAgent: string | null } = { ipAddress: null, userAgent: null }
-): Promise<ExportOutcome<IssuedDocument>> {
+): Promise<Outcome<IssuedDocument>> {
 	const access = await getMouAccess(deps.sql, user, mouId);
 	if (!access) return NOT_FOUND;
-	if (access.mou.status !== 'signed') return { ok: false, status: 409, message: 'This MOU is not signed yet; its signed document does not exist.' };
+	if (access.mou.status !== 'signed') return failure('not_available', 'This MOU is not signed yet; its signed document does not exist.');
 	let file: IssuedDocument;
 	try {
 		file = await issueSignedDocx(deps, mouId);
 	} catch (error) {
-		if (error instanceof SignedDocumentUnavailable) return { ok: false, status: 409, message: 'The signed document cannot be issued: ' + error.message };
+		if (error instanceof SignedDocumentUnavailable) return failure('not_available', 'The signed document cannot be issued: ' + error.message);
 		throw error;
 	}
 	await deps.recordDownload?.(deps.sql, { mouId, user, sha256: file.sha256, ...request });
-	return { ok: true, file };
+	return ok(file);
 }
 
 function threadsOf(rows: store.SharedCommentRow[]): ExportThread[] {

@@ -3,7 +3,7 @@
  * comments), clean copies of any version, the signed MOU issued once and served byte for byte,
  * and the public verification of a signed file by its SHA-256.
  */
-export { exportChoices, exportRedline, exportClean, downloadSignedDocx, CURRENT, type ExportChoices, type ExportOutcome, type DownloadDeps } from './exports';
+export { exportChoices, exportRedline, exportClean, downloadSignedDocx, CURRENT, type ExportChoices, type DownloadDeps } from './exports';
 export { issueSignedDocx, SignedDocumentUnavailable, type CertificateLoader, type IssueDeps, type IssuedDocument } from './signed';
 export { verifyDocument, checkUploadSize, MAX_UPLOAD_BYTES, type Verification, type Refusal } from './verify';
 export { renderRedlineDocx, renderCleanDocx, renderSignedDocx, type RenderedRedline } from './render';

@@ -4,17 +4,15 @@ import { can } from '$lib/mou/lifecycle';
 import { appendInitialState } from '$lib/server/collab';
 import { initialDocumentUpdate, loadTemplate } from '$lib/server/templates';
 import { cleanText } from '$lib/server/orgs';
-import type { Outcome } from '$lib/server/orgs';
+import { failure, invalid, ok, type Outcome } from '$lib/errors';
 import * as store from './store';
 import { accessFor, type MouAccess } from './access';
 
 /** Counsel (or an administrator) starts a draft from the current template. */
 export async function createMou(sql: Sql, user: SessionUser, input: { title: unknown }): Promise<Outcome<{ id: string }>> {
-	if (!can(user, 'createMou')) {
-		return { ok: false, errors: { form: 'Only counsel or an administrator can start an MOU.' } };
-	}
+	if (!can(user, 'createMou')) return failure('forbidden', 'Only counsel or an administrator can start an MOU.');
 	const title = cleanText(input.title, 300);
-	if (title.length < 3) return { ok: false, errors: { title: 'Give the MOU a title of at least 3 characters.' } };
+	if (title.length < 3) return invalid({ title: 'Give the MOU a title of at least 3 characters.' });
 	const template = loadTemplate();
 	const id = await sql.begin(async (tx) => {
 		const mouId = await store.insertMou(tx, {
@@ -27,7 +25,7 @@ export async function createMou(sql: Sql, user: SessionUser, input: { title: unk
 		return mouId;
 	});
 	await appendInitialState(sql, id, initialDocumentUpdate(template));
-	return { ok: true, value: { id } };
+	return ok({ id });
 }
 
 export function listMous(sql: Sql, user: SessionUser) {

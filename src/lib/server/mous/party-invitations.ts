@@ -1,7 +1,8 @@
 import type { Sql } from '$lib/server/db';
 import { generateToken, hashToken, type SessionUser } from '$lib/server/auth';
 import { composeEmail, type Mailer } from '$lib/server/mail';
-import { normalizeEmail, type Outcome } from '$lib/server/orgs';
+import { normalizeEmail } from '$lib/server/orgs';
+import { failure, invalid, ok, type Outcome } from '$lib/errors';
 import * as store from './store';
 import { getMouAccess } from './mous';
 import { otherParty } from '$lib/mou/party';
@@ -19,9 +20,10 @@ export async function inviteParty(
 ): Promise<Outcome<{ email: string }> | null> {
 	const access = await getMouAccess(deps.sql, user, mouId);
 	if (!access) return null;
-	if (!access.canInviteParty) return { ok: false, errors: { form: 'You cannot invite a party to this MOU.' } };
+	if (!can(user, 'inviteParty')) return failure('forbidden', 'You cannot invite a party to this MOU.');
+	if (!access.canInviteParty) return failure('not_now', 'You cannot invite a party to this MOU.');
 	const email = normalizeEmail(input.email);
-	if (!email) return { ok: false, errors: { email: 'Enter a valid email address.' } };
+	if (!email) return invalid({ email: 'Enter a valid email address.' });
 	const side = otherParty(access.side);
 	const token = generateToken();
 	const expiresAt = new Date(now.getTime() + LIFETIME_MS);
@@ -35,7 +37,7 @@ export async function inviteParty(
 		action: { label: 'Review the invitation', url: `${deps.origin}/join/${token}` }
 	});
 	await deps.mailer.send({ to: email, subject: `${user.organizationName} invites you to an SRO MOU`, ...body, organizationId: user.organizationId });
-	return { ok: true, value: { email } };
+	return ok({ email });
 }
 
 export type PartyInvitationView =
@@ -64,10 +66,10 @@ function acceptProblem(user: SessionUser, invitation: store.PartyInvitation): st
 	return null;
 }
 
-export async function acceptPartyInvitation(sql: Sql, user: SessionUser, token: string, now = new Date()) {
+export async function acceptPartyInvitation(sql: Sql, user: SessionUser, token: string, now = new Date()): Promise<Outcome<{ mouId: string }>> {
 	const view = await viewPartyInvitation(sql, user, token, now);
-	if (view.state !== 'valid') return { ok: false as const, message: 'This invitation is no longer valid.' };
-	if (!view.canAccept) return { ok: false as const, message: view.reason! };
+	if (view.state !== 'valid') return failure('not_now', 'This invitation is no longer valid.');
+	if (!view.canAccept) return failure('forbidden', view.reason!);
 	const mouId = await sql.begin(async (tx) => {
 		if (await store.sideTaken(tx, view.invitation.mouId, view.invitation.side)) return null;
 		const claimed = await store.claimPartyInvitation(tx, view.invitation.id, user.id, now);
@@ -79,8 +81,8 @@ export async function acceptPartyInvitation(sql: Sql, user: SessionUser, token: 
 		}
 		return claimed.mouId;
 	});
-	if (!mouId) return { ok: false as const, message: 'The other party has already joined this MOU.' };
-	return { ok: true as const, mouId };
+	if (!mouId) return failure('not_now', 'The other party has already joined this MOU.');
+	return ok({ mouId });
 }
 
 export function listPartyInvitations(sql: Sql, mouId: string) {

@@ -3,7 +3,8 @@ import type { Tx } from '$lib/server/db';
 import { getMouAccess, touchActivity, transitionStatus, type MouAccess } from '$lib/server/mous';
 import type { Party } from '$lib/mou/party';
 import { can } from '$lib/mou/lifecycle';
-import { refused, type NegotiationDeps, type Result } from './deps';
+import { failure, ok, type Outcome } from '$lib/errors';
+import type { NegotiationDeps } from './deps';
 import { formatDay } from './dates';
 import { mailAgreed } from './mail';
 import { approvalBlockers } from './readiness';
@@ -18,9 +19,6 @@ export interface Approved {
 	agreedLabel: string | null;
 }
 
-/** Refusals that carry the list of what is still missing, so the page can show each on its own line. */
-export type ApprovalResult = Result<Approved> | { ok: false; errors: { form: string; problems: string[] } };
-
 function partyName(access: MouAccess, side: Party): string {
 	return access.mou.parties.find((p) => p.side === side)?.name ?? (side === 'agency' ? 'The agency' : 'The district');
 }
@@ -30,28 +28,29 @@ function partyName(access: MouAccess, side: Party): string {
  * locked FOR UPDATE: edits (whose trigger takes FOR SHARE and deletes approvals) are ordered
  * before or after it, never in between. When both parties approve the same state, it is agreed.
  */
-export async function approveDraft(deps: NegotiationDeps, user: SessionUser, mouId: string, now = new Date()): Promise<ApprovalResult | null> {
+export async function approveDraft(deps: NegotiationDeps, user: SessionUser, mouId: string, now = new Date()): Promise<Outcome<Approved> | null> {
 	const access = await getMouAccess(deps.sql, user, mouId);
 	if (!access) return null;
-	if (!can(user, 'approve')) return refused('Only counsel can approve the draft for their party.');
+	if (!can(user, 'approve')) return failure('forbidden', 'Only counsel can approve the draft for their party.');
 	const statusProblem = notNegotiating(access.mou.status);
-	if (statusProblem) return refused(statusProblem);
+	if (statusProblem) return failure('not_now', statusProblem);
 
-	const outcome = await deps.sql.begin(async (tx): Promise<ApprovalResult> => {
+	const outcome = await deps.sql.begin(async (tx): Promise<Outcome<Approved>> => {
 		const locked = await store.lockMou(tx, mouId);
 		const problem = locked ? notNegotiating(locked.status) : 'No such MOU.';
-		if (problem) return refused(problem);
+		if (problem) return failure(locked ? 'not_now' : 'not_found', problem);
 		const approvals = await store.listApprovals(tx, mouId);
 		if (approvals.some((a) => a.party === access.side)) {
-			return refused(`${partyName(access, access.side)} has already approved this version.`);
+			return failure('not_now', `${partyName(access, access.side)} has already approved this version.`);
 		}
 		const snapshot = await snapshotDraft(tx, mouId);
 		const problems = approvalBlockers(snapshot.state, access.mou);
 		if (problems.length > 0) {
-			return { ok: false, errors: { form: `This version cannot be approved yet: ${problems.join(' ')}`, problems } };
+			// Each thing still missing on its own line for the page.
+			return failure('not_now', `This version cannot be approved yet: ${problems.join(' ')}`, { problems });
 		}
 		if (!(await store.insertApproval(tx, { mouId, party: access.side, userId: user.id, throughSeq: snapshot.throughSeq }))) {
-			return refused(`${partyName(access, access.side)} has already approved this version.`);
+			return failure('not_now', `${partyName(access, access.side)} has already approved this version.`);
 		}
 		await store.insertEvent(tx, {
 			mouId,
@@ -70,10 +69,10 @@ export async function approveDraft(deps: NegotiationDeps, user: SessionUser, mou
 		}
 		if (!other || other.throughSeq !== snapshot.throughSeq) {
 			await touchActivity(tx, mouId);
-			return { ok: true, value: { agreed: false, agreedVersionId: null, agreedLabel: null } };
+			return ok({ agreed: false, agreedVersionId: null, agreedLabel: null });
 		}
 		const agreed = await recordAgreement(tx, mouId, user, access, snapshot, now);
-		return { ok: true, value: { agreed: true, agreedVersionId: agreed.id, agreedLabel: agreed.label } };
+		return ok({ agreed: true, agreedVersionId: agreed.id, agreedLabel: agreed.label });
 	});
 
 	if (!outcome.ok) return outcome;
@@ -112,17 +111,17 @@ async function recordAgreement(tx: Tx, mouId: string, user: SessionUser, access:
 }
 
 /** Counsel takes back their party's approval (before the text is agreed). */
-export async function withdrawApproval(deps: NegotiationDeps, user: SessionUser, mouId: string): Promise<Result<{ withdrawn: true }> | null> {
+export async function withdrawApproval(deps: NegotiationDeps, user: SessionUser, mouId: string): Promise<Outcome<{ withdrawn: true }> | null> {
 	const access = await getMouAccess(deps.sql, user, mouId);
 	if (!access) return null;
-	if (!can(user, 'withdrawApproval')) return refused('Only counsel can withdraw their party’s approval.');
+	if (!can(user, 'withdrawApproval')) return failure('forbidden', 'Only counsel can withdraw their party’s approval.');
 	const statusProblem = notNegotiating(access.mou.status);
-	if (statusProblem) return refused(statusProblem);
-	const outcome = await deps.sql.begin(async (tx): Promise<Result<{ withdrawn: true }>> => {
+	if (statusProblem) return failure('not_now', statusProblem);
+	const outcome = await deps.sql.begin(async (tx): Promise<Outcome<{ withdrawn: true }>> => {
 		const locked = await store.lockMou(tx, mouId);
 		const problem = locked ? notNegotiating(locked.status) : 'No such MOU.';
-		if (problem) return refused(problem);
-		if (!(await store.deleteApproval(tx, mouId, access.side))) return refused('Your party has not approved this version.');
+		if (problem) return failure(locked ? 'not_now' : 'not_found', problem);
+		if (!(await store.deleteApproval(tx, mouId, access.side))) return failure('not_now', 'Your party has not approved this version.');
 		await store.insertEvent(tx, {
 			mouId,
 			userId: user.id,
@@ -130,7 +129,7 @@ export async function withdrawApproval(deps: NegotiationDeps, user: SessionUser,
 			kind: 'approval_withdrawn',
 			summary: `Withdrew the approval of ${partyName(access, access.side)}`
 		});
-		return { ok: true, value: { withdrawn: true } };
+		return ok({ withdrawn: true as const });
 	});
 	if (outcome.ok) deps.collab?.notify?.(mouId, 'history');
 	return outcome;

@@ -14,9 +14,3 @@ export interface NegotiationDeps {
 	origin: string;
 	collab?: LiveNotifier;
 }
-
-export type Result<T> = { ok: true; value: T } | { ok: false; errors: { form: string } };
-
-export function refused(form: string): { ok: false; errors: { form: string } } {
-	return { ok: false, errors: { form } };
-}

@@ -3,8 +3,8 @@
  * full stored state), approvals, the agreement that freezes the text, and the history timeline.
  */
 export { sendRound, type RoundSent } from './rounds';
-export { approveDraft, withdrawApproval, type Approved, type ApprovalResult } from './approval';
+export { approveDraft, withdrawApproval, type Approved } from './approval';
 export { loadNegotiation } from './history';
 export type { NegotiationView, TimelineEvent, VersionEntry, PartyApproval } from '$lib/negotiation/types';
 export { approvalBlockers } from './readiness';
-export type { NegotiationDeps, LiveNotifier, Result } from './deps';
+export type { NegotiationDeps, LiveNotifier } from './deps';

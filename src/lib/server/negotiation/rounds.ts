@@ -2,7 +2,8 @@ import type { SessionUser } from '$lib/server/auth';
 import { getMouAccess, touchActivity, type MouStatus } from '$lib/server/mous';
 import { otherParty } from '$lib/mou/party';
 import { can } from '$lib/mou/lifecycle';
-import { refused, type NegotiationDeps, type Result } from './deps';
+import { failure, ok, type Outcome } from '$lib/errors';
+import type { NegotiationDeps } from './deps';
 import { formatDay } from './dates';
 import { mailRoundSent } from './mail';
 import { snapshotDraft } from './snapshot';
@@ -27,25 +28,25 @@ export function notNegotiating(status: MouStatus): string | null {
  * Counsel sends the draft as it stands to the other party: a named version with the full stored
  * state, an event on the timeline and an email to each of the other party's counsel.
  */
-export async function sendRound(deps: NegotiationDeps, user: SessionUser, mouId: string, now = new Date()): Promise<Result<RoundSent> | null> {
+export async function sendRound(deps: NegotiationDeps, user: SessionUser, mouId: string, now = new Date()): Promise<Outcome<RoundSent> | null> {
 	const access = await getMouAccess(deps.sql, user, mouId);
 	if (!access) return null;
-	if (!can(user, 'sendRound')) return refused('Only counsel can send the draft to the other party.');
+	if (!can(user, 'sendRound')) return failure('forbidden', 'Only counsel can send the draft to the other party.');
 	const statusProblem = notNegotiating(access.mou.status);
-	if (statusProblem) return refused(statusProblem);
+	if (statusProblem) return failure('not_now', statusProblem);
 	const side = access.side;
 	const recipientSide = otherParty(side);
 
 	const sent = await deps.sql.begin(async (tx) => {
 		const locked = await store.lockMou(tx, mouId);
 		const problem = locked ? notNegotiating(locked.status) : 'No such MOU.';
-		if (problem) return refused(problem);
+		if (problem) return failure(locked ? 'not_now' : 'not_found', problem);
 		const [sender, receiver] = await Promise.all([store.partyOrganization(tx, mouId, side), store.partyOrganization(tx, mouId, recipientSide)]);
-		if (!sender || !receiver) return refused('The other party has not joined this MOU yet.');
+		if (!sender || !receiver) return failure('not_now', 'The other party has not joined this MOU yet.');
 		const snapshot = await snapshotDraft(tx, mouId);
 		const latest = await store.latestVersion(tx, mouId);
 		if (latest && latest.party === side && latest.throughSeq === snapshot.throughSeq) {
-			return refused(`Nothing has changed since your organization sent the last round.`);
+			return failure('not_now', `Nothing has changed since your organization sent the last round.`);
 		}
 		const round = (await store.countRounds(tx, mouId)) + 1;
 		const label = `Round ${round} — sent by ${sender.name}, ${formatDay(now, sender.timeZone)}`;
@@ -82,5 +83,5 @@ export async function sendRound(deps: NegotiationDeps, user: SessionUser, mouId:
 		senderOrganizationId: sent.value.sender.id
 	});
 	const { versionId, round, label } = sent.value;
-	return { ok: true, value: { versionId, round, label, emailed } };
+	return ok({ versionId, round, label, emailed });
 }

@@ -1,11 +1,11 @@
 import type { Sql } from '$lib/server/db';
+import { invalid, ok, type Outcome } from '$lib/errors';
 import { hashPassword, passwordProblem } from '$lib/server/auth';
 import * as store from './store';
 import { isParty, type Party } from '$lib/mou/party';
 import { cleanText, isRole, isTimeZone, normalizeEmail } from './validation';
 
 export type FieldErrors = Record<string, string>;
-export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
 export interface SignUpInput {
 	name: unknown;
@@ -36,7 +36,7 @@ export async function signUpWithOrganization(sql: Sql, input: SignUpInput): Prom
 	if (!isRole(role)) errors.role = 'Choose your role.';
 	if (!isTimeZone(timeZone)) errors.timeZone = 'Choose a time zone such as America/Chicago.';
 	if (email && (await store.emailTaken(sql, email))) errors.email = 'An account with this email already exists. Sign in instead.';
-	if (Object.keys(errors).length) return { ok: false, errors };
+	if (Object.keys(errors).length) return invalid(errors);
 
 	const passwordHash = await hashPassword(password);
 	const value = await sql.begin(async (tx) => {
@@ -45,5 +45,5 @@ export async function signUpWithOrganization(sql: Sql, input: SignUpInput): Prom
 		await store.insertMembership(tx, { userId, organizationId, role: role as store.Role, title: cleanText(input.title) || null, isAdmin: true });
 		return { userId, organizationId };
 	});
-	return { ok: true, value };
+	return ok(value);
 }

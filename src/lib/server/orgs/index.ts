@@ -1,4 +1,4 @@
-export { signUpWithOrganization, type FieldErrors, type Outcome } from './accounts';
+export { signUpWithOrganization, type FieldErrors } from './accounts';
 export { inviteMember, lookUpInvitation, acceptInvitation, invitationProblem, INVITATION_LIFETIME_MS } from './invitations';
 export { listMembers, listPendingInvitations, findOrganization, type Role, type Member } from './store';
 export { normalizeEmail, cleanText, isTimeZone, ROLES } from './validation';

@@ -3,7 +3,8 @@ import { generateToken, hashToken, hashPassword, passwordProblem, type SessionUs
 import { composeEmail, type Mailer } from '$lib/server/mail';
 import * as store from './store';
 import { cleanText, isRole, normalizeEmail } from './validation';
-import type { FieldErrors, Outcome } from './accounts';
+import { failure, invalid, ok, type Outcome } from '$lib/errors';
+import type { FieldErrors } from './accounts';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -20,13 +21,13 @@ export async function inviteMember(
 	input: { email: unknown; role: unknown; isAdmin?: unknown },
 	now = new Date()
 ): Promise<Outcome<{ email: string }>> {
-	if (!admin.isAdmin) return { ok: false, errors: { form: 'Only administrators can invite colleagues.' } };
+	if (!admin.isAdmin) return failure('forbidden', 'Only administrators can invite colleagues.');
 	const errors: FieldErrors = {};
 	const email = normalizeEmail(input.email);
 	if (!email) errors.email = 'Enter a valid email address.';
 	if (!isRole(input.role)) errors.role = 'Choose counsel, signatory or viewer.';
 	if (email && (await store.emailTaken(deps.sql, email))) errors.email = 'This person already has an account.';
-	if (Object.keys(errors).length) return { ok: false, errors };
+	if (Object.keys(errors).length) return invalid(errors);
 
 	const token = generateToken();
 	const expiresAt = new Date(now.getTime() + INVITATION_LIFETIME_MS);
@@ -49,7 +50,7 @@ export async function inviteMember(
 		action: { label: 'Accept the invitation', url }
 	});
 	await deps.mailer.send({ to: email!, subject: `Join ${admin.organizationName} on MOU Studio`, ...body, organizationId: admin.organizationId });
-	return { ok: true, value: { email: email! } };
+	return ok({ email: email! });
 }
 
 export type InvitationState =
@@ -72,14 +73,14 @@ export async function acceptInvitation(
 	now = new Date()
 ): Promise<Outcome<{ userId: string }>> {
 	const found = await lookUpInvitation(sql, token, now);
-	if (found.state !== 'valid') return { ok: false, errors: { form: invitationProblem(found.state) } };
+	if (found.state !== 'valid') return failure('not_now', invitationProblem(found.state));
 	const errors: FieldErrors = {};
 	const name = cleanText(input.name);
 	const password = typeof input.password === 'string' ? input.password : '';
 	if (name.length < 2) errors.name = 'Enter your full name.';
 	const weak = passwordProblem(password);
 	if (weak) errors.password = weak;
-	if (Object.keys(errors).length) return { ok: false, errors };
+	if (Object.keys(errors).length) return invalid(errors);
 
 	const { invitation } = found;
 	const passwordHash = await hashPassword(password);
@@ -96,8 +97,8 @@ export async function acceptInvitation(
 		});
 		return id;
 	});
-	if (!userId) return { ok: false, errors: { form: invitationProblem('used') } };
-	return { ok: true, value: { userId } };
+	if (!userId) return failure('not_now', invitationProblem('used'));
+	return ok({ userId });
 }
 
 export function invitationProblem(state: 'expired' | 'used' | 'unknown'): string {

@@ -3,7 +3,7 @@ import type { CollabServer } from '../collab';
 import { DocumentFrozen } from '../collab';
 import type { Sql } from '../db';
 import { getMouAccess } from '../mous';
-import type { Outcome } from '../orgs';
+import type { FormOutcome as Outcome } from '../../errors';
 import type { Decision } from '../../redlines/types';
 import { applyDecisions, DecisionRefused } from './apply';
 import { recordDecisions } from './store';

@@ -18,7 +18,7 @@ export {
 	type DuePoint,
 	type ReminderSchedule
 } from './schedule';
-export { loadSchedule, updateSchedule, reviewTimeZone, describeSchedule, type ScheduleView, type ScheduleOutcome } from './settings';
+export { loadSchedule, updateSchedule, reviewTimeZone, describeSchedule, type ScheduleView } from './settings';
 export {
 	listMyReminders,
 	listOrganizationReminders,

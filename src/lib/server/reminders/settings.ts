@@ -2,9 +2,10 @@ import type { Sql } from '$lib/server/db';
 import type { SessionUser } from '$lib/server/auth';
 import { getMouAccess } from '$lib/server/mous';
 import { can } from '$lib/mou/lifecycle';
+import { failure, invalid, ok, type Outcome } from '$lib/errors';
 import { DEFAULT_DAYS_BEFORE, DEFAULT_OVERDUE_EVERY_DAYS, DEFAULT_SEND_HOUR, type ReminderSchedule } from './schedule';
 import { zoneOrUtc } from './time';
-import { checkScheduleSettings, type FieldErrors, type ScheduleSettings } from './validation';
+import { checkScheduleSettings, type ScheduleSettings } from './validation';
 import * as store from './store';
 
 export interface ScheduleView {
@@ -47,8 +48,6 @@ export async function reviewTimeZone(sql: Sql, mouId: string): Promise<string> {
 	return (await loadSchedule(sql, mouId)).effective.timeZone;
 }
 
-export type ScheduleOutcome = { ok: true; value: ScheduleSettings } | { ok: false; errors: FieldErrors };
-
 /** An administrator of either party changes when this MOU's reminders go out. */
 export async function updateSchedule(
 	sql: Sql,
@@ -56,13 +55,13 @@ export async function updateSchedule(
 	mouId: string,
 	input: { daysBefore: unknown; overdueEveryDays: unknown; sendHour: unknown; timeZone: unknown },
 	now = new Date()
-): Promise<ScheduleOutcome | null> {
+): Promise<Outcome<ScheduleSettings> | null> {
 	const access = await getMouAccess(sql, user, mouId);
 	if (!access) return null;
-	if (!can(user, 'scheduleReminders')) return { ok: false, errors: { form: 'Only an administrator can change the reminder schedule.' } };
-	if (!can(user, 'scheduleReminders', access.mou)) return { ok: false, errors: { form: 'This MOU has ended: it has no reminders to schedule.' } };
+	if (!can(user, 'scheduleReminders')) return failure('forbidden', 'Only an administrator can change the reminder schedule.');
+	if (!can(user, 'scheduleReminders', access.mou)) return failure('not_now', 'This MOU has ended: it has no reminders to schedule.');
 	const checked = checkScheduleSettings(input);
-	if (!checked.ok) return checked;
+	if (!checked.ok) return invalid(checked.errors);
 	const s = checked.value;
 	await sql.begin(async (tx) => {
 		await store.saveSchedule(tx, mouId, s, user.id, now);
@@ -72,7 +71,7 @@ export async function updateSchedule(
 				${`Changed the review reminders: ${describeSchedule(s)}`},
 				${tx.json({ daysBefore: s.daysBefore, overdueEveryDays: s.overdueEveryDays, sendHour: s.sendHour, timeZone: s.timeZone })})`;
 	});
-	return { ok: true, value: s };
+	return ok(s);
 }
 
 export function describeSchedule(s: ScheduleSettings): string {

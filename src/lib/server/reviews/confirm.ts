@@ -3,7 +3,8 @@ import { getMouAccess, touchActivity, type MouAccess } from '$lib/server/mous';
 import type { Party } from '$lib/mou/party';
 import { can } from '$lib/mou/lifecycle';
 import { addDays, addMonths, formatLongDate, localDate, reviewTimeZone } from '$lib/server/reminders';
-import { refused, type ReviewDeps, type ReviewResult } from './deps';
+import { failure, ok, type Outcome } from '$lib/errors';
+import type { ReviewDeps } from './deps';
 import * as store from './store';
 
 /** A review can be confirmed from this many days before it is due (and any time once overdue). */
@@ -28,27 +29,27 @@ function partyName(access: MouAccess, side: Party): string {
  * the due date moves forward a full interval from the previous due date (not from today, so the
  * cycle keeps its anniversary).
  */
-export async function confirmReview(deps: ReviewDeps, user: SessionUser, mouId: string, now = new Date()): Promise<ReviewResult<ReviewConfirmed> | null> {
+export async function confirmReview(deps: ReviewDeps, user: SessionUser, mouId: string, now = new Date()): Promise<Outcome<ReviewConfirmed> | null> {
 	const access = await getMouAccess(deps.sql, user, mouId);
 	if (!access) return null;
-	if (!can(user, 'confirmReview')) return refused('Only counsel can confirm the review for their party.');
+	if (!can(user, 'confirmReview')) return failure('forbidden', 'Only counsel can confirm the review for their party.');
 	const today = localDate(now, await reviewTimeZone(deps.sql, mouId));
 
-	const outcome = await deps.sql.begin(async (tx): Promise<ReviewResult<ReviewConfirmed>> => {
+	const outcome = await deps.sql.begin(async (tx): Promise<Outcome<ReviewConfirmed>> => {
 		const mou = await store.lockMou(tx, mouId);
-		if (!mou) return refused('No such MOU.');
+		if (!mou) return failure('not_found', 'No such MOU.');
 		if (mou.status !== 'signed' || !mou.dueOn) {
-			return refused(mou.status === 'terminated' ? 'This MOU has ended: there is nothing to review.' : 'Only a signed MOU with a review date can be confirmed.');
+			return failure('not_now', mou.status === 'terminated' ? 'This MOU has ended: there is nothing to review.' : 'Only a signed MOU with a review date can be confirmed.');
 		}
 		const live = await store.liveReview(tx, mouId);
-		if (live) return refused(`The review is under way in “${live.title}”: finish it there.`);
+		if (live) return failure('not_now', `The review is under way in “${live.title}”: finish it there.`);
 		const opensOn = addDays(mou.dueOn, -CONFIRM_WINDOW_DAYS);
 		if (today < opensOn) {
-			return refused(`The review due on ${formatLongDate(mou.dueOn)} can be confirmed from ${formatLongDate(opensOn)}, ${CONFIRM_WINDOW_DAYS} days before it is due.`);
+			return failure('not_now', `The review due on ${formatLongDate(mou.dueOn)} can be confirmed from ${formatLongDate(opensOn)}, ${CONFIRM_WINDOW_DAYS} days before it is due.`);
 		}
 		const dueOn = mou.dueOn;
 		if (!(await store.insertConfirmation(tx, { mouId, dueOn, party: access.side, userId: user.id, at: now }))) {
-			return refused(`${partyName(access, access.side)} has already confirmed this review.`);
+			return failure('not_now', `${partyName(access, access.side)} has already confirmed this review.`);
 		}
 		await store.insertEvent(tx, {
 			mouId,
@@ -63,7 +64,7 @@ export async function confirmReview(deps: ReviewDeps, user: SessionUser, mouId: 
 		const sides = new Set(confirmations.map((c) => c.party));
 		if (!sides.has('agency') || !sides.has('district')) {
 			await touchActivity(tx, mouId, now);
-			return { ok: true, value: { completed: false, reviewedDueOn: dueOn, nextDueOn: null } };
+			return ok({ completed: false, reviewedDueOn: dueOn, nextDueOn: null });
 		}
 		const nextDueOn = addMonths(dueOn, mou.intervalMonths);
 		await store.setDueOn(tx, mouId, nextDueOn);
@@ -83,7 +84,7 @@ export async function confirmReview(deps: ReviewDeps, user: SessionUser, mouId: 
 				confirmations: confirmations.map((c) => ({ party: c.party, userId: c.userId, name: c.userName, at: c.confirmedAt.toISOString() }))
 			}
 		});
-		return { ok: true, value: { completed: true, reviewedDueOn: dueOn, nextDueOn } };
+		return ok({ completed: true, reviewedDueOn: dueOn, nextDueOn });
 	});
 	if (outcome.ok) deps.collab?.notify?.(mouId, 'history');
 	return outcome;

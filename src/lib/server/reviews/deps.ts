@@ -10,9 +10,3 @@ export interface ReviewDeps {
 	/** Live "reload your data" notices (the collaboration server). */
 	collab?: { notify?(mouId: string, topic: NoticeTopic): unknown };
 }
-
-export type ReviewResult<T> = { ok: true; value: T } | { ok: false; errors: { form: string } };
-
-export function refused(form: string): { ok: false; errors: { form: string } } {
-	return { ok: false, errors: { form } };
-}

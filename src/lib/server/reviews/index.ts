@@ -9,7 +9,7 @@ import * as store from './store';
 export { startReview, reviewTitle, type ReviewStarted } from './start';
 export { confirmReview, CONFIRM_WINDOW_DAYS, type ReviewConfirmed } from './confirm';
 export { loadReviewPage, type ReviewPage, type PartyConfirmation } from './view';
-export type { ReviewDeps, ReviewResult } from './deps';
+export type { ReviewDeps } from './deps';
 
 /**
  * The signed text a review draft started from — the reviewed MOU's agreed version (its id, label

@@ -6,7 +6,8 @@ import { hasSqlState, SqlState } from '$lib/server/db';
 import { otherParty } from '$lib/mou/party';
 import { can } from '$lib/mou/lifecycle';
 import { localDate, reviewTimeZone } from '$lib/server/reminders';
-import { refused, type ReviewDeps, type ReviewResult } from './deps';
+import { failure, ok, type Outcome } from '$lib/errors';
+import type { ReviewDeps } from './deps';
 import * as store from './store';
 
 const MAX_TITLE = 300;
@@ -31,24 +32,24 @@ export function reviewTitle(signedTitle: string, year: number): string {
  * signed text — the agreed version's stored Yjs state, byte for byte, so its history continues.
  * The signed MOU stays as it is (readable, with its certificate); its reminders stop.
  */
-export async function startReview(deps: ReviewDeps, user: SessionUser, mouId: string, now = new Date()): Promise<ReviewResult<ReviewStarted> | null> {
+export async function startReview(deps: ReviewDeps, user: SessionUser, mouId: string, now = new Date()): Promise<Outcome<ReviewStarted> | null> {
 	const access = await getMouAccess(deps.sql, user, mouId);
 	if (!access) return null;
-	if (!can(user, 'startReview')) return refused('Only counsel can start the review of an MOU.');
+	if (!can(user, 'startReview')) return failure('forbidden', 'Only counsel can start the review of an MOU.');
 	const zone = await reviewTimeZone(deps.sql, mouId);
 
-	let started: ReviewResult<ReviewStarted & { signedTitle: string; year: number }>;
+	let started: Outcome<ReviewStarted & { signedTitle: string; year: number }>;
 	try {
 		started = await deps.sql.begin(async (tx) => {
 			const signed = await store.lockMou(tx, mouId);
-			if (!signed) return refused('No such MOU.');
+			if (!signed) return failure('not_found', 'No such MOU.');
 			if (signed.status !== 'signed') {
-				return refused(signed.status === 'terminated' ? 'This MOU has ended: there is nothing to review.' : 'Only a signed MOU can be reviewed. Finish negotiating and signing it first.');
+				return failure('not_now', signed.status === 'terminated' ? 'This MOU has ended: there is nothing to review.' : 'Only a signed MOU can be reviewed. Finish negotiating and signing it first.');
 			}
 			const live = await store.liveReview(tx, mouId);
-			if (live) return refused(`The review of this MOU has already started: “${live.title}”.`);
+			if (live) return failure('not_now', `The review of this MOU has already started: “${live.title}”.`);
 			const agreed = await store.agreedVersion(tx, mouId);
-			if (!agreed) return refused('The signed text of this MOU cannot be found, so a review cannot start from it.');
+			if (!agreed) return failure('not_now', 'The signed text of this MOU cannot be found, so a review cannot start from it.');
 
 			const year = Number((signed.dueOn ?? localDate(now, zone)).slice(0, 4));
 			const title = reviewTitle(signed.title, year);
@@ -83,11 +84,11 @@ export async function startReview(deps: ReviewDeps, user: SessionUser, mouId: st
 				detail: { reviewMouId: draftId }
 			});
 			await touchActivity(tx, mouId, now);
-			return { ok: true as const, value: { mouId: draftId, title, signedTitle: signed.title, year } };
+			return ok({ mouId: draftId, title, signedTitle: signed.title, year });
 		});
 	} catch (error) {
 		// Two counsel pressing at once: the unique index lets one review through.
-		if (hasSqlState(error, SqlState.uniqueViolation)) return refused('The review of this MOU has already started.');
+		if (hasSqlState(error, SqlState.uniqueViolation)) return failure('not_now', 'The review of this MOU has already started.');
 		throw error;
 	}
 	if (!started.ok) return started;
@@ -106,5 +107,5 @@ export async function startReview(deps: ReviewDeps, user: SessionUser, mouId: st
 		});
 		await deps.mailer.send({ to: person.email, subject: `Review started: “${draft.signedTitle}”`, ...body, organizationId: user.organizationId });
 	}
-	return { ok: true, value: { mouId: draft.mouId, title: draft.title } };
+	return ok({ mouId: draft.mouId, title: draft.title });
 }

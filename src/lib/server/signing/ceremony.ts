@@ -1,4 +1,5 @@
 import type { SessionUser } from '$lib/server/auth';
+import { failure, ok, type Failure, type Outcome } from '$lib/errors';
 import { generateToken, hashToken } from '$lib/server/auth';
 import type { Tx } from '$lib/server/db';
 import { cleanText } from '$lib/server/orgs';
@@ -220,16 +221,16 @@ function signerAudit(context: MouContext, request: store.RequestRow, signer: sto
 	};
 }
 
-export type StepResult<T = object> = ({ ok: true } & T) | { ok: false; message: string; field?: string };
-
-const fail = (message: string, field?: string) => ({ ok: false as const, message, field });
+/** A step refused: about one field of the form (its message shown there), or about where the signer stands. */
+const fail = (message: string, field?: string): Failure =>
+	field ? failure('invalid_input', message, { fields: { [field]: message } }) : failure('not_now', message);
 
 /**
  * Runs one step in a transaction with the request and signer rows locked and the link re-checked.
  * `needs` says how far the signer must already be; audit entries returned by the step are
  * appended last. Emails it queued go out after commit.
  */
-async function step<T extends object>(
+async function step<T>(
 	deps: SigningDeps,
 	token: string,
 	input: CeremonyInput,
@@ -241,12 +242,12 @@ async function step<T extends object>(
 		signer: store.SignerRow;
 		ceremony: store.CeremonyRow | null;
 		context: MouContext;
-	}) => Promise<{ result: StepResult<T>; audits: AuditInput[] }>
-): Promise<StepResult<T>> {
+	}) => Promise<{ result: Outcome<T>; audits: AuditInput[] }>
+): Promise<Outcome<T>> {
 	const first = await resolveLink(deps.sql, token, now);
 	if (first.state !== 'active') return fail(first.state === 'unknown' ? STATE_MESSAGE.unknown : STATE_MESSAGE[first.state]);
 	let requestId: string | null = null;
-	const result = await deps.sql.begin(async (tx) => {
+	const result = await deps.sql.begin(async (tx): Promise<Outcome<T>> => {
 		const request = await store.lockRequest(tx, first.request!.id);
 		const signer = await store.lockSigner(tx, first.signer!.id);
 		if (!request || !signer) return fail(STATE_MESSAGE.unknown);
@@ -269,7 +270,7 @@ async function step<T extends object>(
 }
 
 /** Emails a fresh six-digit code (at most one a minute and five an hour). */
-export async function requestCode(deps: SigningDeps, token: string, input: CeremonyInput, now = new Date()): Promise<StepResult<{ sentTo: string }>> {
+export async function requestCode(deps: SigningDeps, token: string, input: CeremonyInput, now = new Date()): Promise<Outcome<{ sentTo: string }>> {
 	return step<{ sentTo: string }>(deps, token, input, now, 'link', async ({ tx, request, signer, context }) => {
 		if ((await store.totalCodeFailures(tx, signer.id)) >= CODE_MAX_TOTAL_FAILURES) return { result: fail(TOO_MANY_CODES), audits: [] };
 		const recent = await store.recentCodes(tx, signer.id, new Date(now.getTime() - 60 * 60 * 1000));
@@ -300,7 +301,7 @@ export async function requestCode(deps: SigningDeps, token: string, input: Cerem
 			},
 			now
 		);
-		return { result: { ok: true, sentTo: maskEmail(signer.email) }, audits: [signerAudit(context, request, signer, 'code_sent', input, { to: signer.email })] };
+		return { result: ok({ sentTo: maskEmail(signer.email) }), audits: [signerAudit(context, request, signer, 'code_sent', input, { to: signer.email })] };
 	});
 }
 
@@ -314,7 +315,7 @@ async function startCeremony(tx: Tx, signer: store.SignerRow, method: 'email_cod
 export type CeremonyStarted = { ceremonyToken: string; expiresAt: Date };
 
 /** Checks the emailed code; five wrong tries lock it (ask for a new one). */
-export async function verifyCode(deps: SigningDeps, token: string, code: unknown, input: CeremonyInput, now = new Date()): Promise<StepResult<CeremonyStarted>> {
+export async function verifyCode(deps: SigningDeps, token: string, code: unknown, input: CeremonyInput, now = new Date()): Promise<Outcome<CeremonyStarted>> {
 	const typed = typeof code === 'string' ? code.replace(/\s+/g, '') : '';
 	if (!/^\d{6}$/.test(typed)) return fail('Enter the 6-digit code from the email.', 'code');
 	return step<CeremonyStarted>(deps, token, input, now, 'link', async ({ tx, request, signer, context }) => {
@@ -336,12 +337,12 @@ export async function verifyCode(deps: SigningDeps, token: string, code: unknown
 		}
 		await store.markCodeUsed(tx, latest.id, now);
 		const started = await startCeremony(tx, signer, 'email_code', now);
-		return { result: { ok: true, ...started }, audits: [signerAudit(context, request, signer, 'code_verified', input, { method: 'email_code' })] };
+		return { result: ok(started), audits: [signerAudit(context, request, signer, 'code_verified', input, { method: 'email_code' })] };
 	});
 }
 
 /** A signer already signed in to MOU Studio with the signer's address needs no emailed code. */
-export async function continueWithAccount(deps: SigningDeps, token: string, input: CeremonyInput, now = new Date()): Promise<StepResult<CeremonyStarted>> {
+export async function continueWithAccount(deps: SigningDeps, token: string, input: CeremonyInput, now = new Date()): Promise<Outcome<CeremonyStarted>> {
 	return step<CeremonyStarted>(deps, token, input, now, 'link', async ({ tx, request, signer, context }) => {
 		// An account alone proves little (sign-up does not verify addresses): it must also belong to
 		// the party the signer signs for.
@@ -351,15 +352,15 @@ export async function continueWithAccount(deps: SigningDeps, token: string, inpu
 			return { result: fail('You are not signed in as this signer. Use the emailed code instead.'), audits: [] };
 		}
 		const started = await startCeremony(tx, signer, 'account', now);
-		return { result: { ok: true, ...started }, audits: [signerAudit(context, request, signer, 'account_verified', input, { userId: user.id })] };
+		return { result: ok(started), audits: [signerAudit(context, request, signer, 'account_verified', input, { userId: user.id })] };
 	});
 }
 
-export async function verifyAccessCode(deps: SigningDeps, token: string, code: unknown, input: CeremonyInput, now = new Date()): Promise<StepResult> {
+export async function verifyAccessCode(deps: SigningDeps, token: string, code: unknown, input: CeremonyInput, now = new Date()): Promise<Outcome> {
 	const typed = typeof code === 'string' ? code.trim() : '';
 	if (!typed) return fail('Enter the access code the sender gave you.', 'accessCode');
-	return step<object>(deps, token, input, now, 'ceremony', async ({ tx, request, signer, ceremony, context }) => {
-		if (!signer.accessCodeHash || ceremony!.accessOk) return { result: { ok: true }, audits: [] };
+	return step<void>(deps, token, input, now, 'ceremony', async ({ tx, request, signer, ceremony, context }) => {
+		if (!signer.accessCodeHash || ceremony!.accessOk) return { result: ok(), audits: [] };
 		if (signer.accessLockedUntil && signer.accessLockedUntil > now) {
 			return { result: fail(`Too many wrong access codes. Try again after ${formatWhen(signer.accessLockedUntil, context.zone)}, or ask the sender.`, 'accessCode'), audits: [] };
 		}
@@ -374,17 +375,17 @@ export async function verifyAccessCode(deps: SigningDeps, token: string, code: u
 		}
 		await store.resetAccessFailures(tx, signer.id);
 		await store.markCeremonyAccessOk(tx, ceremony!.id);
-		return { result: { ok: true }, audits: [signerAudit(context, request, signer, 'access_code_verified', input)] };
+		return { result: ok(), audits: [signerAudit(context, request, signer, 'access_code_verified', input)] };
 	});
 }
 
 /** Records agreement to the consumer disclosure: when, from which address and browser. */
-export async function giveConsent(deps: SigningDeps, token: string, agreed: unknown, input: CeremonyInput, now = new Date()): Promise<StepResult> {
+export async function giveConsent(deps: SigningDeps, token: string, agreed: unknown, input: CeremonyInput, now = new Date()): Promise<Outcome> {
 	if (agreed !== 'on' && agreed !== true) return fail('To continue, check the box to agree — or decline to sign.', 'consent');
-	return step<object>(deps, token, input, now, 'access', async ({ tx, request, signer, context }) => {
-		if (signer.consentedAt) return { result: { ok: true }, audits: [] };
+	return step<void>(deps, token, input, now, 'access', async ({ tx, request, signer, context }) => {
+		if (signer.consentedAt) return { result: ok(), audits: [] };
 		await store.markConsented(tx, signer.id, now, input.ipAddress, input.userAgent);
-		return { result: { ok: true }, audits: [signerAudit(context, request, signer, 'consent_given', input, { disclosureVersion: DISCLOSURE_VERSION })] };
+		return { result: ok(), audits: [signerAudit(context, request, signer, 'consent_given', input, { disclosureVersion: DISCLOSURE_VERSION })] };
 	});
 }
 
@@ -404,7 +405,7 @@ export type Signed = { completed: boolean };
  * agreed version's stored state no longer hashes to it. The request row lock orders racing
  * signatures: the last one completes the MOU, exactly once.
  */
-export async function sign(deps: SigningDeps, token: string, form: SignInput, input: CeremonyInput, now = new Date()): Promise<StepResult<Signed>> {
+export async function sign(deps: SigningDeps, token: string, form: SignInput, input: CeremonyInput, now = new Date()): Promise<Outcome<Signed>> {
 	const kind = form.kind === 'typed' || form.kind === 'drawn' ? form.kind : null;
 	if (!kind) return fail('Choose whether to type or draw your signature.', 'kind');
 	const typedName = kind === 'typed' ? cleanText(form.typedName, 100) : null;
@@ -438,7 +439,7 @@ export async function sign(deps: SigningDeps, token: string, form: SignInput, in
 		const pending = after.filter((s) => s.status !== 'signed');
 		if (pending.length === 0) {
 			audits.push(...(await completeRequest(tx, { origin: deps.origin, request, signers: after, context }, now)));
-			return { result: { ok: true, completed: true }, audits };
+			return { result: ok({ completed: true }), audits };
 		}
 		const nextStage = Math.min(...pending.map((s) => s.stage));
 		if (!after.some((s) => s.stage === nextStage && s.status === 'sent')) {
@@ -460,7 +461,7 @@ export async function sign(deps: SigningDeps, token: string, form: SignInput, in
 				))
 			);
 		}
-		return { result: { ok: true, completed: false }, audits };
+		return { result: ok({ completed: false }), audits };
 	});
 	if (result.ok) deps.collab?.notify?.(mouId, 'status');
 	return result;
@@ -475,18 +476,18 @@ function describeAuthentication(signer: store.SignerRow, ceremony: store.Ceremon
 }
 
 /** Declining ends the request for everyone; counsel of both parties are told at once. */
-export async function decline(deps: SigningDeps, token: string, reason: unknown, input: CeremonyInput, now = new Date()): Promise<StepResult> {
+export async function decline(deps: SigningDeps, token: string, reason: unknown, input: CeremonyInput, now = new Date()): Promise<Outcome> {
 	const text = typeof reason === 'string' ? reason.trim().replace(/\s+\n/g, '\n').slice(0, 2000) : '';
 	if (text.length < 3) return fail('Say briefly why you decline, so the parties know what to do next.', 'reason');
 	if (text.length > 1000) return fail('Keep the reason to at most 1,000 characters.', 'reason');
 	let mouId = '';
-	const result = await step<object>(deps, token, input, now, 'access', async ({ tx, request, signer, context }) => {
+	const result = await step<void>(deps, token, input, now, 'access', async ({ tx, request, signer, context }) => {
 		if (!(await store.markDeclined(tx, signer.id, now, text))) return { result: fail(STATE_MESSAGE.declined), audits: [] };
 		await store.endRequest(tx, request.id, 'declined', now, null, text);
 		await transitionStatus(tx, context.mou.id, 'signing', 'agreed');
 		mouId = context.mou.id;
 		await queueEndNotices(tx, { request, context, kind: 'declined', who: `${signer.name} (${signer.title}, ${context.partyName(signer.party)})`, reason: text, origin: deps.origin, except: signer.id }, now);
-		return { result: { ok: true }, audits: [signerAudit(context, request, signer, 'declined', input, { reason: text })] };
+		return { result: ok(), audits: [signerAudit(context, request, signer, 'declined', input, { reason: text })] };
 	});
 	if (result.ok) deps.collab?.notify?.(mouId, 'status');
 	return result;

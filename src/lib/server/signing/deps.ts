@@ -17,10 +17,4 @@ export interface RequestContext {
 	userAgent: string;
 }
 
-export type Result<T, E = { form: string }> = { ok: true; value: T } | { ok: false; errors: E };
-
-export function refused(form: string): { ok: false; errors: { form: string } } {
-	return { ok: false, errors: { form } };
-}
-
 export const SYSTEM_ACTOR = 'MOU Studio';

@@ -4,7 +4,7 @@
  * code), accepts the consumer disclosure, reads the agreed text and signs or declines; the last
  * signature makes the MOU signed, once. Everything lands in a hash-chained audit trail.
  */
-export type { SigningDeps, RequestContext, Result } from './deps';
+export type { SigningDeps, RequestContext } from './deps';
 export { prefillDraft, sendForSignature, prepareProblem, capacityFromTitle, type SentForSignature, type SendResult } from './prepare';
 export { parsePrepareForm, validatePrepare, MAX_SIGNERS, MAX_RECIPIENTS } from './validation';
 export {
@@ -22,7 +22,6 @@ export {
 	CEREMONY_LIFETIME_MS,
 	type CeremonyView,
 	type CeremonyInput,
-	type StepResult,
 	type LinkState,
 	type Step
 } from './ceremony';

@@ -5,7 +5,8 @@ import { can } from '$lib/mou/lifecycle';
 import { appendAudit } from './audit';
 import { queueEndNotices } from './ceremony';
 import { appendAll, loadMouContext } from './context';
-import { refused, type RequestContext, type Result, type SigningDeps } from './deps';
+import { failure, invalid, ok, type Outcome } from '$lib/errors';
+import type { RequestContext, SigningDeps } from './deps';
 import { flushMessages } from './mail';
 import * as store from './store';
 
@@ -17,17 +18,17 @@ export async function voidRequest(
 	input: { reason: unknown },
 	requestContext: RequestContext,
 	now = new Date()
-): Promise<Result<{ requestId: string }, { form?: string; reason?: string }> | null> {
+): Promise<Outcome<{ requestId: string }> | null> {
 	const access = await getMouAccess(deps.sql, user, mouId);
 	if (!access) return null;
-	if (!can(user, 'voidSigning')) return refused('Only counsel of a party can void a signing request.');
+	if (!can(user, 'voidSigning')) return failure('forbidden', 'Only counsel of a party can void a signing request.');
 	const reason = cleanText(input.reason, 1000);
-	if (reason.length < 3) return { ok: false, errors: { reason: 'Give the reason for voiding; every signer will see it.' } };
+	if (reason.length < 3) return invalid({ reason: 'Give the reason for voiding; every signer will see it.' });
 	const open = await store.findOpenRequest(deps.sql, mouId);
-	if (!open) return refused('There is no signing request to void.');
-	const outcome = await deps.sql.begin(async (tx): Promise<Result<{ requestId: string }, { form?: string }>> => {
+	if (!open) return failure('not_now', 'There is no signing request to void.');
+	const outcome = await deps.sql.begin(async (tx): Promise<Outcome<{ requestId: string }>> => {
 		const request = await store.lockRequest(tx, open.id);
-		if (!request || request.status !== 'out') return refused('The signing request has already ended.');
+		if (!request || request.status !== 'out') return failure('not_now', 'The signing request has already ended.');
 		const context = (await loadMouContext(tx, mouId, await store.findVersion(tx, request.versionId)))!;
 		await store.endRequest(tx, request.id, 'voided', now, user.id, reason);
 		await transitionStatus(tx, mouId, 'signing', 'agreed');
@@ -49,7 +50,7 @@ export async function voidRequest(
 			],
 			now
 		);
-		return { ok: true, value: { requestId: request.id } };
+		return ok({ requestId: request.id });
 	});
 	if (outcome.ok) {
 		deps.collab?.notify?.(mouId, 'status');

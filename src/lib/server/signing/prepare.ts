@@ -4,9 +4,10 @@ import type { Tx } from '$lib/server/db';
 import { getMouAccess, transitionStatus, type MouAccess } from '$lib/server/mous';
 import type { Party } from '$lib/mou/party';
 import { can } from '$lib/mou/lifecycle';
-import type { Capacity, PrepareDraft, PrepareErrors, SignerDraft } from '$lib/signing/types';
+import type { Capacity, PrepareDraft, SignerDraft } from '$lib/signing/types';
 import { addMonths, dayIn } from './dates';
-import { refused, type RequestContext, type Result, type SigningDeps } from './deps';
+import { failure, invalid, ok, type Outcome } from '$lib/errors';
+import type { RequestContext, SigningDeps } from './deps';
 import { appendAll, loadMouContext, openStage, sha256Hex } from './context';
 import { flushMessages } from './mail';
 import { accessCodeHash } from './secrets';
@@ -83,7 +84,8 @@ export interface SentForSignature {
 	accessCodes: Array<{ name: string; email: string; code: string }>;
 }
 
-export type SendResult = Result<SentForSignature, PrepareErrors> & { draft?: PrepareDraft };
+/** A refusal carries the form as it was typed (cleaned), for the page to show again. */
+export type SendResult = Outcome<SentForSignature> & { draft?: PrepareDraft };
 
 const ACCESS_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
@@ -118,22 +120,22 @@ export async function sendForSignature(
 	const version = await store.findAgreedVersion(deps.sql, mouId);
 	const open = await store.findOpenRequest(deps.sql, mouId);
 	const problem = prepareProblem(access, user, !!version, !!open);
-	if (problem) return { ...refused(problem), draft };
+	if (problem) return { ...failure(can(user, 'sendForSignature') ? 'not_now' : 'forbidden', problem), draft };
 	const context = (await loadMouContext(deps.sql, mouId, version))!;
 	const checked = validatePrepare(draft, now, context.zone);
-	if (!checked.ok) return { ok: false, errors: checked.errors, draft: checked.draft };
+	if (!checked.ok) return { ...invalid(checked.errors), draft: checked.draft };
 	const input = checked.value;
 
 	const outcome = await deps.sql.begin(async (tx): Promise<SendResult> => {
 		const mou = await store.lockMou(tx, mouId);
-		if (!mou || mou.status !== 'agreed') return { ...refused('Only an MOU whose text both parties have agreed can be sent for signature.'), draft: checked.draft };
+		if (!mou || mou.status !== 'agreed') return { ...failure('not_now', 'Only an MOU whose text both parties have agreed can be sent for signature.'), draft: checked.draft };
 		const agreed = await store.findAgreedVersion(tx, mouId);
 		if (!agreed || sha256Hex(agreed.state) !== agreed.sha256) {
-			return { ...refused('The agreed version cannot be verified against its fingerprint; it cannot be sent for signature.'), draft: checked.draft };
+			return { ...failure('not_now', 'The agreed version cannot be verified against its fingerprint; it cannot be sent for signature.'), draft: checked.draft };
 		}
-		if (await store.findOpenRequest(tx, mouId)) return { ...refused('The MOU is already out for signature.'), draft: checked.draft };
+		if (await store.findOpenRequest(tx, mouId)) return { ...failure('not_now', 'The MOU is already out for signature.'), draft: checked.draft };
 		const outsider = await otherPartyOutsider(tx, mouId, access.side, input.signers);
-		if (outsider) return { ...refused(outsider), draft: checked.draft };
+		if (outsider) return { ...failure('not_now', outsider), draft: checked.draft };
 		const request = await store.insertRequest(tx, {
 			mouId,
 			versionId: agreed.id,
@@ -202,7 +204,7 @@ export async function sendForSignature(
 			],
 			now
 		);
-		return { ok: true, value: { requestId: request.id, accessCodes } };
+		return ok({ requestId: request.id, accessCodes });
 	});
 	if (outcome.ok) {
 		deps.collab?.notify?.(mouId, 'status');

@@ -1,4 +1,5 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
+import { failAction } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
 import { requireUser, requireUserForAction } from '$lib/server/auth/require';
 import { acceptPartyInvitation, viewPartyInvitation } from '$lib/server/mous';
@@ -23,9 +24,9 @@ export const actions: Actions = {
 		const user = requireUserForAction(locals);
 		const { db, collab } = await getRuntime();
 		const result = await acceptPartyInvitation(db.sql, user, params.token);
-		if (!result.ok) return fail(400, { message: result.message });
+		if (!result.ok) return failAction(result.error);
 		// Both parties are in: negotiation starts, and every edit from now on is a tracked suggestion.
-		collab.notify(result.mouId, 'status');
-		redirect(303, `/mous/${result.mouId}`);
+		collab.notify(result.value.mouId, 'status');
+		redirect(303, `/mous/${result.value.mouId}`);
 	}
 };

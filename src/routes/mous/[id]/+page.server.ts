@@ -1,4 +1,6 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
+import { fromFormOutcome } from '$lib/errors';
+import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
 import { requireUser, requireUserForAction } from '$lib/server/auth/require';
 import { getMouAccess, inviteParty, listPartyInvitations } from '$lib/server/mous';
@@ -51,7 +53,7 @@ export const actions: Actions = {
 		const { user, deps, form } = await context(locals, request, url);
 		const result = await inviteParty(deps, user, params.id, { email: form.get('email') });
 		if (!result) notFound();
-		if (!result.ok) return fail(400, { errors: result.errors, email: String(form.get('email') ?? '') });
+		if (!result.ok) return failAction(result.error, { errors: formErrors(result.error), email: String(form.get('email') ?? '') });
 		return { invited: result.value.email };
 	},
 
@@ -59,7 +61,7 @@ export const actions: Actions = {
 		const { user, deps } = await context(locals, request, url);
 		const result = await sendRound(deps, user, params.id);
 		if (!result) notFound();
-		if (!result.ok) return fail(400, { sendError: result.errors.form });
+		if (!result.ok) return failAction(result.error, { sendError: result.error.message });
 		return { sent: result.value };
 	},
 
@@ -68,8 +70,10 @@ export const actions: Actions = {
 		const result = await approveDraft(deps, user, params.id);
 		if (!result) notFound();
 		if (!result.ok) {
-			const problems = 'problems' in result.errors ? result.errors.problems : [];
-			return fail(400, { approveError: problems.length ? 'This version cannot be approved yet:' : result.errors.form, approveProblems: problems });
+			// With a list of what is missing, the page shows a heading and the list; that heading is the message.
+			const problems = result.error.problems ?? [];
+			const approveError = problems.length ? 'This version cannot be approved yet:' : result.error.message;
+			return failAction({ ...result.error, message: approveError }, { approveError, approveProblems: problems });
 		}
 		return { approved: result.value };
 	},
@@ -78,18 +82,19 @@ export const actions: Actions = {
 		const { user, deps } = await context(locals, request, url);
 		const result = await withdrawApproval(deps, user, params.id);
 		if (!result) notFound();
-		if (!result.ok) return fail(400, { approveError: result.errors.form, approveProblems: [] as string[] });
+		if (!result.ok) return failAction(result.error, { approveError: result.error.message, approveProblems: [] as string[] });
 		return { withdrawn: true };
 	},
 
 	decide: async ({ locals, params, request, url }) => {
 		const { user, deps, form } = await context(locals, request, url);
-		const result = await decideSuggestions(deps, user, params.id, {
+		const decided = await decideSuggestions(deps, user, params.id, {
 			suggestionIds: form.getAll('suggestion').map(String),
 			decision: form.get('decision')
 		});
-		if (!result) notFound();
-		if (!result.ok) return fail(400, { decideError: result.errors.form });
+		if (!decided) notFound();
+		const result = fromFormOutcome(decided);
+		if (!result.ok) return failAction(result.error, { decideError: result.error.message });
 		return { decided: result.value.decided };
 	},
 
@@ -103,7 +108,7 @@ export const actions: Actions = {
 		});
 		if (!result) notFound();
 		if (!result.ok) {
-			return fail(400, { commentErrors: result.errors, commentBody: String(form.get('body') ?? '').slice(0, 10_000) });
+			return failAction(result.error, { commentErrors: formErrors(result.error), commentBody: String(form.get('body') ?? '').slice(0, 10_000) });
 		}
 		return { commented: result.value.threadId };
 	},
@@ -114,8 +119,8 @@ export const actions: Actions = {
 		const result = await replyToThread(deps, user, params.id, { threadId, body: form.get('body') });
 		if (!result) notFound();
 		if (!result.ok) {
-			return fail(result.missing ? 404 : 400, {
-				threadErrors: result.errors,
+			return failAction(result.error, {
+				threadErrors: formErrors(result.error),
 				thread: threadId,
 				replyBody: String(form.get('body') ?? '').slice(0, 10_000)
 			});
@@ -132,6 +137,6 @@ async function setResolved({ locals, params, request, url }: { locals: App.Local
 	const threadId = String(form.get('thread') ?? '');
 	const result = await setThreadResolved(deps, user, params.id, { threadId, resolved });
 	if (!result) notFound();
-	if (!result.ok) return fail(result.missing ? 404 : 400, { threadErrors: result.errors, thread: threadId, replyBody: '' });
+	if (!result.ok) return failAction(result.error, { threadErrors: formErrors(result.error), thread: threadId, replyBody: '' });
 	return { resolved: resolved ? threadId : null };
 }

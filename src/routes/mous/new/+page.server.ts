@@ -1,4 +1,5 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
+import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
 import { requireUser, requireUserForAction } from '$lib/server/auth/require';
 import { createMou } from '$lib/server/mous';
@@ -17,7 +18,7 @@ export const actions: Actions = {
 		const { db } = await getRuntime();
 		const form = await request.formData();
 		const result = await createMou(db.sql, user, { title: form.get('title') });
-		if (!result.ok) return fail(can(user, 'createMou') ? 400 : 403, { errors: result.errors, title: String(form.get('title') ?? '') });
+		if (!result.ok) return failAction(result.error, { errors: formErrors(result.error), title: String(form.get('title') ?? '') });
 		redirect(303, `/mous/${result.value.id}`);
 	}
 };

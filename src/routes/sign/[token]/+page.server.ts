@@ -1,6 +1,8 @@
-import { fail, redirect, type Cookies } from '@sveltejs/kit';
+import { redirect, type Cookies } from '@sveltejs/kit';
 import { dev } from '$app/environment';
 import { getRuntime } from '$lib/server/runtime';
+import { failAction } from '$lib/server/respond';
+import type { Outcome } from '$lib/errors';
 import {
 	continueWithAccount,
 	decline,
@@ -12,8 +14,7 @@ import {
 	verifyAccessCode,
 	verifyCode,
 	type CeremonyInput,
-	type SigningDeps,
-	type StepResult
+	type SigningDeps
 } from '$lib/server/signing';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -47,28 +48,28 @@ export const load: PageServerLoad = async (event) => {
 	return { view, token: event.params.token };
 };
 
-/** Every step answers the same way: 400 with the message and the field it is about, for the page to show. */
-function answer<T extends object>(step: string, result: StepResult<T>, keep: Record<string, string> = {}) {
-	if (!result.ok) return fail(400, { step, message: result.message, field: result.field ?? null, ...keep });
+/** Every step answers the same way: the message and the field it is about, for the page to show. */
+function answer<T>(step: string, result: Outcome<T>, keep: Record<string, string> = {}) {
+	if (!result.ok) return failAction(result.error, { step, field: Object.keys(result.error.fields ?? {})[0] ?? null, ...keep });
 	return null;
 }
 
 export const actions: Actions = {
 	sendCode: async (event) => {
 		const result = await requestCode(await deps(event.url.origin), event.params.token, ceremonyInput(event));
-		return answer('authenticate', result) ?? { step: 'authenticate', codeSentTo: result.ok ? result.sentTo : '' };
+		return answer('authenticate', result) ?? { step: 'authenticate', codeSentTo: result.ok ? result.value.sentTo : '' };
 	},
 	verifyCode: async (event) => {
 		const form = await event.request.formData();
 		const result = await verifyCode(await deps(event.url.origin), event.params.token, form.get('code'), ceremonyInput(event));
 		if (!result.ok) return answer('authenticate', result);
-		setCeremonyCookie(event.cookies, event.params.token, result.ceremonyToken, result.expiresAt);
+		setCeremonyCookie(event.cookies, event.params.token, result.value.ceremonyToken, result.value.expiresAt);
 		return { step: 'authenticate', verified: true };
 	},
 	useAccount: async (event) => {
 		const result = await continueWithAccount(await deps(event.url.origin), event.params.token, ceremonyInput(event));
 		if (!result.ok) return answer('authenticate', result);
-		setCeremonyCookie(event.cookies, event.params.token, result.ceremonyToken, result.expiresAt);
+		setCeremonyCookie(event.cookies, event.params.token, result.value.ceremonyToken, result.value.expiresAt);
 		return { step: 'authenticate', verified: true };
 	},
 	accessCode: async (event) => {

@@ -1,5 +1,5 @@
-import { error } from '@sveltejs/kit';
 import { getRuntime } from '$lib/server/runtime';
+import { failRequest } from '$lib/server/respond';
 import { requireUser } from '$lib/server/auth/require';
 import { loadComparison } from '$lib/server/compare';
 import type { PageServerLoad } from './$types';
@@ -12,7 +12,7 @@ export const load: PageServerLoad = async ({ locals, params, url, depends }) => 
 	// An empty select value ("from=") means the default, like a missing one.
 	const param = (name: string) => url.searchParams.get(name) || null;
 	const result = await loadComparison(db.sql, user, params.id, { from: param('from'), to: param('to') });
-	if (!result.ok) error(result.status, result.message);
-	const { access, ...page } = result.page;
+	if (!result.ok) failRequest(result.error);
+	const { access, ...page } = result.value;
 	return { mou: access.mou, side: access.side, ...page };
 };

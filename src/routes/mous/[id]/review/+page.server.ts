@@ -1,4 +1,5 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
+import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
 import { requireUser, requireUserForAction } from '$lib/server/auth/require';
 import { updateSchedule } from '$lib/server/reminders';
@@ -33,7 +34,7 @@ export const actions: Actions = {
 		const { user, deps } = await context(locals, url);
 		const result = await startReview(deps, user, params.id);
 		if (!result) error(404, 'No such MOU.');
-		if (!result.ok) return fail(400, { startError: result.errors.form });
+		if (!result.ok) return failAction(result.error, { startError: result.error.message });
 		redirect(303, `/mous/${result.value.mouId}`);
 	},
 
@@ -41,7 +42,7 @@ export const actions: Actions = {
 		const { user, deps } = await context(locals, url);
 		const result = await confirmReview(deps, user, params.id);
 		if (!result) error(404, 'No such MOU.');
-		if (!result.ok) return fail(400, { confirmError: result.errors.form });
+		if (!result.ok) return failAction(result.error, { confirmError: result.error.message });
 		return { confirmed: result.value };
 	},
 
@@ -56,7 +57,7 @@ export const actions: Actions = {
 		};
 		const result = await updateSchedule(deps.sql, user, params.id, input);
 		if (!result) error(404, 'No such MOU.');
-		if (!result.ok) return fail(400, { scheduleErrors: result.errors, scheduleInput: input });
+		if (!result.ok) return failAction(result.error, { scheduleErrors: formErrors(result.error), scheduleInput: input });
 		return { scheduleSaved: true };
 	}
 };

@@ -1,4 +1,5 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
+import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
 import { requireUser, requireUserForAction } from '$lib/server/auth/require';
 import { loadSigningOverview, voidRequest } from '$lib/server/signing';
@@ -27,7 +28,7 @@ export const actions: Actions = {
 			{ ipAddress: getClientAddress(), userAgent: request.headers.get('user-agent') ?? '' }
 		);
 		if (!result) error(404, 'No such MOU.');
-		if (!result.ok) return fail(400, { voidErrors: result.errors, reason });
+		if (!result.ok) return failAction(result.error, { voidErrors: formErrors(result.error), reason });
 		return { voided: true };
 	}
 };

@@ -1,5 +1,5 @@
-import { error } from '@sveltejs/kit';
 import { getRuntime } from '$lib/server/runtime';
+import { failRequest } from '$lib/server/respond';
 import { requireUser } from '$lib/server/auth/require';
 import { docxResponse, exportRedline } from '$lib/server/export';
 import type { RequestHandler } from './$types';
@@ -8,6 +8,6 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
 	const user = requireUser(locals, url);
 	const { db } = await getRuntime();
 	const result = await exportRedline(db.sql, user, params.id);
-	if (!result.ok) error(result.status, result.message);
-	return docxResponse(result.file);
+	if (!result.ok) failRequest(result.error);
+	return docxResponse(result.value);
 };

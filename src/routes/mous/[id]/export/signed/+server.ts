@@ -1,5 +1,5 @@
-import { error } from '@sveltejs/kit';
 import { getRuntime } from '$lib/server/runtime';
+import { failRequest } from '$lib/server/respond';
 import { requireUser } from '$lib/server/auth/require';
 import { docxResponse, downloadSignedDocx } from '$lib/server/export';
 import { recordDownload } from '$lib/server/signing';
@@ -25,6 +25,6 @@ export const GET: RequestHandler = async ({ locals, params, url, request, getCli
 		params.id,
 		{ ipAddress: getClientAddress(), userAgent: request.headers.get('user-agent') }
 	);
-	if (!result.ok) error(result.status, result.message);
-	return docxResponse(result.file);
+	if (!result.ok) failRequest(result.error);
+	return docxResponse(result.value);
 };

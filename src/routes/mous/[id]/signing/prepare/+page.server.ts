@@ -1,4 +1,5 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
+import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
 import { requireUser, requireUserForAction } from '$lib/server/auth/require';
 import { loadSigningOverview, parsePrepareForm, prefillDraft, sendForSignature, MAX_RECIPIENTS, MAX_SIGNERS } from '$lib/server/signing';
@@ -29,7 +30,7 @@ export const actions: Actions = {
 			{ ipAddress: getClientAddress(), userAgent: request.headers.get('user-agent') ?? '' }
 		);
 		if (!result) error(404, 'No such MOU.');
-		if (!result.ok) return fail(400, { errors: result.errors as Record<string, string>, draft: result.draft ?? draft });
+		if (!result.ok) return failAction(result.error, { errors: formErrors(result.error), draft: result.draft ?? draft });
 		// Access codes are shown once, here; without any, the status page is the next step.
 		if (result.value.accessCodes.length === 0) redirect(303, `/mous/${params.id}/signing?sent=1`);
 		return { sent: result.value };
