@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import * as Y from 'yjs';
 import { initialDocumentUpdate, loadTemplate } from '../src/lib/server/templates';
-import { readDocument } from '../src/lib/server/export/read';
+import { readStoredMou } from '../src/lib/document';
 import { renderCleanDocx, renderRedlineDocx, renderSignedDocx } from '../src/lib/server/export/render';
 import { renderBody, textBlocks } from '../src/lib/server/export/docx/blocks';
 import { planComments } from '../src/lib/server/export/docx/comments';
@@ -166,13 +166,13 @@ async function measure<T>(fn: () => Promise<T>): Promise<{ median: number; min: 
 const fmt = (ms: number) => `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 
-const redline = await measure(() => renderRedlineDocx({ ...context, document: readDocument(state), threads }));
-const clean = await measure(() => renderCleanDocx({ ...context, document: readDocument(state), versionLabel: 'Current draft', isDraft: true }));
-const signed = await measure(() => renderSignedDocx({ ...context, document: readDocument(state), certificate }));
-const read = await measure(async () => readDocument(state));
+const redline = await measure(() => renderRedlineDocx({ ...context, document: readStoredMou(state), threads }));
+const clean = await measure(() => renderCleanDocx({ ...context, document: readStoredMou(state), versionLabel: 'Current draft', isDraft: true }));
+const signed = await measure(() => renderSignedDocx({ ...context, document: readStoredMou(state), certificate }));
+const read = await measure(async () => readStoredMou(state));
 // Our part of the redline: the state read, the document walked into docx objects, comments placed.
 const ours = await measure(async () => {
-	const document = readDocument(state);
+	const document = readStoredMou(state);
 	const renderState = new RenderState('redline', document, context);
 	const comments = planComments(threads, textBlocks(document.body, renderState), renderState);
 	return renderBody(document.body, { state: renderState, comments, lockNotes: true });

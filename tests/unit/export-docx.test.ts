@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { readDocument } from '../../src/lib/server/export/read';
+import { readStoredMou } from '../../src/lib/document';
 import { renderCleanDocx, renderRedlineDocx, renderSignedDocx } from '../../src/lib/server/export/render';
 import type { ExportThread } from '../../src/lib/server/export/types';
 import {
@@ -42,7 +42,7 @@ function revisions(xml: string) {
 
 describe('the redline DOCX', () => {
 	it('writes every open suggestion as a Word tracked change with its author, party and date', async () => {
-		const file = await renderRedlineDocx({ ...exportContext(), document: readDocument(negotiatedState()), threads });
+		const file = await renderRedlineDocx({ ...exportContext(), document: readStoredMou(negotiatedState()), threads });
 		const parts = unpack(file.bytes);
 		const xml = parts['word/document.xml'];
 		const changes = revisions(xml);
@@ -67,7 +67,7 @@ describe('the redline DOCX', () => {
 	});
 
 	it('puts shared comment threads in as Word comments on the text they were made on', async () => {
-		const file = await renderRedlineDocx({ ...exportContext(), document: readDocument(negotiatedState()), threads });
+		const file = await renderRedlineDocx({ ...exportContext(), document: readStoredMou(negotiatedState()), threads });
 		const parts = unpack(file.bytes);
 		const comments = parts['word/comments.xml'];
 		expect(comments).toContain('Can we say &quot;students and staff&quot;?');
@@ -88,7 +88,7 @@ describe('the redline DOCX', () => {
 	});
 
 	it('resolves terms, shows empty ones as visible blanks, and marks locked clauses', async () => {
-		const file = await renderRedlineDocx({ ...exportContext(), document: readDocument(negotiatedState()), threads: [] });
+		const file = await renderRedlineDocx({ ...exportContext(), document: readStoredMou(negotiatedState()), threads: [] });
 		const parts = unpack(file.bytes);
 		const text = runTexts(parts['word/document.xml']);
 		expect(text).toContain('[School district]');
@@ -99,7 +99,7 @@ describe('the redline DOCX', () => {
 	});
 
 	it('follows the structure: numbered sections and clauses, lists, table, page break, formatting, links', async () => {
-		const file = await renderRedlineDocx({ ...exportContext(), document: readDocument(negotiatedState()), threads: [] });
+		const file = await renderRedlineDocx({ ...exportContext(), document: readStoredMou(negotiatedState()), threads: [] });
 		const parts = unpack(file.bytes);
 		const xml = parts['word/document.xml'];
 		const paragraphs = [...xml.matchAll(/<w:p>(.*?)<\/w:p>|<w:p [^>]*>(.*?)<\/w:p>/g)].map((m) => runTexts(m[1] ?? m[2]));
@@ -137,7 +137,7 @@ describe('the redline DOCX', () => {
 
 describe('the clean DOCX', () => {
 	it('has no markup: proposed text left out, struck text kept, current term values, and says so', async () => {
-		const file = await renderCleanDocx({ ...exportContext(), document: readDocument(negotiatedState()), versionLabel: 'Current draft', isDraft: true });
+		const file = await renderCleanDocx({ ...exportContext(), document: readStoredMou(negotiatedState()), versionLabel: 'Current draft', isDraft: true });
 		const parts = unpack(file.bytes);
 		const xml = parts['word/document.xml'];
 		expect(xml).not.toMatch(/<w:(ins|del)\b/);
@@ -156,7 +156,7 @@ describe('the clean DOCX', () => {
 	});
 
 	it('of an agreed version carries no note about suggestions', async () => {
-		const file = await renderCleanDocx({ ...exportContext(), document: readDocument(negotiatedState()), versionLabel: 'Version 3 — agreed', isDraft: false });
+		const file = await renderCleanDocx({ ...exportContext(), document: readStoredMou(negotiatedState()), versionLabel: 'Version 3 — agreed', isDraft: false });
 		const parts = unpack(file.bytes);
 		expect(runTexts(parts['word/document.xml'])).not.toContain('Open suggestions');
 		expect(parts['docProps/custom.xml']).toContain('Version 3 — agreed');
@@ -169,7 +169,7 @@ describe('the signed DOCX', () => {
 	const certificate = certificateFor(exportContext().mouId, '7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a', fingerprint);
 
 	it('has the agreed text, a signature page with each image, the certificate, properties and read-only protection', async () => {
-		const file = await renderSignedDocx({ ...exportContext(), document: readDocument(state), certificate });
+		const file = await renderSignedDocx({ ...exportContext(), document: readStoredMou(state), certificate });
 		const parts = unpack(file.bytes);
 		const xml = parts['word/document.xml'];
 		const text = runTexts(xml);
@@ -213,7 +213,7 @@ describe('the signed DOCX', () => {
 	});
 
 	it('uses the agreed values: open proposals are not part of a signed text', async () => {
-		const file = await renderSignedDocx({ ...exportContext(), document: readDocument(state), certificate });
+		const file = await renderSignedDocx({ ...exportContext(), document: readStoredMou(state), certificate });
 		expect(runTexts(unpack(file.bytes)['word/document.xml'])).not.toContain('Springfield PD');
 	});
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readDocument } from '../../src/lib/server/export/read';
+import { readStoredMou } from '../../src/lib/document';
 import { renderCleanDocx, renderRedlineDocx, renderSignedDocx } from '../../src/lib/server/export/render';
 import { AGENCY_ORG, DISTRICT_ORG, certificateFor, exportContext, negotiatedState } from './export-fixtures';
 
@@ -24,7 +24,7 @@ function pdfText(name: string): string {
 describe('LibreOffice opens every exported DOCX', () => {
 	it('converts the redline, a clean copy and the signed MOU to PDF with their text', async () => {
 		const state = negotiatedState();
-		const document = readDocument(state);
+		const document = readStoredMou(state);
 		const context = exportContext();
 		const certificate = certificateFor(context.mouId, '7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a', createHash('sha256').update(state).digest('hex'));
 		const threads = [{ id: 't', quote: 'The District keeps its schools safe.', resolved: false, comments: [{ authorName: 'Elena Brooks', party: 'district' as const, body: 'Say more?', createdAt: new Date() }] }];

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { strToU8, zipSync } from 'fflate';
 import { inspectDocx } from '../../src/lib/server/export/zip-guard';
 import { checkUploadSize, MAX_UPLOAD_BYTES } from '../../src/lib/server/export/verify';
-import { readDocument } from '../../src/lib/server/export/read';
+import { readStoredMou } from '../../src/lib/document';
 import { renderCleanDocx } from '../../src/lib/server/export/render';
 import { exportContext, negotiatedState } from './export-fixtures';
 
 const docx = async () =>
-	(await renderCleanDocx({ ...exportContext(), document: readDocument(negotiatedState()), versionLabel: 'Current draft', isDraft: true })).bytes;
+	(await renderCleanDocx({ ...exportContext(), document: readStoredMou(negotiatedState()), versionLabel: 'Current draft', isDraft: true })).bytes;
 
 const DOCUMENT_XML = strToU8('<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>');
 

@@ -4,14 +4,8 @@ import { Table, TableRow, TableHeader, TableCell } from '@tiptap/extension-table
 import { Clause, Term, PageBreak } from './nodes';
 import { Insertion, Deletion } from '../redlines/marks';
 
-/** The Yjs root that holds the ProseMirror document. */
-export const BODY_FIELD = 'body';
-/** The Yjs root that holds fill-in term values (key → string). */
-export const TERMS_FIELD = 'terms';
-/** The Yjs root that holds proposed term values while negotiating (key → TermProposal JSON). */
-export const TERM_PROPOSALS_FIELD = 'termProposals';
-/** The only roots a client may write to; the server refuses any other. */
-export const DOCUMENT_ROOTS = [BODY_FIELD, TERMS_FIELD, TERM_PROPOSALS_FIELD] as const;
+// The Yjs roots are declared by the stored-document module; re-exported for the editor.
+export { BODY_FIELD, TERMS_FIELD, TERM_PROPOSALS_FIELD, DOCUMENT_ROOTS } from '../document/fields';
 
 /** Extensions that define the schema; the editor adds behaviour on top of these. */
 export function documentExtensions(): AnyExtension[] {

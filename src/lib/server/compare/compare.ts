@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { BODY_FIELD, TERMS_FIELD } from '../../editor/schema';
+import { BODY_FIELD, TERMS_FIELD, openStoredDoc } from '$lib/document';
 import { plainPresentation, type TermPresentation } from '../../editor/term-values';
 import { NOBODY, type ClientDirectory } from './attribution';
 import { blocksOf } from './blocks';
@@ -22,12 +22,12 @@ export interface CompareOptions {
 export function compareStates(older: Uint8Array, newer: Uint8Array, options: CompareOptions = {}): Comparison {
 	const directory = options.directory ?? NOBODY;
 	const presentation = options.presentation ?? plainPresentation;
-	const olderDoc = loadDoc(older);
+	const olderDoc = openStoredDoc(older);
 	const before = Y.snapshot(olderDoc);
 	const termsBefore = readTerms(olderDoc);
 	olderDoc.destroy();
 
-	const doc = loadDoc(newer);
+	const doc = openStoredDoc(newer);
 	const values = doc.getMap<string>(TERMS_FIELD);
 	const termText = (key: string) => {
 		const value = (values.get(key) ?? '').trim();
@@ -44,12 +44,6 @@ export function compareStates(older: Uint8Array, newer: Uint8Array, options: Com
 	const terms = compareTerms(termsBefore, doc, directory);
 	doc.destroy();
 	return { blocks, terms, summary: summarize(blocks, terms) };
-}
-
-function loadDoc(state: Uint8Array): Y.Doc {
-	const doc = new Y.Doc({ gc: false });
-	Y.applyUpdate(doc, state);
-	return doc;
 }
 
 /** As Yjs's own splitSnapshotAffectedStructs (not exported): cut at the clocks and deletions of `snapshot`. */

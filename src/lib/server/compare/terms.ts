@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { parseTermProposal } from '../../redlines/types';
-import { TERMS_FIELD, TERM_PROPOSALS_FIELD } from '../../editor/schema';
+import { TERMS_FIELD, TERM_PROPOSALS_FIELD } from '$lib/document';
 import { fromMark, UNKNOWN, type ClientDirectory } from './attribution';
 import type { Attribution, TermChange } from '../../compare/types';
 

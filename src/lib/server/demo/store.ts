@@ -2,7 +2,7 @@ import type { Sql } from '$lib/server/db';
 import { appendInitialState } from '$lib/server/collab';
 import * as Y from 'yjs';
 import { initialDocumentUpdate, loadTemplate } from '$lib/server/templates';
-import { TERMS_FIELD } from '$lib/editor/schema';
+import { TERMS_FIELD } from '$lib/document';
 import type { Role } from '$lib/server/orgs';
 import type { Party } from '$lib/mou/party';
 

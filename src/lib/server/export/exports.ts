@@ -5,7 +5,7 @@ import { getMouAccess, type MouAccess } from '$lib/server/mous';
 import { isEditable } from '$lib/mou/lifecycle';
 import { failure, ok, type Outcome } from '$lib/errors';
 import { loadTemplate } from '$lib/server/templates';
-import { readDocument } from './read';
+import { readStoredMou } from '$lib/document';
 import { renderCleanDocx, renderRedlineDocx } from './render';
 import { issueSignedDocx, SignedDocumentUnavailable, type IssueDeps, type IssuedDocument } from './signed';
 import * as store from './store';
@@ -56,7 +56,7 @@ export async function exportRedline(sql: Sql, user: SessionUser, mouId: string, 
 	const access = await getMouAccess(sql, user, mouId);
 	if (!access) return NOT_FOUND;
 	const [state, ctx, comments] = await Promise.all([loadDocumentState(sql, mouId), context(sql, access, now), store.sharedComments(sql, mouId)]);
-	return ok(await renderRedlineDocx({ ...ctx, document: readDocument(state), threads: threadsOf(comments) }));
+	return ok(await renderRedlineDocx({ ...ctx, document: readStoredMou(state), threads: threadsOf(comments) }));
 }
 
 /** A clean copy of a version (a mou_versions id) or of the current text (`current`). */
@@ -67,11 +67,11 @@ export async function exportClean(sql: Sql, user: SessionUser, mouId: string, ve
 	if (version === CURRENT) {
 		const isDraft = isEditable(access.mou.status);
 		const state = await loadDocumentState(sql, mouId);
-		return ok(await renderCleanDocx({ ...ctx, document: readDocument(state), versionLabel: isDraft ? 'Current draft' : 'Current text', isDraft }));
+		return ok(await renderCleanDocx({ ...ctx, document: readStoredMou(state), versionLabel: isDraft ? 'Current draft' : 'Current text', isDraft }));
 	}
 	const row = UUID.test(version) ? await store.versionWithState(sql, mouId, version) : null;
 	if (!row) return failure('not_found', 'This MOU has no such version.');
-	return ok(await renderCleanDocx({ ...ctx, document: readDocument(row.state), versionLabel: row.label, isDraft: row.kind !== 'agreed' }));
+	return ok(await renderCleanDocx({ ...ctx, document: readStoredMou(row.state), versionLabel: row.label, isDraft: row.kind !== 'agreed' }));
 }
 
 export interface DownloadDeps extends IssueDeps {

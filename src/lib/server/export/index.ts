@@ -7,6 +7,5 @@ export { exportChoices, exportRedline, exportClean, downloadSignedDocx, CURRENT,
 export { issueSignedDocx, SignedDocumentUnavailable, type CertificateLoader, type IssueDeps, type IssuedDocument } from './signed';
 export { verifyDocument, checkUploadSize, MAX_UPLOAD_BYTES, type Verification, type Refusal } from './verify';
 export { renderRedlineDocx, renderCleanDocx, renderSignedDocx, type RenderedRedline } from './render';
-export { readDocument } from './read';
 export { docxResponse, DOCX_TYPE } from './http';
 export type { ExportDocument, ExportThread, ExportComment, RedlineInput, CleanInput, SignedInput, RenderedDocx } from './types';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Sql } from '$lib/server/db';
 import { loadTemplate } from '$lib/server/templates';
 import type { CompletionCertificate } from '$lib/signing/certificate';
-import { readDocument } from './read';
+import { readStoredMou } from '$lib/document';
 import { renderSignedDocx } from './render';
 import * as store from './store';
 
@@ -53,7 +53,7 @@ export async function issueSignedDocx(deps: IssueDeps, mouId: string): Promise<I
 		termDefinitions: loadTemplate(mou.templateId, mou.templateVersion).terms,
 		partyNames: await store.partyNames(deps.sql, mouId),
 		generatedAt: deps.now?.() ?? new Date(),
-		document: readDocument(version.state),
+		document: readStoredMou(version.state),
 		certificate
 	});
 	await store.insertSignedDocument(deps.sql, {

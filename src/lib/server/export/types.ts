@@ -1,5 +1,6 @@
+import type { StoredMou } from '../../document';
 import type { CompletionCertificate } from '../../signing/certificate';
-import type { Party, TermProposal } from '../../redlines/types';
+import type { Party } from '../../redlines/types';
 import type { DocNode, TemplateTerm } from '../../templates/types';
 
 /**
@@ -7,14 +8,8 @@ import type { DocNode, TemplateTerm } from '../../templates/types';
  * that unit tests and the benchmark call directly.
  */
 
-/** The MOU document as read from a Yjs state: the ProseMirror JSON and the two term maps. */
-export interface ExportDocument {
-	body: DocNode;
-	/** Current term values (key → the string people typed). */
-	terms: Record<string, string>;
-	/** Open term proposals by term key (the redline shows them as tracked changes). */
-	proposals: Record<string, TermProposal>;
-}
+/** The MOU document as read from a Yjs state (the stored-document reader's result). */
+export type ExportDocument = StoredMou;
 
 /** One shared comment thread: its first comment, then the replies in order. */
 export interface ExportThread {

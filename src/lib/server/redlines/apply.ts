@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { TERMS_FIELD, TERM_PROPOSALS_FIELD } from '../../editor/schema';
+import { TERMS_FIELD, TERM_PROPOSALS_FIELD } from '$lib/document';
 import type { Decision, Party } from '../../redlines/types';
 import { markedRuns, openSuggestions, type MarkedRun, type OpenSuggestion } from './scan';
 

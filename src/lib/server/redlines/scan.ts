@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { BODY_FIELD, TERM_PROPOSALS_FIELD } from '../../editor/schema';
+import { BODY_FIELD, TERM_PROPOSALS_FIELD, withStoredDoc } from '$lib/document';
 import { DELETION, INSERTION, parseSuggestionAttrs, parseTermProposal, type Party, type SuggestionAttrs } from '../../redlines/types';
 
 export type OpenSuggestionKind = typeof INSERTION | typeof DELETION | 'term';
@@ -78,13 +78,7 @@ export function openSuggestions(doc: Y.Doc): OpenSuggestion[] {
 
 /** The open suggestions of a stored document state (e.g. loadDocumentState), for approval checks. */
 export function listOpenSuggestions(state: Uint8Array): OpenSuggestion[] {
-	const doc = new Y.Doc({ gc: false });
-	try {
-		Y.applyUpdate(doc, state);
-		return openSuggestions(doc);
-	} finally {
-		doc.destroy();
-	}
+	return withStoredDoc(state, openSuggestions);
 }
 
 /** Every Y.XmlText under a type, depth first (document order). */

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import * as Y from 'yjs';
 import type { Sql } from '$lib/server/db';
 import type { Mailer } from '$lib/server/mail';
-import { TERMS_FIELD } from '$lib/editor/schema';
+import { readStoredMou } from '$lib/document';
 import { currentDuePoint, daysUntilDue, defaultSchedule, type ReminderSchedule } from './schedule';
 import { isTimeZone, zoneOrUtc } from './time';
 import { reminderEmail, type ReminderFacts } from './mail';
@@ -63,15 +62,11 @@ export function scheduleOf(mou: store.RemindableMou): ReminderSchedule {
 /** The district's time zone as the signed text states it (the "District time zone" term), if real. */
 export function agreedTimeZone(state: Uint8Array | null): string | null {
 	if (!state) return null;
-	const doc = new Y.Doc();
 	try {
-		Y.applyUpdate(doc, state);
-		const zone = doc.getMap<unknown>(TERMS_FIELD).get('district_time_zone');
+		const zone = readStoredMou(state).terms.district_time_zone;
 		return isTimeZone(zone) ? zone : null;
 	} catch {
 		return null;
-	} finally {
-		doc.destroy();
 	}
 }
 

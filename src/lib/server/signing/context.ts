@@ -6,7 +6,7 @@ import { appendAudit, type AuditInput } from './audit';
 import { isValidTimeZone } from './dates';
 import type { RequestContext } from './deps';
 import { queueMail } from './mail';
-import { readAgreedState } from './render';
+import { readStoredMou } from '$lib/document';
 import * as store from './store';
 
 /** What several steps need to know about an MOU and its parties, for decisions and for emails. */
@@ -23,7 +23,7 @@ export async function loadMouContext(sql: Sql | Tx, mouId: string, version: stor
 	const mou = await store.findMou(sql, mouId);
 	if (!mou) return null;
 	const parties = await store.listParties(sql, mouId);
-	const terms = version ? readAgreedState(version.state).terms : {};
+	const terms = version ? readStoredMou(version.state).terms : {};
 	const district = parties.find((p) => p.side === 'district');
 	const zone = isValidTimeZone(terms.district_time_zone) ? terms.district_time_zone : isValidTimeZone(district?.timeZone) ? district!.timeZone : 'UTC';
 	return {

@@ -1,7 +1,5 @@
-import * as Y from 'yjs';
-import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import { escapeHtml } from '$lib/server/mail';
-import { BODY_FIELD, TERMS_FIELD } from '$lib/editor/schema';
+import { readStoredMou } from '$lib/document';
 import { formatTermValue, validateTerm } from '$lib/templates/terms';
 import type { DocNode, Template } from '$lib/templates/types';
 
@@ -17,18 +15,8 @@ export interface RenderedAgreement {
 	terms: Record<string, string>;
 }
 
-export function readAgreedState(state: Uint8Array): { body: DocNode; terms: Record<string, string> } {
-	const doc = new Y.Doc({ gc: false });
-	Y.applyUpdate(doc, state);
-	const terms: Record<string, string> = {};
-	for (const [key, value] of doc.getMap<unknown>(TERMS_FIELD)) if (typeof value === 'string') terms[key] = value;
-	const body = yXmlFragmentToProsemirrorJSON(doc.getXmlFragment(BODY_FIELD)) as DocNode;
-	doc.destroy();
-	return { body, terms };
-}
-
 export function renderAgreement(state: Uint8Array, template: Template): RenderedAgreement {
-	const { body, terms } = readAgreedState(state);
+	const { body, terms } = readStoredMou(state);
 	const byKey = new Map(template.terms.map((t) => [t.key, t]));
 	const outline: RenderedAgreement['outline'] = [];
 	let headingCount = 0;
