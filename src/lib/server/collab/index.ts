@@ -7,7 +7,7 @@ export { createCollabServer, type CollabServer } from './server';
 export { createRedisRelay, type RedisRelayOptions } from './redis-relay';
 export type { CollabRelay } from './relay';
 export { appendInitialState, loadDocumentState } from './persistence';
-export { DocumentFrozen } from './room';
+export { ChangeRefused, DocumentFrozen } from './room';
 export { DEFAULT_LIMITS } from './types';
 export type {
 	CollabAuthorization,

@@ -5,7 +5,7 @@ import { LogFollower } from './log-follower';
 import { applyPresence, decodePresence } from './presence';
 import type { CollabRelay, RelayMessage } from './relay';
 import type { NoticeTopic } from '../../collab/protocol';
-import type { RoomContext } from './room';
+import type { RoomContext } from './room-context';
 
 /** Relayed updates kept while the document loads; past that the room re-reads the log instead. */
 const MAX_RELAYED_WHILE_LOADING = 1_000;

@@ -5,7 +5,8 @@ import type * as Y from 'yjs';
 import { CloseCode, mouIdFromCollabPath, type NoticeTopic } from '../../collab/protocol';
 import { Connection, errorMessage } from './connection';
 import { ConnectionCounts, RateMeter } from './limits';
-import { Room, type RoomContext } from './room';
+import { Room } from './room';
+import type { RoomContext } from './room-context';
 import { UpdateWriter } from './update-writer';
 import {
 	DEFAULT_LIMITS,

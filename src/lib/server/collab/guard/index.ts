@@ -6,8 +6,11 @@ import { findUnresolved, groupByClient, type DecodedStruct, type Unresolved } fr
 export type GuardVerdict = { ok: true; clients: number[] } | { ok: false; reason: string };
 
 export interface UpdateGuard {
-	/** Decides whether a Yjs v1 update may be applied to the doc. Never throws, never mutates the doc. */
-	check(update: Uint8Array): GuardVerdict;
+	/**
+	 * Decides whether a Yjs v1 update may be applied to the doc. Never throws, never mutates the
+	 * doc. `decoded`: the update's Y.decodeUpdate result when the caller has it already.
+	 */
+	check(update: Uint8Array, decoded?: DecodedUpdate): GuardVerdict;
 	/** How many items make up the locked clauses (for logs and benchmarks). */
 	readonly lockedItemCount: number;
 }
@@ -36,9 +39,9 @@ export function createUpdateGuard(
 	};
 	return {
 		lockedItemCount: lock.itemCount,
-		check(update) {
+		check(update, decoded) {
 			try {
-				return checkUpdate(update, ctx);
+				return checkUpdate(update, ctx, decoded);
 			} catch {
 				return refuse('malformed update');
 			}
@@ -46,10 +49,12 @@ export function createUpdateGuard(
 	};
 }
 
-function checkUpdate(update: Uint8Array, ctx: RuleContext): GuardVerdict {
-	let decoded: ReturnType<typeof Y.decodeUpdate>;
+type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+
+function checkUpdate(update: Uint8Array, ctx: RuleContext, given: DecodedUpdate | undefined): GuardVerdict {
+	let decoded: DecodedUpdate;
 	try {
-		decoded = Y.decodeUpdate(update);
+		decoded = given ?? Y.decodeUpdate(update);
 	} catch {
 		return refuse('malformed update');
 	}

@@ -1,0 +1,60 @@
+import * as Y from 'yjs';
+import { CloseCode } from '../../../collab/protocol';
+import type { Writer } from '../tracked/rules';
+import type { AdmissionCheck, Refusal } from './types';
+
+/** Accepted-but-unstored bytes beyond which writers are told to slow down. */
+export const MAX_STAGED_BYTES = 32 * 1024 * 1024;
+
+const refused = (reason: string): Refusal => ({ code: CloseCode.updateRefused, reason });
+
+/** Agreed or closed: nothing changes any more. */
+export const frozen: AdmissionCheck = (_change, { mode }) =>
+	mode === 'frozen' ? { code: CloseCode.statusChanged, reason: 'This MOU can no longer change' } : null;
+
+/** Locked clauses, allowed roots, and structs Yjs could never integrate (guard/). */
+export const lockGuard: AdmissionCheck = ({ intake, candidate }, { guard }) => {
+	// Without anything staged the candidate is the update itself: its decoding is reused.
+	const verdict = guard.check(candidate, candidate === intake.bytes ? intake.decoded : undefined);
+	return verdict.ok ? null : refused(verdict.reason);
+};
+
+/**
+ * A client id bound to someone else (or to the server, or never seen writing here) is not the
+ * writer's. The server writes with a fresh id of its own, never bound before.
+ */
+export const clientOwnership: AdmissionCheck = ({ intake, author }, { owners, doc }) => {
+	for (const client of intake.writing) {
+		const owner = owners.ownerOf(client);
+		if (author.kind === 'server') {
+			if (owner !== undefined || Y.getState(doc.store, client) > 0) return refused(`writes with client id ${client}, which is in use`);
+			continue;
+		}
+		if (owner === author.userId) continue;
+		if (owner !== undefined) return refused(`writes with client id ${client}, which belongs to someone else`);
+		if (Y.getState(doc.store, client) > 0) return refused(`writes with client id ${client}, which is not yours`);
+	}
+	return null;
+};
+
+/** Too much accepted but not yet stored: the writer waits. */
+export const stagedCap: AdmissionCheck = ({ intake }, { stagedBytes }) =>
+	stagedBytes + intake.bytes.length > MAX_STAGED_BYTES
+		? { code: CloseCode.rateLimited, reason: 'Too many unsaved changes; reconnect shortly' }
+		: null;
+
+/**
+ * While negotiating, every change of a person's is a suggestion their party answers for (judged
+ * on the shadow copy, which this applies the update to: it must be the chain's last link).
+ * The server's own changes are decisions on suggestions, not suggestions.
+ */
+export const trackedChanges: AdmissionCheck = ({ intake, author }, { shadow, owners }) => {
+	if (shadow === null || author.kind !== 'person') return null;
+	const writer: Writer = {
+		userId: author.userId,
+		side: author.side,
+		ownsClient: (client) => owners.ownerOf(client) === author.userId || intake.writing.includes(client)
+	};
+	const violation = shadow.check(intake.bytes, writer);
+	return violation === null ? null : refused(violation);
+};

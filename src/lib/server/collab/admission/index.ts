@@ -1,0 +1,20 @@
+/**
+ * Update admission: one ordered chain of checks, each with the same signature, that every change
+ * passes before it is staged for storing — a person's update from a connection and the server's
+ * own change (a decision) alike. The first refusal ends the chain.
+ */
+import { clientOwnership, frozen, lockGuard, stagedCap, trackedChanges } from './checks';
+import type { AdmissionCheck, AdmissionState, ProposedChange, Refusal } from './types';
+
+export type { AdmissionCheck, AdmissionState, ChangeAuthor, ProposedChange, Refusal } from './types';
+
+/** In order: cheap and structural first; the tracked-change rules last (they touch the shadow). */
+export const ADMISSION_CHAIN: readonly AdmissionCheck[] = [frozen, lockGuard, clientOwnership, stagedCap, trackedChanges];
+
+export function admit(change: ProposedChange, state: AdmissionState): Refusal | null {
+	for (const check of ADMISSION_CHAIN) {
+		const refusal = check(change, state);
+		if (refusal !== null) return refusal;
+	}
+	return null;
+}

@@ -1,0 +1,39 @@
+import type * as Y from 'yjs';
+import type { DocumentMode } from '../../../mou/lifecycle';
+import type { Party } from '../../../mou/party';
+import type { UpdateGuard } from '../guard';
+import type { ClientOwners } from '../tracked/client-owners';
+import type { ShadowDocument } from '../tracked/shadow';
+import type { Intake } from '../update-intake';
+
+/** Who makes a change: a person on a connection, or the server on someone's behalf (a decision). */
+export type ChangeAuthor = { kind: 'person'; userId: string; side: Party } | { kind: 'server'; actorId: string };
+
+/** A decoded update asking to be stored. */
+export interface ProposedChange {
+	readonly intake: Intake;
+	readonly author: ChangeAuthor;
+	/** The update merged after everything still being stored (it may build on that). */
+	readonly candidate: Uint8Array;
+}
+
+/** The room as admission sees it: read-only, except the tracked shadow (see the chain's order). */
+export interface AdmissionState {
+	readonly doc: Y.Doc;
+	readonly mode: DocumentMode;
+	readonly guard: UpdateGuard;
+	readonly owners: ClientOwners;
+	/** Bytes accepted but not yet stored. */
+	readonly stagedBytes: number;
+	/** While tracked: the document plus what is staged, where tracked-change rules judge an update. */
+	readonly shadow: ShadowDocument | null;
+}
+
+/** Why a change may not go on, and the close code its sender is closed with. */
+export interface Refusal {
+	code: number;
+	reason: string;
+}
+
+/** One link of the admission chain: null lets the change go on to the next. */
+export type AdmissionCheck = (change: ProposedChange, state: AdmissionState) => Refusal | null;

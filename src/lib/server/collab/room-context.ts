@@ -1,0 +1,31 @@
+import type { Sql } from '../db';
+import type { StoredUpdate } from './persistence';
+import type { RateMeter } from './limits';
+import type { CollabRelay } from './relay';
+import type { Room } from './room';
+import type { CollabLimits, CollabLog } from './types';
+
+/** What every room of an instance shares (handed down by the server). */
+export interface RoomContext {
+	sql: Sql;
+	/** Stores a batch durably (shared by the rooms of the instance); resolves with the rows' seqs. */
+	store(mouId: string, updates: StoredUpdate[]): Promise<string[]>;
+	limits: CollabLimits;
+	log: CollabLog;
+	counters: { updatesAccepted: number; updatesRefused: number; remoteUpdates: number };
+	acceptedRate: RateMeter;
+	/** Other instances; null when this is the only one. */
+	relay: CollabRelay | null;
+	/**
+	 * Runs compactions of the instance's rooms one after another: rooms that filled up together
+	 * (they all started typing at once) would otherwise merge and rewrite their documents in one
+	 * burst that stalls every room's edits.
+	 */
+	oneCompactionAtATime<T>(job: () => Promise<T>): Promise<T>;
+	/** Keeps a background task (compaction, activity stamp) for shutdown to wait on. */
+	track(task: Promise<unknown>): void;
+	/** The room has no connections left. */
+	onEmpty(room: Room): void;
+	/** The room can no longer be trusted (load or write failed); drop it. */
+	onFailed(room: Room): void;
+}

@@ -1,0 +1,65 @@
+import * as Y from 'yjs';
+import { CloseCode } from '../../collab/protocol';
+import type { ProposedChange, Refusal } from './admission';
+import type { ClientOwners } from './tracked/client-owners';
+import { readUpdate } from './update-intake';
+import { DocumentFrozen, type WritePipeline } from './write-pipeline';
+
+/** Origin of changes the server makes itself (decisions on suggestions). */
+export const SERVER_CHANGE = Symbol('server-change');
+
+/** The server's change was refused by the admission chain (it would break a document rule). */
+export class ChangeRefused extends Error {}
+
+/** What a server change needs of its room. */
+export interface ServerChangeHost {
+	readonly doc: Y.Doc;
+	readonly owners: ClientOwners;
+	readonly pipeline: WritePipeline;
+	/** Resolves once the room is loaded: false when it cannot take changes (failed, unloaded). */
+	ready(): Promise<boolean>;
+	admit(change: ProposedChange): Refusal | null;
+}
+
+/**
+ * Makes a change as the server on behalf of `actorId`: computed on a copy of the document (plus
+ * what is staged) with a client id of its own, then through the same admission chain and write
+ * pipeline as any update. Resolves with what `change` returned once the change is stored.
+ */
+export async function applyServerChange<T>(host: ServerChangeHost, actorId: string, change: (doc: Y.Doc) => T): Promise<T> {
+	if (!(await host.ready())) throw new Error('The document is not available right now; try again.');
+	const { doc, owners, pipeline } = host;
+	const work = new Y.Doc({ gc: false });
+	Y.applyUpdate(work, Y.encodeStateAsUpdate(doc));
+	if (pipeline.staged) Y.applyUpdate(work, pipeline.staged);
+	work.clientID = unusedClientId(work, owners);
+	const updates: Uint8Array[] = [];
+	work.on('update', (update: Uint8Array) => updates.push(update));
+	let result: T;
+	try {
+		result = change(work);
+	} finally {
+		work.destroy();
+	}
+	if (updates.length === 0) return result;
+	const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+	const candidate = pipeline.candidateFor(update);
+	const refusal = host.admit({ intake: readUpdate(doc, update), author: { kind: 'server', actorId }, candidate });
+	if (refusal !== null) {
+		if (refusal.code === CloseCode.statusChanged) throw new DocumentFrozen();
+		throw new ChangeRefused(`The change was refused: ${refusal.reason}`);
+	}
+	owners.bind({ client: work.clientID, userId: null, party: null });
+	await new Promise<void>((resolve, reject) =>
+		pipeline.enqueue({ connection: null, update, userId: actorId, clients: [work.clientID], settle: { resolve, reject } }, candidate)
+	);
+	return result;
+}
+
+function unusedClientId(work: Y.Doc, owners: ClientOwners): number {
+	let client = work.clientID;
+	while (work.store.clients.has(client) || owners.ownerOf(client) !== undefined) {
+		client = Math.floor(Math.random() * 0xffffffff);
+	}
+	return client;
+}

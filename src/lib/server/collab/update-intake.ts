@@ -1,0 +1,67 @@
+import * as Y from 'yjs';
+
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+
+/**
+ * One incoming update, decoded once. Every check after intake (the admission chain, the
+ * acknowledgement) reads these fields; none decodes the bytes again.
+ */
+export interface Intake {
+	readonly bytes: Uint8Array;
+	readonly decoded: DecodedUpdate;
+	/** Clients whose content it adds or deletes: whose acknowledgement it moves. */
+	readonly touched: number[];
+	/** Clients it writes content with that the document does not have yet: the ids the sender claims. */
+	readonly writing: number[];
+}
+
+/** An update with no structs and no deletions, as clients send when they have nothing new. */
+export function isEmptyUpdate(update: Uint8Array): boolean {
+	return update.length === 2 && update[0] === 0 && update[1] === 0;
+}
+
+/** Decodes an update against the document it is meant for. Throws on bytes that are not an update. */
+export function readUpdate(doc: Y.Doc, bytes: Uint8Array): Intake {
+	const decoded = Y.decodeUpdate(bytes);
+	const touched = new Set<number>(decoded.ds.clients.keys());
+	const writing = new Set<number>();
+	for (const struct of decoded.structs) {
+		touched.add(struct.id.client);
+		if (struct instanceof Y.Skip) continue;
+		if (struct.id.clock + struct.length > Y.getState(doc.store, struct.id.client)) writing.add(struct.id.client);
+	}
+	return { bytes, decoded, touched: [...touched], writing: [...writing] };
+}
+
+/**
+ * True when applying the update would change nothing in `doc`: no unknown structs and only
+ * deletions `doc` already has. A reconnecting client's sync step 2 always repeats its whole
+ * delete set; storing that again would only grow the log.
+ */
+export function addsNothing(doc: Y.Doc, intake: Intake): boolean {
+	if (intake.writing.length > 0) return false;
+	const { ds } = intake.decoded;
+	if (ds.clients.size === 0) return true;
+	const known = Y.createDeleteSetFromStructStore(doc.store);
+	for (const [client, ranges] of ds.clients) {
+		const knownRanges = known.clients.get(client) ?? [];
+		for (const range of ranges) {
+			if (!coveredBy(knownRanges, range.clock, range.len)) return false;
+		}
+	}
+	return true;
+}
+
+/** `ranges` are sorted and merged (as createDeleteSetFromStructStore builds them). */
+function coveredBy(ranges: { clock: number; len: number }[], clock: number, len: number): boolean {
+	let low = 0;
+	let high = ranges.length - 1;
+	while (low <= high) {
+		const mid = (low + high) >> 1;
+		const range = ranges[mid];
+		if (clock < range.clock) high = mid - 1;
+		else if (clock >= range.clock + range.len) low = mid + 1;
+		else return clock + len <= range.clock + range.len;
+	}
+	return false;
+}

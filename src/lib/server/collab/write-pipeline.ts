@@ -1,0 +1,188 @@
+import * as Y from 'yjs';
+import { hasSqlState, SqlState } from '../db/errors';
+import type { Connection } from './connection';
+import { encodePersisted } from './messages';
+import type { RoomContext } from './room-context';
+import type { RoomPeers } from './room-peers';
+import type { ClientOwners } from './tracked/client-owners';
+
+/** An admitted update waiting to be stored; `connection` null for the server's own. */
+export interface PendingUpdate {
+	connection: Connection | null;
+	update: Uint8Array;
+	userId: string;
+	clients: number[];
+	/** For server changes: settled once the change is stored and applied (or failed). */
+	settle?: { resolve(): void; reject(error: unknown): void };
+}
+
+/** What the pipeline needs of its room. */
+export interface PipelineHost {
+	readonly mouId: string;
+	readonly doc: Y.Doc;
+	readonly owners: ClientOwners;
+	readonly peers: RoomPeers | null;
+	isReady(): boolean;
+	/** Sends an applied update to every connection but `origin`. */
+	broadcast(update: Uint8Array, origin: Connection | null): void;
+	/** The origin Yjs is told for an update of the server's own. */
+	readonly serverOrigin: symbol;
+	/** A batch of `rows` updates was stored, applied, broadcast and acknowledged. */
+	stored(rows: number): void;
+	/** The database refused the batch: the MOU was agreed or closed meanwhile. */
+	frozen(): void;
+	/** Nothing unstored may reach anyone: the room must go. */
+	failed(stage: string, error: unknown): void;
+}
+
+/** Rows and bytes per INSERT: large enough to absorb a burst, small enough to stay one statement. */
+const MAX_BATCH_ROWS = 500;
+const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+
+/** Raised to whoever waits on an update the database refused because the MOU is agreed or closed. */
+export class DocumentFrozen extends Error {
+	constructor() {
+		super('This MOU is agreed or closed; its text can no longer change.');
+	}
+}
+
+/**
+ * "Stored before anyone sees it": admitted updates are written by one loop per room, in arrival
+ * order, batching whatever queued during a write; only a stored batch is applied to the room's
+ * document, broadcast, relayed and acknowledged. What is admitted but not yet stored is `staged`
+ * (merged), so that later updates that build on it can be checked against it.
+ */
+export class WritePipeline {
+	private queue: PendingUpdate[] = [];
+	private stagedUpdate: Uint8Array | null = null;
+	private stagedSize = 0;
+	private writer: Promise<void> | null = null;
+
+	constructor(
+		private readonly ctx: RoomContext,
+		private readonly host: PipelineHost
+	) {}
+
+	/** Everything admitted but not yet in the document, merged (null when nothing is). */
+	get staged(): Uint8Array | null {
+		return this.stagedUpdate;
+	}
+
+	get stagedBytes(): number {
+		return this.stagedSize;
+	}
+
+	/** What an update is checked as: everything still being stored, then the update. */
+	candidateFor(update: Uint8Array): Uint8Array {
+		return this.stagedUpdate ? Y.mergeUpdates([this.stagedUpdate, update]) : update;
+	}
+
+	/** Queues an admitted update; `candidate` is what `candidateFor` gave for it. */
+	enqueue(pending: PendingUpdate, candidate: Uint8Array): void {
+		this.stagedUpdate = candidate;
+		this.stagedSize += pending.update.length;
+		this.queue.push(pending);
+		this.writer ??= this.writeLoop().finally(() => (this.writer = null));
+	}
+
+	/** Resolves once nothing is being written. */
+	async settled(): Promise<void> {
+		while (this.writer) await this.writer;
+	}
+
+	/** Drops everything unstored, telling those who wait on it `error`. */
+	drop(error: unknown): void {
+		settleAll(this.queue, error);
+		this.queue = [];
+		this.stagedUpdate = null;
+		this.stagedSize = 0;
+	}
+
+	private async writeLoop(): Promise<void> {
+		while (this.queue.length > 0 && this.host.isReady()) {
+			const batch = this.takeBatch();
+			let seqs: string[];
+			try {
+				await this.host.owners.save(); // before the updates written with them
+				seqs = await this.ctx.store(this.host.mouId, batch);
+			} catch (error) {
+				if (hasSqlState(error, SqlState.mouTextFrozen)) {
+					settleAll(batch, new DocumentFrozen());
+					this.host.frozen();
+				} else {
+					settleAll(batch, error);
+					this.host.failed('write', error);
+				}
+				return;
+			}
+			if (!this.host.isReady()) return settleAll(batch, new Error('The document was closed'));
+			this.restage();
+			if (!this.applyBatch(batch)) return settleAll(batch, new Error('The change could not be applied'));
+			this.relay(batch, seqs);
+			this.acknowledge(batch);
+			settleAll(batch, null);
+			this.host.stored(batch.length);
+		}
+	}
+
+	private takeBatch(): PendingUpdate[] {
+		let rows = 0;
+		let bytes = 0;
+		while (rows < this.queue.length && rows < MAX_BATCH_ROWS) {
+			bytes += this.queue[rows].update.length;
+			rows++;
+			if (bytes >= MAX_BATCH_BYTES) break;
+		}
+		return this.queue.splice(0, rows);
+	}
+
+	/** After a batch is stored, only what is still queued is staged. */
+	private restage(): void {
+		this.stagedSize = this.queue.reduce((sum, pending) => sum + pending.update.length, 0);
+		this.stagedUpdate = this.queue.length > 0 ? Y.mergeUpdates(this.queue.map((pending) => pending.update)) : null;
+	}
+
+	private applyBatch(batch: PendingUpdate[]): boolean {
+		for (const pending of batch) {
+			try {
+				Y.applyUpdate(this.host.doc, pending.update, pending.connection ?? this.host.serverOrigin);
+			} catch (error) {
+				this.host.failed('apply', error);
+				return false;
+			}
+			this.host.broadcast(pending.update, pending.connection);
+		}
+		return true;
+	}
+
+	/** Stored and applied here: now the other instances may have it too (one message per batch). */
+	private relay(batch: PendingUpdate[], seqs: string[]): void {
+		if (!this.host.peers) return;
+		const update = batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((pending) => pending.update));
+		this.host.peers.stored(update, seqs);
+	}
+
+	/** Tells each sender up to which clock the clients it touched are now stored. */
+	private acknowledge(batch: PendingUpdate[]): void {
+		const clientsBySender = new Map<Connection, Set<number>>();
+		for (const { connection, clients } of batch) {
+			if (connection === null) continue;
+			const set = clientsBySender.get(connection) ?? new Set<number>();
+			for (const client of clients) set.add(client);
+			clientsBySender.set(connection, set);
+		}
+		for (const [connection, clients] of clientsBySender) {
+			const clocks = new Map<number, number>();
+			for (const client of clients) clocks.set(client, Y.getState(this.host.doc.store, client));
+			connection.send(encodePersisted(clocks));
+		}
+	}
+}
+
+function settleAll(pending: PendingUpdate[], error: unknown): void {
+	for (const { settle } of pending) {
+		if (!settle) continue;
+		if (error === null) settle.resolve();
+		else settle.reject(error);
+	}
+}
