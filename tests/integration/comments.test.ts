@@ -120,3 +120,18 @@ describe('comment threads', () => {
 		expect(count).toBe(2);
 	});
 });
+
+describe('comments after agreement', () => {
+	it('are refused: no new thread, no reply, no resolving once the text is agreed', async () => {
+		const { agency, district, chief, mouId } = await world();
+		const thread = await start(agency.user, mouId, 'shared', 'Before agreement');
+		await db.sql`update mous set status = 'agreed' where id = ${mouId}`;
+		const closed = { ok: false, error: { code: 'not_now', message: 'This MOU is agreed: its text is final, so comments are closed.' } };
+		expect(await addComment(deps(), district.user, mouId, { body: 'Too late', quote: '', anchor: '', visibility: 'shared' })).toMatchObject(closed);
+		expect(await addComment(deps(), chief.user, mouId, { body: 'Too late', quote: '', anchor: '', visibility: 'internal' })).toMatchObject(closed);
+		expect(await replyToThread(deps(), district.user, mouId, { threadId: thread, body: 'Reply' })).toMatchObject(closed);
+		expect(await setThreadResolved(deps(), agency.user, mouId, { threadId: thread, resolved: true })).toMatchObject(closed);
+		const rows = await db.sql`select body, resolved_at from mou_comments where mou_id = ${mouId}`;
+		expect(rows.map((r) => [r.body, r.resolved_at])).toEqual([['Before agreement', null]]);
+	});
+});

@@ -30,7 +30,7 @@ const expected: Record<Action, { who: string[]; when: readonly MouStatus[] }> = 
 	inviteParty: { who: COUNSEL_OR_ADMIN, when: ALL },
 	acceptPartyInvitation: { who: COUNSEL_OR_ADMIN, when: ['draft'] },
 	edit: { who: COUNSEL, when: ['draft', 'negotiating'] },
-	comment: { who: ['counsel', 'counsel (admin)', 'signatory', 'signatory (admin)'], when: ALL },
+	comment: { who: ['counsel', 'counsel (admin)', 'signatory', 'signatory (admin)'], when: ['draft', 'negotiating'] },
 	decide: { who: COUNSEL, when: ['negotiating'] },
 	sendRound: { who: COUNSEL, when: ['negotiating'] },
 	approve: { who: COUNSEL, when: ['negotiating'] },
@@ -40,7 +40,8 @@ const expected: Record<Action, { who: string[]; when: readonly MouStatus[] }> = 
 	readAuditTrail: { who: COUNSEL, when: ALL },
 	startReview: { who: COUNSEL, when: ['signed'] },
 	confirmReview: { who: COUNSEL, when: ['signed'] },
-	scheduleReminders: { who: ['counsel (admin)', 'signatory (admin)', 'viewer (admin)'], when: ['draft', 'negotiating', 'agreed', 'signing', 'signed'] }
+	scheduleReminders: { who: ['counsel (admin)', 'signatory (admin)', 'viewer (admin)'], when: ['draft', 'negotiating', 'agreed', 'signing', 'signed'] },
+	readSignerContacts: { who: COUNSEL_OR_ADMIN, when: ALL }
 };
 
 describe('MOU statuses', () => {

@@ -83,7 +83,8 @@ export type Action =
 	| 'readAuditTrail'
 	| 'startReview'
 	| 'confirmReview'
-	| 'scheduleReminders';
+	| 'scheduleReminders'
+	| 'readSignerContacts';
 
 /** What the rules need to know about the MOU. */
 export interface MouFacts {
@@ -110,8 +111,9 @@ const RULES: Record<Action, Rule> = {
 	inviteParty: { who: counselOrAdmin, when: (m) => !m.otherPartyJoined },
 	acceptPartyInvitation: { who: counselOrAdmin, when: inStatus('draft') },
 	edit: { who: counsel, when: (m) => isEditable(m.status) },
-	// Viewers only read; internal threads stay within a party.
-	comment: { who: (p) => p.role === 'counsel' || p.role === 'signatory', when: always },
+	// Viewers only read; internal threads stay within a party. Once agreed the text is final, so the
+	// discussion of it closes too.
+	comment: { who: (p) => p.role === 'counsel' || p.role === 'signatory', when: (m) => isEditable(m.status) },
 	decide: { who: counsel, when: inStatus('negotiating') },
 	sendRound: { who: counsel, when: inStatus('negotiating') },
 	approve: { who: counsel, when: inStatus('negotiating') },
@@ -121,7 +123,9 @@ const RULES: Record<Action, Rule> = {
 	readAuditTrail: { who: counsel, when: always },
 	startReview: { who: counsel, when: inStatus('signed') },
 	confirmReview: { who: counsel, when: inStatus('signed') },
-	scheduleReminders: { who: (p) => p.isAdmin, when: (m) => m.status !== 'terminated' }
+	scheduleReminders: { who: (p) => p.isAdmin, when: (m) => m.status !== 'terminated' },
+	// Signers' addresses and why mail to them failed: for those who send and manage the request.
+	readSignerContacts: { who: counselOrAdmin, when: always }
 };
 
 /**

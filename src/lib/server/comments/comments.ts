@@ -23,6 +23,10 @@ function readerOf(user: SessionUser, access: MouAccess): store.Reader {
 }
 
 const NOT_FOUND = failure('not_found', 'No such comment thread.');
+const CLOSED = failure('not_now', 'This MOU is agreed: its text is final, so comments are closed.');
+
+/** Whether the MOU still takes comments (the lifecycle's rule); refusals come after the role check. */
+const commentsOpen = (user: SessionUser, access: MouAccess) => can(user, 'comment', { status: access.mou.status });
 
 /** The threads this person may read, open ones first; null when the MOU is not theirs. */
 export async function listThreads(sql: Sql, user: SessionUser, mouId: string): Promise<ThreadView[] | null> {
@@ -69,6 +73,7 @@ export async function addComment(
 	const access = await getMouAccess(deps.sql, user, mouId);
 	if (!access) return null;
 	if (!mayComment(user)) return failure('forbidden', 'Only counsel and signatories can comment.');
+	if (!commentsOpen(user, access)) return CLOSED;
 	const errors: Record<string, string> = {};
 	const body = checkBody(input.body);
 	const visibility = checkVisibility(input.visibility);
@@ -111,6 +116,7 @@ export async function replyToThread(
 	if (!mayComment(user)) return failure('forbidden', 'Only counsel and signatories can comment.');
 	const { access, thread } = found;
 	if (!thread) return NOT_FOUND;
+	if (!commentsOpen(user, access)) return CLOSED;
 	if (thread.resolvedAt) return failure('not_now', 'This thread is resolved; reopen it to reply.');
 	const body = checkBody(input.body);
 	if (!body.ok) return invalid({ body: body.error });
@@ -139,6 +145,7 @@ export async function setThreadResolved(
 	if (!found) return null;
 	if (!mayComment(user)) return failure('forbidden', 'Only counsel and signatories can resolve comments.');
 	if (!found.thread) return NOT_FOUND;
+	if (!commentsOpen(user, found.access)) return CLOSED;
 	await store.setResolved(deps.sql, mouId, found.thread.id, input.resolved ? user.id : null);
 	deps.collab?.notify?.(mouId, 'comments');
 	return ok({ threadId: found.thread.id });
