@@ -100,7 +100,7 @@ async function openAndConsent(world: World, browser: Browser, email: string, sin
 	const before = world.smtp.received.length;
 	await page.getByRole('button', { name: 'Email me a code' }).click();
 	const codeMail = await mailTo(world, email, /signing code/, before);
-	const code = /signing code: (\d{6})/.exec(mailText(codeMail.raw))![1];
+	const code = /for signature is (\d{6})/.exec(mailText(codeMail.raw))![1];
 	await page.getByLabel('6-digit code').fill(code);
 	if (shots) await page.screenshot({ path: `${shots}-code.png` });
 	await page.getByRole('button', { name: 'Confirm' }).click();
@@ -173,7 +173,7 @@ test('counsel sends for signature; the chief and the superintendent each sign wi
 	await counsel.goto(`/mous/${mouId}/export`);
 	const [signedDocx] = await Promise.all([
 		counsel.waitForEvent('download'),
-		counsel.getByRole('link', { name: 'Download the signed MOU (.docx)' }).click()
+		counsel.getByRole('button', { name: 'Download the signed MOU (.docx)' }).click()
 	]);
 	const checker = await (await browser.newContext({ baseURL: world.app.url })).newPage();
 	await checker.goto('/verify');

@@ -13,6 +13,7 @@ import {
 	loadSigningOverview,
 	openSigningLink,
 	prefillDraft,
+	recordView,
 	requestCode,
 	runSigningDuties,
 	sendForSignature,
@@ -88,7 +89,7 @@ async function linkOf(email: string) {
 async function authenticate(email: string, token: string, now = new Date()) {
 	const asked = await requestCode(deps(), token, browser(), now);
 	if (!asked.ok) throw new Error(asked.error.message);
-	const mail = await lastMail(db.sql, email, 'Your MOU Studio signing code%');
+	const mail = await lastMail(db.sql, email, 'Your MOU Studio signing code');
 	const verified = await verifyCode(deps(), token, codeIn(mail!.text), browser(), now);
 	if (!verified.ok) throw new Error(verified.error.message);
 	const consent = await giveConsent(deps(), token, 'on', browser({ ceremonyToken: verified.value.ceremonyToken }), now);
@@ -485,6 +486,62 @@ describe('racing signatures', () => {
 		const overview = await loadSigningOverview(db.sql, w.agencyViewer.user, w.mouId);
 		expect(overview?.current?.status).toBe('completed');
 		expect(overview?.prepareProblem).toMatch(/Only counsel/);
+	});
+});
+
+describe('the audit trail’s “viewed”', () => {
+	it('is not recorded by fetching the link, only by the page in a browser or the signer’s first step', async () => {
+		const w = await agreedMou(db.sql);
+		await send(w);
+		const token = await linkOf(w.chief.email);
+		const viewedCount = async () => (await db.sql`select count(*)::int as n from signing_audit where mou_id = ${w.mouId} and kind = 'viewed'`)[0].n;
+		// A mail scanner opens the link: it sees the page, but nobody has viewed anything.
+		expect((await openSigningLink(deps(), token, browser({ userAgent: 'LinkScanner/2.0' }))).state).toBe('active');
+		expect((await openSigningLink(deps(), token, browser({ userAgent: 'LinkScanner/2.0' }))).viewed).toBe(false);
+		expect(await viewedCount()).toBe(0);
+		const [before] = await db.sql`select viewed_at from signing_signers where email = ${w.chief.email}`;
+		expect(before.viewed_at).toBeNull();
+		// The page, loaded in the chief's browser, says so; twice is still once.
+		expect(await recordView(deps(), token, browser())).toEqual({ ok: true, value: undefined });
+		expect(await recordView(deps(), token, browser())).toEqual({ ok: true, value: undefined });
+		expect(await viewedCount()).toBe(1);
+		expect((await openSigningLink(deps(), token, browser())).viewed).toBe(true);
+		// Without the page's script, the first step counts as the view.
+		const other = await agreedMou(db.sql);
+		await send(other);
+		const otherToken = await linkOf(other.chief.email);
+		await openSigningLink(deps(), otherToken, browser({ userAgent: 'LinkScanner/2.0' }));
+		expect((await requestCode(deps(), otherToken, browser())).ok).toBe(true);
+		const kinds = await db.sql`select kind, user_agent from signing_audit where mou_id = ${other.mouId} and kind in ('viewed', 'code_sent') order by seq`;
+		expect(kinds.map((k) => [k.kind, k.user_agent])).toEqual([
+			['viewed', 'Vitest Browser/1.0'],
+			['code_sent', 'Vitest Browser/1.0']
+		]);
+	});
+});
+
+describe('signer contacts', () => {
+	it('are shown to counsel and administrators, never to viewers or signatories', async () => {
+		const w = await agreedMou(db.sql);
+		smtp.setRefusing(true);
+		try {
+			await send(w);
+		} finally {
+			smtp.setRefusing(false);
+		}
+		const counsel = await loadSigningOverview(db.sql, w.agencyCounsel.user, w.mouId);
+		expect(counsel?.current?.signers.map((s) => s.email)).toEqual([w.chief.email, w.superintendent.email]);
+		expect(counsel?.current?.signers[0].delivery?.error).toMatch(/Mailbox unavailable/);
+		expect(counsel?.current?.recipients[0].email).toMatch(/@copies\.example$/);
+		for (const reader of [w.agencyViewer, w.chief]) {
+			const overview = await loadSigningOverview(db.sql, reader.user, w.mouId);
+			expect(overview?.current?.signers.map((s) => [s.name, s.email, s.delivery?.state, s.delivery?.error])).toEqual([
+				['Marcus Reyes', null, 'retrying', null],
+				['Thomas Okafor', null, undefined, undefined]
+			]);
+			expect(overview?.current?.recipients).toEqual([{ name: 'Board Secretary', email: null }]);
+			expect(JSON.stringify(overview)).not.toContain('@');
+		}
 	});
 });
 

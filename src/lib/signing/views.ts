@@ -7,7 +7,8 @@ export interface SignerView {
 	id: string;
 	name: string;
 	title: string;
-	email: string;
+	/** Only for counsel and administrators (lifecycle `readSignerContacts`); null for everyone else. */
+	email: string | null;
 	party: Party;
 	role: 'signer' | 'attester';
 	capacity: string;
@@ -20,7 +21,7 @@ export interface SignerView {
 	signedAt: string | null;
 	declinedAt: string | null;
 	declineReason: string | null;
-	/** The latest link email: handed to the mail server, waiting for a retry, or not sent yet. */
+	/** The latest link email: handed to the mail server, waiting for a retry, or not sent yet (its error only for counsel and administrators). */
 	delivery: { state: 'delivered' | 'retrying' | 'queued'; at: string; error: string | null } | null;
 }
 
@@ -38,7 +39,7 @@ export interface RequestView {
 	preparedBy: string;
 	fingerprint: string;
 	signers: SignerView[];
-	recipients: Array<{ name: string; email: string }>;
+	recipients: Array<{ name: string; email: string | null }>;
 }
 
 export interface SigningOverview {

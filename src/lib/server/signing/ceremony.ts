@@ -5,7 +5,7 @@ import type { Tx } from '$lib/server/db';
 import { cleanText } from '$lib/server/orgs';
 import { loadTemplate } from '$lib/server/templates';
 import { DISCLOSURE_VERSION, disclosureSections, type DisclosureSection } from '$lib/signing/disclosure';
-import { appendAudit, type AuditInput } from './audit';
+import type { AuditInput } from './audit';
 import { appendAll, formatWhen, loadMouContext, maskEmail, openStage, sha256Hex, type MouContext } from './context';
 import { completeRequest } from './complete';
 import type { RequestContext, SigningDeps } from './deps';
@@ -111,6 +111,8 @@ export interface CeremonyView {
 	accessCodeRequired: boolean;
 	/** The signed-in person is this signer: they may continue without a code. */
 	accountMatches: boolean;
+	/** The signer's opening of the link is already in the audit trail. */
+	viewed: boolean;
 	code: { sentAt: string | null; canResendAt: string | null } | null;
 	accessLockedUntil: string | null;
 	sender: { name: string; email: string; organization: string } | null;
@@ -127,7 +129,11 @@ export interface CeremonyView {
 	} | null;
 }
 
-/** What the ceremony page shows; records the first view of a live link. */
+/**
+ * What the ceremony page shows. Reading it records nothing: a mail scanner fetching the link is
+ * not the signer. The first view is recorded by `recordView` (the page posts it once loaded in a
+ * browser) or by the signer's first step, whichever comes first.
+ */
 export async function openSigningLink(deps: SigningDeps, token: string, input: CeremonyInput, now = new Date()): Promise<CeremonyView> {
 	const resolved = await resolveLink(deps.sql, token, now);
 	const empty: CeremonyView = {
@@ -138,6 +144,7 @@ export async function openSigningLink(deps: SigningDeps, token: string, input: C
 		step: null,
 		accessCodeRequired: false,
 		accountMatches: false,
+		viewed: false,
 		code: null,
 		accessLockedUntil: null,
 		sender: null,
@@ -165,9 +172,6 @@ export async function openSigningLink(deps: SigningDeps, token: string, input: C
 	};
 	if (resolved.state !== 'active') return base;
 
-	if (!signer.viewedAt && (await store.markViewed(deps.sql, signer.id, now))) {
-		await appendAudit(deps.sql, signerAudit(context, request, signer, 'viewed', input), now);
-	}
 	const ceremony = await validCeremony(deps.sql, signer, input.ceremonyToken, now);
 	const step = stepFor(signer, ceremony);
 	const sender = await store.findUserName(deps.sql, request.preparedBy);
@@ -177,6 +181,7 @@ export async function openSigningLink(deps: SigningDeps, token: string, input: C
 		...base,
 		step,
 		accessCodeRequired: !!signer.accessCodeHash,
+		viewed: !!signer.viewedAt,
 		accountMatches: !!input.user && input.user.email === signer.email,
 		code: { sentAt: latest?.createdAt.toISOString() ?? null, canResendAt: latest ? new Date(latest.createdAt.getTime() + CODE_RESEND_AFTER_MS).toISOString() : null },
 		accessLockedUntil: signer.accessLockedUntil && signer.accessLockedUntil > now ? signer.accessLockedUntil.toISOString() : null,
@@ -260,13 +265,20 @@ async function step<T>(
 			if (needs === 'consent' && !signer.consentedAt) return fail('Agree to the electronic records disclosure first.');
 		}
 		const context = (await loadMouContext(tx, request.mouId, await store.findVersion(tx, request.versionId)))!;
+		// Any step is a person at the page: the first one also counts as opening the link.
+		const firstView = !signer.viewedAt && (await store.markViewed(tx, signer.id, now));
 		const outcome = await body({ tx, request, signer, ceremony, context });
-		await appendAll(tx, outcome.audits, now);
+		await appendAll(tx, [...(firstView ? [signerAudit(context, request, signer, 'viewed', input)] : []), ...outcome.audits], now);
 		requestId = request.id;
 		return outcome.result;
 	});
 	if (requestId) await flushMessages(deps, requestId, now);
 	return result;
+}
+
+/** The page, loaded in a browser, says the signer opened it: the audit trail's "viewed" (once). */
+export async function recordView(deps: SigningDeps, token: string, input: CeremonyInput, now = new Date()): Promise<Outcome> {
+	return step<void>(deps, token, input, now, 'link', async () => ({ result: ok(), audits: [] }));
 }
 
 /** Emails a fresh six-digit code (at most one a minute and five an hour). */
@@ -292,7 +304,8 @@ export async function requestCode(deps: SigningDeps, token: string, input: Cerem
 				kind: 'code',
 				dedupeKey: `code:${codeId}`,
 				to: signer.email,
-				subject: `Your MOU Studio signing code: ${code}`,
+				// Never the code itself: subjects show in notifications, lock screens and mail logs.
+				subject: 'Your MOU Studio signing code',
 				greeting: `Hello ${signer.name},`,
 				paragraphs: [
 					`Your one-time code to open “${context.mou.title}” for signature is ${code}.`,

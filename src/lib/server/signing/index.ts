@@ -9,6 +9,7 @@ export { prefillDraft, sendForSignature, prepareProblem, capacityFromTitle, type
 export { parsePrepareForm, validatePrepare, MAX_SIGNERS, MAX_RECIPIENTS } from './validation';
 export {
 	openSigningLink,
+	recordView,
 	requestCode,
 	verifyCode,
 	continueWithAccount,

@@ -34,14 +34,15 @@ export async function loadSigningOverview(sql: Sql, user: SessionUser, mouId: st
 		canVoid: can(user, 'voidSigning'),
 		agreedVersion: version ? { id: version.id, label: version.label, sha256: version.sha256, createdAt: version.createdAt.toISOString() } : null,
 		prepareProblem: prepareProblem(access, user, !!version, !!open),
-		current: current ? await requestView(sql, current) : null,
+		current: current ? await requestView(sql, current, can(user, 'readSignerContacts')) : null,
 		earlier: requests
 			.filter((r) => r.id !== current?.id)
 			.map((r) => ({ id: r.id, status: r.status, createdAt: r.createdAt.toISOString(), endedAt: r.endedAt?.toISOString() ?? null, endReason: r.endReason }))
 	};
 }
 
-async function requestView(sql: Sql, request: store.RequestRow): Promise<RequestView> {
+/** `contacts`: whether this reader may see signers' addresses and why mail to them failed. */
+async function requestView(sql: Sql, request: store.RequestRow, contacts: boolean): Promise<RequestView> {
 	const context = await loadMouContext(sql, request.mouId, await store.findVersion(sql, request.versionId));
 	const [signers, recipients, messages, preparer] = await Promise.all([
 		store.listSigners(sql, request.id),
@@ -61,14 +62,14 @@ async function requestView(sql: Sql, request: store.RequestRow): Promise<Request
 		endReason: request.endReason,
 		preparedBy: preparer ? `${preparer.name} (${preparer.organizationName})` : 'Counsel',
 		fingerprint: request.fingerprint,
-		recipients: recipients.map((r) => ({ name: r.name, email: r.email })),
+		recipients: recipients.map((r) => ({ name: r.name, email: contacts ? r.email : null })),
 		signers: signers.map((s) => {
 			const linkMail = messages.filter((m) => m.signerId === s.id && (m.kind === 'invitation' || m.kind === 'reminder')).at(-1);
 			return {
 				id: s.id,
 				name: s.name,
 				title: s.title,
-				email: s.email,
+				email: contacts ? s.email : null,
 				party: s.party,
 				role: s.role,
 				capacity: s.capacity,
@@ -85,7 +86,7 @@ async function requestView(sql: Sql, request: store.RequestRow): Promise<Request
 					? {
 							state: linkMail.deliveredAt || linkMail.outboxStatus === 'sent' || linkMail.outboxStatus === 'kept' ? 'delivered' : linkMail.outboxStatus === 'failed' ? 'retrying' : 'queued',
 							at: (linkMail.deliveredAt ?? linkMail.createdAt).toISOString(),
-							error: linkMail.outboxStatus === 'failed' ? linkMail.lastError : null
+							error: contacts && linkMail.outboxStatus === 'failed' ? linkMail.lastError : null
 						}
 					: null
 			};

@@ -1,12 +1,13 @@
 import { getRuntime } from '$lib/server/runtime';
 import { failRequest } from '$lib/server/respond';
-import { requireUser } from '$lib/server/auth/require';
+import { requireUserForAction } from '$lib/server/auth/require';
 import { docxResponse, downloadSignedDocx } from '$lib/server/export';
 import { recordDownload } from '$lib/server/signing';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async ({ locals, params, url, request, getClientAddress }) => {
-	const user = requireUser(locals, url);
+/** A POST (the export page's button): the audit trail's "downloaded" is a person's click, never a link followed by a scanner or prefetch. */
+export const POST: RequestHandler = async ({ locals, params, request, getClientAddress }) => {
+	const user = requireUserForAction(locals);
 	const { db } = await getRuntime();
 	const result = await downloadSignedDocx(
 		{

@@ -6,8 +6,8 @@ import { loadCertificate, recordDownload } from '$lib/server/signing';
 import { certificateDocument } from '$lib/server/signing/certificate-html';
 import type { RequestHandler } from './$types';
 
-/** The certificate as one self-contained HTML file to keep or print; each download is audited. */
-export const GET: RequestHandler = async ({ locals, params, request, getClientAddress }) => {
+/** The certificate as one self-contained HTML file to keep or print; each download is audited, so it is a POST: the button, not a link a scanner or prefetch could follow. */
+export const POST: RequestHandler = async ({ locals, params, request, getClientAddress }) => {
 	const user = requireUserForAction(locals);
 	const { db } = await getRuntime();
 	const access = await getMouAccess(db.sql, user, params.id);
