@@ -9,6 +9,10 @@ declare global {
 		interface Error {
 			message: string;
 		}
+		interface PageData {
+			/** The time zone the page's dates are written in ($lib/dates). */
+			zone?: string;
+		}
 	}
 }
 

@@ -9,6 +9,8 @@ export const load: LayoutServerLoad = ({ locals }) => {
 			organizationKind: user.organizationKind,
 			role: user.role,
 			isAdmin: user.isAdmin
-		}
+		},
+		// Pages about an MOU or a signing request return their own `zone` (the district's), which wins.
+		zone: user?.timeZone ?? 'UTC'
 	};
 };

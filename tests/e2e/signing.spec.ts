@@ -187,6 +187,10 @@ test('counsel sends for signature; the chief and the superintendent each sign wi
 	await expect(counsel.getByText('Signed', { exact: true }).first()).toBeVisible();
 	await counsel.goto(`/mous/${mouId}/signing/audit`);
 	await expect(counsel.getByRole('status').filter({ hasText: 'Chain verified' })).toBeVisible();
+	// One date format, in the district's zone (Chicago in the demo), on the audit trail as on the status page.
+	await expect(counsel.getByRole('cell', { name: /expires [A-Z][a-z]+ \d{1,2}, \d{4} at 11:59 PM C[SD]T/ })).toBeVisible();
+	await expect(counsel.getByRole('cell', { name: /expires \d{4}-\d{2}/ })).toHaveCount(0);
+	await expect(counsel.getByRole('cell', { name: /^[A-Z][a-z]+ \d{1,2}, \d{4} at \d{1,2}:\d{2} [AP]M C[SD]T$/ }).first()).toBeVisible();
 });
 
 test('a signer declines with a reason; counsel of both parties are told and the request ends', async ({ browser, world }) => {

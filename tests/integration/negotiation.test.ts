@@ -98,7 +98,7 @@ describe('rounds', () => {
 		const sent = await sendRound(deps(), agency.user, mouId, new Date('2027-02-14T18:00:00Z'));
 		expect(sent).toMatchObject({ ok: true, value: { round: 1, emailed: 2 } });
 		const label = sent?.ok ? sent.value.label : '';
-		expect(label).toBe(`Round 1 — sent by ${agency.user.organizationName}, 14 Feb 2027`);
+		expect(label).toBe(`Round 1 — sent by ${agency.user.organizationName}, February 14, 2027`);
 
 		const [version] = await db.sql`select * from mou_versions where mou_id = ${mouId}`;
 		expect(version).toMatchObject({ number: 1, kind: 'round', label, party: 'agency', created_by: agency.user.id });
@@ -125,7 +125,7 @@ describe('rounds', () => {
 		const again = await sendRound(deps(), agency.user, mouId);
 		expect(again).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Nothing has changed/) } });
 		const back = await sendRound(deps(), district.user, mouId, new Date('2027-02-20T12:00:00Z'));
-		expect(back).toMatchObject({ ok: true, value: { round: 2, label: `Round 2 — sent by ${district.user.organizationName}, 20 Feb 2027` } });
+		expect(back).toMatchObject({ ok: true, value: { round: 2, label: `Round 2 — sent by ${district.user.organizationName}, February 20, 2027` } });
 
 		const view = await loadNegotiation(db.sql, agency.user, (await getMouAccess(db.sql, agency.user, mouId))!);
 		expect(view.versions.map((v) => [v.number, v.kind, v.party])).toEqual([
@@ -201,11 +201,11 @@ describe('approval and agreement', () => {
 		expect(halfway).toMatchObject({ canApprove: true, canWithdrawApproval: false });
 
 		const agreed = await approveDraft(deps(), district.user, mouId, new Date('2027-03-01T17:00:00Z'));
-		expect(agreed).toMatchObject({ ok: true, value: { agreed: true, agreedLabel: 'Agreed version — 1 Mar 2027' } });
+		expect(agreed).toMatchObject({ ok: true, value: { agreed: true, agreedLabel: 'Agreed version — March 1, 2027' } });
 		const [mou] = await db.sql`select status from mous where id = ${mouId}`;
 		expect(mou.status).toBe('agreed');
 		const [version] = await db.sql`select kind, label, through_seq::text as seq, state from mou_versions where mou_id = ${mouId}`;
-		expect(version).toMatchObject({ kind: 'agreed', label: 'Agreed version — 1 Mar 2027', seq: await maxSeq(mouId) });
+		expect(version).toMatchObject({ kind: 'agreed', label: 'Agreed version — March 1, 2027', seq: await maxSeq(mouId) });
 		expect(Buffer.from(version.state).equals(Buffer.from(await loadDocumentState(db.sql, mouId)))).toBe(true);
 		const kinds = (await db.sql`select kind from mou_events where mou_id = ${mouId} order by id`).map((e) => e.kind);
 		expect(kinds).toEqual(['approved', 'approved', 'agreed']);

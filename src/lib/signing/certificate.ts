@@ -37,6 +37,8 @@ export interface CompletionCertificate {
 	completedAt: string;
 	effectiveDate: string;
 	nextReviewDate: string;
+	/** The district's time zone: the zone the certificate's times are read in. */
+	zone?: string;
 	signers: CertificateSigner[];
 	copyRecipients: Array<{ name: string; email: string }>;
 	/** Every event of the workflow, oldest first (the audit trail). */

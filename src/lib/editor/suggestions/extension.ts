@@ -16,6 +16,8 @@ export interface SuggestionModeOptions {
 	isActive: () => boolean;
 	context: () => SuggestContext;
 	onNotice: (notice: Notice) => void;
+	/** The zone the labels' times are written in (the district's). */
+	zone?: () => string;
 }
 
 /** What y-tiptap keeps in its plugin state (the parts used here). */
@@ -70,7 +72,7 @@ export const SuggestionMode = Extension.create<SuggestionModeOptions>({
 	},
 
 	addProseMirrorPlugins() {
-		return [suggestionLabels()];
+		return [suggestionLabels(this.options.zone)];
 	}
 });
 

@@ -1,8 +1,8 @@
-/** "14 Feb 2026, 10:32" in the reader's locale; the raw text when it is not a date. */
-export function formatWhen(iso: string): string {
-	const date = new Date(iso);
-	if (Number.isNaN(date.getTime())) return iso;
-	return date.toLocaleString(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+import { formatWhen as formatIn } from '../../dates/format';
+
+/** The app's one format ($lib/dates) in the MOU's zone; the raw text when it is not a date. */
+export function formatWhen(iso: string, zone = 'UTC'): string {
+	return formatIn(iso, zone);
 }
 
 /** At most `max` characters, cut at a word where possible, with an ellipsis. */

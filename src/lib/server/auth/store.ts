@@ -14,11 +14,13 @@ export interface SessionUser {
 	role: Role;
 	title: string | null;
 	isAdmin: boolean;
+	/** The organization's time zone: where the person's dates are read when no MOU says otherwise. */
+	timeZone?: string;
 }
 
 const userColumns = (sql: Sql) => sql`
 	u.id, u.email, u.name, m.organization_id as "organizationId", o.name as "organizationName",
-	o.kind as "organizationKind", m.role, m.title, m.is_admin as "isAdmin"`;
+	o.kind as "organizationKind", m.role, m.title, m.is_admin as "isAdmin", o.time_zone as "timeZone"`;
 
 export async function insertSession(sql: Sql, id: string, userId: string, expiresAt: Date) {
 	await sql`insert into sessions (id, user_id, expires_at) values (${id}, ${userId}, ${expiresAt})`;

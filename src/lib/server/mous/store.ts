@@ -11,6 +11,8 @@ export interface MouParty {
 	organizationId: string;
 	name: string;
 	side: Party;
+	/** The organization's time zone (the district's is the MOU's). */
+	timeZone?: string;
 }
 
 export interface MouSummary {
@@ -27,7 +29,7 @@ export interface MouSummary {
 const summaryColumns = (sql: Sql | Tx) => sql`
 	m.id, m.title, m.status, m.template_id as "templateId", m.template_version as "templateVersion",
 	m.created_at as "createdAt", m.last_activity_at as "lastActivityAt",
-	coalesce((select json_agg(json_build_object('organizationId', o.id, 'name', o.name, 'side', p.side) order by p.side)
+	coalesce((select json_agg(json_build_object('organizationId', o.id, 'name', o.name, 'side', p.side, 'timeZone', o.time_zone) order by p.side)
 		from mou_parties p join organizations o on o.id = p.organization_id where p.mou_id = m.id), '[]') as parties`;
 
 export async function insertMou(tx: Tx, m: { title: string; templateId: string; templateVersion: string; createdBy: string }) {

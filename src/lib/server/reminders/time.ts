@@ -1,3 +1,4 @@
+import { formatDay } from '$lib/dates/format';
 /**
  * Calendar dates ('YYYY-MM-DD', no time zone) and wall-clock times in IANA zones, with nothing but
  * Intl: a due date is a day in the district's calendar, a reminder is sent at an hour of that day.
@@ -124,7 +125,5 @@ export function zonedInstant(iso: string, hour: number, timeZone: string): Date 
 
 /** "August 1, 2028" for a calendar date. */
 export function formatLongDate(iso: string): string {
-	return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(
-		new Date(utcDay(iso))
-	);
+	return formatDay(iso);
 }

@@ -119,6 +119,8 @@ export interface CeremonyView {
 	disclosure: DisclosureSection[];
 	expiresAt: string | null;
 	expiresLabel: string | null;
+	/** The district's zone: the page writes its dates in it, as the emails do. */
+	zone: string | null;
 	/** Only once the signer may read it (authenticated, access code, consent). */
 	agreement: {
 		html: string;
@@ -151,6 +153,7 @@ export async function openSigningLink(deps: SigningDeps, token: string, input: C
 		disclosure: [],
 		expiresAt: null,
 		expiresLabel: null,
+		zone: null,
 		agreement: null
 	};
 	if (!resolved.request || !resolved.signer) return empty;
@@ -159,6 +162,7 @@ export async function openSigningLink(deps: SigningDeps, token: string, input: C
 	const base: CeremonyView = {
 		...empty,
 		mou: { id: context.mou.id, title: context.mou.title },
+		zone: context.zone,
 		signer: {
 			name: signer.name,
 			title: signer.title,

@@ -1,3 +1,4 @@
+import { formatWhen } from '$lib/dates/format';
 import { escapeHtml } from '$lib/server/mail';
 import type { CompletionCertificate } from '$lib/signing/certificate';
 import { AUDIT_LABEL, PARTY_LABEL } from '$lib/signing/types';
@@ -5,7 +6,7 @@ import { AUDIT_LABEL, PARTY_LABEL } from '$lib/signing/types';
 /** The certificate of completion as one self-contained HTML file, to keep or print. */
 export function certificateDocument(c: CompletionCertificate): string {
 	const e = escapeHtml;
-	const when = (iso: string | null) => (iso ? e(new Date(iso).toUTCString()) : '—');
+	const when = (iso: string | null) => e(formatWhen(iso, c.zone ?? 'UTC'));
 	const signers = c.signers
 		.map(
 			(s) => `<section class="signer"><h2>${e(s.name)} — ${e(s.title)}</h2>

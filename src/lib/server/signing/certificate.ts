@@ -3,6 +3,7 @@ import { hashToken } from '$lib/server/auth';
 import type { CompletionCertificate } from '$lib/signing/certificate';
 import { AUDIT_LABEL } from '$lib/signing/types';
 import type { AuditRow } from './audit';
+import { formatDay, formatWhen } from '$lib/dates/format';
 import { loadMouContext } from './context';
 import * as store from './store';
 
@@ -52,12 +53,13 @@ export async function loadCertificate(sql: Sql, mouId: string): Promise<Completi
 			signatureKind: s.signatureKind ?? 'drawn'
 		})),
 		copyRecipients: recipients.map((r) => ({ name: r.name, email: r.email })),
-		events: events.map(eventOf)
+		zone: context.zone,
+		events: events.map((row) => eventOf(row, context.zone))
 	};
 }
 
-function eventOf(row: AuditRow): CompletionCertificate['events'][number] {
-	const detail = describeDetail(row);
+function eventOf(row: AuditRow, zone: string): CompletionCertificate['events'][number] {
+	const detail = describeDetail(row, zone);
 	return {
 		at: row.at.toISOString(),
 		kind: row.kind,
@@ -68,7 +70,7 @@ function eventOf(row: AuditRow): CompletionCertificate['events'][number] {
 }
 
 /** One readable line for an audit entry's detail. */
-export function describeDetail(row: Pick<AuditRow, 'kind' | 'detail'>): string | null {
+export function describeDetail(row: Pick<AuditRow, 'kind' | 'detail'>, zone: string): string | null {
 	const d = row.detail as Record<string, unknown>;
 	const parts: string[] = [];
 	if (typeof d.to === 'string') parts.push(`to ${d.to}`);
@@ -81,10 +83,10 @@ export function describeDetail(row: Pick<AuditRow, 'kind' | 'detail'>): string |
 	if (typeof d.fingerprint === 'string' && row.kind === 'signed') parts.push(`signed fingerprint ${d.fingerprint}`);
 	if (typeof d.what === 'string') parts.push(d.what);
 	if (typeof d.triesLeft === 'number') parts.push(`${d.triesLeft} tries left`);
-	if (typeof d.effectiveDate === 'string') parts.push(`effective ${d.effectiveDate}, review due ${d.reviewDueOn}`);
+	if (typeof d.effectiveDate === 'string') parts.push(`effective ${formatDay(d.effectiveDate)}, review due ${formatDay(String(d.reviewDueOn))}`);
 	if (typeof d.disclosureVersion === 'string') parts.push(`disclosure version ${d.disclosureVersion}`);
 	if (typeof d.error === 'string') parts.push(`error: ${d.error}`);
-	if (row.kind === 'prepared' && Array.isArray(d.signers)) parts.push(`${d.signers.length} signers, ${d.routing} order, expires ${String(d.expiresAt).slice(0, 10)}`);
+	if (row.kind === 'prepared' && Array.isArray(d.signers)) parts.push(`${d.signers.length} signers, ${d.routing} order, expires ${formatWhen(String(d.expiresAt), zone)}`);
 	return parts.length ? parts.join('; ') : null;
 }
 

@@ -3,7 +3,7 @@ import type { Sql, Tx } from '$lib/server/db';
 import { generateToken, hashToken } from '$lib/server/auth';
 import type { Party } from '$lib/mou/party';
 import { appendAudit, type AuditInput } from './audit';
-import { isValidTimeZone } from './dates';
+import { formatDay, formatWhen, pickZone } from '$lib/dates/format';
 import type { RequestContext } from './deps';
 import { queueMail } from './mail';
 import { readStoredMou } from '$lib/document';
@@ -25,7 +25,7 @@ export async function loadMouContext(sql: Sql | Tx, mouId: string, version: stor
 	const parties = await store.listParties(sql, mouId);
 	const terms = version ? readStoredMou(version.state).terms : {};
 	const district = parties.find((p) => p.side === 'district');
-	const zone = isValidTimeZone(terms.district_time_zone) ? terms.district_time_zone : isValidTimeZone(district?.timeZone) ? district!.timeZone : 'UTC';
+	const zone = pickZone(terms.district_time_zone, district?.timeZone);
 	return {
 		mou,
 		parties,
@@ -39,14 +39,8 @@ export function sha256Hex(bytes: Uint8Array): string {
 	return createHash('sha256').update(bytes).digest('hex');
 }
 
-export function formatWhen(at: Date, zone: string): string {
-	return new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: zone, timeZoneName: 'short' }).format(at);
-}
-
-export function formatDayLong(day: string): string {
-	const [y, m, d] = day.split('-').map(Number);
-	return new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
-}
+/** The app's one date format ($lib/dates), in the district's zone. */
+export { formatWhen, formatDay as formatDayLong };
 
 /** d…@example.org: enough for the signer to recognise, not enough to harvest. */
 export function maskEmail(email: string): string {

@@ -5,15 +5,7 @@
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function isValidTimeZone(zone: unknown): zone is string {
-	if (typeof zone !== 'string' || !zone) return false;
-	try {
-		new Intl.DateTimeFormat('en-US', { timeZone: zone });
-		return true;
-	} catch {
-		return false;
-	}
-}
+export { isValidTimeZone } from '$lib/dates/format';
 
 /** YYYY-MM-DD of the instant in the zone. */
 export function dayIn(at: Date, zone: string): string {

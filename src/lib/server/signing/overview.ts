@@ -10,6 +10,7 @@ import { verifyAuditChain, type ChainVerification } from './audit';
 import { auditLabel, describeDetail } from './certificate';
 import { prepareProblem } from './prepare';
 import { formatWhen, loadMouContext } from './context';
+import { mouZone } from '$lib/mou/zone';
 import * as store from './store';
 
 export async function loadSigningOverview(sql: Sql, user: SessionUser, mouId: string): Promise<SigningOverview | null> {
@@ -96,6 +97,7 @@ async function requestView(sql: Sql, request: store.RequestRow, contacts: boolea
 
 export interface AuditTrailView {
 	mou: { id: string; title: string; status: string };
+	zone: string;
 	entries: AuditEntryView[];
 	verification: ChainVerification;
 }
@@ -106,8 +108,10 @@ export async function loadAuditTrail(sql: Sql, user: SessionUser, mouId: string)
 	if (!access) return null;
 	if (!can(user, 'readAuditTrail')) return 'forbidden';
 	const [rows, verification] = await Promise.all([store.listAuditRows(sql, mouId), verifyAuditChain(sql, mouId)]);
+	const zone = mouZone(access.mou.parties, user.timeZone);
 	return {
 		mou: { id: access.mou.id, title: access.mou.title, status: access.mou.status },
+		zone,
 		verification,
 		entries: rows.map((row) => ({
 			seq: row.seq,
@@ -117,7 +121,7 @@ export async function loadAuditTrail(sql: Sql, user: SessionUser, mouId: string)
 			actor: row.actorEmail ? `${row.actor} <${row.actorEmail}>` : row.actor,
 			ipAddress: row.ipAddress,
 			userAgent: row.userAgent,
-			detail: describeDetail(row)
+			detail: describeDetail(row, zone)
 		}))
 	};
 }

@@ -45,7 +45,7 @@ export const load: PageServerLoad = async (event) => {
 	const view = await openSigningLink(d, event.params.token, ceremonyInput(event));
 	// A certificate link from the completion email opened without its /certificate suffix.
 	if (view.state === 'unknown' && (await loadCertificateByToken(d.sql, event.params.token))) redirect(303, `/sign/${event.params.token}/certificate`);
-	return { view, token: event.params.token };
+	return { view, token: event.params.token, ...(view.zone ? { zone: view.zone } : {}) };
 };
 
 /** Every step answers the same way: the message and the field it is about, for the page to show. */

@@ -1,0 +1,2 @@
+export { formatWhen, formatDay, isValidTimeZone, pickZone } from './format';
+export { provideZone, useDates } from './zone';
