@@ -1,8 +1,4 @@
-const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
-
-export function formatDateTime(value: Date | string): string {
-	return dateTime.format(new Date(value));
-}
+// Dates: $lib/dates (one format, in the district's zone).
 
 export const STATUS_LABEL: Record<string, string> = {
 	draft: 'Draft — waiting for the other party',
