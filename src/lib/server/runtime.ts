@@ -3,6 +3,7 @@ import { createMailer, type Mailer } from '$lib/server/mail';
 import { createCollabServer, createRedisRelay, type CollabLog } from '$lib/server/collab';
 import { authorizeCollab } from '$lib/server/mous';
 import { startReminderScheduler } from '$lib/server/reminders';
+import { signingIdentity } from '$lib/server/seal';
 import { readConfig, type Config } from './config';
 
 export interface Health {
@@ -41,6 +42,8 @@ export const logJson: CollabLog = (event) => console.log(JSON.stringify({ time: 
 async function startRuntime(): Promise<Runtime> {
 	const config = readConfig();
 	const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+	// The certificate the signed DOCX files are signed with exists from the first start (made now if none is installed).
+	await signingIdentity(db.sql);
 	const mailer = createMailer({ sql: db.sql, smtpUrl: config.smtpUrl, from: config.mailFrom });
 	const relay = config.redisUrl ? createRedisRelay({ url: config.redisUrl, prefix: config.redisPrefix, log: logJson }) : undefined;
 	const collab = createCollabServer({

@@ -75,6 +75,7 @@ export async function exportClean(sql: Sql, user: SessionUser, mouId: string, ve
 }
 
 export interface DownloadDeps extends IssueDeps {
+	sql: Sql;
 	/** Records the download in the signing audit trail (the signing feature's appender). */
 	recordDownload?: (sql: Sql, entry: { mouId: string; user: SessionUser; sha256: string; ipAddress: string | null; userAgent: string | null }) => Promise<void>;
 }

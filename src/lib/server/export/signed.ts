@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Sql } from '$lib/server/db';
+import type { Sql, Tx } from '$lib/server/db';
+import { sealDocx, signingIdentity } from '$lib/server/seal';
 import { loadTemplate } from '$lib/server/templates';
 import type { CompletionCertificate } from '$lib/signing/certificate';
 import { readStoredMou } from '$lib/document';
@@ -12,10 +13,11 @@ import * as store from './store';
  * by download, forever — because that hash is what the verification page recognises.
  */
 
-export type CertificateLoader = (sql: Sql, mouId: string) => Promise<CompletionCertificate | null>;
+export type CertificateLoader = (sql: Sql | Tx, mouId: string) => Promise<CompletionCertificate | null>;
 
 export interface IssueDeps {
-	sql: Sql;
+	/** The pool, or the transaction that completes the signing (the file is issued inside it). */
+	sql: Sql | Tx;
 	/** Where the certificate comes from (the signing feature's loadCertificate; tests pass their own). */
 	loadCertificate?: CertificateLoader;
 	now?: () => Date;
@@ -47,25 +49,33 @@ export async function issueSignedDocx(deps: IssueDeps, mouId: string): Promise<I
 	if (sha256Hex(version.state) !== certificate.fingerprint.toLowerCase()) {
 		throw new SignedDocumentUnavailable(`The agreed text of MOU ${mouId} does not match the fingerprint its signers signed.`);
 	}
+	const now = deps.now?.() ?? new Date();
 	const rendered = await renderSignedDocx({
 		mouId,
 		mouTitle: mou.title,
 		termDefinitions: loadTemplate(mou.templateId, mou.templateVersion).terms,
 		partyNames: await store.partyNames(deps.sql, mouId),
-		generatedAt: deps.now?.() ?? new Date(),
+		generatedAt: now,
 		document: readStoredMou(version.state),
 		certificate
 	});
+	// The OOXML digital signature: Word and LibreOffice check the file without us.
+	const bytes = sealDocx(rendered.bytes, await signingIdentity(deps.sql), { signedAt: now, purpose: sealPurpose(mou.title, mouId) });
 	await store.insertSignedDocument(deps.sql, {
 		mouId,
 		versionId: version.id,
-		sha256: sha256Hex(rendered.bytes),
-		bytes: rendered.bytes,
+		sha256: sha256Hex(bytes),
+		bytes,
 		filename: rendered.filename,
 		certificate
 	});
 	// Whoever stored first wins; a request that rendered at the same time serves the stored bytes too.
 	return issued((await store.findSignedDocument(deps.sql, mouId))!);
+}
+
+/** The signature's stated purpose, which Word and LibreOffice show with it; /verify reads the MOU id back from it. */
+export function sealPurpose(title: string, mouId: string): string {
+	return `Signed record of “${title}” issued by MOU Studio when every signer had signed (MOU ${mouId}).`;
 }
 
 function issued(row: store.SignedDocumentRow): IssuedDocument {

@@ -1,5 +1,5 @@
 import type { JSONValue } from 'postgres';
-import type { Sql } from '$lib/server/db';
+import type { Sql, Tx } from '$lib/server/db';
 import type { Party } from '$lib/mou/party';
 import type { CompletionCertificate } from '$lib/signing/certificate';
 
@@ -16,14 +16,14 @@ export interface MouRow {
 	templateVersion: string;
 }
 
-export async function findMou(sql: Sql, mouId: string): Promise<MouRow | null> {
+export async function findMou(sql: Sql | Tx, mouId: string): Promise<MouRow | null> {
 	const [row] = await sql<MouRow[]>`
 		select id, title, status, template_id as "templateId", template_version as "templateVersion"
 		from mous where id = ${mouId}`;
 	return row ?? null;
 }
 
-export async function partyNames(sql: Sql, mouId: string): Promise<Partial<Record<Party, string>>> {
+export async function partyNames(sql: Sql | Tx, mouId: string): Promise<Partial<Record<Party, string>>> {
 	const rows = await sql<{ side: Party; name: string }[]>`
 		select p.side, o.name from mou_parties p join organizations o on o.id = p.organization_id where p.mou_id = ${mouId}`;
 	return Object.fromEntries(rows.map((row) => [row.side, row.name]));
@@ -41,7 +41,7 @@ export interface SharedCommentRow {
 }
 
 /** Shared threads and their replies, oldest first; a reply counts only if its thread is shared too. */
-export async function sharedComments(sql: Sql, mouId: string): Promise<SharedCommentRow[]> {
+export async function sharedComments(sql: Sql | Tx, mouId: string): Promise<SharedCommentRow[]> {
 	return sql<SharedCommentRow[]>`
 		select c.id, c.thread_id as "threadId", u.name as "authorName", c.party, c.body, c.quote,
 			c.created_at as "createdAt", c.resolved_at as "resolvedAt"
@@ -60,12 +60,12 @@ export interface VersionRow {
 	createdAt: Date;
 }
 
-export async function listVersions(sql: Sql, mouId: string): Promise<VersionRow[]> {
+export async function listVersions(sql: Sql | Tx, mouId: string): Promise<VersionRow[]> {
 	return sql<VersionRow[]>`
 		select id, number, kind, label, created_at as "createdAt" from mou_versions where mou_id = ${mouId} order by number`;
 }
 
-export async function versionWithState(sql: Sql, mouId: string, versionId: string) {
+export async function versionWithState(sql: Sql | Tx, mouId: string, versionId: string) {
 	const [row] = await sql<(VersionRow & { state: Uint8Array; sha256: string })[]>`
 		select id, number, kind, label, created_at as "createdAt", state, sha256
 		from mou_versions where mou_id = ${mouId} and id = ${versionId}`;
@@ -81,21 +81,21 @@ export interface SignedDocumentRow {
 	createdAt: Date;
 }
 
-export async function findSignedDocument(sql: Sql, mouId: string): Promise<SignedDocumentRow | null> {
+export async function findSignedDocument(sql: Sql | Tx, mouId: string): Promise<SignedDocumentRow | null> {
 	const [row] = await sql<SignedDocumentRow[]>`
 		select mou_id as "mouId", version_id as "versionId", sha256, bytes, filename, created_at as "createdAt"
 		from signed_documents where mou_id = ${mouId}`;
 	return row ?? null;
 }
 
-export async function hasSignedDocument(sql: Sql, mouId: string): Promise<boolean> {
+export async function hasSignedDocument(sql: Sql | Tx, mouId: string): Promise<boolean> {
 	const [row] = await sql`select 1 from signed_documents where mou_id = ${mouId}`;
 	return Boolean(row);
 }
 
 /** Stores the first document issued for the MOU; a concurrent second one is dropped, never stored over it. */
 export async function insertSignedDocument(
-	sql: Sql,
+	sql: Sql | Tx,
 	doc: Omit<SignedDocumentRow, 'createdAt'> & { certificate: CompletionCertificate }
 ): Promise<void> {
 	await sql`
@@ -106,7 +106,7 @@ export async function insertSignedDocument(
 }
 
 /** The certificate of the document issued with exactly this hash; nothing about any other document. */
-export async function findCertificateBySha(sql: Sql, sha256: string) {
+export async function findCertificateBySha(sql: Sql | Tx, sha256: string) {
 	const [row] = await sql<{ mouId: string; certificate: CompletionCertificate; issuedAt: Date; filename: string }[]>`
 		select mou_id as "mouId", certificate, created_at as "issuedAt", filename from signed_documents where sha256 = ${sha256}`;
 	return row ?? null;

@@ -1,4 +1,4 @@
-import type { Sql } from '$lib/server/db';
+import type { Sql, Tx } from '$lib/server/db';
 import { hashToken } from '$lib/server/auth';
 import type { CompletionCertificate } from '$lib/signing/certificate';
 import { AUDIT_LABEL } from '$lib/signing/types';
@@ -13,7 +13,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * The certificate of completion of a signed MOU, or null when it has not been signed through
  * MOU Studio. What the certificate page shows and what the signed DOCX is built from.
  */
-export async function loadCertificate(sql: Sql, mouId: string): Promise<CompletionCertificate | null> {
+export async function loadCertificate(sql: Sql | Tx, mouId: string): Promise<CompletionCertificate | null> {
 	if (!UUID.test(mouId)) return null;
 	const request = await store.findCompletedRequest(sql, mouId);
 	if (!request) return null;
