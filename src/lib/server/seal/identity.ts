@@ -47,8 +47,8 @@ export async function signingIdentity(sql: Sql | Tx, env: IdentityEnv = process.
 	let privateKey: KeyObject;
 	try {
 		privateKey = createPrivateKey({ key: stored.encryptedKeyPem, passphrase: secret });
-	} catch {
-		throw new Error('The stored signing key cannot be decrypted: SIGNING_KEY_SECRET (or DATA_DIR/signing-key.secret) is not the secret it was stored with.');
+	} catch (error) {
+		throw new Error('The stored signing key cannot be decrypted: SIGNING_KEY_SECRET (or DATA_DIR/signing-key.secret) is not the secret it was stored with.', { cause: error });
 	}
 	const identity = checked(new X509Certificate(stored.certificatePem), privateKey);
 	decrypted.set(cacheKey, identity);
@@ -123,7 +123,7 @@ function installedIdentity(env: IdentityEnv): SigningIdentity {
 	try {
 		privateKey = createPrivateKey({ key: key.toString('utf8'), passphrase });
 	} catch (error) {
-		throw new Error(`SIGNING_KEY cannot be read${passphrase ? ' with SIGNING_KEY_PASSPHRASE' : ' (if it is encrypted, set SIGNING_KEY_PASSPHRASE)'}: ${(error as Error).message}`);
+		throw new Error(`SIGNING_KEY cannot be read${passphrase ? ' with SIGNING_KEY_PASSPHRASE' : ' (if it is encrypted, set SIGNING_KEY_PASSPHRASE)'}: ${(error as Error).message}`, { cause: error });
 	}
 	return checked(new X509Certificate(material(env.SIGNING_CERT)), privateKey);
 }
@@ -133,8 +133,8 @@ function material(value: string): Buffer {
 	if (value.includes('-----BEGIN')) return Buffer.from(value.replace(/\\n/g, '\n'));
 	try {
 		return readFileSync(value);
-	} catch {
-		throw new Error(`Cannot read the signing certificate or key file ${value}.`);
+	} catch (error) {
+		throw new Error(`Cannot read the signing certificate or key file ${value}.`, { cause: error });
 	}
 }
 
@@ -145,7 +145,7 @@ function pkcs12(bytes: Buffer, passphrase: string): { keyPem: string; certificat
 	try {
 		p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(bytes.toString('binary')), passphrase);
 	} catch (error) {
-		throw new Error(`SIGNING_KEY is neither PEM nor a PKCS#12 file that opens with SIGNING_KEY_PASSPHRASE: ${(error as Error).message}`);
+		throw new Error(`SIGNING_KEY is neither PEM nor a PKCS#12 file that opens with SIGNING_KEY_PASSPHRASE: ${(error as Error).message}`, { cause: error });
 	}
 	const keyBags = [...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag] ?? []), ...(p12.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag] ?? [])];
 	const certBags = p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];
