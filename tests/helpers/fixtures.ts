@@ -60,9 +60,10 @@ export async function createMouBetween(
 	agency: Person,
 	district: Person,
 	title = 'Springfield SRO MOU 2027–28',
-	status: 'negotiating' | 'draft' = 'negotiating'
+	status: 'negotiating' | 'draft' = 'negotiating',
+	state: 'none' | 'il' | 'wa' | 'va' = 'none'
 ) {
-	const created = await createMou(sql, agency.user, { title });
+	const created = await createMou(sql, agency.user, { title, state });
 	if (!created.ok) throw new Error(JSON.stringify(created.error));
 	const mouId = created.value.id;
 	await sql`insert into mou_parties (mou_id, organization_id, side) values (${mouId}, ${district.user.organizationId}, 'district')`;

@@ -1,5 +1,8 @@
 import { clauseToNode } from './document';
+import { clauseText, draftClauses, termKeysIn, type DraftClause } from './clause-text';
 import { validateTerms } from './terms';
+import { assessProfile, type ProfileReport } from '../profiles/assess';
+import type { StateProfile } from '../profiles/types';
 import type { ChecklistItem, ChecklistLevel, Clause, DocNode, Template, TemplateTerm, TermValues } from './types';
 
 /**
@@ -30,6 +33,8 @@ export interface ComplianceReport {
 	emptyRequiredTerms: string[];
 	/** Problems with values that have been filled in, keyed by term. */
 	termErrors: Record<string, string>;
+	/** The state-law profile's items and conflicts; null without a profile or with `none`. */
+	state: ProfileReport | null;
 	readyForSignature: boolean;
 }
 
@@ -40,10 +45,14 @@ export interface ComplianceInput {
 	document: DocNode;
 	terms: readonly TemplateTerm[];
 	termValues: TermValues;
+	/** The MOU's state-law profile; `template` is then the template with it applied. */
+	profile?: StateProfile | null;
 }
 
+export { clauseText };
+
 export function assessCompliance(input: ComplianceInput): ComplianceReport {
-	const { checklist, template, document, terms, termValues } = input;
+	const { checklist, template, document, terms, termValues, profile } = input;
 	const index = templateIndex(template);
 	const draft = draftClauses(document);
 	const items = checklist.map((item) => assessItem(item, index, draft));
@@ -52,70 +61,20 @@ export function assessCompliance(input: ComplianceInput): ComplianceReport {
 	const termErrors = Object.fromEntries(
 		Object.entries(validateTerms(terms, termValues)).filter(([key]) => termValues[key]?.trim())
 	);
+	const state = profile && profile.code !== 'none' ? assessProfile(profile, template, document, termValues) : null;
 	return {
 		items,
 		summary: summarise(items, emptyRequiredTerms.length),
 		mandatoryMissing,
 		emptyRequiredTerms,
 		termErrors,
+		state,
 		readyForSignature:
-			mandatoryMissing.length === 0 && emptyRequiredTerms.length === 0 && Object.keys(termErrors).length === 0
+			mandatoryMissing.length === 0 &&
+			emptyRequiredTerms.length === 0 &&
+			Object.keys(termErrors).length === 0 &&
+			(state?.ready ?? true)
 	};
-}
-
-/**
- * A clause's text for comparison: one line per text block, whitespace collapsed, term nodes as
- * `{{key}}` (so filling a term never counts as an edit), marks ignored.
- */
-export function clauseText(node: DocNode): string {
-	const lines: string[] = [];
-	collectLines(node, lines);
-	return lines
-		.map((line) => line.replace(/\s+/g, ' ').trim())
-		.filter(Boolean)
-		.join('\n');
-}
-
-function collectLines(node: DocNode, lines: string[]): void {
-	const content = node.content ?? [];
-	if (content.some(isInline)) {
-		lines.push(content.map(inlineText).join(''));
-		return;
-	}
-	for (const child of content) collectLines(child, lines);
-}
-
-function isInline(node: DocNode): boolean {
-	return node.type === 'text' || node.type === 'term' || node.type === 'hardBreak';
-}
-
-function inlineText(node: DocNode): string {
-	if (node.type === 'text') return node.text ?? '';
-	if (node.type === 'term') return `{{${String(node.attrs?.key ?? '')}}}`;
-	return ' ';
-}
-
-interface DraftClause {
-	clauseId: string;
-	nasro: string[];
-	text: string;
-}
-
-function draftClauses(document: DocNode): DraftClause[] {
-	const found: DraftClause[] = [];
-	const visit = (node: DocNode) => {
-		if (node.type === 'clause') {
-			found.push({
-				clauseId: String(node.attrs?.clauseId ?? ''),
-				nasro: String(node.attrs?.nasro ?? '').split(/\s+/).filter(Boolean),
-				text: clauseText(node)
-			});
-			return;
-		}
-		node.content?.forEach(visit);
-	};
-	visit(document);
-	return found;
 }
 
 interface TemplateIndex {
@@ -176,12 +135,6 @@ function findEmptyRequiredTerms(
 		// A term used only by clauses the draft removed no longer needs a value.
 		.filter((term) => inDraft.has(term.key) || !index.termKeys.has(term.key))
 		.map((term) => term.key);
-}
-
-function termKeysIn(node: DocNode, keys = new Set<string>()): Set<string> {
-	if (node.type === 'term') keys.add(String(node.attrs?.key ?? ''));
-	node.content?.forEach((child) => termKeysIn(child, keys));
-	return keys;
 }
 
 function summarise(items: ItemAssessment[], emptyTerms: number): string {

@@ -38,7 +38,7 @@ function clauseProblems(template: Template, checklist: readonly ChecklistItem[])
 		for (const id of clause.nasro) if (!levels.has(id)) problems.push(`${where}: unknown NASRO id ${id}`);
 		const itemLevels = clause.nasro.map((id) => levels.get(id));
 		if (itemLevels.includes('M') && clause.level !== 'required') problems.push(`${where}: covers a mandatory item, so it must be required`);
-		if (clause.level === 'required' && !itemLevels.includes('M')) problems.push(`${where}: required but covers no mandatory item`);
+		if (clause.level === 'required' && !itemLevels.includes('M') && !clause.law) problems.push(`${where}: required but covers no mandatory item`);
 		if (clause.level === 'recommended' && !itemLevels.includes('R')) problems.push(`${where}: recommended but covers no recommended item`);
 		if (clause.level === 'standard' && itemLevels.some((l) => l === 'M' || l === 'R')) problems.push(`${where}: standard clause carries a graded NASRO item`);
 		for (const text of clause.body.flatMap(blockTexts)) {

@@ -44,6 +44,8 @@ export interface Clause {
 	/** NASRO standard IDs this clause satisfies, e.g. "01.01.04-c". */
 	nasro: string[];
 	body: Block[];
+	/** Set by a state profile on the clauses it adds or rewrites: the statute the wording answers to. */
+	law?: string;
 }
 
 export interface Section {

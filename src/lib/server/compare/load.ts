@@ -3,7 +3,7 @@ import type { SessionUser } from '$lib/server/auth';
 import { getMouAccess, type MouAccess } from '$lib/server/mous';
 import { loadDocumentState } from '$lib/server/collab';
 import { reviewBaseline } from '$lib/server/reviews';
-import { loadTemplate } from '$lib/server/templates';
+import { mouTemplate } from '$lib/server/profiles';
 import { formatTermValue } from '$lib/templates/terms';
 import { humanizeTermKey, type TermPresentation } from '$lib/editor/term-values';
 import type { Template } from '$lib/templates/types';
@@ -74,7 +74,7 @@ export async function loadComparison(
 		stateOf(sql, mouId, newer, baseline?.state),
 		clientDirectory(sql, mouId)
 	]);
-	const template = loadTemplate(access.mou.templateId, access.mou.templateVersion);
+	const template = mouTemplate(access.mou);
 	const comparison = compareStates(olderState, newerState, { directory, presentation: presentation(template) });
 	comparison.terms = labelTerms(comparison, template);
 	return ok({ ...empty, older: side(older), newer: side(newer), swapped, comparison });

@@ -85,6 +85,8 @@ export async function seedDemo(sql: Sql): Promise<{ created: boolean }> {
 		createdBy: creator,
 		agencyId: organizationIds[0],
 		districtId: organizationIds[1],
+		// Springfield is in Illinois: the draft carries Illinois law (no citations on school property).
+		state: 'il',
 		terms: DEMO_TERMS
 	});
 	// The agency's own draft of next year's MOU: edited directly until it invites the district.
@@ -93,6 +95,7 @@ export async function seedDemo(sql: Sql): Promise<{ created: boolean }> {
 		createdBy: creator,
 		agencyId: organizationIds[0],
 		districtId: null,
+		state: 'il',
 		terms: DEMO_TERMS
 	});
 	return { created: true };

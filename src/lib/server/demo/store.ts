@@ -3,6 +3,9 @@ import { appendInitialState } from '$lib/server/collab';
 import * as Y from 'yjs';
 import { initialDocumentUpdate, loadTemplate } from '$lib/server/templates';
 import { TERMS_FIELD } from '$lib/document';
+import { applyProfile } from '$lib/profiles';
+import { currentProfile } from '$lib/server/profiles';
+import type { StateCode } from '$lib/profiles/types';
 import type { Role } from '$lib/server/orgs';
 import type { Party } from '$lib/mou/party';
 
@@ -34,13 +37,15 @@ export async function insertDemoPerson(
 
 export async function createDemoMou(
 	sql: Sql,
-	m: { title: string; createdBy: string; agencyId: string; districtId: string | null; terms: Record<string, string> }
+	m: { title: string; createdBy: string; agencyId: string; districtId: string | null; state: StateCode; terms: Record<string, string> }
 ) {
-	const template = loadTemplate();
+	const base = loadTemplate();
+	const profile = currentProfile(m.state, base)!;
+	const template = applyProfile(base, profile);
 	const id = await sql.begin(async (tx) => {
 		const [mou] = await tx<{ id: string }[]>`
-			insert into mous (title, status, template_id, template_version, created_by)
-			values (${m.title}, ${m.districtId ? 'negotiating' : 'draft'}, ${template.id}, ${template.version}, ${m.createdBy}) returning id`;
+			insert into mous (title, status, template_id, template_version, state_code, state_profile_version, created_by)
+			values (${m.title}, ${m.districtId ? 'negotiating' : 'draft'}, ${template.id}, ${template.version}, ${profile.code}, ${profile.version}, ${m.createdBy}) returning id`;
 		await tx`insert into mou_parties (mou_id, organization_id, side) values (${mou.id}, ${m.agencyId}, 'agency')`;
 		if (m.districtId) await tx`insert into mou_parties (mou_id, organization_id, side) values (${mou.id}, ${m.districtId}, 'district')`;
 		return mou.id;

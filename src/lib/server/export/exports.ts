@@ -4,7 +4,7 @@ import { loadDocumentState } from '$lib/server/collab';
 import { getMouAccess, type MouAccess } from '$lib/server/mous';
 import { isEditable } from '$lib/mou/lifecycle';
 import { failure, ok, type Outcome } from '$lib/errors';
-import { loadTemplate } from '$lib/server/templates';
+import { mouTemplate } from '$lib/server/profiles';
 import { readStoredMou } from '$lib/document';
 import { renderCleanDocx, renderRedlineDocx } from './render';
 import { issueSignedDocx, SignedDocumentUnavailable, type IssueDeps, type IssuedDocument } from './signed';
@@ -45,7 +45,7 @@ async function context(sql: Sql, access: MouAccess, now: Date): Promise<ExportCo
 	return {
 		mouId: access.mou.id,
 		mouTitle: access.mou.title,
-		termDefinitions: loadTemplate(access.mou.templateId, access.mou.templateVersion).terms,
+		termDefinitions: mouTemplate(access.mou).terms,
 		partyNames: await store.partyNames(sql, access.mou.id),
 		generatedAt: now
 	};

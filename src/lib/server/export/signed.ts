@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Sql, Tx } from '$lib/server/db';
 import { sealDocx, signingIdentity } from '$lib/server/seal';
-import { loadTemplate } from '$lib/server/templates';
+import { mouTemplate } from '$lib/server/profiles';
 import type { CompletionCertificate } from '$lib/signing/certificate';
 import { readStoredMou } from '$lib/document';
 import { renderSignedDocx } from './render';
@@ -53,7 +53,7 @@ export async function issueSignedDocx(deps: IssueDeps, mouId: string): Promise<I
 	const rendered = await renderSignedDocx({
 		mouId,
 		mouTitle: mou.title,
-		termDefinitions: loadTemplate(mou.templateId, mou.templateVersion).terms,
+		termDefinitions: mouTemplate(mou).terms,
 		partyNames: await store.partyNames(deps.sql, mouId),
 		generatedAt: now,
 		document: readStoredMou(version.state),

@@ -14,11 +14,14 @@ export interface MouRow {
 	status: string;
 	templateId: string;
 	templateVersion: string;
+	stateCode: string;
+	stateProfileVersion: string;
 }
 
 export async function findMou(sql: Sql | Tx, mouId: string): Promise<MouRow | null> {
 	const [row] = await sql<MouRow[]>`
-		select id, title, status, template_id as "templateId", template_version as "templateVersion"
+		select id, title, status, template_id as "templateId", template_version as "templateVersion",
+			state_code as "stateCode", state_profile_version as "stateProfileVersion"
 		from mous where id = ${mouId}`;
 	return row ?? null;
 }

@@ -3,22 +3,34 @@ import type { SessionUser } from '$lib/server/auth';
 import { can } from '$lib/mou/lifecycle';
 import { appendInitialState } from '$lib/server/collab';
 import { initialDocumentUpdate, loadTemplate } from '$lib/server/templates';
+import { applyProfile } from '$lib/profiles';
+import { currentProfile, isStateCode } from '$lib/server/profiles';
 import { cleanText } from '$lib/server/orgs';
 import { failure, invalid, ok, type Outcome } from '$lib/errors';
 import * as store from './store';
 import { accessFor, type MouAccess } from './access';
 
-/** Counsel (or an administrator) starts a draft from the current template. */
-export async function createMou(sql: Sql, user: SessionUser, input: { title: unknown }): Promise<Outcome<{ id: string }>> {
+/**
+ * Counsel (or an administrator) starts a draft from the current template under the district's
+ * state-law profile (`none`: NASRO alone), which adds or rewrites clauses before the first edit.
+ */
+export async function createMou(sql: Sql, user: SessionUser, input: { title: unknown; state?: unknown }): Promise<Outcome<{ id: string }>> {
 	if (!can(user, 'createMou')) return failure('forbidden', 'Only counsel or an administrator can start an MOU.');
 	const title = cleanText(input.title, 300);
 	if (title.length < 3) return invalid({ title: 'Give the MOU a title of at least 3 characters.' });
-	const template = loadTemplate();
+	const state = input.state ?? 'none';
+	if (!isStateCode(state)) return invalid({ state: 'Choose the state whose law governs the program, or “No state profile”.' });
+	const base = loadTemplate();
+	const profile = currentProfile(state, base);
+	if (!profile) return invalid({ state: 'There is no profile for that state for the current template yet.' });
+	const template = applyProfile(base, profile);
 	const id = await sql.begin(async (tx) => {
 		const mouId = await store.insertMou(tx, {
 			title,
 			templateId: template.id,
 			templateVersion: template.version,
+			stateCode: profile.code,
+			stateProfileVersion: profile.version,
 			createdBy: user.id
 		});
 		await store.insertParty(tx, mouId, user.organizationId, user.organizationKind);

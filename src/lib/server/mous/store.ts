@@ -21,6 +21,9 @@ export interface MouSummary {
 	status: MouStatus;
 	templateId: string;
 	templateVersion: string;
+	/** The state-law profile the MOU is drafted under (templates/states). */
+	stateCode: string;
+	stateProfileVersion: string;
 	createdAt: Date;
 	lastActivityAt: Date;
 	parties: MouParty[];
@@ -28,14 +31,18 @@ export interface MouSummary {
 
 const summaryColumns = (sql: Sql | Tx) => sql`
 	m.id, m.title, m.status, m.template_id as "templateId", m.template_version as "templateVersion",
+	m.state_code as "stateCode", m.state_profile_version as "stateProfileVersion",
 	m.created_at as "createdAt", m.last_activity_at as "lastActivityAt",
 	coalesce((select json_agg(json_build_object('organizationId', o.id, 'name', o.name, 'side', p.side, 'timeZone', o.time_zone) order by p.side)
 		from mou_parties p join organizations o on o.id = p.organization_id where p.mou_id = m.id), '[]') as parties`;
 
-export async function insertMou(tx: Tx, m: { title: string; templateId: string; templateVersion: string; createdBy: string }) {
+export async function insertMou(
+	tx: Tx,
+	m: { title: string; templateId: string; templateVersion: string; stateCode: string; stateProfileVersion: string; createdBy: string }
+) {
 	const [row] = await tx<{ id: string }[]>`
-		insert into mous (title, template_id, template_version, created_by)
-		values (${m.title}, ${m.templateId}, ${m.templateVersion}, ${m.createdBy}) returning id`;
+		insert into mous (title, template_id, template_version, state_code, state_profile_version, created_by)
+		values (${m.title}, ${m.templateId}, ${m.templateVersion}, ${m.stateCode}, ${m.stateProfileVersion}, ${m.createdBy}) returning id`;
 	return row.id;
 }
 

@@ -57,6 +57,9 @@ export async function startReview(deps: ReviewDeps, user: SessionUser, mouId: st
 				title,
 				templateId: signed.templateId,
 				templateVersion: signed.templateVersion,
+				// A review keeps the state its MOU was signed under (the law it answers to).
+				stateCode: signed.stateCode,
+				stateProfileVersion: signed.stateProfileVersion,
 				createdBy: user.id,
 				reviewsMouId: mouId,
 				now

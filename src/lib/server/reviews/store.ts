@@ -13,6 +13,8 @@ export interface ReviewedMou {
 	status: MouStatus;
 	templateId: string;
 	templateVersion: string;
+	stateCode: string;
+	stateProfileVersion: string;
 	dueOn: string | null;
 	intervalMonths: number;
 	effectiveDate: string | null;
@@ -21,6 +23,7 @@ export interface ReviewedMou {
 
 const reviewedColumns = (sql: Queryable) => sql`
 	id, title, status, template_id as "templateId", template_version as "templateVersion",
+	state_code as "stateCode", state_profile_version as "stateProfileVersion",
 	to_char(review_due_on, 'YYYY-MM-DD') as "dueOn", review_interval_months as "intervalMonths",
 	to_char(effective_date, 'YYYY-MM-DD') as "effectiveDate", reviews_mou_id as "reviewsMouId"`;
 
@@ -66,11 +69,11 @@ export async function agreedVersion(sql: Queryable, mouId: string): Promise<Agre
 /** A review draft: negotiated from the start (both parties are in), linked to the MOU it reviews. */
 export async function insertReviewDraft(
 	tx: Tx,
-	r: { title: string; templateId: string; templateVersion: string; createdBy: string; reviewsMouId: string; now: Date }
+	r: { title: string; templateId: string; templateVersion: string; stateCode: string; stateProfileVersion: string; createdBy: string; reviewsMouId: string; now: Date }
 ): Promise<string> {
 	const [row] = await tx<{ id: string }[]>`
-		insert into mous (title, status, template_id, template_version, created_by, created_at, reviews_mou_id)
-		values (${r.title}, 'negotiating', ${r.templateId}, ${r.templateVersion}, ${r.createdBy}, ${r.now}, ${r.reviewsMouId})
+		insert into mous (title, status, template_id, template_version, state_code, state_profile_version, created_by, created_at, reviews_mou_id)
+		values (${r.title}, 'negotiating', ${r.templateId}, ${r.templateVersion}, ${r.stateCode}, ${r.stateProfileVersion}, ${r.createdBy}, ${r.now}, ${r.reviewsMouId})
 		returning id`;
 	return row.id;
 }

@@ -3,7 +3,7 @@ import { failure, ok, type Failure, type Outcome } from '$lib/errors';
 import { generateToken, hashToken } from '$lib/server/auth';
 import type { Tx } from '$lib/server/db';
 import { cleanText } from '$lib/server/orgs';
-import { loadTemplate } from '$lib/server/templates';
+import { mouTemplate } from '$lib/server/profiles';
 import { DISCLOSURE_VERSION, disclosureSections, type DisclosureSection } from '$lib/signing/disclosure';
 import type { AuditInput } from './audit';
 import { appendAll, formatWhen, loadMouContext, maskEmail, openStage, sha256Hex, type MouContext } from './context';
@@ -196,7 +196,7 @@ export async function openSigningLink(deps: SigningDeps, token: string, input: C
 	};
 	if (step === 'sign') {
 		const version = (await store.findVersion(deps.sql, request.versionId))!;
-		const rendered = renderAgreement(version.state, loadTemplate(context.mou.templateId, context.mou.templateVersion));
+		const rendered = renderAgreement(version.state, mouTemplate(context.mou));
 		const signers = await store.listSigners(deps.sql, request.id);
 		view.agreement = {
 			html: rendered.html,

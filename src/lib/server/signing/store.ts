@@ -44,6 +44,8 @@ export interface MouRow {
 	status: MouStatus;
 	templateId: string;
 	templateVersion: string;
+	stateCode: string;
+	stateProfileVersion: string;
 	signedAt: Date | null;
 	effectiveDate: string | null;
 	reviewDueOn: string | null;
@@ -51,7 +53,8 @@ export interface MouRow {
 }
 
 const mouColumns = (sql: Queryable) => sql`
-	id, title, status, template_id as "templateId", template_version as "templateVersion", signed_at as "signedAt",
+	id, title, status, template_id as "templateId", template_version as "templateVersion",
+	state_code as "stateCode", state_profile_version as "stateProfileVersion", signed_at as "signedAt",
 	to_char(effective_date, 'YYYY-MM-DD') as "effectiveDate", to_char(review_due_on, 'YYYY-MM-DD') as "reviewDueOn",
 	review_interval_months as "reviewIntervalMonths"`;
 

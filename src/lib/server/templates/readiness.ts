@@ -1,19 +1,22 @@
 import { readStoredMou } from '../../document';
 import { assessCompliance, type ComplianceReport } from '../../templates/compliance';
-import { loadChecklist, loadTemplate } from './index';
+import { mouProfile, mouTemplate, type MouTemplateRef } from '../profiles';
+import { loadChecklist } from './index';
 
 /**
  * The compliance report of a stored draft, computed on the server from its Yjs state with the
- * same rules the compliance panel shows — what approval and signing will rely on, never the browser.
+ * same rules the compliance panel shows — NASRO's items and the MOU's state-law profile — what
+ * approval and signing will rely on, never the browser.
  */
-export function assessStoredDraft(state: Uint8Array, templateId: string, templateVersion: string): ComplianceReport {
+export function assessStoredDraft(state: Uint8Array, mou: MouTemplateRef): ComplianceReport {
 	const { body, terms: termValues } = readStoredMou(state);
-	const template = loadTemplate(templateId, templateVersion);
+	const template = mouTemplate(mou);
 	return assessCompliance({
-		checklist: loadChecklist(templateId, templateVersion),
+		checklist: loadChecklist(mou.templateId, mou.templateVersion),
 		template,
 		document: body,
 		terms: template.terms,
-		termValues
+		termValues,
+		profile: mouProfile(mou)
 	});
 }

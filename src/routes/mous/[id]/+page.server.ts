@@ -4,7 +4,8 @@ import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
 import { requireUser, requireUserForAction } from '$lib/server/auth/require';
 import { getMouAccess, inviteParty, listPartyInvitations } from '$lib/server/mous';
-import { loadTemplate, loadChecklist } from '$lib/server/templates';
+import { loadChecklist } from '$lib/server/templates';
+import { mouProfile, mouTemplate } from '$lib/server/profiles';
 import { approveDraft, loadNegotiation, sendRound, withdrawApproval } from '$lib/server/negotiation';
 import { addComment, listThreads, replyToThread, setThreadResolved } from '$lib/server/comments';
 import { decideSuggestions } from '$lib/server/redlines';
@@ -31,7 +32,8 @@ export const load: PageServerLoad = async ({ locals, params, url, depends }) => 
 		me: { id: user.id, name: user.name, role: user.role, isAdmin: user.isAdmin, organizationName: user.organizationName },
 		negotiation,
 		threads: threads ?? [],
-		template: loadTemplate(access.mou.templateId, access.mou.templateVersion),
+		template: mouTemplate(access.mou),
+		profile: mouProfile(access.mou),
 		checklist: loadChecklist(access.mou.templateId, access.mou.templateVersion)
 	};
 };

@@ -4,12 +4,15 @@ import { getRuntime } from '$lib/server/runtime';
 import { requireUser, requireUserForAction } from '$lib/server/auth/require';
 import { createMou } from '$lib/server/mous';
 import { can } from '$lib/mou/lifecycle';
+import { loadTemplate } from '$lib/server/templates';
+import { profileChoices } from '$lib/server/profiles';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	const user = requireUser(locals, url);
 	if (!can(user, 'createMou')) error(403, 'Only counsel or an administrator can start an MOU.');
-	return { organizationName: user.organizationName };
+	const template = loadTemplate();
+	return { organizationName: user.organizationName, templateVersion: template.version, states: profileChoices(template) };
 };
 
 export const actions: Actions = {
@@ -17,8 +20,8 @@ export const actions: Actions = {
 		const user = requireUserForAction(locals);
 		const { db } = await getRuntime();
 		const form = await request.formData();
-		const result = await createMou(db.sql, user, { title: form.get('title') });
-		if (!result.ok) return failAction(result.error, { errors: formErrors(result.error), title: String(form.get('title') ?? '') });
+		const result = await createMou(db.sql, user, { title: form.get('title'), state: form.get('state') ?? undefined });
+		if (!result.ok) return failAction(result.error, { errors: formErrors(result.error), title: String(form.get('title') ?? ''), state: String(form.get('state') ?? 'none') });
 		redirect(303, `/mous/${result.value.id}`);
 	}
 };

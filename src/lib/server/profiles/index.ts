@@ -1,0 +1,70 @@
+/**
+ * The published state-law profiles (templates/states/<code>/<version>/profile.json) and the
+ * template an MOU is judged against: its template version with its profile applied.
+ */
+import { applyProfile, appliesTo } from '../../profiles/apply';
+import type { StateCode, StateProfile } from '../../profiles/types';
+import type { Template } from '../../templates/types';
+import { loadTemplate } from '../templates';
+// Static imports so the files travel in the Vite/SSR bundle and load under tsx alike.
+import none2026_1 from '../../../../templates/states/none/2026.1/profile.json';
+import il2026_1 from '../../../../templates/states/il/2026.1/profile.json';
+import wa2026_1 from '../../../../templates/states/wa/2026.1/profile.json';
+import va2026_1 from '../../../../templates/states/va/2026.1/profile.json';
+
+/** Every published profile version; a new version is a new folder plus one line here. */
+const PROFILES: StateProfile[] = [none2026_1, il2026_1, wa2026_1, va2026_1].map((p) => deepFreeze(p as StateProfile));
+
+export const STATE_CODES: readonly StateCode[] = ['none', 'il', 'wa', 'va'];
+
+export function isStateCode(value: unknown): value is StateCode {
+	return typeof value === 'string' && (STATE_CODES as readonly string[]).includes(value);
+}
+
+export function allProfiles(): readonly StateProfile[] {
+	return PROFILES;
+}
+
+/** One profile version; throws for an unknown one (the database only holds published ones). */
+export function loadProfile(code: string, version: string): StateProfile {
+	const found = PROFILES.find((p) => p.code === code && p.version === version);
+	if (!found) throw new Error(`Unknown state profile ${code}@${version}`);
+	return found;
+}
+
+/** The newest version of a state's profile that applies to the template, or null. */
+export function currentProfile(code: StateCode, template: Pick<Template, 'id' | 'version'>): StateProfile | null {
+	return PROFILES.filter((p) => p.code === code && appliesTo(p, template)).sort((a, b) => b.version.localeCompare(a.version))[0] ?? null;
+}
+
+/** The states a new draft of `template` can be made under, for the creation form. */
+export function profileChoices(template: Pick<Template, 'id' | 'version'>) {
+	return STATE_CODES.map((code) => currentProfile(code, template))
+		.filter((p): p is StateProfile => p !== null)
+		.map((p) => ({ code: p.code, version: p.version, name: p.name, summary: p.summary }));
+}
+
+/** What an MOU row says about its template and state. */
+export interface MouTemplateRef {
+	templateId: string;
+	templateVersion: string;
+	stateCode: string;
+	stateProfileVersion: string;
+}
+
+export function mouProfile(mou: MouTemplateRef): StateProfile {
+	return loadProfile(mou.stateCode, mou.stateProfileVersion);
+}
+
+/** The template the MOU's draft started from and is judged against: its version with its profile applied. */
+export function mouTemplate(mou: MouTemplateRef): Template {
+	return applyProfile(loadTemplate(mou.templateId, mou.templateVersion), mouProfile(mou));
+}
+
+function deepFreeze<T>(value: T): T {
+	if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+		Object.freeze(value);
+		for (const child of Object.values(value)) deepFreeze(child);
+	}
+	return value;
+}
