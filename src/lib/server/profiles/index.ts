@@ -41,7 +41,12 @@ export function currentProfile(code: StateCode, template: Pick<Template, 'id' | 
 export function profileChoices(template: Pick<Template, 'id' | 'version'>) {
 	return STATE_CODES.map((code) => currentProfile(code, template))
 		.filter((p): p is StateProfile => p !== null)
-		.map((p) => ({ code: p.code, version: p.version, name: p.name, summary: p.summary }));
+		.map((p) => ({
+			code: p.code,
+			version: p.version,
+			name: p.name,
+			basis: p.citations[0] ? `${p.citations[0].cite}${p.inForceFrom ? `, as in force from ${p.inForceFrom}` : ''}` : 'NASRO’s standards alone'
+		}));
 }
 
 /** What an MOU row says about its template and state. */
