@@ -40,11 +40,19 @@ export class SendLog {
 	keystrokes = 0;
 }
 
-interface ClientOptions {
+export interface ClientOptions {
 	url: string;
 	cookie?: string;
 	name: string;
+	/**
+	 * Hocuspocus framing: every message starts with the document's name, and the connection opens
+	 * with an authentication message for it (the server answers, then syncs).
+	 */
+	hocuspocusDocument?: string;
 }
+
+const HOCUSPOCUS_AUTH = 2;
+const HOCUSPOCUS_AUTH_TOKEN = 0;
 
 abstract class BenchClient {
 	readonly ws: WebSocket;
@@ -52,8 +60,10 @@ abstract class BenchClient {
 	readonly synced: Promise<void>;
 	closeCode: number | null = null;
 	protected markSynced!: () => void;
+	private readonly address: string | undefined;
 
 	constructor(options: ClientOptions) {
+		this.address = options.hocuspocusDocument;
 		this.ws = new WebSocket(options.url, { headers: options.cookie ? { cookie: options.cookie } : {}, perMessageDeflate: false });
 		this.ws.binaryType = 'nodebuffer';
 		this.synced = new Promise((resolve, reject) => {
@@ -68,6 +78,7 @@ abstract class BenchClient {
 		this.ws.on('error', () => {});
 		this.ws.on('close', (code) => (this.closeCode = code));
 		this.ws.on('open', () => {
+			if (this.address !== undefined) this.send(hocuspocusAuth());
 			this.send(syncMessage(SYNC_STEP_1, this.stateVector()));
 			this.send(awarenessMessage(this.clientId(), 1, { user: { name: options.name, color: '#264' } }));
 		});
@@ -79,11 +90,12 @@ abstract class BenchClient {
 	}
 
 	protected send(message: Uint8Array): void {
-		if (this.ws.readyState === WebSocket.OPEN) this.ws.send(message);
+		if (this.ws.readyState === WebSocket.OPEN) this.ws.send(this.address === undefined ? message : addressed(this.address, message));
 	}
 
 	private receive(message: Uint8Array): void {
 		const decoder = decoding.createDecoder(message);
+		if (this.address !== undefined) decoding.readVarString(decoder);
 		const type = decoding.readVarUint(decoder);
 		if (type === MESSAGE_SYNC) {
 			const step = decoding.readVarUint(decoder);
@@ -93,7 +105,7 @@ abstract class BenchClient {
 				this.applyDocument(payload);
 				this.markSynced();
 			} else if (step === SYNC_UPDATE) this.applyUpdate(payload);
-		} else if (type === MESSAGE_PERSISTED) this.persisted(decoder);
+		} else if (type === MESSAGE_PERSISTED && this.address === undefined) this.persisted(decoder); // Hocuspocus's 8 is "applied", not "stored"
 	}
 
 	protected abstract clientId(): number;
@@ -146,7 +158,12 @@ export class Writer extends BenchClient {
 		if (this.log.recording) this.log.sentAt.set(clock, now);
 		if (this.ackLatency && this.log.recording) this.unacknowledged.set(clock, now);
 		if (this.cursors) {
-			this.send(awarenessMessage(this.doc.clientID, ++this.awarenessClock, { user: { name: 'writer', color: '#264' }, cursor: { anchor: this.position, head: this.position } }));
+			this.send(
+				awarenessMessage(this.doc.clientID, ++this.awarenessClock, {
+					user: { name: 'writer', color: '#264' },
+					cursor: { anchor: this.position, head: this.position }
+				})
+			);
 		}
 	}
 
@@ -227,17 +244,23 @@ export async function timeToLoad(options: ClientOptions): Promise<{ ms: number; 
 	const started = performance.now();
 	const doc = new Y.Doc({ gc: false });
 	const ws = new WebSocket(options.url, { headers: options.cookie ? { cookie: options.cookie } : {}, perMessageDeflate: false });
+	const address = options.hocuspocusDocument;
+	const send = (message: Uint8Array) => ws.send(address === undefined ? message : addressed(address, message));
 	try {
 		const bytes = await new Promise<number>((resolve, reject) => {
 			ws.on('error', reject);
 			ws.on('close', (code) => reject(new Error(`closed with ${code}`)));
-			ws.on('open', () => ws.send(syncMessage(SYNC_STEP_1, EMPTY_STATE_VECTOR)));
+			ws.on('open', () => {
+				if (address !== undefined) send(hocuspocusAuth());
+				send(syncMessage(SYNC_STEP_1, EMPTY_STATE_VECTOR));
+			});
 			ws.on('message', (data: Buffer) => {
 				const decoder = decoding.createDecoder(new Uint8Array(data));
+				if (address !== undefined) decoding.readVarString(decoder);
 				if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return;
 				const step = decoding.readVarUint(decoder);
 				const payload = decoding.readVarUint8Array(decoder);
-				if (step === SYNC_STEP_1) ws.send(syncMessage(SYNC_STEP_2, EMPTY_UPDATE));
+				if (step === SYNC_STEP_1) send(syncMessage(SYNC_STEP_2, EMPTY_UPDATE));
 				if (step !== SYNC_STEP_2) return;
 				Y.applyUpdate(doc, payload);
 				resolve(payload.length);
@@ -258,6 +281,23 @@ export async function seedDocument(options: ClientOptions, state: Uint8Array): P
 	// The server asked for our state in its sync step 1 and got it in our step 2; give it a moment.
 	await new Promise((resolve) => setTimeout(resolve, 50));
 	writer.close();
+}
+
+/** Prefixes a y-websocket message with the document it is about (Hocuspocus's multiplexing). */
+function addressed(documentName: string, message: Uint8Array): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarString(encoder, documentName);
+	encoding.writeUint8Array(encoder, message);
+	return encoding.toUint8Array(encoder);
+}
+
+/** What HocuspocusProvider sends first: a token (none needed here) and its protocol version. */
+function hocuspocusAuth(): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, HOCUSPOCUS_AUTH);
+	encoding.writeVarUint(encoder, HOCUSPOCUS_AUTH_TOKEN);
+	encoding.writeVarString(encoder, '');
+	return encoding.toUint8Array(encoder);
 }
 
 function syncMessage(step: number, payload: Uint8Array): Uint8Array {

@@ -22,6 +22,10 @@ export interface Target {
 	writerSeeds: boolean;
 	/** Transactions committed in the server's database so far (PostgreSQL's statistics). */
 	commits?: () => Promise<number>;
+	/** Speaks Hocuspocus's framing (each message addressed to its document, auth first). */
+	hocuspocus?: boolean;
+	/** Whether rooms are unloaded when their last client leaves (a later run waits for that). */
+	unloads?: boolean;
 }
 
 export interface LoadOptions {
@@ -73,13 +77,14 @@ export class LoadSession {
 		const roomIds = target.rooms(run, options.rooms);
 		const logs = roomIds.map(() => new SendLog());
 		const writers = roomIds.map(
-			(room, i) =>
-				new Writer({ url: target.url(room), cookie: target.cookie(0, i), name: `writer ${i}` }, options.initial, logs[i], options.cursors)
+			(room, i) => new Writer({ ...clientOptions(target, room), cookie: target.cookie(0, i), name: `writer ${i}` }, options.initial, logs[i], options.cursors)
 		);
 		let failed = await settle(writers.map((writer) => writer.synced));
 		const readers: Reader[] = [];
 		for (let slot = 1; slot < options.clientsPerRoom; slot++) {
-			roomIds.forEach((room, i) => readers.push(new Reader({ url: target.url(room), cookie: target.cookie(slot, i), name: `reader ${slot}-${i}` }, logs[i])));
+			roomIds.forEach((room, i) =>
+				readers.push(new Reader({ ...clientOptions(target, room), cookie: target.cookie(slot, i), name: `reader ${slot}-${i}` }, logs[i]))
+			);
 		}
 		failed += await settle(readers.map((reader) => reader.synced));
 		const loaded = await measure(target.child, true);
@@ -106,7 +111,10 @@ export class LoadSession {
 		const generatorStart = process.cpuUsage();
 		const started = performance.now();
 		await sleep(measureMs);
-		for (const timer of typing) clearInterval(timer.interval), clearTimeout(timer.start);
+		for (const timer of typing) {
+			clearInterval(timer.interval);
+			clearTimeout(timer.start);
+		}
 		const cpuEnd = await measure(target.child);
 		const postgresEnd = postgresCpuMicros();
 		const generator = process.cpuUsage(generatorStart);
@@ -174,11 +182,24 @@ export async function runLoad(target: Target, options: LoadOptions): Promise<Loa
 	}
 }
 
+/** Where a client of `room` connects, and how it frames its messages. */
+export function clientOptions(target: Target, room: string): { url: string; hocuspocusDocument?: string } {
+	return { url: target.url(room), hocuspocusDocument: target.hocuspocus ? room : undefined };
+}
+
 /** Waits for every client to be synced (30 s at most); returns how many were not. */
 async function settle(promises: Promise<void>[]): Promise<number> {
 	const deadline = sleep(30_000).then(() => 'timeout' as const);
 	const results = await Promise.all(
-		promises.map((promise) => Promise.race([promise.then(() => 'ok' as const, () => 'failed' as const), deadline]))
+		promises.map((promise) =>
+			Promise.race([
+				promise.then(
+					() => 'ok' as const,
+					() => 'failed' as const
+				),
+				deadline
+			])
+		)
 	);
 	return results.filter((result) => result !== 'ok').length;
 }
@@ -229,11 +250,7 @@ export function sleep(ms: number): Promise<void> {
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 
 /** Starts a server child (TypeScript through tsx, GC exposed for memory readings); resolves with its port. */
-export async function startServerProcess(
-	script: string,
-	env: Record<string, string>,
-	logFile: string
-): Promise<{ child: ChildProcess; port: number }> {
+export async function startServerProcess(script: string, env: Record<string, string>, logFile: string): Promise<{ child: ChildProcess; port: number }> {
 	const out = openSync(logFile, 'w');
 	const child = fork(`${benchDir}${script}`, [], {
 		cwd: fileURLToPath(new URL('..', import.meta.url)),
