@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Sql } from '../../src/lib/server/db';
 import { createCollabServer } from '../../src/lib/server/collab';
-import { authorizeCollab } from '../../src/lib/server/mous';
+import { authorizeCollab, collabDocumentRules } from '../../src/lib/server/mous';
 import { collabPath } from '../../src/lib/collab/protocol';
 
 /**
@@ -10,7 +10,11 @@ import { collabPath } from '../../src/lib/collab/protocol';
  * by their session cookie exactly as the app does.
  */
 export async function startCollabHttp(sql: Sql) {
-	const collab = createCollabServer({ sql, authorize: (req, mouId) => authorizeCollab(sql, req, mouId) });
+	const collab = createCollabServer({
+		sql,
+		authorize: (req, mouId) => authorizeCollab(sql, req, mouId),
+		documentRules: (mouId) => collabDocumentRules(sql, mouId)
+	});
 	const http = createServer((_req, res) => res.writeHead(404).end());
 	http.on('upgrade', (req, socket, head) => collab.handleUpgrade(req, socket, head));
 	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));

@@ -190,12 +190,15 @@ function placeCaret(tr: Transaction, pos: number): void {
 	tr.setSelection(Selection.near(tr.doc.resolve(pos)));
 }
 
-/** A pasted copy of a locked clause becomes an ordinary added clause: only the template locks. */
+/**
+ * A pasted copy of a clause becomes an ordinary added clause: only the template gives a clause its
+ * identity (id, level, NASRO standards, lock), and the server refuses any other that claims one.
+ */
 function unlockPasted(fragment: Fragment): Fragment {
 	const nodes: PMNode[] = [];
 	fragment.forEach((node) => {
 		const content = unlockPasted(node.content);
-		if (isLockedClause(node)) {
+		if (node.type.name === 'clause') {
 			nodes.push(node.type.create({ ...node.attrs, clauseId: null, level: 'custom', nasro: '', locked: false }, content, node.marks));
 		} else {
 			nodes.push(node.isText || node.isLeaf ? node : node.copy(content));

@@ -1,7 +1,7 @@
 import { openDatabase, type Database } from '$lib/server/db';
 import { createMailer, type Mailer } from '$lib/server/mail';
 import { createCollabServer, createRedisRelay, type CollabLog } from '$lib/server/collab';
-import { authorizeCollab } from '$lib/server/mous';
+import { authorizeCollab, collabDocumentRules } from '$lib/server/mous';
 import { startReminderScheduler } from '$lib/server/reminders';
 import { signingIdentity } from '$lib/server/seal';
 import { readConfig, type Config } from './config';
@@ -49,6 +49,7 @@ async function startRuntime(): Promise<Runtime> {
 	const collab = createCollabServer({
 		sql: db.sql,
 		authorize: (req, mouId) => authorizeCollab(db.sql, req, mouId),
+		documentRules: (mouId) => collabDocumentRules(db.sql, mouId),
 		limits: config.collabLimits,
 		log: logJson,
 		relay

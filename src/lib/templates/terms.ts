@@ -40,6 +40,21 @@ export function validateTerm(term: TemplateTerm, value: string | undefined): str
 }
 
 /**
+ * What no field of the fill-in form can produce for this term, or null. The form stores what
+ * people type as they type it and shows `validateTerm`'s messages itself, so a half-typed number
+ * is a draft, not an attack; but a line break in a one-line field, a date the date picker would
+ * not give, or a time zone the list does not offer only come from a crafted client.
+ */
+export function termShapeProblem(term: TemplateTerm, value: string): string | null {
+	const v = value.trim();
+	if (!v) return null;
+	if (term.type === 'text' && /[\r\n]/.test(v)) return `${term.label} must be a single line.`;
+	if (term.type === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(v)) return `${term.label} must be a date written as YYYY-MM-DD.`;
+	if (term.type === 'timezone') return timeZoneProblem(term, v);
+	return null;
+}
+
+/**
  * Every problem in a set of values, keyed by term key: each term on its own, then the rules
  * that join terms (percent sum groups, a date that may not precede another).
  */

@@ -15,5 +15,6 @@ export type {
 	CollabLimits,
 	CollabLog,
 	CollabServerOptions,
-	CollabStats
+	CollabStats,
+	DocumentRules
 } from './types';

@@ -95,6 +95,24 @@ function settledWatermark(from: string, rows: TailRow[]): string {
 	return watermark;
 }
 
+/** Applies the stored log; a row Yjs cannot read is skipped (and reported) rather than losing the document. */
+export function applyStoredLog(doc: Y.Doc, updates: Uint8Array[], report: (stage: string, error: unknown, row?: number) => void): void {
+	if (updates.length === 0) return;
+	try {
+		Y.applyUpdate(doc, Y.mergeUpdates(updates));
+		return;
+	} catch (error) {
+		report('load-merge', error);
+	}
+	for (const [index, update] of updates.entries()) {
+		try {
+			Y.applyUpdate(doc, update);
+		} catch (error) {
+			report('load-row', error, index);
+		}
+	}
+}
+
 /** The whole document as one update (checkpoint + log), e.g. for exports and comparisons. */
 export async function loadDocumentState(sql: Queryable, mouId: string): Promise<Uint8Array> {
 	const { updates } = await loadStoredDocument(sql, mouId);

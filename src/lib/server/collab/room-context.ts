@@ -3,13 +3,15 @@ import type { StoredUpdate } from './persistence';
 import type { RateMeter } from './limits';
 import type { CollabRelay } from './relay';
 import type { Room } from './room';
-import type { CollabLimits, CollabLog } from './types';
+import type { CollabLimits, CollabLog, DocumentRules } from './types';
 
 /** What every room of an instance shares (handed down by the server). */
 export interface RoomContext {
 	sql: Sql;
 	/** Stores a batch durably (shared by the rooms of the instance); resolves with the rows' seqs. */
 	store(mouId: string, updates: StoredUpdate[]): Promise<string[]>;
+	/** What the document's owner (its template) says about clauses and terms. */
+	documentRules(mouId: string): Promise<DocumentRules>;
 	limits: CollabLimits;
 	log: CollabLog;
 	counters: { updatesAccepted: number; updatesRefused: number; remoteUpdates: number };

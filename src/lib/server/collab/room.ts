@@ -3,12 +3,13 @@ import { Awareness } from 'y-protocols/awareness';
 import { CloseCode, type NoticeTopic } from '../../collab/protocol';
 import { documentMode, type DocumentMode } from '../../mou/lifecycle';
 import { DOCUMENT_ROOTS, TERMS_FIELD, TERM_PROPOSALS_FIELD } from '../../editor/schema';
-import { admit, type AdmissionState, type ProposedChange, type Refusal } from './admission';
+import { admit, SuggestionIds, type AdmissionState, type ProposedChange, type Refusal } from './admission';
 import { createUpdateGuard, type UpdateGuard } from './guard';
 import { Connection, errorMessage } from './connection';
 import { encodeNotice, encodePersisted, encodeSyncStep1, encodeSyncStep2, encodeUpdate, type ClientMessage } from './messages';
-import { hasApprovals, loadMouStatus, loadStoredDocument } from './persistence';
+import { applyStoredLog, hasApprovals, loadMouStatus, loadStoredDocument } from './persistence';
 import type { RoomContext } from './room-context';
+import { NO_DOCUMENT_RULES, type DocumentRules } from './types';
 import { RoomPeers, type PeerHost } from './room-peers';
 import { RoomPresence } from './room-presence';
 import { RoomUpkeep } from './room-upkeep';
@@ -37,6 +38,8 @@ export class Room {
 	private readonly connections = new Set<Connection>();
 	private status: 'loading' | 'ready' | 'failed' | 'unloaded' = 'loading';
 	private guard: UpdateGuard | null = null;
+	private suggestionIds = new SuggestionIds();
+	private rules: DocumentRules = NO_DOCUMENT_RULES;
 	/** The other instances with this MOU open; null when this is the only instance. */
 	private readonly peers: RoomPeers | null;
 	private readonly pipeline: WritePipeline;
@@ -64,6 +67,7 @@ export class Room {
 		this.doc.on('afterTransaction', (tr: Y.Transaction) => {
 			if (this.status !== 'ready' || tr.origin instanceof Connection) return;
 			this.shadow?.markBehind();
+			this.suggestionIds.recordTransaction(tr);
 			if (tr.origin !== SERVER_CHANGE) this.refreshOwners(); // other instances bound new clients
 		});
 		// No doc 'update' listener: Yjs would re-encode every applied update for it. Each path that
@@ -141,16 +145,21 @@ export class Room {
 		let watermark: string;
 		try {
 			await this.peers?.join(); // first: what is stored after the read below arrives relayed
-			const [stored, status, approved] = await Promise.all([
+			const [stored, status, approved, rules] = await Promise.all([
 				loadStoredDocument(this.ctx.sql, this.mouId),
 				loadMouStatus(this.ctx.sql, this.mouId),
 				hasApprovals(this.ctx.sql, this.mouId),
+				this.ctx.documentRules(this.mouId),
 				this.owners.load()
 			]);
 			this.approved = approved;
+			this.rules = rules;
 			if (this.status !== 'loading') return;
 			this.setMode(documentMode(status));
-			this.applyStored(stored.updates);
+			applyStoredLog(this.doc, stored.updates, (stage, error, row) =>
+				this.ctx.log({ event: 'collab.error', stage, mouId: this.mouId, row, error: errorMessage(error) })
+			);
+			this.suggestionIds = SuggestionIds.of(this.doc);
 			this.guard = createUpdateGuard(this.doc, { allowedRoots: [...DOCUMENT_ROOTS], textMapRoots: [TERMS_FIELD, TERM_PROPOSALS_FIELD] });
 			watermark = stored.watermark;
 			this.status = 'ready';
@@ -161,24 +170,6 @@ export class Room {
 		}
 		this.peers?.ready(watermark);
 		for (const connection of [...this.connections]) this.start(connection);
-	}
-
-	/** Applies the stored log; a row Yjs cannot read is skipped (and logged) rather than losing the document. */
-	private applyStored(updates: Uint8Array[]): void {
-		if (updates.length === 0) return;
-		try {
-			Y.applyUpdate(this.doc, Y.mergeUpdates(updates));
-			return;
-		} catch (error) {
-			this.ctx.log({ event: 'collab.error', stage: 'load-merge', mouId: this.mouId, error: errorMessage(error) });
-		}
-		for (const [index, update] of updates.entries()) {
-			try {
-				Y.applyUpdate(this.doc, update);
-			} catch (error) {
-				this.ctx.log({ event: 'collab.error', stage: 'load-row', mouId: this.mouId, row: index, error: errorMessage(error) });
-			}
-		}
 	}
 
 	private start(connection: Connection): void {
@@ -241,6 +232,7 @@ export class Room {
 		const refusal = this.admit({ intake, author: { kind: 'person', userId, side }, candidate });
 		if (refusal !== null) return this.refuse(connection, refusal);
 		for (const client of intake.writing) this.owners.bind({ client, userId, party: side });
+		this.suggestionIds.recordAdmitted(intake, this.doc);
 		this.ctx.counters.updatesAccepted++;
 		this.ctx.acceptedRate.add();
 		this.pipeline.enqueue({ connection, update, userId, clients: intake.touched }, candidate);
@@ -257,7 +249,9 @@ export class Room {
 			guard: this.guard!,
 			owners: this.owners,
 			stagedBytes: this.pipeline.stagedBytes,
-			shadow: this.shadow
+			shadow: this.shadow,
+			suggestionIds: this.suggestionIds,
+			rules: this.rules
 		};
 	}
 

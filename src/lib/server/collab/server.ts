@@ -10,6 +10,7 @@ import type { RoomContext } from './room-context';
 import { UpdateWriter } from './update-writer';
 import {
 	DEFAULT_LIMITS,
+	NO_DOCUMENT_RULES,
 	type CollabIdentity,
 	type CollabLog,
 	type CollabServerOptions,
@@ -67,6 +68,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	const roomContext: RoomContext = {
 		sql: options.sql,
 		store: (mouId, updates) => writer.append(mouId, updates),
+		documentRules: options.documentRules ?? (async () => NO_DOCUMENT_RULES),
 		oneCompactionAtATime(job) {
 			const run = compactions.then(job);
 			compactions = run.catch(() => {});

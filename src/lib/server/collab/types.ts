@@ -41,6 +41,25 @@ export interface CollabLimits {
 /** Structured, one line per connection event or error; never document content. */
 export type CollabLog = (event: Record<string, unknown>) => void;
 
+/**
+ * What a document's owner says about its content (for MOUs: the template they were made from).
+ * The collaboration server knows no templates; without rules, only the structural checks apply.
+ */
+export interface DocumentRules {
+	/** Why a fill-in term's new value does not fit the term's declared type, or null when it fits. */
+	termProblem(key: string, value: string): string | null;
+	/**
+	 * The identity a client may give a clause it adds with this id: an unlocked template clause put
+	 * back ("restore"). null: no such clause, or a locked one (only the template makes those).
+	 */
+	restorableClause(clauseId: string): { level: string; nasro: string } | null;
+}
+
+export const NO_DOCUMENT_RULES: DocumentRules = {
+	termProblem: () => null,
+	restorableClause: () => null
+};
+
 export interface CollabServerOptions {
 	sql: Sql;
 	authorize(req: IncomingMessage, mouId: string): Promise<CollabAuthorization>;
@@ -48,6 +67,8 @@ export interface CollabServerOptions {
 	log?: CollabLog;
 	/** Carries updates and presence to the other instances (Redis); without it this is the only instance. */
 	relay?: CollabRelay;
+	/** Loaded with each document; without it, only the structural checks apply. */
+	documentRules?(mouId: string): Promise<DocumentRules>;
 }
 
 export interface CollabStats {

@@ -1,6 +1,7 @@
 export { createMou, listMous, getMouAccess } from './mous';
 export { inviteParty, viewPartyInvitation, acceptPartyInvitation, listPartyInvitations } from './party-invitations';
 export { authorizeCollab } from './collab-access';
+export { collabDocumentRules } from './collab-rules';
 export type { MouAccess } from './access';
 export type { MouSummary, MouStatus, MouParty } from './store';
 export { draftReadiness } from './readiness';

@@ -19,10 +19,13 @@ export class DecisionRefused extends Error {}
  */
 export function applyDecisions(doc: Y.Doc, ids: readonly string[], decision: Decision, decider: Decider): OpenSuggestion[] {
 	const open = openSuggestions(doc);
+	const runs = markedRuns(doc);
 	const chosen = ids.map((id) => {
 		const matches = open.filter((s) => s.id === id);
 		if (matches.length === 0) throw new DecisionRefused('That suggestion is no longer open; the draft may have changed. Reload and try again.');
 		for (const suggestion of matches) checkAllowed(suggestion, decision, decider);
+		// Every mark of the suggestion, not only the first one found: a decision applies to all of them.
+		for (const run of runs) if (run.attrs.id === id) checkAllowed(run.attrs, decision, decider);
 		return matches;
 	});
 	const decided = chosen.flat();
@@ -35,7 +38,7 @@ export function applyDecisions(doc: Y.Doc, ids: readonly string[], decision: Dec
 	return decided;
 }
 
-function checkAllowed(suggestion: OpenSuggestion, decision: Decision, decider: Decider): void {
+function checkAllowed(suggestion: Pick<OpenSuggestion, 'authorId' | 'party'>, decision: Decision, decider: Decider): void {
 	if (decision === 'withdraw') {
 		if (suggestion.authorId !== decider.userId) throw new DecisionRefused('Only its author can withdraw a suggestion.');
 		return;

@@ -1,6 +1,6 @@
 import type { SessionUser } from '../auth';
 import type { CollabServer } from '../collab';
-import { DocumentFrozen } from '../collab';
+import { ChangeRefused, DocumentFrozen } from '../collab';
 import type { Sql } from '../db';
 import { getMouAccess } from '../mous';
 import type { FormOutcome as Outcome } from '../../errors';
@@ -46,9 +46,17 @@ export async function decideSuggestions(
 	} catch (error) {
 		if (error instanceof DecisionRefused) return refuse(error.message);
 		if (error instanceof DocumentFrozen) return refuse(error.message);
-		throw error;
+		// A decision that would break a document rule (or meets a document that cannot take it now)
+		// is refused with a reason, never answered with an error page.
+		if (!(error instanceof ChangeRefused)) console.error('redlines.decide', error);
+		return refuse(`That decision cannot be applied to the draft as it stands (${reasonOf(error)}). Reload and try again.`);
 	}
 	await recordDecisions(deps.sql, mouId, { ...decider, name: user.name }, decision, decided);
 	deps.collab.notify(mouId, 'history');
 	return { ok: true, value: { decided: new Set(decided.map((s) => s.id)).size } };
+}
+
+function reasonOf(error: unknown): string {
+	const message = error instanceof Error ? error.message : String(error);
+	return message.replace(/^The change was refused: /, '').replace(/[.\s]+$/, '');
 }

@@ -3,13 +3,25 @@
  * passes before it is staged for storing — a person's update from a connection and the server's
  * own change (a decision) alike. The first refusal ends the chain.
  */
+import { clauseIdentity, termValues } from './attributes';
 import { clientOwnership, frozen, lockGuard, stagedCap, trackedChanges } from './checks';
+import { suggestionIdOwnership } from './suggestion-ids';
 import type { AdmissionCheck, AdmissionState, ProposedChange, Refusal } from './types';
 
+export { SuggestionIds } from './suggestion-ids';
 export type { AdmissionCheck, AdmissionState, ChangeAuthor, ProposedChange, Refusal } from './types';
 
 /** In order: cheap and structural first; the tracked-change rules last (they touch the shadow). */
-export const ADMISSION_CHAIN: readonly AdmissionCheck[] = [frozen, lockGuard, clientOwnership, stagedCap, trackedChanges];
+export const ADMISSION_CHAIN: readonly AdmissionCheck[] = [
+	frozen,
+	lockGuard,
+	clientOwnership,
+	stagedCap,
+	suggestionIdOwnership,
+	clauseIdentity,
+	termValues,
+	trackedChanges
+];
 
 export function admit(change: ProposedChange, state: AdmissionState): Refusal | null {
 	for (const check of ADMISSION_CHAIN) {

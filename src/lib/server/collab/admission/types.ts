@@ -4,7 +4,9 @@ import type { Party } from '../../../mou/party';
 import type { UpdateGuard } from '../guard';
 import type { ClientOwners } from '../tracked/client-owners';
 import type { ShadowDocument } from '../tracked/shadow';
+import type { DocumentRules } from '../types';
 import type { Intake } from '../update-intake';
+import type { SuggestionIds } from './suggestion-ids';
 
 /** Who makes a change: a person on a connection, or the server on someone's behalf (a decision). */
 export type ChangeAuthor = { kind: 'person'; userId: string; side: Party } | { kind: 'server'; actorId: string };
@@ -27,6 +29,10 @@ export interface AdmissionState {
 	readonly stagedBytes: number;
 	/** While tracked: the document plus what is staged, where tracked-change rules judge an update. */
 	readonly shadow: ShadowDocument | null;
+	/** Who each suggestion id belongs to. */
+	readonly suggestionIds: SuggestionIds;
+	/** What the document's template says about clauses and terms. */
+	readonly rules: DocumentRules;
 }
 
 /** Why a change may not go on, and the close code its sender is closed with. */

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { buildLockIndex } from './lock-index';
+import { PlacementResolver } from './placement';
 import { deleteSetViolation, gcViolation, itemViolation, parentViolation, type RuleContext } from './rules';
 import { findUnresolved, groupByClient, type DecodedStruct, type Unresolved } from './update-structs';
 
@@ -61,11 +62,12 @@ function checkUpdate(update: Uint8Array, ctx: RuleContext, given: DecodedUpdate 
 	const runs = groupByClient(decoded.structs as DecodedStruct[]);
 	if (runs === null) return refuse('malformed update');
 
+	const placements = new PlacementResolver(runs, ctx.store);
 	const clients: number[] = [];
 	for (const [client, structs] of runs) {
 		let hasStructs = false;
 		for (const struct of structs) {
-			const violation = structViolation(struct, ctx);
+			const violation = structViolation(struct, ctx, placements);
 			if (violation !== null) return refuse(violation);
 			if (!(struct instanceof Y.Skip)) hasStructs = true;
 		}
@@ -88,8 +90,8 @@ function checkUpdate(update: Uint8Array, ctx: RuleContext, given: DecodedUpdate 
 	return { ok: true, clients };
 }
 
-function structViolation(struct: DecodedStruct, ctx: RuleContext): string | null {
-	if (struct instanceof Y.Item) return itemViolation(struct, ctx);
+function structViolation(struct: DecodedStruct, ctx: RuleContext, placements: PlacementResolver): string | null {
+	if (struct instanceof Y.Item) return itemViolation(struct, ctx, placements);
 	if (struct instanceof Y.GC) return gcViolation(struct, ctx);
 	return null;
 }

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import type { LockIndex } from './lock-index';
+import type { PlacementResolver } from './placement';
 import { structAt, type DecodedStruct } from './update-structs';
 
 type StructStore = Y.Doc['store'];
@@ -12,18 +13,23 @@ export interface RuleContext {
 }
 
 /** Why one decoded item may not be applied, or null when it may. */
-export function itemViolation(item: Y.Item, ctx: RuleContext): string | null {
-	return contentViolation(item) ?? textMapViolation(item, ctx) ?? placementViolation(item, ctx);
+export function itemViolation(item: Y.Item, ctx: RuleContext, placements: PlacementResolver): string | null {
+	return contentViolation(item) ?? textMapViolation(item, ctx, placements) ?? placementViolation(item, ctx);
 }
 
 export const MAX_TERM_VALUE_LENGTH = 4000;
 const TERM_KEY = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
-/** A fill-in term is one string under a plain key; anything else would break every reader. */
-function textMapViolation(item: Y.Item, { textMapRoots }: RuleContext): string | null {
-	if (typeof item.parent !== 'string' || !textMapRoots.has(item.parent)) return null;
+/**
+ * A fill-in term is one string under a plain key; anything else would break every reader. New
+ * keys and overwrites alike: an overwrite names neither parent nor key (Yjs takes both from the
+ * value it replaces), so the placement is resolved first.
+ */
+function textMapViolation(item: Y.Item, { textMapRoots }: RuleContext, placements: PlacementResolver): string | null {
+	const placement = placements.placementOf(item);
+	if (placement === null || placement.root === null || !textMapRoots.has(placement.root)) return null;
 	if (item.content instanceof Y.ContentDeleted) return null;
-	if (typeof item.parentSub !== 'string' || !TERM_KEY.test(item.parentSub)) return 'writes a term under an invalid key';
+	if (typeof placement.parentSub !== 'string' || !TERM_KEY.test(placement.parentSub)) return 'writes a term under an invalid key';
 	const values = item.content instanceof Y.ContentAny ? item.content.getContent() : null;
 	if (!values || values.length !== 1 || typeof values[0] !== 'string') return 'writes a term value that is not text';
 	if (values[0].length > MAX_TERM_VALUE_LENGTH) return `writes a term value longer than ${MAX_TERM_VALUE_LENGTH} characters`;

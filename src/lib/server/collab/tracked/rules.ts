@@ -66,6 +66,9 @@ function newItemViolation(item: Y.Item, tr: Y.Transaction, writer: Writer, texts
 	const parent = item.parent as Y.AbstractType<unknown>;
 	if (item.parentSub !== null) return attributeViolation(parent, tr, writer);
 	if (item.content instanceof Y.ContentType && isTerm(item.content.type)) return 'adds a fill-in term while negotiating';
+	// A clause and its heading cannot be marked as a suggestion, so the other side could not reject them.
+	if (item.content instanceof Y.ContentType && isClause(item.content.type))
+		return 'adds a clause while negotiating; suggest new text inside an existing clause';
 	if (parent instanceof Y.XmlText) texts.add(parent);
 	return null;
 }
@@ -80,9 +83,13 @@ function proposalViolation(item: Y.Item, writer: Writer): string | null {
 	return null;
 }
 
-/** Block attributes (heading level, clause title…) change only on blocks the writer created. */
+/**
+ * Block attributes (heading level…) change only on blocks the writer created; a clause's (its
+ * heading) never while negotiating: no mark could show the change, so nobody could reject it.
+ */
 function attributeViolation(parent: Y.AbstractType<unknown>, tr: Y.Transaction, writer: Writer): string | null {
 	const owner = parent._item;
+	if (isClause(parent) && owner && existedBefore(owner, tr)) return 'changes a clause heading while negotiating';
 	if (owner && (!existedBefore(owner, tr) || writer.ownsClient(owner.id.client))) return null;
 	return 'changes the attributes of a block it did not add';
 }
@@ -101,12 +108,18 @@ function deletedItemViolation(item: Y.Item, tr: Y.Transaction, writer: Writer, t
 	if (root !== BODY_FIELD) return null;
 	if (item.content instanceof Y.ContentType && isTerm(item.content.type) && !writer.ownsClient(item.id.client))
 		return 'removes a fill-in term while negotiating';
+	if (item.content instanceof Y.ContentType && isClause(item.content.type))
+		return 'removes a clause while negotiating; mark its text as a deletion';
 	if (item.parent instanceof Y.XmlText) texts.add(item.parent);
 	return null;
 }
 
 function isTerm(type: Y.AbstractType<unknown>): boolean {
 	return type instanceof Y.XmlElement && type.nodeName === 'term';
+}
+
+function isClause(type: Y.AbstractType<unknown>): boolean {
+	return type instanceof Y.XmlElement && type.nodeName === 'clause';
 }
 
 /**

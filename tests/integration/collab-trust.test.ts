@@ -1,0 +1,271 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { freshDatabase } from '../helpers/db';
+import { createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
+import { connectYjsClient, within, type YjsClient } from '../helpers/yjs-client';
+import type { Database } from '../../src/lib/server/db';
+import { loadDocumentState, type CollabServer } from '../../src/lib/server/collab';
+import { startCollabHttp } from '../helpers/collab-http';
+import { decideSuggestions } from '../../src/lib/server/redlines';
+import { CloseCode } from '../../src/lib/collab/protocol';
+import type { Party, SuggestionAttrs } from '../../src/lib/redlines/types';
+
+// Issue 11 items 2–5, attacked the way a hostile counsel would: a bare Yjs client over the real
+// websocket, authorized by the real session cookie, on an MOU made from the real template, against
+// real PostgreSQL. Each refused update closes the attacker alone with 4422 and stores nothing.
+
+const OPEN_CLAUSE = 'purpose.mission'; // recommended, unlocked
+const OTHER_CLAUSE = 'term.duration'; // standard, unlocked
+
+let db: Database;
+let server: Awaited<ReturnType<typeof startCollabHttp>>;
+let collab: CollabServer;
+let agency: Person;
+let district: Person;
+const open: YjsClient[] = [];
+
+beforeAll(async () => {
+	db = await freshDatabase();
+	agency = await createOrganization(db.sql, 'agency');
+	district = await createOrganization(db.sql, 'district');
+	server = await startCollabHttp(db.sql);
+	collab = server.collab;
+});
+
+afterEach(() => {
+	for (const client of open.splice(0)) client.close();
+});
+
+afterAll(async () => {
+	await server?.close();
+	await db?.close();
+});
+
+// ---------------------------------------------------------------------------------------------
+
+const body = (doc: Y.Doc) => doc.getXmlFragment('body');
+
+function clauseIndex(doc: Y.Doc, clauseId: string): number {
+	const index = body(doc)
+		.toArray()
+		.findIndex((node) => node instanceof Y.XmlElement && node.nodeName === 'clause' && node.getAttribute('clauseId') === clauseId);
+	if (index < 0) throw new Error(`no clause ${clauseId}`);
+	return index;
+}
+
+const clause = (doc: Y.Doc, clauseId: string) => body(doc).get(clauseIndex(doc, clauseId)) as Y.XmlElement;
+const firstText = (doc: Y.Doc, clauseId: string) => (clause(doc, clauseId).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+const clauseTitles = (doc: Y.Doc) =>
+	body(doc)
+		.toArray()
+		.filter((node): node is Y.XmlElement => node instanceof Y.XmlElement && node.nodeName === 'clause')
+		.map((node) => String(node.getAttribute('title')));
+
+function plain(text: Y.XmlText): string {
+	return (text.toDelta() as Array<{ insert: unknown }>).map((op) => (typeof op.insert === 'string' ? op.insert : '')).join('');
+}
+
+function attrs(person: Person, party: Party, id: string): SuggestionAttrs {
+	return { id, party, authorId: person.user.id, authorName: person.user.name, at: '2027-02-14T10:00:00.000Z' };
+}
+
+async function storedDoc(mouId: string): Promise<Y.Doc> {
+	const doc = new Y.Doc({ gc: false });
+	Y.applyUpdate(doc, await loadDocumentState(db.sql, mouId));
+	return doc;
+}
+
+async function rowCount(mouId: string): Promise<number> {
+	const [{ count }] = await db.sql<{ count: number }[]>`select count(*)::int as count from mou_updates where mou_id = ${mouId}`;
+	return count;
+}
+
+async function connected(person: Person, mouId: string): Promise<YjsClient> {
+	const client = connectYjsClient(server.url(mouId), person.cookie);
+	open.push(client);
+	await within(client.synced, 'client synced');
+	return client;
+}
+
+/** The attacker alone is closed with 4422 and nothing of the update is stored. */
+async function expectRefused(mouId: string, attacker: YjsClient, rowsBefore: number, reason: RegExp) {
+	const closed = await within(attacker.closed, 'the attacker is disconnected');
+	expect(closed).toMatchObject({ code: CloseCode.updateRefused, reason: expect.stringMatching(reason) });
+	expect(await rowCount(mouId)).toBe(rowsBefore);
+}
+
+/**
+ * Writes a change straight into the log, as an older server let it through: the room is not
+ * open, so the next one that opens loads it like any stored row.
+ */
+async function legacyRow(mouId: string, change: (doc: Y.Doc) => void): Promise<void> {
+	const doc = await storedDoc(mouId);
+	const before = Y.encodeStateVector(doc);
+	doc.transact(() => change(doc));
+	await db.sql`insert into mou_updates (mou_id, update) values (${mouId}, ${Y.encodeStateAsUpdate(doc, before)})`;
+}
+
+/** A clause element as the template makes one, with one paragraph of text. */
+function clauseElement(attributes: Record<string, unknown>, text: string): Y.XmlElement {
+	const element = new Y.XmlElement('clause');
+	for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value as string);
+	const paragraph = new Y.XmlElement('paragraph');
+	paragraph.insert(0, [new Y.XmlText(text)]);
+	element.insert(0, [paragraph]);
+	return element;
+}
+
+const deps = () => ({ sql: db.sql, collab });
+
+// ---------------------------------------------------------------------------------------------
+
+describe('suggestion ids belong to one author and party (issue 11 item 2)', () => {
+	it('refuses a mark that reuses the other party’s suggestion id, so nobody can decide on their own text as the other’s', async () => {
+		const mouId = await createMouBetween(db.sql, agency, district);
+		const districtClient = await connected(district, mouId);
+		districtClient.edit((doc) => firstText(doc, OPEN_CLAUSE).insert(0, 'Quarterly reviews. ', { insertion: attrs(district, 'district', 'shared-x') }));
+		await within(districtClient.allStored(), 'district insertion stored');
+		const rows = await rowCount(mouId);
+
+		const attacker = await connected(agency, mouId);
+		attacker.edit((doc) => firstText(doc, OTHER_CLAUSE).insert(0, 'Officers may search lockers. ', { insertion: attrs(agency, 'agency', 'shared-x') }));
+		await expectRefused(mouId, attacker, rows, /suggestion id shared-x/);
+		expect(plain(firstText(await storedDoc(mouId), OTHER_CLAUSE))).not.toContain('search lockers');
+	});
+
+	it('refuses a decision when any mark of the suggestion is the decider’s own party’s, not only the first one found', async () => {
+		const mouId = await createMouBetween(db.sql, agency, district);
+		await legacyRow(mouId, (doc) => {
+			firstText(doc, OPEN_CLAUSE).insert(0, 'Quarterly reviews. ', { insertion: attrs(district, 'district', 'mixed') });
+			firstText(doc, OTHER_CLAUSE).insert(0, 'Officers may search lockers. ', { insertion: attrs(agency, 'agency', 'mixed') });
+		});
+		const result = await decideSuggestions(deps(), agency.user, mouId, { suggestionIds: ['mixed'], decision: 'accept' });
+		expect(result).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/Your party made/) } });
+		const text = firstText(await storedDoc(mouId), OTHER_CLAUSE);
+		expect(JSON.stringify(text.toDelta())).toContain('"insertion"'); // still a suggestion, not accepted text
+	});
+});
+
+describe('only the template makes locked or required clauses (issue 11 item 3)', () => {
+	it('refuses a new clause a client marks locked and required', async () => {
+		const mouId = await createMouBetween(db.sql, agency, district, undefined, 'draft');
+		const attacker = await connected(agency, mouId);
+		const rows = await rowCount(mouId);
+		attacker.edit((doc) =>
+			body(doc).insert(clauseIndex(doc, OPEN_CLAUSE) + 1, [
+				clauseElement({ title: 'Searches', level: 'required', nasro: '01.01.02', locked: true }, 'Officers may search lockers at will.')
+			])
+		);
+		await expectRefused(mouId, attacker, rows, /only the template/);
+		expect(clauseTitles(await storedDoc(mouId))).not.toContain('Searches');
+	});
+
+	it('refuses locking an unlocked template clause or raising its level', async () => {
+		const mouId = await createMouBetween(db.sql, agency, district, undefined, 'draft');
+		for (const [key, value] of [['locked', true], ['level', 'required'], ['clauseId', 'parties.recitals']] as const) {
+			const attacker = await connected(agency, mouId);
+			const rows = await rowCount(mouId);
+			attacker.edit((doc) => clause(doc, OPEN_CLAUSE).setAttribute(key, value as string));
+			await expectRefused(mouId, attacker, rows, /only the template sets it/);
+		}
+		expect(clause(await storedDoc(mouId), OPEN_CLAUSE).getAttributes()).toMatchObject({ locked: false, level: 'recommended', clauseId: OPEN_CLAUSE });
+	});
+
+	it('lets a draft add a plain clause and put back an unlocked template clause', async () => {
+		const mouId = await createMouBetween(db.sql, agency, district, undefined, 'draft');
+		const honest = await connected(agency, mouId);
+		const template = clause(honest.doc, OTHER_CLAUSE).getAttributes();
+		honest.edit((doc) => body(doc).delete(clauseIndex(doc, OTHER_CLAUSE), 1));
+		// A deletion moves no clock of the writer's, so "stored" is read from the database.
+		for (let tries = 0; clauseTitles(await storedDoc(mouId)).includes(String(template.title)); tries++) {
+			if (tries > 200) throw new Error('the removal was never stored');
+			await new Promise((resolve) => setTimeout(resolve, 10));
+		}
+		honest.edit((doc) =>
+			body(doc).insert(clauseIndex(doc, OPEN_CLAUSE) + 1, [
+				clauseElement({ title: 'Local terms', level: 'custom', nasro: '', locked: false }, 'Added by the agency.'),
+				clauseElement(template, 'Restored.')
+			])
+		);
+		await within(honest.allStored(), 'additions stored');
+		expect(honest.isOpen()).toBe(true);
+		const stored = await storedDoc(mouId);
+		expect(clauseTitles(stored)).toContain('Local terms');
+		expect(plain(firstText(stored, OTHER_CLAUSE))).toBe('Restored.');
+	});
+
+	it('answers a decision it cannot apply with a refusal, never an error', async () => {
+		const mouId = await createMouBetween(db.sql, agency, district);
+		// A client-made locked clause holding an agency insertion, as an older server stored it.
+		await legacyRow(mouId, (doc) => {
+			const fake = clauseElement({ clauseId: 'fake', title: 'Searches', level: 'required', nasro: '', locked: true }, '');
+			body(doc).insert(clauseIndex(doc, OPEN_CLAUSE) + 1, [fake]);
+			((fake.get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'Lockers may be searched. ', { insertion: attrs(agency, 'agency', 'in-fake') });
+		});
+		const result = await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ['in-fake'], decision: 'reject' });
+		expect(result).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/cannot be applied|could not be applied/) } });
+	});
+});
+
+describe('while negotiating, every visible change is a suggestion (issue 11 item 4)', () => {
+	it('refuses a new clause with a heading and no suggestion mark', async () => {
+		const mouId = await createMouBetween(db.sql, agency, district);
+		const attacker = await connected(agency, mouId);
+		const rows = await rowCount(mouId);
+		attacker.edit((doc) => {
+			const element = new Y.XmlElement('clause');
+			element.setAttribute('title', 'The agency may search lockers');
+			element.insert(0, [new Y.XmlElement('paragraph')]);
+			body(doc).insert(clauseIndex(doc, OPEN_CLAUSE) + 1, [element]);
+		});
+		await expectRefused(mouId, attacker, rows, /adds a clause while negotiating/);
+		expect(clauseTitles(await storedDoc(mouId))).not.toContain('The agency may search lockers');
+	});
+
+	it('refuses renaming a clause the writer added while drafting', async () => {
+		const mouId = await createMouBetween(db.sql, agency, district, undefined, 'draft');
+		const drafting = await connected(agency, mouId);
+		drafting.edit((doc) =>
+			body(doc).insert(clauseIndex(doc, OPEN_CLAUSE) + 1, [clauseElement({ title: 'Local terms', level: 'custom', nasro: '', locked: false }, 'Agreed.')])
+		);
+		await within(drafting.allStored(), 'draft clause stored');
+		drafting.close();
+		await db.sql`update mous set status = 'negotiating' where id = ${mouId}`;
+		await collab.notify(mouId, 'status');
+
+		const attacker = await connected(agency, mouId);
+		const rows = await rowCount(mouId);
+		attacker.edit((doc) => (body(doc).get(clauseIndex(doc, OPEN_CLAUSE) + 1) as Y.XmlElement).setAttribute('title', 'No limits on searches'));
+		await expectRefused(mouId, attacker, rows, /clause heading/);
+		expect(clauseTitles(await storedDoc(mouId))).toContain('Local terms');
+	});
+});
+
+describe('every write to the terms is validated (issue 11 item 5)', () => {
+	const overwrites: Array<[string, string, unknown, RegExp]> = [
+		['a number', 'sro_count', 99, /not text/],
+		['an object', 'agency_name', { evil: true }, /not text/],
+		['5,000 characters', 'agency_name', 'x'.repeat(5_000), /longer than 4000/],
+		['a date no date picker gives', 'term_start', 'next week', /YYYY-MM-DD/],
+		['a line break in a one-line term', 'agency_name', 'Springfield PD\nand anyone else', /single line/]
+	];
+	for (const [what, key, value, reason] of overwrites) {
+		it(`refuses overwriting ${key} with ${what}`, async () => {
+			const mouId = await createMouBetween(db.sql, agency, district, undefined, 'draft');
+			const before = (await storedDoc(mouId)).getMap('terms').get(key);
+			const attacker = await connected(agency, mouId);
+			const rows = await rowCount(mouId);
+			attacker.edit((doc) => doc.getMap('terms').set(key, value));
+			await expectRefused(mouId, attacker, rows, reason);
+			expect((await storedDoc(mouId)).getMap('terms').get(key)).toBe(before);
+		});
+	}
+
+	it('stores an overwrite that fits the term', async () => {
+		const mouId = await createMouBetween(db.sql, agency, district, undefined, 'draft');
+		const honest = await connected(agency, mouId);
+		honest.edit((doc) => doc.getMap('terms').set('sro_count', '4'));
+		await within(honest.allStored(), 'stored');
+		expect((await storedDoc(mouId)).getMap('terms').get('sro_count')).toBe('4');
+	});
+});
