@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Sql } from '../../src/lib/server/db';
-import { createCollabServer } from '../../src/lib/server/collab';
+import { createCollabServer, type CollabRelay } from '../../src/lib/server/collab';
 import { authorizeCollab, collabDocumentRules } from '../../src/lib/server/mous';
 import { collabPath } from '../../src/lib/collab/protocol';
 
@@ -9,11 +9,12 @@ import { collabPath } from '../../src/lib/collab/protocol';
  * The collaboration server behind a real HTTP server on a loopback port, authorizing connections
  * by their session cookie exactly as the app does.
  */
-export async function startCollabHttp(sql: Sql) {
+export async function startCollabHttp(sql: Sql, relay?: CollabRelay) {
 	const collab = createCollabServer({
 		sql,
 		authorize: (req, mouId) => authorizeCollab(sql, req, mouId),
-		documentRules: (mouId) => collabDocumentRules(sql, mouId)
+		documentRules: (mouId) => collabDocumentRules(sql, mouId),
+		relay
 	});
 	const http = createServer((_req, res) => res.writeHead(404).end());
 	http.on('upgrade', (req, socket, head) => collab.handleUpgrade(req, socket, head));

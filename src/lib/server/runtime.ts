@@ -18,6 +18,12 @@ export interface Runtime {
 	db: Database;
 	mailer: Mailer;
 	collab: ReturnType<typeof createCollabServer>;
+	/**
+	 * Call after a person's role or membership changed (demoted to viewer, removed): every instance
+	 * re-checks that person's open websockets at once — one that lost write access is closed with
+	 * 4409 and comes back read-only, one that lost the MOU is closed with 4401.
+	 */
+	refreshAccess(userId: string): Promise<void>;
 	/** What a load balancer needs to know: can this instance reach its database and Redis? */
 	health(): Promise<Health>;
 	close(): Promise<void>;
@@ -71,6 +77,7 @@ async function startRuntime(): Promise<Runtime> {
 		db,
 		mailer,
 		collab,
+		refreshAccess: (userId) => collab.refreshAccess(userId),
 		async health() {
 			const [database, redis] = await Promise.all([databaseHealth(db), collab.relayHealth()]);
 			return { ok: database === 'ok' && redis !== 'down', database, redis };

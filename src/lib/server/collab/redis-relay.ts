@@ -6,7 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { errorMessage } from './connection';
-import { decodeRelayMessage, encodeRelayMessage, type CollabRelay, type RelayMessage } from './relay';
+import {
+	decodeInstanceMessage,
+	decodeRelayMessage,
+	encodeInstanceMessage,
+	encodeRelayMessage,
+	type CollabRelay,
+	type InstanceMessage,
+	type RelayMessage
+} from './relay';
 import type { CollabLog } from './types';
 
 export interface RedisRelayOptions {
@@ -21,6 +29,8 @@ const PING_TIMEOUT_MS = 1_000;
 export function createRedisRelay(options: RedisRelayOptions): CollabRelay {
 	const instanceId = randomUUID();
 	const prefix = `${options.prefix ?? 'mou-studio:'}mou:`;
+	/** The channel every instance subscribes to (access changes). */
+	const instanceChannel = `${options.prefix ?? 'mou-studio:'}instances`;
 	const log = options.log ?? (() => {});
 	const connection = {
 		// Commands fail at once while disconnected instead of piling up: a room's state is
@@ -37,6 +47,7 @@ export function createRedisRelay(options: RedisRelayOptions): CollabRelay {
 	/** Subscribed channels → how many rooms of this process joined them (an unloading and a new room may overlap). */
 	const channels = new Map<string, number>();
 	const messageListeners: Array<(mouId: string, message: RelayMessage) => void> = [];
+	const instanceListeners: Array<(message: InstanceMessage) => void> = [];
 	const resumeListeners: Array<() => void> = [];
 	let missedPublish = false;
 	let closed = false;
@@ -63,7 +74,7 @@ export function createRedisRelay(options: RedisRelayOptions): CollabRelay {
 
 	async function resubscribe(): Promise<void> {
 		try {
-			if (channels.size > 0) await sub.subscribe(...channels.keys());
+			await sub.subscribe(instanceChannel, ...channels.keys());
 		} catch (error) {
 			log({ event: 'collab.error', stage: 'relay-resubscribe', error: errorMessage(error) });
 			return; // the next 'ready' tries again
@@ -90,6 +101,7 @@ export function createRedisRelay(options: RedisRelayOptions): CollabRelay {
 
 	sub.on('messageBuffer', (channelBytes: Buffer, bytes: Buffer) => {
 		const channel = channelBytes.toString();
+		if (channel === instanceChannel) return receiveInstanceMessage(bytes);
 		if (!channels.has(channel)) return;
 		let decoded;
 		try {
@@ -102,6 +114,18 @@ export function createRedisRelay(options: RedisRelayOptions): CollabRelay {
 		const mouId = channel.slice(prefix.length);
 		for (const listener of messageListeners) listener(mouId, decoded.message);
 	});
+
+	function receiveInstanceMessage(bytes: Buffer): void {
+		let decoded;
+		try {
+			decoded = decodeInstanceMessage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+		} catch (error) {
+			log({ event: 'collab.error', stage: 'relay-decode', error: errorMessage(error) });
+			return;
+		}
+		if (decoded.instanceId === instanceId) return;
+		for (const listener of instanceListeners) listener(decoded.message);
+	}
 
 	return {
 		instanceId,
@@ -137,6 +161,18 @@ export function createRedisRelay(options: RedisRelayOptions): CollabRelay {
 
 		onMessage(listener) {
 			messageListeners.push(listener);
+		},
+
+		publishToAll(message) {
+			if (closed) return;
+			// Not retried: an access change missed during an outage is caught when the person reconnects.
+			pub.publish(instanceChannel, Buffer.from(encodeInstanceMessage(instanceId, message))).catch((error) =>
+				log({ event: 'collab.error', stage: 'relay-publish', error: errorMessage(error) })
+			);
+		},
+
+		onInstanceMessage(listener) {
+			instanceListeners.push(listener);
 		},
 
 		onResume(listener) {

@@ -19,6 +19,11 @@ export type RelayMessage =
 	/** Something outside the text changed (comments, history, status): tell the local connections. */
 	| { kind: 'notice'; topic: NoticeTopic };
 
+/** Published to every instance, whichever documents it has open. */
+export type InstanceMessage =
+	/** A person's role or membership changed: re-check their open connections. */
+	{ kind: 'access'; userId: string };
+
 export interface CollabRelay {
 	/** Unique per process; messages carry it so an instance ignores its own. */
 	readonly instanceId: string;
@@ -31,6 +36,9 @@ export interface CollabRelay {
 	/** Fire and forget: when it cannot be sent now, the others are told to resync later. */
 	publish(mouId: string, message: RelayMessage): void;
 	onMessage(listener: (mouId: string, message: RelayMessage) => void): void;
+	/** Fire and forget, to every instance (not only those with a document open). */
+	publishToAll(message: InstanceMessage): void;
+	onInstanceMessage(listener: (message: InstanceMessage) => void): void;
 	/** The relay was down or lost messages: every joined document may have missed some. */
 	onResume(listener: () => void): void;
 	readonly ready: boolean;
@@ -40,6 +48,24 @@ export interface CollabRelay {
 }
 
 const KIND = { update: 0, presence: 1, presenceQuery: 2, resync: 3, notice: 4 } as const;
+const INSTANCE_KIND = { access: 0 } as const;
+
+export function encodeInstanceMessage(instanceId: string, message: InstanceMessage): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, INSTANCE_KIND[message.kind]);
+	encoding.writeVarString(encoder, instanceId);
+	encoding.writeVarString(encoder, message.userId);
+	return encoding.toUint8Array(encoder);
+}
+
+/** Throws on bytes that are not an instance message. */
+export function decodeInstanceMessage(bytes: Uint8Array): { instanceId: string; message: InstanceMessage } {
+	const decoder = decoding.createDecoder(bytes);
+	const kind = decoding.readVarUint(decoder);
+	if (kind !== INSTANCE_KIND.access) throw new Error(`unknown instance message kind ${kind}`);
+	const instanceId = decoding.readVarString(decoder);
+	return { instanceId, message: { kind: 'access', userId: decoding.readVarString(decoder) } };
+}
 
 export function encodeRelayMessage(instanceId: string, message: RelayMessage): Uint8Array {
 	const encoder = encoding.createEncoder();

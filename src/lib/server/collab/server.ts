@@ -36,6 +36,14 @@ export interface CollabServer {
 	 * stored, applied and broadcast like any update. Throws DocumentFrozen when the MOU is agreed.
 	 */
 	applyServerChange<T>(mouId: string, actorId: string, change: (doc: Y.Doc) => T): Promise<T>;
+	/**
+	 * A person's role or membership changed: every instance (over the relay) re-checks that
+	 * person's open connections with `authorize`. One that may no longer write — or may now — is
+	 * closed with 4409 (the editor reloads and reconnects, read-only or writable as they now are);
+	 * one that may no longer open the MOU at all is closed with 4401. Resolves once this instance
+	 * has re-checked. Never rejects.
+	 */
+	refreshAccess(userId: string): Promise<void>;
 }
 
 /** How long shutdown waits for peers to answer our close frame before dropping them. */
@@ -97,6 +105,36 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	}
 
 	relay?.onMessage((mouId, message) => rooms.get(mouId)?.receiveRelayed(message));
+	relay?.onInstanceMessage((message) => track(recheckAccess(message.userId)));
+
+	/** Each open connection's upgrade request, kept to re-run `authorize` when access changes. */
+	const requests = new WeakMap<Connection, { req: IncomingMessage; mouId: string }>();
+
+	async function recheckAccess(userId: string): Promise<void> {
+		const mine = [...connections].filter((connection) => connection.identity?.userId === userId);
+		await Promise.all(mine.map((connection) => recheckConnection(connection)));
+	}
+
+	async function recheckConnection(connection: Connection): Promise<void> {
+		const request = requests.get(connection);
+		const identity = connection.identity;
+		if (!request || !identity) return;
+		let authorization;
+		try {
+			authorization = await options.authorize(request.req, request.mouId);
+		} catch (error) {
+			connection.logEvent('collab.error', { stage: 'reauthorize', error: errorMessage(error) });
+			return connection.close(CloseCode.internalError, 'Could not check access');
+		}
+		if ('refuse' in authorization) {
+			connection.logEvent('collab.access_changed', { code: CloseCode.unauthenticated, reason: authorization.reason });
+			return connection.close(CloseCode.unauthenticated, 'Your access to this MOU has ended');
+		}
+		if (authorization.canWrite !== identity.canWrite) {
+			connection.logEvent('collab.access_changed', { code: CloseCode.statusChanged, canWrite: authorization.canWrite });
+			return connection.close(CloseCode.statusChanged, authorization.canWrite ? 'You may now edit this MOU' : 'You may no longer edit this MOU');
+		}
+	}
 	relay?.onResume(() => {
 		for (const room of rooms.values()) room.resume();
 	});
@@ -136,6 +174,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			return connection.close(authorization.refuse, authorization.reason);
 		}
 		if (!admit(connection, mouId, authorization)) return;
+		requests.set(connection, { req, mouId });
 		connection.logEvent('collab.connected', { side: authorization.side, canWrite: authorization.canWrite });
 		roomFor(mouId).add(connection);
 	}
@@ -193,6 +232,11 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			const room = rooms.get(mouId);
 			if (room) await room.notice(topic);
 			else relay?.publish(mouId, { kind: 'notice', topic });
+		},
+
+		async refreshAccess(userId) {
+			relay?.publishToAll({ kind: 'access', userId });
+			await recheckAccess(userId);
 		},
 
 		async applyServerChange(mouId, actorId, change) {
