@@ -6,6 +6,10 @@ import { DEMO, startDemoApp, type Query } from '../helpers/demo';
 import { signedInPage } from './fixtures';
 import { firstLink, mailText, startSmtpServer, type ReceivedMail } from '../helpers/smtp';
 import AxeBuilder from '@axe-core/playwright';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { libreOfficeSignatures, withOneByteChanged } from '../helpers/libreoffice';
 
 /**
  * The signing workflow end to end: the production server with the demo, sending its mail to an
@@ -136,6 +140,7 @@ async function drawAndSign(page: Page, shots?: string) {
 }
 
 test('counsel sends for signature; the chief and the superintendent each sign with a drawn signature; the certificate lists both', async ({ browser, world }) => {
+	test.setTimeout(150_000); // the whole ceremony, then LibreOffice checks the signature
 	const shots = process.env.SIGNING_SCREENSHOTS;
 	const mouId = world.mous.happy;
 	const sentFrom = world.smtp.received.length;
@@ -164,9 +169,14 @@ test('counsel sends for signature; the chief and the superintendent each sign wi
 		await expect(card).toContainText(`Playwright Chromium (${email})`);
 		await expect(card.getByRole('img', { name: `Signature of ${name} (drawn)` })).toBeVisible();
 	}
-	await expect(counsel.locator('code.hash')).toHaveText(/^[0-9a-f]{64}$/);
+	await expect(counsel.locator('code.hash')).toHaveText([/^[0-9a-f]{64}$/, /^[0-9a-f]{64}$/]);
 	if (shots) await counsel.screenshot({ path: `${shots}/certificate.png`, fullPage: true });
 	const completion = await mailTo(world, DEMO.districtCounsel, /Every signer has signed/, sentFrom);
+	// The email gives the signed file's SHA-256 and the audit chain's head; the certificate the same SHA-256.
+	const emailed = /what sha256sum prints for it\) is ([0-9a-f]{64})/.exec(mailText(completion.raw).replace(/\s+/g, ' '))?.[1];
+	expect(emailed).toMatch(/^[0-9a-f]{64}$/);
+	expect(mailText(completion.raw).replace(/\s+/g, ' ')).toMatch(/audit trail of this MOU stood at entry \d+, hash [0-9a-f]{64}/);
+	await expect(counsel.locator('code.hash').nth(1)).toHaveText(emailed!);
 	expect(firstLink(completion.raw, '/certificate')).toContain(`/mous/${mouId}/signing/certificate`);
 	// The signed DOCX goes with the completion email; the copy downloaded from the MOU verifies as genuine.
 	expect(completion.raw).toMatch(/filename="?[^"\r\n]*\.docx/);
@@ -182,6 +192,34 @@ test('counsel sends for signature; the chief and the superintendent each sign wi
 	await checker.getByRole('button', { name: 'Check the file' }).click();
 	await expect(checker.getByRole('heading', { name: 'Verified: this is a signed MOU issued by MOU Studio' })).toBeVisible();
 	await expect(checker.getByText('Marcus Reyes').first()).toBeVisible();
+	await expect(checker.getByText(/Digital signature: valid — signed by “MOU Studio at /)).toBeVisible();
+
+	// The file is what the email and certificate name; LibreOffice finds its digital signature valid,
+	// and broken once one byte of the document changes (which /verify then calls altered).
+	const bytes = new Uint8Array(readFileSync((await signedDocx.path())!));
+	expect(createHash('sha256').update(bytes).digest('hex')).toBe(emailed);
+	const work = mkdtempSync(join(tmpdir(), 'mou-e2e-seal-'));
+	try {
+		const [issuedFile, changedFile] = [join(work, 'signed.docx'), join(work, 'changed.docx')];
+		writeFileSync(issuedFile, bytes);
+		writeFileSync(changedFile, withOneByteChanged(bytes, 'word/document.xml'));
+		const verdicts = libreOfficeSignatures([issuedFile, changedFile]);
+		expect(verdicts.get(issuedFile)).toEqual([expect.objectContaining({ valid: true })]);
+		expect(verdicts.get(changedFile)).toEqual([expect.objectContaining({ valid: false })]);
+		await checker.getByLabel(/Signed MOU \(\.docx\)/).setInputFiles(changedFile);
+		await checker.getByRole('button', { name: 'Check the file' }).click();
+		await expect(checker.getByRole('heading', { name: /but altered after signing/ })).toBeVisible();
+		await expect(checker.getByText('word/document.xml', { exact: false })).toBeVisible();
+		await new AxeBuilder({ page: checker }).analyze().then((r) => expect(r.violations.map((v) => v.id)).toEqual([]));
+		if (shots) {
+			await checker.setViewportSize({ width: 1366, height: 900 });
+			await checker.screenshot({ path: `${shots}/verify-altered-1366.png`, fullPage: true });
+			await checker.setViewportSize({ width: 390, height: 844 });
+			await checker.screenshot({ path: `${shots}/verify-altered-390.png`, fullPage: true });
+		}
+	} finally {
+		rmSync(work, { recursive: true, force: true });
+	}
 
 	await counsel.goto(`/mous/${mouId}`);
 	await expect(counsel.getByText('Signed', { exact: true }).first()).toBeVisible();

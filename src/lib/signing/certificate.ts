@@ -37,6 +37,11 @@ export interface CompletionCertificate {
 	completedAt: string;
 	effectiveDate: string;
 	nextReviewDate: string;
+	/**
+	 * The signed DOCX as issued at completion: the SHA-256 of the file's bytes (what sha256sum
+	 * prints). Absent from the certificate the file itself carries — a file cannot hold its own hash.
+	 */
+	signedFile?: { sha256: string; issuedAt: string };
 	/** The district's time zone: the zone the certificate's times are read in. */
 	zone?: string;
 	signers: CertificateSigner[];

@@ -101,6 +101,7 @@ export const AUDIT_LABEL: Record<string, string> = {
 	voided: 'Request voided',
 	expired: 'Request expired',
 	completed: 'Completed — every signer has signed',
+	sealed: 'Signed DOCX issued and digitally signed',
 	downloaded: 'Downloaded'
 };
 

@@ -114,3 +114,10 @@ export async function findCertificateBySha(sql: Sql | Tx, sha256: string) {
 		select mou_id as "mouId", certificate, created_at as "issuedAt", filename from signed_documents where sha256 = ${sha256}`;
 	return row ?? null;
 }
+
+/** The signed document issued for an MOU, with the MOU's title: for a file that proves (or names, with its title) that MOU. */
+export async function findIssued(sql: Sql | Tx, mouId: string) {
+	const [row] = await sql<{ mouId: string; title: string; sha256: string }[]>`
+		select d.mou_id as "mouId", m.title, d.sha256 from signed_documents d join mous m on m.id = d.mou_id where d.mou_id = ${mouId}`;
+	return row ?? null;
+}

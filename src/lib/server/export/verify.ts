@@ -1,16 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { Sql } from '$lib/server/db';
-import type { Refusal, Verification } from '$lib/export/types';
+import { checkSeal, certificateSha256, signingIdentity, type SealCheck, type SigningIdentity } from '$lib/server/seal';
+import { readParts } from '$lib/server/seal/ooxml';
+import type { Refusal, SealSummary, Verification } from '$lib/export/types';
+import { fileClaims, mouIdInPurpose } from './provenance';
 import * as store from './store';
 import { DOCX_LIMITS, inspectDocx } from './zip-guard';
 
 export type { Refusal, Verification } from '$lib/export/types';
 
 /**
- * The public verification of a signed DOCX: is this exactly a file MOU Studio issued? Matched by
- * the SHA-256 of the whole file, so one changed byte is a different file. A match shows that
- * document's certificate (which the file itself carries); anything else learns nothing about any
- * other document — not whether a similar one exists, nor which MOUs there are.
+ * The public verification of a DOCX: exactly a file MOU Studio issued (same SHA-256), a signed
+ * MOU from here altered since (its digital signature, by this server's certificate, names the MOU
+ * and which parts changed), a clean copy or redline exported here (never signed), or none of
+ * these. Nothing is said about any MOU the file does not itself prove or name with its title.
  */
 
 export const MAX_UPLOAD_BYTES = DOCX_LIMITS.maxFileBytes;
@@ -36,6 +39,11 @@ export async function verifyDocument(sql: Sql, bytes: Uint8Array): Promise<Verif
 	// Hashing is safe on any bytes; a file we issued is recognised whatever else it looks like.
 	const sha256 = createHash('sha256').update(bytes).digest('hex');
 	const found = await store.findCertificateBySha(sql, sha256);
+	const check = inspectDocx(bytes);
+	// Unpacked only once the guard has judged every declared size.
+	const parts = check.ok ? unpack(bytes) : null;
+	const identity = await signingIdentity(sql);
+	const seal = parts ? checkSeal(parts) : null;
 	if (found) {
 		return {
 			outcome: 'match',
@@ -43,15 +51,53 @@ export async function verifyDocument(sql: Sql, bytes: Uint8Array): Promise<Verif
 			certificate: found.certificate,
 			parties: await store.partyNames(sql, found.mouId),
 			issuedAt: found.issuedAt.toISOString(),
-			filename: found.filename
+			filename: found.filename,
+			seal: seal && seal.status !== 'unsigned' ? summary(seal, identity) : null
 		};
 	}
-	const check = inspectDocx(bytes);
-	if (check.ok) return { outcome: 'no-match', sha256 };
-	// A damaged Word file (say, one byte changed inside it) is simply not one we issued.
-	if (check.reason === 'damaged') return { outcome: 'no-match', sha256, damaged: true };
-	const lead = check.reason === 'zip-bomb' ? 'This file was refused without unpacking it: ' : 'This is not a Word document (.docx): ';
-	return refused(check.reason === 'not-zip' ? 'not-docx' : check.reason, lead + lowerFirst(check.detail));
+	if (!check.ok) {
+		// A damaged Word file (say, one byte changed inside it) is simply not one we issued.
+		if (check.reason === 'damaged') return { outcome: 'no-match', sha256, damaged: true };
+		const lead = check.reason === 'zip-bomb' ? 'This file was refused without unpacking it: ' : 'This is not a Word document (.docx): ';
+		return refused(check.reason === 'not-zip' ? 'not-docx' : check.reason, lead + lowerFirst(check.detail));
+	}
+	if (!parts || !seal) return { outcome: 'no-match', sha256, damaged: true };
+	const claims = fileClaims(parts);
+	if (seal.status !== 'unsigned') {
+		const sealSummary = summary(seal, identity);
+		if (!sealSummary.ours) return { outcome: 'no-match', sha256, foreignSigner: seal.signer };
+		// An intact signature value vouches for the MOU it names; a broken one only with the file's own title to match.
+		const mouId = seal.signatureBroken ? claims.mouId : mouIdInPurpose(seal.purpose);
+		const issued = mouId ? await store.findIssued(sql, mouId) : null;
+		if (issued && (!seal.signatureBroken || issued.title === claims.title)) {
+			return { outcome: 'altered', sha256, mouId: issued.mouId, title: issued.title, issuedSha256: issued.sha256, seal: sealSummary, altered: seal.altered };
+		}
+		return { outcome: 'no-match', sha256 };
+	}
+	if (!claims.mouId || !claims.title) return { outcome: 'no-match', sha256 };
+	const mou = await store.findMou(sql, claims.mouId);
+	if (!mou || mou.title !== claims.title) return { outcome: 'no-match', sha256 };
+	const issued = claims.signingRequestId ? await store.findIssued(sql, mou.id) : null;
+	if (issued) return { outcome: 'altered', sha256, mouId: mou.id, title: mou.title, issuedSha256: issued.sha256, seal: null, altered: [], signatureRemoved: true };
+	return { outcome: 'export', sha256, mouId: mou.id, title: mou.title, versionLabel: claims.versionLabel };
+}
+
+function unpack(bytes: Uint8Array): Map<string, Uint8Array> | null {
+	try {
+		return readParts(bytes);
+	} catch {
+		return null;
+	}
+}
+
+function summary(seal: Exclude<SealCheck, { status: 'unsigned' }>, identity: SigningIdentity): SealSummary {
+	return {
+		valid: seal.status === 'valid',
+		signer: seal.signer,
+		signedAt: seal.signedAt,
+		ours: seal.certificate.raw.equals(identity.certificate.raw),
+		certificateSha256: certificateSha256(seal.certificate)
+	};
 }
 
 function lowerFirst(text: string): string {

@@ -251,7 +251,7 @@ async function step<T>(
 		signer: store.SignerRow;
 		ceremony: store.CeremonyRow | null;
 		context: MouContext;
-	}) => Promise<{ result: Outcome<T>; audits: AuditInput[] }>
+	}) => Promise<{ result: Outcome<T>; audits: AuditInput[]; /** Runs in the transaction once the audits are appended. */ afterAudits?: (tx: Tx) => Promise<void> }>
 ): Promise<Outcome<T>> {
 	const first = await resolveLink(deps.sql, token, now);
 	if (first.state !== 'active') return fail(first.state === 'unknown' ? STATE_MESSAGE.unknown : STATE_MESSAGE[first.state]);
@@ -273,6 +273,7 @@ async function step<T>(
 		const firstView = !signer.viewedAt && (await store.markViewed(tx, signer.id, now));
 		const outcome = await body({ tx, request, signer, ceremony, context });
 		await appendAll(tx, [...(firstView ? [signerAudit(context, request, signer, 'viewed', input)] : []), ...outcome.audits], now);
+		await outcome.afterAudits?.(tx);
 		requestId = request.id;
 		return outcome.result;
 	});
@@ -455,8 +456,9 @@ export async function sign(deps: SigningDeps, token: string, form: SignInput, in
 		const after = signers.map((s) => (s.id === signer.id ? { ...s, status: 'signed' as const, signedAt: now } : s));
 		const pending = after.filter((s) => s.status !== 'signed');
 		if (pending.length === 0) {
-			audits.push(...(await completeRequest(tx, { origin: deps.origin, request, signers: after, context }, now)));
-			return { result: ok({ completed: true }), audits };
+			const completion = await completeRequest(tx, { origin: deps.origin, request, signers: after, context }, now);
+			audits.push(...completion.audits);
+			return { result: ok({ completed: true }), audits, afterAudits: completion.announce };
 		}
 		const nextStage = Math.min(...pending.map((s) => s.stage));
 		if (!after.some((s) => s.stage === nextStage && s.status === 'sent')) {

@@ -36,7 +36,8 @@ code{word-break:break-all}.signer{border:1px solid #d9e2ec;padding:.5rem 1rem;ma
 <tr><th scope="row">Document</th><td>${e(c.title)}</td></tr>
 <tr><th scope="row">Document ID</th><td><code>${e(c.mouId)}</code></td></tr>
 <tr><th scope="row">Signed version</th><td>${e(c.versionLabel)} (<code>${e(c.versionId)}</code>)</td></tr>
-<tr><th scope="row">SHA-256 fingerprint</th><td><code>${e(c.fingerprint)}</code></td></tr>
+<tr><th scope="row">Agreed text fingerprint (SHA-256)</th><td><code>${e(c.fingerprint)}</code></td></tr>
+${c.signedFile ? `<tr><th scope="row">Signed DOCX file (SHA-256, as sha256sum prints it)</th><td><code>${e(c.signedFile.sha256)}</code></td></tr>` : ''}
 <tr><th scope="row">Signing request</th><td><code>${e(c.requestId)}</code>, sent ${when(c.sentAt)}</td></tr>
 <tr><th scope="row">Completed</th><td>${when(c.completedAt)}</td></tr>
 <tr><th scope="row">Effective date</th><td>${e(c.effectiveDate)}</td></tr>

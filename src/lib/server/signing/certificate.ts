@@ -20,10 +20,11 @@ export async function loadCertificate(sql: Sql | Tx, mouId: string): Promise<Com
 	const version = await store.findVersion(sql, request.versionId);
 	const context = await loadMouContext(sql, mouId, version);
 	if (!version || !context || !context.mou.signedAt || !context.mou.effectiveDate || !context.mou.reviewDueOn) return null;
-	const [signers, recipients, events] = await Promise.all([
+	const [signers, recipients, events, signedFile] = await Promise.all([
 		store.listSigners(sql, request.id),
 		store.listRecipients(sql, request.id),
-		store.listAuditRowsForRequest(sql, request.id)
+		store.listAuditRowsForRequest(sql, request.id),
+		store.findSignedFile(sql, mouId)
 	]);
 	return {
 		mouId,
@@ -53,6 +54,7 @@ export async function loadCertificate(sql: Sql | Tx, mouId: string): Promise<Com
 			signatureKind: s.signatureKind ?? 'drawn'
 		})),
 		copyRecipients: recipients.map((r) => ({ name: r.name, email: r.email })),
+		...(signedFile ? { signedFile: { sha256: signedFile.sha256, issuedAt: signedFile.issuedAt.toISOString() } } : {}),
 		zone: context.zone,
 		events: events.map((row) => eventOf(row, context.zone))
 	};
@@ -86,6 +88,7 @@ export function describeDetail(row: Pick<AuditRow, 'kind' | 'detail'>, zone: str
 	if (typeof d.effectiveDate === 'string') parts.push(`effective ${formatDay(d.effectiveDate)}, review due ${formatDay(String(d.reviewDueOn))}`);
 	if (typeof d.disclosureVersion === 'string') parts.push(`disclosure version ${d.disclosureVersion}`);
 	if (typeof d.error === 'string') parts.push(`error: ${d.error}`);
+	if (row.kind === 'sealed' && typeof d.sha256 === 'string') parts.push(`file SHA-256 ${d.sha256}, digitally signed by ${String(d.signedBy)}`);
 	if (row.kind === 'prepared' && Array.isArray(d.signers)) parts.push(`${d.signers.length} signers, ${d.routing} order, expires ${formatWhen(String(d.expiresAt), zone)}`);
 	return parts.length ? parts.join('; ') : null;
 }

@@ -541,6 +541,12 @@ export async function lastMessageAt(sql: Queryable, signerId: string, kinds: str
 	return row.at;
 }
 
+/** The signed DOCX's hash, once issued (the export feature stores the file). */
+export async function findSignedFile(sql: Queryable, mouId: string) {
+	const [row] = await sql<{ sha256: string; issuedAt: Date }[]>`select sha256, created_at as "issuedAt" from signed_documents where mou_id = ${mouId}`;
+	return row ?? null;
+}
+
 // ——— Audit trail ———
 
 export async function lockAuditHead(tx: Tx, mouId: string, genesis: string) {
