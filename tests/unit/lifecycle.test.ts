@@ -40,6 +40,7 @@ const expected: Record<Action, { who: string[]; when: readonly MouStatus[] }> = 
 	readAuditTrail: { who: COUNSEL, when: ALL },
 	startReview: { who: COUNSEL, when: ['signed'] },
 	confirmReview: { who: COUNSEL, when: ['signed'] },
+	recordReviewStep: { who: COUNSEL, when: ['signed'] },
 	scheduleReminders: { who: ['counsel (admin)', 'signatory (admin)', 'viewer (admin)'], when: ['draft', 'negotiating', 'agreed', 'signing', 'signed'] },
 	readSignerContacts: { who: COUNSEL_OR_ADMIN, when: ALL }
 };

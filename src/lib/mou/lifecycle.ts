@@ -83,6 +83,7 @@ export type Action =
 	| 'readAuditTrail'
 	| 'startReview'
 	| 'confirmReview'
+	| 'recordReviewStep'
 	| 'scheduleReminders'
 	| 'readSignerContacts';
 
@@ -123,6 +124,8 @@ const RULES: Record<Action, Rule> = {
 	readAuditTrail: { who: counsel, when: always },
 	startReview: { who: counsel, when: inStatus('signed') },
 	confirmReview: { who: counsel, when: inStatus('signed') },
+	// The review record (notice, input, data, adoption): counsel of either party, while it runs.
+	recordReviewStep: { who: counsel, when: inStatus('signed') },
 	scheduleReminders: { who: (p) => p.isAdmin, when: (m) => m.status !== 'terminated' },
 	// Signers' addresses and why mail to them failed: for those who send and manage the request.
 	readSignerContacts: { who: counselOrAdmin, when: always }

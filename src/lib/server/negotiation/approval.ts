@@ -8,6 +8,7 @@ import type { NegotiationDeps } from './deps';
 import { formatDay } from './dates';
 import { mailAgreed } from './mail';
 import { approvalBlockers } from './readiness';
+import { reviewDraftBlockers } from '$lib/server/reviews';
 import { notNegotiating } from './rounds';
 import { snapshotDraft, type DraftSnapshot } from './snapshot';
 import * as store from './store';
@@ -44,7 +45,8 @@ export async function approveDraft(deps: NegotiationDeps, user: SessionUser, mou
 			return failure('not_now', `${partyName(access, access.side)} has already approved this version.`);
 		}
 		const snapshot = await snapshotDraft(tx, mouId);
-		const problems = approvalBlockers(snapshot.state, access.mou);
+		// A review draft can only be agreed once its review's record holds what the state's law requires.
+		const problems = [...approvalBlockers(snapshot.state, access.mou), ...(await reviewDraftBlockers(tx, mouId))];
 		if (problems.length > 0) {
 			// Each thing still missing on its own line for the page.
 			return failure('not_now', `This version cannot be approved yet: ${problems.join(' ')}`, { problems });

@@ -25,6 +25,10 @@ export interface RemindableMou {
 	districtTimeZone: string | null;
 	agencyName: string | null;
 	districtName: string | null;
+	stateCode: string;
+	stateProfileVersion: string;
+	/** Kinds of step the review record of this due date holds (the review's own table, read here for the reminder's text). */
+	recordedSteps: string[];
 }
 
 const remindableColumns = (sql: Queryable) => sql`
@@ -36,7 +40,10 @@ const remindableColumns = (sql: Queryable) => sql`
 	(select o.name from mou_parties p join organizations o on o.id = p.organization_id
 		where p.mou_id = m.id and p.side = 'agency') as "agencyName",
 	(select o.name from mou_parties p join organizations o on o.id = p.organization_id
-		where p.mou_id = m.id and p.side = 'district') as "districtName"`;
+		where p.mou_id = m.id and p.side = 'district') as "districtName",
+	m.state_code as "stateCode", m.state_profile_version as "stateProfileVersion",
+	coalesce((select array_agg(distinct r.kind) from review_steps r
+		where r.mou_id = m.id and r.due_on = m.review_due_on), '{}') as "recordedSteps"`;
 
 /** Reminders are due for a signed MOU with a review date, unless a review of it has been started. */
 const remindableWhere = (sql: Queryable) => sql`

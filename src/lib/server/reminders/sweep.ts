@@ -7,6 +7,9 @@ import { isTimeZone, zoneOrUtc } from './time';
 import { reminderEmail, type ReminderFacts } from './mail';
 import type { ReminderTransport } from './transport';
 import * as store from './store';
+import { loadProfile } from '$lib/server/profiles';
+import { missingSteps, stepLabel } from '$lib/profiles/review';
+import type { ReviewStepKind } from '$lib/profiles/types';
 
 export interface ReminderDeps {
 	sql: Sql;
@@ -120,8 +123,16 @@ function factsOf(mou: store.RemindableMou, schedule: ReminderSchedule, now: Date
 		districtName: mou.districtName,
 		dueOn: mou.dueOn,
 		intervalMonths: mou.intervalMonths,
-		daysLeft: daysUntilDue(mou.dueOn, now, schedule.timeZone)
+		daysLeft: daysUntilDue(mou.dueOn, now, schedule.timeZone),
+		...recordFacts(mou)
 	};
+}
+
+/** The review steps the MOU's state profile requires and its record does not hold yet. */
+function recordFacts(mou: store.RemindableMou): Pick<ReminderFacts, 'missingSteps' | 'lawName'> {
+	const profile = loadProfile(mou.stateCode, mou.stateProfileVersion);
+	const missing = missingSteps(profile.review.requiredSteps, mou.recordedSteps as ReviewStepKind[]);
+	return { missingSteps: missing.map((kind) => stepLabel(kind).toLowerCase()), lawName: profile.name };
 }
 
 /** Writes the schedule row of MOUs signed since the last sweep, in the zone their text names. */

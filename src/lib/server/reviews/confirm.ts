@@ -6,6 +6,9 @@ import { addDays, addMonths, formatLongDate, localDate, reviewTimeZone } from '$
 import { failure, ok, type Outcome } from '$lib/errors';
 import type { ReviewDeps } from './deps';
 import * as store from './store';
+import { loadReviewRecord, recordBlockers } from './record';
+import { mouProfile } from '$lib/server/profiles';
+import { stepLabel } from '$lib/profiles/review';
 
 /** A review can be confirmed from this many days before it is due (and any time once overdue). */
 export const CONFIRM_WINDOW_DAYS = 90;
@@ -48,6 +51,10 @@ export async function confirmReview(deps: ReviewDeps, user: SessionUser, mouId: 
 			return failure('not_now', `The review due on ${formatLongDate(mou.dueOn)} can be confirmed from ${formatLongDate(opensOn)}, ${CONFIRM_WINDOW_DAYS} days before it is due.`);
 		}
 		const dueOn = mou.dueOn;
+		// The state's law decides what the review must have recorded before it can close.
+		const record = await loadReviewRecord(tx, mou);
+		const blockers = recordBlockers(record);
+		if (blockers.length) return failure('not_now', blockers[0], { problems: blockers });
 		if (!(await store.insertConfirmation(tx, { mouId, dueOn, party: access.side, userId: user.id, at: now }))) {
 			return failure('not_now', `${partyName(access, access.side)} has already confirmed this review.`);
 		}
@@ -66,7 +73,10 @@ export async function confirmReview(deps: ReviewDeps, user: SessionUser, mouId: 
 			await touchActivity(tx, mouId, now);
 			return ok({ completed: false, reviewedDueOn: dueOn, nextDueOn: null });
 		}
-		const nextDueOn = addMonths(dueOn, mou.intervalMonths);
+		const maxInterval = mouProfile(mou).review.maxIntervalMonths;
+		const intervalMonths = maxInterval ? Math.min(mou.intervalMonths, maxInterval) : mou.intervalMonths;
+		const nextDueOn = addMonths(dueOn, intervalMonths);
+		const done = (record?.steps ?? []).map((s) => `${stepLabel(s.kind).toLowerCase()} (${s.occurredOn})`);
 		await store.setDueOn(tx, mouId, nextDueOn);
 		await touchActivity(tx, mouId, now);
 		await store.insertEvent(tx, {
@@ -75,12 +85,13 @@ export async function confirmReview(deps: ReviewDeps, user: SessionUser, mouId: 
 			userId: user.id,
 			party: access.side,
 			kind: 'review_confirmed',
-			summary: `Review completed without changes on ${formatLongDate(today)}: both parties confirmed. Next review due ${formatLongDate(nextDueOn)}.`,
+			summary: `Review completed without changes on ${formatLongDate(today)}: both parties confirmed${done.length ? `; recorded: ${done.join(', ')}` : ''}. Next review due ${formatLongDate(nextDueOn)}.`,
 			detail: {
 				reviewedOn: today,
 				reviewedDueOn: dueOn,
 				nextDueOn,
-				intervalMonths: mou.intervalMonths,
+				intervalMonths,
+				steps: (record?.steps ?? []).map((s) => ({ id: s.id, kind: s.kind, occurredOn: s.occurredOn, fileSha256: s.fileSha256, party: s.party, by: s.recordedByName })),
 				confirmations: confirmations.map((c) => ({ party: c.party, userId: c.userId, name: c.userName, at: c.confirmedAt.toISOString() }))
 			}
 		});

@@ -2,6 +2,7 @@ import type { JSONValue } from 'postgres';
 import type { Sql, Tx } from '$lib/server/db';
 import type { MouStatus } from '$lib/server/mous';
 import type { Party } from '$lib/mou/party';
+import type { ReviewStepKind } from '$lib/profiles/types';
 
 /** All SQL of the reviews module: review drafts, confirmations, and their history entries. */
 
@@ -158,5 +159,60 @@ export async function baseline(sql: Queryable, mouId: string): Promise<Baseline 
 		join lateral (select id, label, state, sha256 from mou_versions
 			where mou_id = b.id and kind = 'agreed' order by number desc limit 1) v on true
 		where m.id = ${mouId}`;
+	return row ?? null;
+}
+
+export interface ReviewStepRow {
+	id: string;
+	kind: ReviewStepKind;
+	occurredOn: string;
+	details: Record<string, string | number>;
+	fileName: string | null;
+	fileType: string | null;
+	fileSize: number | null;
+	fileSha256: string | null;
+	party: Party;
+	recordedByName: string;
+	recordedAt: Date;
+}
+
+/** Everything recorded for the review of one due date, in the order it happened (files left out). */
+export async function listSteps(sql: Queryable, mouId: string, dueOn: string) {
+	return sql<ReviewStepRow[]>`
+		select s.id, s.kind, to_char(s.occurred_on, 'YYYY-MM-DD') as "occurredOn", s.details, s.file_name as "fileName",
+			s.file_type as "fileType", s.file_size as "fileSize", s.file_sha256 as "fileSha256", s.party,
+			u.name as "recordedByName", s.recorded_at as "recordedAt"
+		from review_steps s join users u on u.id = s.recorded_by
+		where s.mou_id = ${mouId} and s.due_on = ${dueOn}::date order by s.occurred_on, s.recorded_at, s.id`;
+}
+
+export async function insertStep(
+	sql: Queryable,
+	s: {
+		mouId: string;
+		dueOn: string;
+		kind: ReviewStepKind;
+		occurredOn: string;
+		details: Record<string, string | number>;
+		file: { name: string; type: string; data: Uint8Array; sha256: string } | null;
+		party: Party;
+		userId: string;
+		at: Date;
+	}
+): Promise<string> {
+	const [row] = await sql<{ id: string }[]>`
+		insert into review_steps (mou_id, due_on, kind, occurred_on, details, file_name, file_type, file_size, file_sha256, file_data, party, recorded_by, recorded_at)
+		values (${s.mouId}, ${s.dueOn}::date, ${s.kind}, ${s.occurredOn}::date, ${sql.json(s.details as JSONValue)},
+			${s.file?.name ?? null}, ${s.file?.type ?? null}, ${s.file?.data.byteLength ?? null}, ${s.file?.sha256 ?? null},
+			${s.file ? Buffer.from(s.file.data) : null}, ${s.party}, ${s.userId}, ${s.at})
+		returning id`;
+	return row.id;
+}
+
+/** One step's file, only through the MOU it belongs to (the caller checked access to that MOU). */
+export async function stepFile(sql: Queryable, mouId: string, stepId: string) {
+	const [row] = await sql<{ name: string; type: string; data: Uint8Array; sha256: string }[]>`
+		select file_name as name, file_type as type, file_data as data, file_sha256 as sha256
+		from review_steps where id = ${stepId} and mou_id = ${mouId} and file_data is not null`;
 	return row ?? null;
 }

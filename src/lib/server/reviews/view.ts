@@ -18,6 +18,7 @@ import {
 } from '$lib/server/reminders';
 import { CONFIRM_WINDOW_DAYS } from './confirm';
 import * as store from './store';
+import { loadReviewRecord, recordBlockers, type ReviewRecord } from './record';
 
 export interface PartyConfirmation {
 	side: Party;
@@ -53,6 +54,9 @@ export interface ReviewPage {
 	/** Why counsel cannot confirm right now, when they cannot. */
 	confirmBlocked: string | null;
 	canSchedule: boolean;
+	/** What the review of the current due date has recorded, and what the state's law still needs. */
+	record: ReviewRecord | null;
+	canRecord: boolean;
 }
 
 /** Everything the review page of one MOU shows to one person (null: not a party, 404). */
@@ -80,6 +84,8 @@ export async function loadReviewPage(sql: Sql, user: SessionUser, mouId: string,
 	const replaced = review?.status === 'signed';
 	const confirmOpensOn = dueOn ? addDays(dueOn, -CONFIRM_WINDOW_DAYS) : null;
 	const next = dueOn && !review ? nextDuePoint(schedule.effective, dueOn, now) : null;
+	const record = dueOn && review?.status !== 'signed' ? await loadReviewRecord(sql, { ...mou, dueOn }) : null;
+	const blockers = recordBlockers(record);
 	const confirmBlocked = !mayConfirm
 		? null
 		: !signed || !dueOn
@@ -90,7 +96,7 @@ export async function loadReviewPage(sql: Sql, user: SessionUser, mouId: string,
 					? 'Your party has confirmed this review; the other party’s counsel confirms next.'
 					: confirmOpensOn && today < confirmOpensOn
 						? `The review can be confirmed from ${formatLongDate(confirmOpensOn)}, ${CONFIRM_WINDOW_DAYS} days before it is due.`
-						: null;
+						: (blockers[0] ?? null);
 	return {
 		access,
 		dueOn: replaced ? null : dueOn,
@@ -113,6 +119,8 @@ export async function loadReviewPage(sql: Sql, user: SessionUser, mouId: string,
 		canStart: can(user, 'startReview', mou) && !review,
 		canConfirm: can(user, 'confirmReview', mou) && !!dueOn && confirmBlocked === null,
 		confirmBlocked,
-		canSchedule: can(user, 'scheduleReminders', mou)
+		canSchedule: can(user, 'scheduleReminders', mou),
+		record,
+		canRecord: !!record && can(user, 'recordReviewStep', mou)
 	};
 }

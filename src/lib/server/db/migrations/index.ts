@@ -8,6 +8,7 @@ import exportDocs from './0007_exports';
 import frozenSqlstate from './0008_frozen_sqlstate';
 import signingIdentity from './0009_signing_identity';
 import stateProfiles from './0010_state_profiles';
+import reviewRecords from './0011_review_records';
 
 /** Applied in this order, each once, at start. Append; never edit a shipped one. */
 export const migrations: { id: string; sql: string }[] = [
@@ -20,5 +21,6 @@ export const migrations: { id: string; sql: string }[] = [
 	{ id: '0007_exports', sql: exportDocs },
 	{ id: '0008_frozen_sqlstate', sql: frozenSqlstate },
 	{ id: '0009_signing_identity', sql: signingIdentity },
-	{ id: '0010_state_profiles', sql: stateProfiles }
+	{ id: '0010_state_profiles', sql: stateProfiles },
+	{ id: '0011_review_records', sql: reviewRecords }
 ];

@@ -3,7 +3,7 @@ import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
 import { requireUser, requireUserForAction } from '$lib/server/auth/require';
 import { updateSchedule } from '$lib/server/reminders';
-import { confirmReview, loadReviewPage, startReview } from '$lib/server/reviews';
+import { confirmReview, loadReviewPage, recordReviewStep, startReview } from '$lib/server/reviews';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url, depends }) => {
@@ -44,6 +44,30 @@ export const actions: Actions = {
 		if (!result) error(404, 'No such MOU.');
 		if (!result.ok) return failAction(result.error, { confirmError: result.error.message });
 		return { confirmed: result.value };
+	},
+
+	record: async ({ locals, params, request, url }) => {
+		const { user, deps } = await context(locals, url);
+		const form = await request.formData();
+		const field = (name: string) => form.get(name) ?? undefined;
+		const file = form.get('file');
+		const result = await recordReviewStep(deps, user, params.id, {
+			kind: field('kind'),
+			occurredOn: field('occurredOn'),
+			meetingOn: field('meetingOn'),
+			where: field('where'),
+			received: field('received'),
+			summary: field('summary'),
+			resolution: field('resolution'),
+			arrests: field('arrests'),
+			citations: field('citations'),
+			useOfForce: field('useOfForce'),
+			complaints: field('complaints'),
+			file: file instanceof File ? file : null
+		});
+		if (!result) error(404, 'No such MOU.');
+		if (!result.ok) return failAction(result.error, { recordErrors: formErrors(result.error) });
+		return { recorded: true };
 	},
 
 	schedule: async ({ locals, params, request, url }) => {
