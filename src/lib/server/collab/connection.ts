@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket, RawData } from 'ws';
 import { CloseCode } from '../../collab/protocol';
 import { TokenBucket } from './limits';
@@ -33,6 +34,8 @@ export class Connection {
 	/** Closed for exceeding the message rate (counted by the server). */
 	rateLimited = false;
 	private readonly endListeners: Array<(code: number, reason: string) => void> = [];
+	/** The socket is corked until the end of this turn (see send). */
+	private corked = false;
 
 	constructor(
 		private readonly ws: WebSocket,
@@ -79,8 +82,26 @@ export class Connection {
 			this.close(CloseCode.goingAway, 'Connection too slow; reconnect');
 			return;
 		}
-		this.ws.send(message, (error) => {
-			if (error) this.close(CloseCode.internalError, 'Send failed');
+		this.corkForThisTurn();
+		// No per-frame callback: a failed write errors the socket, which closes it (and ends us).
+		this.ws.send(message);
+	}
+
+	/**
+	 * One socket write per connection per event-loop turn: what a connection is sent in one turn
+	 * (a stored batch, the acknowledgement, presence) is held and leaves in one writev when the
+	 * turn's promise continuations are done. ws has no cork of its own, so the TCP socket under it
+	 * is corked (its frames stay whole and in order; ws's own cork/uncork nest inside ours).
+	 */
+	private corkForThisTurn(): void {
+		if (this.corked) return;
+		const socket = (this.ws as unknown as { _socket?: Duplex | null })._socket;
+		if (!socket || typeof socket.cork !== 'function') return;
+		socket.cork();
+		this.corked = true;
+		process.nextTick(() => {
+			this.corked = false;
+			socket.uncork();
 		});
 	}
 
@@ -189,7 +210,10 @@ function copyBytes(data: RawData): Uint8Array {
 function truncateReason(reason: string): string {
 	const bytes = Buffer.from(reason, 'utf8');
 	if (bytes.length <= MAX_REASON_BYTES) return reason;
-	return bytes.subarray(0, MAX_REASON_BYTES).toString('utf8').replace(/\uFFFD$/, '');
+	return bytes
+		.subarray(0, MAX_REASON_BYTES)
+		.toString('utf8')
+		.replace(/\uFFFD$/, '');
 }
 
 export function errorMessage(error: unknown): string {

@@ -61,11 +61,35 @@ export function applyPresence(awareness: Awareness, entries: PresenceEntry[], or
 	}
 }
 
-/** The signed-in person's name and side replace whatever the client claimed in `user`. */
-export function stampIdentity(entry: PresenceEntry, identity: CollabIdentity): PresenceEntry {
-	if (entry.state === null) return entry;
-	const claimed = isPlainObject(entry.state.user) ? entry.state.user : {};
-	return { ...entry, state: { ...entry.state, user: { ...claimed, name: identity.name, side: identity.side } } };
+/**
+ * The signed-in person's name and side replace whatever the client claimed in `user`. Made once
+ * per connection: the stamped `user` is rebuilt only when the client changes what it claims
+ * (its colour, say), not for every cursor move.
+ */
+export class IdentityStamp {
+	private claimed: Record<string, unknown> | null = null;
+	private stamped: Record<string, unknown> | null = null;
+
+	constructor(private readonly identity: CollabIdentity) {}
+
+	/** The entry with the signed-in identity in its state's `user` (the state is the decoder's own copy). */
+	stamp(entry: PresenceEntry): PresenceEntry {
+		if (entry.state === null) return entry;
+		const claimed = isPlainObject(entry.state.user) ? entry.state.user : {};
+		if (this.stamped === null || !sameFields(claimed, this.claimed!)) {
+			this.claimed = claimed;
+			this.stamped = { ...claimed, name: this.identity.name, side: this.identity.side };
+		}
+		entry.state.user = this.stamped;
+		return entry;
+	}
+}
+
+/** Shallow equality of two parsed JSON objects (a nested value compares by reference: not equal). */
+function sameFields(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+	const keys = Object.keys(a);
+	if (keys.length !== Object.keys(b).length) return false;
+	return keys.every((key) => a[key] === b[key]);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,9 +1,16 @@
+import * as encoding from 'lib0/encoding';
 import { encodeAwarenessUpdate, removeAwarenessStates, type Awareness } from 'y-protocols/awareness';
 import { CloseCode } from '../../collab/protocol';
 import { Connection, errorMessage } from './connection';
 import { encodeAwareness } from './messages';
-import { applyPresence, decodePresence, stampIdentity } from './presence';
+import { applyPresence, decodePresence, IdentityStamp } from './presence';
 import type { RoomPeers } from './room-peers';
+
+/**
+ * Cursors are rebroadcast at human rates: a room sends the presence that changed at most this
+ * often (the last state of each client wins; nothing is lost, only intermediate positions).
+ */
+export const PRESENCE_INTERVAL_MS = 50;
 
 /** Origin of the presence removal when a connection leaves. */
 class Departure {
@@ -19,8 +26,17 @@ interface AwarenessChanges {
 /**
  * Who is in a room and where their cursor is: each connection speaks only for its own awareness
  * client ids, under its signed-in name; changes go to the other connections and instances.
+ * Changes are collected and sent together: with the room's next stored edit (a cursor then
+ * arrives with the text it follows, in the same socket write) or PRESENCE_INTERVAL_MS after the
+ * first one, whichever comes first, and never more often than that. Someone leaving is sent at once.
  */
 export class RoomPresence {
+	/** Client ids changed since the last send → the connection that changed them (not sent back to it). */
+	private readonly pending = new Map<number, Connection | null>();
+	private timer: ReturnType<typeof setTimeout> | null = null;
+	private lastSent = -Infinity;
+	private readonly stamps = new WeakMap<Connection, IdentityStamp>();
+
 	constructor(
 		private readonly awareness: Awareness,
 		private readonly connections: () => Iterable<Connection>,
@@ -43,9 +59,9 @@ export class RoomPresence {
 			connection.close(CloseCode.malformed, `Malformed awareness update: ${errorMessage(error)}`);
 			return;
 		}
-		const own = entries
-			.filter((entry) => !this.ownedByAnother(connection, entry.clientId))
-			.map((entry) => stampIdentity(entry, connection.identity!));
+		let stamp = this.stamps.get(connection);
+		if (!stamp) this.stamps.set(connection, (stamp = new IdentityStamp(connection.identity!)));
+		const own = entries.filter((entry) => !this.ownedByAnother(connection, entry.clientId)).map((entry) => stamp.stamp(entry));
 		if (own.length > 0) applyPresence(this.awareness, own, connection);
 	}
 
@@ -53,6 +69,18 @@ export class RoomPresence {
 	leave(connection: Connection): void {
 		const departure = new Departure(connection.identity?.userId ?? '');
 		removeAwarenessStates(this.awareness, [...connection.awarenessClients], departure);
+	}
+
+	/** The room broadcast a stored edit: presence waiting to go rides along, if the interval allows. */
+	editSent(): void {
+		if (this.pending.size > 0 && performance.now() - this.lastSent >= PRESENCE_INTERVAL_MS) this.flush();
+	}
+
+	/** The room is going: nothing more is sent. */
+	stop(): void {
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = null;
+		this.pending.clear();
 	}
 
 	/** Local connections of each person and their presence client ids (for other instances). */
@@ -78,21 +106,56 @@ export class RoomPresence {
 			for (const client of removed) origin.awarenessClients.delete(client);
 		}
 		this.peers?.forget(removed);
-		const changed = [...added, ...updated, ...removed];
-		const update = encodeAwarenessUpdate(this.awareness, changed);
-		const message = encodeAwareness(update);
-		for (const connection of this.connections()) {
-			if (connection !== origin) connection.send(message);
-		}
-		this.relay(update, origin);
+		const from = origin instanceof Connection ? origin : null;
+		for (const client of [...added, ...updated, ...removed]) this.pending.set(client, from);
+		this.relay([...added, ...updated, ...removed], origin);
+		if (removed.length > 0) this.flush();
+		else this.timer ??= setTimeout(() => this.flush(), Math.max(0, this.lastSent + PRESENCE_INTERVAL_MS - performance.now(), PRESENCE_INTERVAL_MS / 2));
 	}
 
-	/** Presence changed by a local connection (or its departure) goes to the other instances. */
-	private relay(update: Uint8Array, origin: unknown): void {
+	/** Sends what changed, each client's current state, to every connection but the one that changed it. */
+	private flush(): void {
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = null;
+		if (this.pending.size === 0) return;
+		this.lastSent = performance.now();
+		const entries = [...this.pending].map(([client, from]) => ({ from, bytes: this.encodeEntry(client) }));
+		this.pending.clear();
+		let toEveryone: Uint8Array | null = null;
+		for (const connection of this.connections()) {
+			if (entries.every((entry) => entry.from !== connection)) {
+				toEveryone ??= awarenessMessage(entries.map((entry) => entry.bytes));
+				connection.send(toEveryone);
+			} else {
+				const others = entries.filter((entry) => entry.from !== connection).map((entry) => entry.bytes);
+				if (others.length > 0) connection.send(awarenessMessage(others));
+			}
+		}
+	}
+
+	/** One client's entry as y-protocols encodes it: id, clock, state as JSON (null once gone). */
+	private encodeEntry(client: number): Uint8Array {
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, client);
+		encoding.writeVarUint(encoder, this.awareness.meta.get(client)?.clock ?? 0);
+		encoding.writeVarString(encoder, JSON.stringify(this.awareness.getStates().get(client) ?? null));
+		return encoding.toUint8Array(encoder);
+	}
+
+	/** Presence changed by a local connection (or its departure) goes to the other instances at once. */
+	private relay(changed: number[], origin: unknown): void {
 		if (!this.peers) return;
 		let userId: string | undefined;
 		if (origin instanceof Connection) userId = origin.identity?.userId;
 		else if (origin instanceof Departure) userId = origin.userId;
-		if (userId !== undefined) this.peers.presenceChanged(update, userId);
+		if (userId !== undefined) this.peers.presenceChanged(encodeAwarenessUpdate(this.awareness, changed), userId);
 	}
+}
+
+/** An awareness message of the given entries (each encoded by encodeEntry). */
+function awarenessMessage(entries: Uint8Array[]): Uint8Array {
+	const update = encoding.createEncoder();
+	encoding.writeVarUint(update, entries.length);
+	for (const entry of entries) encoding.writeUint8Array(update, entry);
+	return encodeAwareness(encoding.toUint8Array(update));
 }

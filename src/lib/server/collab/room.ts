@@ -16,7 +16,7 @@ import { RoomUpkeep } from './room-upkeep';
 import { applyServerChange, SERVER_CHANGE, type ServerChangeHost } from './server-change';
 import { ClientOwners } from './tracked/client-owners';
 import { ShadowDocument } from './tracked/shadow';
-import { addsNothing, isEmptyUpdate, readUpdate, type Intake } from './update-intake';
+import { addsNothing, isEmptyUpdate, readUpdate, stateClocks, type Intake } from './update-intake';
 import { DocumentFrozen, WritePipeline, type PipelineHost } from './write-pipeline';
 
 export { DocumentFrozen } from './write-pipeline';
@@ -117,6 +117,7 @@ export class Room {
 		this.peers?.stop();
 		this.pipeline.drop(new Error('The document was closed'));
 		this.shadow?.discard();
+		this.presence.stop();
 		this.awareness.destroy();
 		this.doc.destroy();
 	}
@@ -383,10 +384,6 @@ export class Room {
 		for (const connection of this.connections) {
 			if (connection !== origin) connection.send(message);
 		}
+		this.presence.editSent();
 	}
-}
-
-/** Every client's clock in `doc`, i.e. how far each client's content is stored. */
-function stateClocks(doc: Y.Doc): Map<number, number> {
-	return Y.decodeStateVector(Y.encodeStateVector(doc));
 }

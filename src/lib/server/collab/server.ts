@@ -7,7 +7,7 @@ import { Connection, errorMessage } from './connection';
 import { ConnectionCounts, RateMeter } from './limits';
 import { Room } from './room';
 import type { RoomContext } from './room-context';
-import { UpdateWriter } from './update-writer';
+import { postgresStatements, UpdateWriter } from './update-writer';
 import {
 	DEFAULT_LIMITS,
 	NO_DOCUMENT_RULES,
@@ -71,7 +71,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		background.add(settled);
 	}
 
-	const writer = new UpdateWriter(options.sql);
+	const writer = new UpdateWriter(postgresStatements(options.sql));
 	let compactions: Promise<unknown> = Promise.resolve();
 	const roomContext: RoomContext = {
 		sql: options.sql,

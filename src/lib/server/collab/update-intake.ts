@@ -65,3 +65,8 @@ function coveredBy(ranges: { clock: number; len: number }[], clock: number, len:
 	}
 	return false;
 }
+
+/** Every client's clock in `doc`, i.e. how far each client's content is stored. */
+export function stateClocks(doc: Y.Doc): Map<number, number> {
+	return Y.decodeStateVector(Y.encodeStateVector(doc));
+}

@@ -1,6 +1,16 @@
 import type { Sql } from '../db';
 import { appendUpdates, appendUpdatesOfMany, type StoredUpdate } from './persistence';
 
+/** The two statements the writer runs (PostgreSQL's; a test can hold them to see what queues). */
+export interface UpdateStatements {
+	many(batches: ReadonlyArray<{ mouId: string; updates: StoredUpdate[] }>): Promise<Map<string, string[]>>;
+	one(mouId: string, updates: StoredUpdate[]): Promise<string[]>;
+}
+
+export function postgresStatements(sql: Sql): UpdateStatements {
+	return { many: (batches) => appendUpdatesOfMany(sql, batches), one: (mouId, updates) => appendUpdates(sql, mouId, updates) };
+}
+
 interface Request {
 	mouId: string;
 	updates: StoredUpdate[];
@@ -14,18 +24,11 @@ const MAX_ROWS = 1_000;
 const MAX_BYTES = 8 * 1024 * 1024;
 
 /**
- * Under sustained load, statements start at most this often (group commit): a keystroke then
- * waits up to this long for the rows that arrive with it, and PostgreSQL commits — and both
- * processes parse — ~100 statements a second instead of one per few keystrokes. Measured with
- * bench/collab-load.ts: a third less CPU per update in PostgreSQL, less in this process, p99
- * unchanged. A lone typist never waits: their keystrokes are further apart than this.
- */
-const GROUP_COMMIT_INTERVAL_MS = 10;
-
-/**
- * Stores the update batches of every room of this instance, several rooms per INSERT: while one
- * statement runs, the next collects whatever the rooms queued meanwhile. Under load this turns a
- * round trip and a commit per keystroke into one per few milliseconds for all documents.
+ * Stores the update batches of every room of this instance, several rooms per INSERT, by group
+ * commit with no timer: when no statement is running, a batch is written at once (an edit on an
+ * idle server waits for nothing but its own commit); while one runs, whatever the rooms queue
+ * meanwhile goes into the next one. Under load that is one round trip and one commit per few
+ * milliseconds for all documents, without adding a wait to anyone's keystroke.
  * A room's batch stays atomic and in order (each room waits for its batch before the next).
  * When a shared INSERT fails, each room's batch is retried alone, so one MOU whose writes fail
  * (a trigger, a deleted MOU) does not take the others down with it.
@@ -33,9 +36,8 @@ const GROUP_COMMIT_INTERVAL_MS = 10;
 export class UpdateWriter {
 	private queue: Request[] = [];
 	private draining = false;
-	private lastStatement = 0;
 
-	constructor(private readonly sql: Sql) {}
+	constructor(private readonly statements: UpdateStatements) {}
 
 	/** Resolves with the rows' seqs once they are committed. */
 	append(mouId: string, updates: StoredUpdate[]): Promise<string[]> {
@@ -50,12 +52,9 @@ export class UpdateWriter {
 	private async drain(): Promise<void> {
 		this.draining = true;
 		while (this.queue.length > 0) {
-			const wait = this.lastStatement + GROUP_COMMIT_INTERVAL_MS - performance.now();
-			if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-			this.lastStatement = performance.now();
 			const batch = this.take();
 			try {
-				const seqs = await appendUpdatesOfMany(this.sql, batch);
+				const seqs = await this.statements.many(batch);
 				for (const request of batch) request.resolve(seqs.get(request.mouId)!.splice(0, request.updates.length));
 			} catch (error) {
 				if (batch.length === 1) batch[0].reject(error);
@@ -89,7 +88,7 @@ export class UpdateWriter {
 
 	private async storeAlone(request: Request): Promise<void> {
 		try {
-			request.resolve(await appendUpdates(this.sql, request.mouId, request.updates));
+			request.resolve(await this.statements.one(request.mouId, request.updates));
 		} catch (error) {
 			request.reject(error);
 		}

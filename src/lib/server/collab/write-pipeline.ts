@@ -117,8 +117,9 @@ export class WritePipeline {
 			}
 			if (!this.host.isReady()) return settleAll(batch, new Error('The document was closed'));
 			this.restage();
-			if (!this.applyBatch(batch)) return settleAll(batch, new Error('The change could not be applied'));
-			this.relay(batch, seqs);
+			const applied = this.applyBatch(batch);
+			if (applied === false) return settleAll(batch, new Error('The change could not be applied'));
+			this.relay(batch, seqs, applied);
 			this.acknowledge(batch);
 			settleAll(batch, null);
 			this.host.stored(batch.length);
@@ -142,23 +143,41 @@ export class WritePipeline {
 		this.stagedUpdate = this.queue.length > 0 ? Y.mergeUpdates(this.queue.map((pending) => pending.update)) : null;
 	}
 
-	private applyBatch(batch: PendingUpdate[]): boolean {
-		for (const pending of batch) {
-			try {
-				Y.applyUpdate(this.host.doc, pending.update, pending.connection ?? this.host.serverOrigin);
-			} catch (error) {
-				this.host.failed('apply', error);
-				return false;
-			}
-			this.host.broadcast(pending.update, pending.connection);
+	/**
+	 * Applies and broadcasts a stored batch. A batch from one sender (the usual case: one person's
+	 * keystrokes that queued during the previous commit) is applied and sent as one merged update
+	 * when that is smaller than its parts; from several senders each update keeps its origin, so
+	 * nobody is sent their own edits. Returns the batch as one update when it was applied as one
+	 * (for the relay), null when it was applied in parts, false when applying failed.
+	 */
+	private applyBatch(batch: PendingUpdate[]): Uint8Array | null | false {
+		const origin = batch[0].connection;
+		if (batch.length > 1 && batch.every((pending) => pending.connection === origin)) {
+			const merged = Y.mergeUpdates(batch.map((pending) => pending.update));
+			const parts = batch.reduce((sum, pending) => sum + pending.update.length, 0);
+			if (merged.length < parts) return this.applyOne(merged, origin) && merged;
 		}
+		for (const pending of batch) {
+			if (!this.applyOne(pending.update, pending.connection)) return false;
+		}
+		return batch.length === 1 ? batch[0].update : null;
+	}
+
+	private applyOne(update: Uint8Array, origin: Connection | null): boolean {
+		try {
+			Y.applyUpdate(this.host.doc, update, origin ?? this.host.serverOrigin);
+		} catch (error) {
+			this.host.failed('apply', error);
+			return false;
+		}
+		this.host.broadcast(update, origin);
 		return true;
 	}
 
 	/** Stored and applied here: now the other instances may have it too (one message per batch). */
-	private relay(batch: PendingUpdate[], seqs: string[]): void {
+	private relay(batch: PendingUpdate[], seqs: string[], applied: Uint8Array | null): void {
 		if (!this.host.peers) return;
-		const update = batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((pending) => pending.update));
+		const update = applied ?? Y.mergeUpdates(batch.map((pending) => pending.update));
 		this.host.peers.stored(update, seqs);
 	}
 

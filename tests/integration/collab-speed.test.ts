@@ -1,0 +1,180 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import { WebsocketProvider } from 'y-websocket';
+import { freshDatabase } from '../helpers/db';
+import { tokenWorld, twoClauseDraft } from '../helpers/collab-world';
+import type { Database } from '../../src/lib/server/db';
+import { appendInitialState, createCollabServer, loadDocumentState, type CollabServer } from '../../src/lib/server/collab';
+import { MESSAGE_AWARENESS, MESSAGE_PERSISTED, readPersisted } from '../../src/lib/collab/protocol';
+
+// Speed without giving up "stored before anyone sees it": group commit with no timer, one
+// socket write per connection per turn, presence at human rates (issue 17).
+
+let db: Database;
+const world = tokenWorld(() => db.sql, 'collab-speed');
+let agencyId = '';
+let districtId = '';
+let creatorId = '';
+
+async function newMou(): Promise<string> {
+	const [mou] = await db.sql<{ id: string }[]>`
+		insert into mous (title, status, template_id, template_version, created_by)
+		values ('Speed SRO MOU', 'draft', 'nasro', '1', ${creatorId}) returning id`;
+	await db.sql`insert into mou_parties (mou_id, organization_id, side)
+		values (${mou.id}, ${agencyId}, 'agency'), (${mou.id}, ${districtId}, 'district')`;
+	await appendInitialState(db.sql, mou.id, twoClauseDraft());
+	return mou.id;
+}
+
+let collab: CollabServer;
+let http: Server;
+let base = '';
+const cleanups: Array<() => void> = [];
+
+function connect(mouId: string, token: string) {
+	const doc = new Y.Doc();
+	const provider = new WebsocketProvider(base, mouId, doc, {
+		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+		params: { token },
+		disableBc: true
+	});
+	const persisted = new Map<number, number>();
+	provider.messageHandlers[MESSAGE_PERSISTED] = (_encoder, decoder) => {
+		for (const [id, clock] of readPersisted(decoder)) persisted.set(id, clock);
+	};
+	cleanups.push(() => provider.destroy());
+	return { doc, provider, persisted };
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
+	const deadline = Date.now() + timeoutMs;
+	while (!(await condition())) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
+
+const localText = (doc: Y.Doc) => ((doc.getXmlFragment('body').get(1) as Y.XmlElement).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+
+async function storedClocks(mouId: string): Promise<Map<number, number>> {
+	return Y.decodeStateVector(Y.encodeStateVectorFromUpdate(await loadDocumentState(db.sql, mouId)));
+}
+
+beforeAll(async () => {
+	db = await freshDatabase();
+	const [agency] = await db.sql<{ id: string }[]>`insert into organizations (name, kind) values ('Speed Police', 'agency') returning id`;
+	const [district] = await db.sql<{ id: string }[]>`insert into organizations (name, kind) values ('Speed Schools', 'district') returning id`;
+	agencyId = agency.id;
+	districtId = district.id;
+	creatorId = (await world.insertUser(agencyId, 'Avery Agency-Counsel', 'agency')).userId;
+	await world.insertUser(districtId, 'Dakota District-Counsel', 'district');
+	await world.insertUser(districtId, 'Riley District-Reader', 'district', false);
+	collab = createCollabServer({ sql: db.sql, authorize: world.authorize });
+	http = createServer((_req, res) => res.writeHead(404).end());
+	http.on('upgrade', (req, socket, head) => collab.handleUpgrade(req, socket, head));
+	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+	base = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/collab`;
+});
+
+afterEach(() => {
+	for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+afterAll(async () => {
+	await collab?.close();
+	await new Promise((resolve) => http?.close(resolve));
+	await db?.close();
+});
+
+describe('collaboration speed with every edit stored first', () => {
+	it('commits and relays an edit on an idle server without waiting, and acknowledges it', async () => {
+		const mouId = await newMou();
+		const avery = connect(mouId, 'avery');
+		const dakota = connect(mouId, 'dakota');
+		await waitFor(() => avery.provider.synced && dakota.provider.synced, 'both synced');
+		await new Promise((resolve) => setTimeout(resolve, 100)); // the server is idle now
+
+		const sent = performance.now();
+		localText(avery.doc).insert(0, 'Now ');
+		await waitFor(() => localText(dakota.doc).toString().startsWith('Now '), 'edit relayed', 5_000);
+		const relayedMs = performance.now() - sent;
+		expect((await storedClocks(mouId)).get(avery.doc.clientID)).toBe(Y.getState(avery.doc.store, avery.doc.clientID));
+		await waitFor(() => avery.persisted.get(avery.doc.clientID) === Y.getState(avery.doc.store, avery.doc.clientID), 'acknowledged');
+		// One commit on loopback, not a batching window: far below a debounce (Hocuspocus: 2 s).
+		expect(relayedMs).toBeLessThan(1_000);
+	});
+
+	it('relays nothing before it is committed while several people type at once', async () => {
+		const mouId = await newMou();
+		const avery = connect(mouId, 'avery');
+		const dakota = connect(mouId, 'dakota');
+		const riley = connect(mouId, 'riley'); // reads only
+		await waitFor(() => avery.provider.synced && dakota.provider.synced && riley.provider.synced, 'all synced');
+		// Every commit takes 300 ms: whatever the reader holds must already be in the database.
+		await db.sql.unsafe(`
+			create function slow_commit() returns trigger language plpgsql as $$ begin perform pg_sleep(0.3); return null; end $$;
+			create trigger slow_commit before insert on mou_updates for each statement execute function slow_commit();`);
+		const checks: Array<Promise<void>> = [];
+		const violations: string[] = [];
+		riley.doc.on('update', () => {
+			const seen = Y.decodeStateVector(Y.encodeStateVector(riley.doc));
+			checks.push(
+				storedClocks(mouId).then((stored) => {
+					for (const [client, clock] of seen)
+						if ((stored.get(client) ?? 0) < clock) violations.push(`client ${client}: seen ${clock}, stored ${stored.get(client) ?? 0}`);
+				})
+			);
+		});
+		try {
+			for (let i = 0; i < 6; i++) {
+				localText(avery.doc).insert(0, 'a');
+				localText(dakota.doc).insert(localText(dakota.doc).length, 'd');
+				await new Promise((resolve) => setTimeout(resolve, 40));
+			}
+			const done = () => Y.getState(riley.doc.store, avery.doc.clientID) === 6 && Y.getState(riley.doc.store, dakota.doc.clientID) === 6;
+			await waitFor(done, 'every edit reaches the reader');
+		} finally {
+			await db.sql.unsafe('drop trigger slow_commit on mou_updates; drop function slow_commit();');
+		}
+		await Promise.all(checks);
+		expect(violations).toEqual([]);
+		expect(checks.length).toBeGreaterThan(0);
+		expect(localText(riley.doc).toString()).toBe('aaaaaaLocal terms.dddddd');
+	});
+
+	it('sends a fast-moving cursor at human rates and always delivers where it stopped', async () => {
+		const mouId = await newMou();
+		const dakota = connect(mouId, 'dakota');
+		await waitFor(() => dakota.provider.synced, 'synced');
+		const seen: Array<{ clock: number; cursor: number; name: unknown }> = [];
+		dakota.provider.awareness.on('change', () => {
+			const state = dakota.provider.awareness.getStates().get(4242);
+			const clock = dakota.provider.awareness.meta.get(4242)?.clock ?? 0;
+			if (state) seen.push({ clock, cursor: (state.cursor as { head: number }).head, name: (state.user as { name: string }).name });
+		});
+		const raw = new WebSocket(`${base}/${mouId}?token=avery`);
+		cleanups.push(() => raw.close());
+		await new Promise((resolve) => raw.once('open', resolve));
+		// A selection dragged across the page: 40 moves as fast as the socket takes them.
+		for (let clock = 1; clock <= 40; clock++) raw.send(presence(4242, clock, { user: { name: 'Mallory', color: '#000' }, cursor: { anchor: 0, head: clock } }));
+		await waitFor(() => seen.at(-1)?.clock === 40, 'the final position arrives');
+		expect(seen.at(-1)).toEqual({ clock: 40, cursor: 40, name: 'Avery Agency-Counsel' });
+		expect(seen.length).toBeLessThanOrEqual(5); // not 40 rebroadcasts
+	});
+});
+
+function presence(clientId: number, clock: number, state: unknown): Uint8Array {
+	const update = encoding.createEncoder();
+	encoding.writeVarUint(update, 1);
+	encoding.writeVarUint(update, clientId);
+	encoding.writeVarUint(update, clock);
+	encoding.writeVarString(update, JSON.stringify(state));
+	const message = encoding.createEncoder();
+	encoding.writeVarUint(message, MESSAGE_AWARENESS);
+	encoding.writeVarUint8Array(message, encoding.toUint8Array(update));
+	return encoding.toUint8Array(message);
+}
