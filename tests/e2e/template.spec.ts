@@ -9,13 +9,24 @@ async function newDraft(page: Page, title: string) {
 	await expect(page.locator('[data-save-state]')).toHaveAttribute('data-save-state', 'saved');
 }
 
-const lockedTexts = (page: Page) => page.locator('.ProseMirror section.clause[data-locked="true"] .clause-body').allInnerTexts();
+/**
+ * The locked clauses' own text. Cross-references show live numbers ("Section 6.1"), which change
+ * when the parties delete the unlocked section headings around them, so they read as their target.
+ */
+const lockedTexts = (page: Page) =>
+	page.locator('.ProseMirror section.clause[data-locked="true"] .clause-body').evaluateAll((bodies) =>
+		bodies.map((body) => {
+			const copy = body.cloneNode(true) as HTMLElement;
+			for (const ref of copy.querySelectorAll<HTMLElement>('[data-clause-ref]')) ref.textContent = `[${ref.dataset.clauseRef}]`;
+			return copy.textContent ?? '';
+		})
+	);
 
 test('locked clauses resist typing, deleting, pasting, dragging and select-all-delete', async ({ browser, app }) => {
 	const page = await signedInPage(browser, app, DEMO.agencyCounsel);
 	await newDraft(page, 'Lock test MOU');
 	const editor = page.locator('.ProseMirror');
-	const locked = editor.locator('section.clause[data-locked="true"]').first();
+	const locked = editor.locator('section.clause[data-locked="true"]:not([data-nasro=""])').first();
 	const lockedParagraph = locked.locator('.clause-body p').first();
 	await expect(locked.locator('.clause-lock')).toContainText(/Locked — NASRO/);
 	const before = await lockedTexts(page);

@@ -91,7 +91,7 @@ describe('the redline from the stored draft', () => {
 	it('has both parties’ suggestions under their organizations’ names, and shared comments only', async () => {
 		const mouId = await createMouBetween(db.sql, agency, district);
 		await editAs(mouId, agency, 'agency', 7001, (doc) => {
-			const found = textContaining(doc, 'The program’s central aim');
+			const found = textContaining(doc, 'The program exists to build');
 			found.text.insert(found.index, 'Subject to state law, ', { insertion: mark(agency, 'agency', 'a1') });
 		});
 		await editAs(mouId, district, 'district', 7002, (doc) => {
@@ -100,7 +100,7 @@ describe('the redline from the stored draft', () => {
 		});
 		const shared = await comment(mouId, district, 'district', 'shared', 'Why "state law"?', 'Subject to state law,');
 		await comment(mouId, agency, 'agency', 'shared', 'Our statute requires it.', '', shared);
-		const internal = await comment(mouId, agency, 'agency', 'internal', 'INTERNAL: we could drop this if pressed', 'central aim');
+		const internal = await comment(mouId, agency, 'agency', 'internal', 'INTERNAL: we could drop this if pressed', 'exists to build');
 		await comment(mouId, agency, 'agency', 'internal', 'INTERNAL reply', '', internal);
 		await comment(mouId, district, 'district', 'internal', 'DISTRICT INTERNAL note', 'Purpose');
 
@@ -139,7 +139,7 @@ describe('clean copies of versions', () => {
 	it('renders any version of the MOU, and nothing of another MOU', async () => {
 		const mouId = await createMouBetween(db.sql, agency, district);
 		await editAs(mouId, agency, 'agency', 7101, (doc) => {
-			const found = textContaining(doc, 'The program’s central aim');
+			const found = textContaining(doc, 'The program exists to build');
 			found.text.insert(found.index, 'ROUND-ONE-INSERTION ', { insertion: mark(agency, 'agency', 'r1') });
 		});
 		const round = await recordVersion(mouId, 1, 'round', 'Round 1 — sent by the agency');

@@ -13,10 +13,10 @@ import { CloseCode } from '../../src/lib/collab/protocol';
 // real session cookie against real PostgreSQL, on an MOU created from the real template.
 
 /** A locked clause of the template with a fill-in term inside its first paragraph. */
-const LOCKED = 'definitions.sro';
+const LOCKED = 'arrests.discretion';
 /** Unlocked clauses the honest parties type into (the second sits right after the locked one). */
 const HONEST_BEFORE = { clause: 'purpose.mission', text: 'Agreed before the attack. ' };
-const PEER_AFTER = { clause: 'definitions.general', text: 'Added by the district after the attack. ' };
+const PEER_AFTER = { clause: 'arrests.alternatives', text: 'Added by the district after the attack. ' };
 const HONEST_AFTER = { clause: 'term.duration', text: 'Agreed after the attack. ' };
 
 let db: Database;

@@ -29,7 +29,7 @@ describe('readiness for signature, judged on the server from the stored draft', 
 		const agency = await createOrganization(db.sql, 'agency');
 		const district = await createOrganization(db.sql, 'district');
 		const mouId = await createMouBetween(db.sql, agency, district);
-		const mou = { id: mouId, templateId: 'sro-mou', templateVersion: '2026.1', stateCode: 'none', stateProfileVersion: '2026.1' };
+		const mou = { id: mouId, templateId: 'sro-mou', templateVersion: loadTemplate().version, stateCode: 'none', stateProfileVersion: '2026.1' };
 
 		const fresh = await draftReadiness(db.sql, mou);
 		expect(fresh.ready).toBe(false);

@@ -3,7 +3,7 @@ import { loadChecklist, loadTemplate, templateToDocument } from '../../src/lib/s
 import { assessCompliance, clauseText } from '../../src/lib/templates/compliance';
 import type { DocNode, TermValues } from '../../src/lib/templates/types';
 
-const template = loadTemplate();
+const template = loadTemplate('sro-mou', '2026.1');
 const checklist = loadChecklist();
 
 const filledTerms: TermValues = {

@@ -166,7 +166,7 @@ export function exportContext(overrides: Partial<ExportContext> = {}): ExportCon
 	return {
 		mouId: '3f2a1c4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b',
 		mouTitle: 'Springfield SRO MOU 2027–28',
-		termDefinitions: loadTemplate().terms,
+		termDefinitions: loadTemplate('sro-mou', '2026.1').terms,
 		partyNames: { agency: AGENCY_ORG, district: DISTRICT_ORG },
 		generatedAt: new Date('2026-03-01T12:00:00Z'),
 		...overrides

@@ -59,7 +59,8 @@ describe('the agreed text as signers read it', () => {
 		const rendered = renderAgreement(initialDocumentUpdate(template), template);
 		expect(rendered.outline[0]).toMatchObject({ level: 2, text: template.title });
 		const sections = rendered.outline.filter((h) => h.level === 3).map((h) => h.text);
-		expect(sections).toEqual(template.sections.map((s) => s.heading));
+		// Sections are numbered as they stand, so references and headings agree.
+		expect(sections).toEqual(template.sections.map((s, i) => `${i + 1}. ${s.heading}`));
 		// The default is filled in; an empty term says so instead of leaving a placeholder.
 		expect(rendered.html).toContain('12 months');
 		expect(rendered.html).toContain('[Law enforcement agency — not filled in]');

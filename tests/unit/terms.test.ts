@@ -3,7 +3,7 @@ import { loadTemplate } from '../../src/lib/server/templates/index';
 import { formatTermValue, validateTerm, validateTerms } from '../../src/lib/templates/terms';
 import type { TemplateTerm } from '../../src/lib/templates/types';
 
-const template = loadTemplate();
+const template = loadTemplate('sro-mou', '2026.1');
 const term = (key: string): TemplateTerm => template.terms.find((t) => t.key === key)!;
 const defaults = Object.fromEntries(template.terms.map((t) => [t.key, t.default ?? '']));
 

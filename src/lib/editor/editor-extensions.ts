@@ -4,7 +4,8 @@ import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import type { Node as PMNode } from '@tiptap/pm/model';
 import type * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
-import { Clause, PageBreak, Term } from './nodes';
+import { Clause, ClauseRef, PageBreak, Term } from './nodes';
+import { ClauseRefView, Numbering } from './numbering';
 import { BODY_FIELD, documentExtensions } from './schema';
 import { ClauseView, PageBreakView, TermView } from './node-views';
 import type { Party } from '../mou/party';
@@ -33,15 +34,20 @@ export function editorExtensions({ doc, provider, user, termValues, onLockedEdit
 		[Clause.name]: Clause.extend({
 			addNodeView:
 				() =>
-				({ node, getPos, editor }) =>
-					new ClauseView(node, {
-						remove(current) {
-							const pos = getPos();
-							if (typeof pos !== 'number' || !editor.isEditable) return;
-							editor.view.dispatch(editor.state.tr.delete(pos, pos + current.nodeSize));
-						}
-					})
+				({ node, getPos, editor, decorations }) =>
+					new ClauseView(
+						node,
+						{
+							remove(current) {
+								const pos = getPos();
+								if (typeof pos !== 'number' || !editor.isEditable) return;
+								editor.view.dispatch(editor.state.tr.delete(pos, pos + current.nodeSize));
+							}
+						},
+						decorations
+					)
 		}),
+		[ClauseRef.name]: ClauseRef.extend({ addNodeView: () => ({ node, decorations }) => new ClauseRefView(node, decorations) }),
 		[Term.name]: Term.extend({ addNodeView: () => ({ node }) => new TermView(node, termValues) }),
 		[PageBreak.name]: PageBreak.extend({ addNodeView: () => () => new PageBreakView() })
 	};
@@ -55,6 +61,7 @@ export function editorExtensions({ doc, provider, user, termValues, onLockedEdit
 			selectionRender: renderSelection
 		}),
 		ClauseLock.configure({ onBlocked: onLockedEdit ?? null }),
+		Numbering,
 		...(suggestion ? [SuggestionMode.configure(suggestion), SuggestionKeys.configure(suggestion)] : []),
 		CommentHighlights
 	];

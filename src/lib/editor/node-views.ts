@@ -1,6 +1,7 @@
 import type { Node as PMNode } from '@tiptap/pm/model';
-import type { NodeView, ViewMutationRecord } from '@tiptap/pm/view';
+import type { Decoration, NodeView, ViewMutationRecord } from '@tiptap/pm/view';
 import type { TermValues } from './term-values';
+import { decoratedSpec } from './numbering';
 
 /**
  * Plain-DOM node views. The clause title and badges live in a non-editable header so that
@@ -42,12 +43,16 @@ export class ClauseView implements NodeView {
 	readonly contentDOM: HTMLElement;
 	private readonly header: HTMLElement;
 	private node: PMNode;
+	/** "3.2", from the numbering plugin's decoration. */
+	private number: string;
 
 	constructor(
 		node: PMNode,
-		private readonly actions?: ClauseActions
+		private readonly actions?: ClauseActions,
+		decorations: readonly Decoration[] = []
 	) {
 		this.node = node;
+		this.number = decoratedSpec(decorations, 'number') ?? '';
 		this.dom = element('section', 'clause');
 		this.header = element('header', 'clause-header');
 		this.header.contentEditable = 'false';
@@ -56,10 +61,12 @@ export class ClauseView implements NodeView {
 		this.render();
 	}
 
-	update(node: PMNode): boolean {
+	update(node: PMNode, decorations: readonly Decoration[] = []): boolean {
 		if (node.type !== this.node.type) return false;
-		const changed = node.attrs !== this.node.attrs;
+		const number = decoratedSpec(decorations, 'number') ?? '';
+		const changed = node.attrs !== this.node.attrs || number !== this.number;
 		this.node = node;
+		this.number = number;
 		if (changed) this.render();
 		return true;
 	}
@@ -92,12 +99,15 @@ export class ClauseView implements NodeView {
 		const heading = element('span', 'clause-title', title || 'Untitled clause');
 		heading.setAttribute('role', 'heading');
 		heading.setAttribute('aria-level', '3');
+		if (this.number) parts.push(element('span', 'clause-number', this.number));
 		parts.push(heading);
 		if (locked) {
 			const label = lockLabel(nasro);
 			const lock = element('span', 'clause-lock');
 			lock.setAttribute('aria-label', label);
-			lock.title = 'Standard language required by the national standards; nobody can change or remove it.';
+			lock.title = nasroCitation(nasro)
+				? 'Standard language required by the national standards; nobody can change or remove it.'
+				: 'Locked because the national-standards clauses rely on it; nobody can change or remove it.';
 			lock.innerHTML = LOCK_ICON;
 			lock.append(element('span', 'clause-lock-text', label));
 			parts.push(lock);

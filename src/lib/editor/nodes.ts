@@ -63,6 +63,31 @@ export const Term = Node.create({
 	}
 });
 
+/**
+ * A cross-reference to a clause by id ("see [[training.basic]]"). It stores no number: every
+ * view numbers it from the clause's current place (src/lib/templates/numbering.ts), so moving
+ * or removing clauses never leaves a stale "Section 12" behind.
+ */
+export const ClauseRef = Node.create({
+	name: 'clauseRef',
+	group: 'inline',
+	inline: true,
+	atom: true,
+	selectable: true,
+	addAttributes() {
+		return { target: { default: '', parseHTML: (el) => el.getAttribute('data-clause-ref') ?? '' } };
+	},
+	parseHTML() {
+		return [{ tag: 'span[data-clause-ref]' }];
+	},
+	renderHTML({ node }) {
+		return ['span', { class: 'clause-ref', 'data-clause-ref': node.attrs.target }, `[${node.attrs.target}]`];
+	},
+	renderText({ node }) {
+		return `[${node.attrs.target}]`;
+	}
+});
+
 export const PageBreak = Node.create({
 	name: 'pageBreak',
 	group: 'block',

@@ -1,7 +1,7 @@
 import { getSchema, type AnyExtension } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import { Table, TableRow, TableHeader, TableCell } from '@tiptap/extension-table';
-import { Clause, Term, PageBreak } from './nodes';
+import { Clause, ClauseRef, Term, PageBreak } from './nodes';
 import { Insertion, Deletion } from '../redlines/marks';
 
 // The Yjs roots are declared by the stored-document module; re-exported for the editor.
@@ -19,6 +19,7 @@ export function documentExtensions(): AnyExtension[] {
 		TableCell,
 		Clause,
 		Term,
+		ClauseRef,
 		PageBreak,
 		Insertion,
 		Deletion

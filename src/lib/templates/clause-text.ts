@@ -25,12 +25,13 @@ function collectLines(node: DocNode, lines: string[]): void {
 }
 
 function isInline(node: DocNode): boolean {
-	return node.type === 'text' || node.type === 'term' || node.type === 'hardBreak';
+	return node.type === 'text' || node.type === 'term' || node.type === 'clauseRef' || node.type === 'hardBreak';
 }
 
 function inlineText(node: DocNode): string {
 	if (node.type === 'text') return node.text ?? '';
 	if (node.type === 'term') return `{{${String(node.attrs?.key ?? '')}}}`;
+	if (node.type === 'clauseRef') return `[[${String(node.attrs?.target ?? '')}]]`;
 	return ' ';
 }
 

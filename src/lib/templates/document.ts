@@ -65,6 +65,7 @@ function inlineNodes(source: string): DocNode[] {
 	return parseInline(source).map((run) => {
 		// Yjs keeps no marks on inline atoms, so terms never carry any (the linter flags them).
 		if (run.kind === 'term') return { type: 'term', attrs: { key: run.key } };
+		if (run.kind === 'ref') return { type: 'clauseRef', attrs: { target: run.target } };
 		const marks = [...(run.bold ? [{ type: 'bold' }] : []), ...(run.italic ? [{ type: 'italic' }] : [])];
 		return marks.length ? { type: 'text', text: run.text, marks } : { type: 'text', text: run.text };
 	});

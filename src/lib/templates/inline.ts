@@ -1,5 +1,7 @@
 /**
- * The inline syntax of template text: `{{term_key}}` placeholders, **bold** and *italic* runs.
+ * The inline syntax of template text: `{{term_key}}` placeholders, `[[section.clause]]`
+ * cross-references (shown as "Section 12.1", numbered from the clause's place in the draft),
+ * **bold** and *italic* runs.
  * Deliberately tiny — template authors need nothing more, and a small grammar is easy to lint.
  */
 
@@ -10,9 +12,10 @@ export interface InlineMarks {
 
 export type InlineRun =
 	| ({ kind: 'text'; text: string } & InlineMarks)
-	| ({ kind: 'term'; key: string } & InlineMarks);
+	| ({ kind: 'term'; key: string } & InlineMarks)
+	| ({ kind: 'ref'; target: string } & InlineMarks);
 
-const TOKEN = /\*\*|\*|\{\{([a-z][a-z0-9_]*)\}\}/g;
+const TOKEN = /\*\*|\*|\{\{([a-z][a-z0-9_]*)\}\}|\[\[([a-z][a-z0-9_]*\.[a-z][a-z0-9_]*)\]\]/g;
 
 /** Splits template text into text and term runs carrying their marks. */
 export function parseInline(source: string): InlineRun[] {
@@ -30,7 +33,8 @@ export function parseInline(source: string): InlineRun[] {
 		last = match.index + match[0].length;
 		if (match[0] === '**') marks.bold = !marks.bold;
 		else if (match[0] === '*') marks.italic = !marks.italic;
-		else runs.push({ kind: 'term', key: match[1], ...marks });
+		else if (match[1]) runs.push({ kind: 'term', key: match[1], ...marks });
+		else runs.push({ kind: 'ref', target: match[2], ...marks });
 	}
 	pushText(source.slice(last));
 	return runs;
@@ -39,6 +43,11 @@ export function parseInline(source: string): InlineRun[] {
 /** Term keys referenced by `{{…}}` placeholders, in order of appearance. */
 export function placeholderKeys(source: string): string[] {
 	return parseInline(source).flatMap((run) => (run.kind === 'term' ? [run.key] : []));
+}
+
+/** Clause ids referenced by `[[…]]` cross-references, in order of appearance. */
+export function referenceTargets(source: string): string[] {
+	return parseInline(source).flatMap((run) => (run.kind === 'ref' ? [run.target] : []));
 }
 
 /** What is wrong with a piece of template text: unclosed marks, malformed placeholders. */
@@ -50,13 +59,17 @@ export function inlineProblems(source: string): string[] {
 		if (match[0] === '**') bold = !bold;
 		else if (match[0] === '*') italic = !italic;
 	}
-	const markedTerm = parseInline(source).find((run) => run.kind === 'term' && (run.bold || run.italic));
-	if (markedTerm?.kind === 'term') problems.push(`{{${markedTerm.key}}} inside bold or italic (terms cannot carry marks)`);
+	const markedAtom = parseInline(source).find((run) => run.kind !== 'text' && (run.bold || run.italic));
+	if (markedAtom?.kind === 'term') problems.push(`{{${markedAtom.key}}} inside bold or italic (terms cannot carry marks)`);
+	if (markedAtom?.kind === 'ref') problems.push(`[[${markedAtom.target}]] inside bold or italic (references cannot carry marks)`);
 	if (bold) problems.push('unclosed **bold** run');
 	if (italic) problems.push('unclosed *italic* run');
 	const leftover = source.replace(TOKEN, '');
 	if (leftover.includes('{{') || leftover.includes('}}')) {
 		problems.push('malformed placeholder (use {{lower_snake_key}})');
+	}
+	if (leftover.includes('[[') || leftover.includes(']]')) {
+		problems.push('malformed cross-reference (use [[section.clause]])');
 	}
 	return problems;
 }

@@ -1,5 +1,6 @@
 import { inlineProblems, placeholderKeys } from './inline';
 import { validateTerms } from './terms';
+import { dependencyProblems } from './lint-dependencies';
 import type { Block, ChecklistItem, Template } from './types';
 
 /**
@@ -7,13 +8,20 @@ import type { Block, ChecklistItem, Template } from './types';
  * ("clause arrests.discretion: unknown term {{state}}"). Empty means the template is sound.
  */
 export function templateProblems(template: Template, checklist: readonly ChecklistItem[]): string[] {
-	return [...termProblems(template), ...clauseProblems(template, checklist), ...coverageProblems(template, checklist)];
+	return [
+		...termProblems(template, checklist),
+		...clauseProblems(template, checklist),
+		...coverageProblems(template, checklist),
+		...dependencyProblems(template, blockTexts)
+	];
 }
 
-function termProblems(template: Template): string[] {
+function termProblems(template: Template, checklist: readonly ChecklistItem[]): string[] {
 	const problems = duplicates(template.terms.map((t) => t.key)).map((key) => `term ${key}: defined twice`);
 	const keys = new Set(template.terms.map((t) => t.key));
+	const ids = new Set(checklist.map((item) => item.id));
 	for (const term of template.terms) {
+		for (const id of term.covers ?? []) if (!ids.has(id)) problems.push(`term ${term.key}: covers unknown NASRO id ${id}`);
 		if (term.sumGroup && term.type !== 'percent') problems.push(`term ${term.key}: only percent terms may have a sumGroup`);
 		if (term.notBefore && !keys.has(term.notBefore)) problems.push(`term ${term.key}: notBefore names unknown term ${term.notBefore}`);
 	}
@@ -38,8 +46,11 @@ function clauseProblems(template: Template, checklist: readonly ChecklistItem[])
 		for (const id of clause.nasro) if (!levels.has(id)) problems.push(`${where}: unknown NASRO id ${id}`);
 		const itemLevels = clause.nasro.map((id) => levels.get(id));
 		if (itemLevels.includes('M') && clause.level !== 'required') problems.push(`${where}: covers a mandatory item, so it must be required`);
-		if (clause.level === 'required' && !itemLevels.includes('M') && !clause.law) problems.push(`${where}: required but covers no mandatory item`);
+		if (clause.level === 'required' && !itemLevels.includes('M') && !clause.law && !clause.lockReason?.trim()) {
+			problems.push(`${where}: required but covers no mandatory item and gives no lockReason`);
+		}
 		if (clause.level === 'recommended' && !itemLevels.includes('R')) problems.push(`${where}: recommended but covers no recommended item`);
+		if (clause.level === 'required' && !clause.subjects?.length) problems.push(`${where}: required clause has no subject tags`);
 		if (clause.level === 'standard' && itemLevels.some((l) => l === 'M' || l === 'R')) problems.push(`${where}: standard clause carries a graded NASRO item`);
 		for (const text of clause.body.flatMap(blockTexts)) {
 			for (const problem of inlineProblems(text)) problems.push(`${where}: ${problem}`);

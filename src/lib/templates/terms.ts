@@ -36,6 +36,10 @@ export function validateTerm(term: TemplateTerm, value: string | undefined): str
 			return wholeNumberProblem(term, v, Math.max(1, term.min ?? 1), term.max ?? MONTHS_MAX, 'month');
 		case 'timezone':
 			return timeZoneProblem(term, v);
+		case 'choice':
+			return term.options?.some((option) => option.value === v)
+				? null
+				: `${term.label} must be one of: ${(term.options ?? []).map((option) => option.value).join(', ')}.`;
 	}
 }
 
@@ -103,6 +107,8 @@ export function formatTermValue(term: TemplateTerm, value: string | undefined): 
 		}
 		case 'integer':
 			return String(Number(v));
+		case 'choice':
+			return term.options?.find((option) => option.value === v)?.label ?? v;
 		case 'longtext':
 			// Shown inline, so line breaks become separators.
 			return v.split(/\r?\n/).map((line) => line.trim()).filter(Boolean).join('; ');

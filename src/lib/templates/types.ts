@@ -3,7 +3,13 @@
  * answers to. Shared by server and browser: no runtime code here.
  */
 
-export type TermType = 'text' | 'longtext' | 'date' | 'money' | 'percent' | 'integer' | 'months' | 'timezone';
+export type TermType = 'text' | 'longtext' | 'date' | 'money' | 'percent' | 'integer' | 'months' | 'timezone' | 'choice';
+
+/** One choice of an option-set term; the label is the phrase the clause text shows. */
+export interface TermOption {
+	value: string;
+	label: string;
+}
 
 export interface TemplateTerm {
 	key: string;
@@ -21,6 +27,13 @@ export interface TemplateTerm {
 	max?: number;
 	/** Date terms: key of another date term this one may not precede (term_end → term_start). */
 	notBefore?: string;
+	/** Choice terms: the allowed values. */
+	options?: TermOption[];
+	/**
+	 * NASRO items whose coverage depends on this value: while it is empty or invalid (bounds
+	 * included — e.g. a review interval over 12 months), those items are not covered.
+	 */
+	covers?: string[];
 }
 
 /** Required clauses cover NASRO mandatory items and are locked; recommended cover R items. */
@@ -43,6 +56,14 @@ export interface Clause {
 	level: TemplateClauseLevel;
 	/** NASRO standard IDs this clause satisfies, e.g. "01.01.04-c". */
 	nasro: string[];
+	/** Subject tags (e.g. "arrest", "force"); unlocked text touching a locked subject is listed for counsel. */
+	subjects?: string[];
+	/** Why a required clause that covers no mandatory NASRO item is locked anyway. */
+	lockReason?: string;
+	/** Defined terms this clause defines ("Covered Schools"); the lint checks who relies on them. */
+	defines?: string[];
+	/** Optional block (signatures): printed only while this term has a value. */
+	printWhen?: string;
 	body: Block[];
 	/** Set by a state profile on the clauses it adds or rewrites: the statute the wording answers to. */
 	law?: string;

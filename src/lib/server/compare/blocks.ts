@@ -80,6 +80,8 @@ function inlineNode(node: Y.XmlElement, change: Change, ctx: InlineContext): Pic
 	if (node.nodeName === 'hardBreak') return { text: '\n', break: true };
 	const attrs = change === 'removed' ? Y.typeMapGetAllSnapshot(node, ctx.before) : node.getAttributes();
 	if (node.nodeName === 'term' && typeof attrs.key === 'string') return { text: ctx.termText(attrs.key), term: attrs.key };
+	// Compare shows what a reference points at by id; numbers depend on the side's layout.
+	if (node.nodeName === 'clauseRef' && typeof attrs.target === 'string') return { text: `[${attrs.target}]` };
 	return { text: '' };
 }
 

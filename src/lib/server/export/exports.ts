@@ -6,6 +6,7 @@ import { isEditable } from '$lib/mou/lifecycle';
 import { failure, ok, type Outcome } from '$lib/errors';
 import { mouTemplate } from '$lib/server/profiles';
 import { readStoredMou } from '$lib/document';
+import { printConditions } from '$lib/templates/print';
 import { renderCleanDocx, renderRedlineDocx } from './render';
 import { issueSignedDocx, SignedDocumentUnavailable, type IssueDeps, type IssuedDocument } from './signed';
 import * as store from './store';
@@ -46,6 +47,7 @@ async function context(sql: Sql, access: MouAccess, now: Date): Promise<ExportCo
 		mouId: access.mou.id,
 		mouTitle: access.mou.title,
 		termDefinitions: mouTemplate(access.mou).terms,
+		printWhen: printConditions(mouTemplate(access.mou)),
 		partyNames: await store.partyNames(sql, access.mou.id),
 		generatedAt: now
 	};

@@ -9,7 +9,15 @@ import { RenderState } from './docx/state';
 import { STYLE } from './docx/styles';
 import { longDate, slug, utcTime } from './format';
 import type { DocNode } from '../../templates/types';
-import type { CleanInput, RedlineInput, RenderedDocx, SignedInput } from './types';
+import { resolveReferences } from '../../templates/numbering';
+import { printableDocument } from '../../templates/print';
+import type { CleanInput, ExportContext, ExportDocument, RedlineInput, RenderedDocx, SignedInput } from './types';
+
+/** What prints: empty optional blocks left out, cross-references numbered as they stand. */
+function printable(document: ExportDocument, context: ExportContext): ExportDocument {
+	const body = resolveReferences(printableDocument(document.body, context.printWhen ?? {}, document.terms));
+	return { ...document, body };
+}
 
 /**
  * The three exported files, from plain data (no database): the redline with tracked changes and
@@ -24,7 +32,8 @@ export interface RenderedRedline extends RenderedDocx {
 	comments: number;
 }
 
-export async function renderRedlineDocx(input: RedlineInput): Promise<RenderedRedline> {
+export async function renderRedlineDocx(raw: RedlineInput): Promise<RenderedRedline> {
+	const input = { ...raw, document: printable(raw.document, raw) };
 	const state = new RenderState('redline', input.document, input);
 	const segments = new Map<DocNode, Segment[]>();
 	const threads = input.threads.filter((t) => t.comments.length);
@@ -59,7 +68,8 @@ export async function renderRedlineDocx(input: RedlineInput): Promise<RenderedRe
 	};
 }
 
-export async function renderCleanDocx(input: CleanInput): Promise<RenderedDocx> {
+export async function renderCleanDocx(raw: CleanInput): Promise<RenderedDocx> {
+	const input = { ...raw, document: printable(raw.document, raw) };
 	const state = new RenderState('clean', input.document, input);
 	const body = renderBody(input.document.body, { state, lockNotes: false });
 	const asOf = utcTime(input.generatedAt);
@@ -83,7 +93,8 @@ export async function renderCleanDocx(input: CleanInput): Promise<RenderedDocx> 
 	return { bytes, filename: `${slug(input.mouTitle)}-${slug(input.versionLabel, 'version')}-clean.docx` };
 }
 
-export async function renderSignedDocx(input: SignedInput): Promise<RenderedDocx> {
+export async function renderSignedDocx(raw: SignedInput): Promise<RenderedDocx> {
+	const input = { ...raw, document: printable(raw.document, raw) };
 	const { certificate } = input;
 	const state = new RenderState('clean', { ...input.document, proposals: {} }, input);
 	const body: FileChild[] = [

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Sql, Tx } from '$lib/server/db';
 import { sealDocx, signingIdentity } from '$lib/server/seal';
-import { mouTemplate } from '$lib/server/profiles';
+import { printConditions } from '$lib/templates/print';
 import type { CompletionCertificate } from '$lib/signing/certificate';
 import { readStoredMou } from '$lib/document';
 import { renderSignedDocx } from './render';
@@ -54,6 +54,7 @@ export async function issueSignedDocx(deps: IssueDeps, mouId: string): Promise<I
 		mouId,
 		mouTitle: mou.title,
 		termDefinitions: mouTemplate(mou).terms,
+		printWhen: printConditions(mouTemplate(mou)),
 		partyNames: await store.partyNames(deps.sql, mouId),
 		generatedAt: now,
 		document: readStoredMou(version.state),

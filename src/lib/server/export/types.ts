@@ -38,6 +38,8 @@ export interface ExportContext {
 	partyNames: Partial<Record<Party, string>>;
 	/** When the export was made (the header line and notes say "as of"). */
 	generatedAt: Date;
+	/** Optional blocks: clause id → the term that must be filled for it to print (printConditions). */
+	printWhen?: Record<string, string>;
 }
 
 export interface RedlineInput extends ExportContext {

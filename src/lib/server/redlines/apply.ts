@@ -88,7 +88,7 @@ function removeEmptyBlocks(text: Y.XmlText): void {
 }
 
 /** Leaf nodes that are content in themselves. */
-const ATOMS = new Set(['term', 'pageBreak', 'hardBreak', 'horizontalRule', 'image']);
+const ATOMS = new Set(['term', 'clauseRef', 'pageBreak', 'hardBreak', 'horizontalRule', 'image']);
 
 function isEmpty(element: Y.XmlElement): boolean {
 	if (ATOMS.has(element.nodeName)) return false;

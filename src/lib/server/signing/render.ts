@@ -2,6 +2,8 @@ import { escapeHtml } from '$lib/server/mail';
 import { readStoredMou } from '$lib/document';
 import { formatTermValue, validateTerm } from '$lib/templates/terms';
 import type { DocNode, Template } from '$lib/templates/types';
+import { numberDocument, referenceLabel } from '$lib/templates/numbering';
+import { printableDocument } from '$lib/templates/print';
 
 /**
  * The agreed text as the signer reads it: the stored Yjs state of the agreed version rendered
@@ -16,7 +18,10 @@ export interface RenderedAgreement {
 }
 
 export function renderAgreement(state: Uint8Array, template: Template): RenderedAgreement {
-	const { body, terms } = readStoredMou(state);
+	const agreed = readStoredMou(state);
+	const terms = agreed.terms;
+	const body = printableDocument(agreed.body, template, terms);
+	const numbering = numberDocument(body);
 	const byKey = new Map(template.terms.map((t) => [t.key, t]));
 	const outline: RenderedAgreement['outline'] = [];
 	let headingCount = 0;
@@ -39,12 +44,13 @@ export function renderAgreement(state: Uint8Array, template: Template): Rendered
 			const key = String(node.attrs?.key ?? '');
 			return `<span class="term" data-term="${escapeHtml(key)}">${escapeHtml(termText(key))}</span>`;
 		}
+		if (node.type === 'clauseRef') return escapeHtml(referenceLabel(String(node.attrs?.target ?? ''), numbering));
 		if (node.type === 'hardBreak') return '<br>';
 		return children(node);
 	}
 
 	function children(node: DocNode): string {
-		return (node.content ?? []).map(block).join('');
+		return (node.content ?? []).map((child) => block(child)).join('');
 	}
 
 	function heading(level: number, text: string, inner: string): string {
@@ -54,18 +60,21 @@ export function renderAgreement(state: Uint8Array, template: Template): Rendered
 		return `<h${shown} id="${id}">${inner}</h${shown}>`;
 	}
 
-	function block(node: DocNode): string {
+	function block(node: DocNode, position = -1): string {
 		switch (node.type) {
 			case 'doc':
-				return children(node);
+				return (node.content ?? []).map((child, index) => block(child, index)).join('');
 			case 'heading': {
 				const level = Number(node.attrs?.level ?? 2);
-				return heading(level, plainText(node, termText), (node.content ?? []).map(inline).join(''));
+				const number = numbering.sections.get(position);
+				const prefix = number === undefined ? '' : `${number}. `;
+				return heading(level, prefix + plainText(node, termText), escapeHtml(prefix) + (node.content ?? []).map(inline).join(''));
 			}
 			case 'paragraph':
 				return `<p>${(node.content ?? []).map(inline).join('')}</p>`;
 			case 'clause': {
-				const title = String(node.attrs?.title ?? '');
+				const number = numbering.byPosition.get(position);
+				const title = [number, String(node.attrs?.title ?? '')].filter(Boolean).join(' ');
 				const head = title ? heading(3, title, escapeHtml(title)) : '';
 				return `<section class="clause">${head}${children(node)}</section>`;
 			}
@@ -93,6 +102,7 @@ export function renderAgreement(state: Uint8Array, template: Template): Rendered
 				return `<td>${children(node)}</td>`;
 			case 'text':
 			case 'term':
+			case 'clauseRef':
 			case 'hardBreak':
 				return inline(node);
 			default:
@@ -128,5 +138,6 @@ function wrapMark(mark: { type: string; attrs?: Record<string, unknown> }, html:
 function plainText(node: DocNode, termText: (key: string) => string): string {
 	if (node.type === 'text') return node.text ?? '';
 	if (node.type === 'term') return termText(String(node.attrs?.key ?? ''));
+	if (node.type === 'clauseRef') return String(node.attrs?.target ?? '');
 	return (node.content ?? []).map((child) => plainText(child, termText)).join('');
 }

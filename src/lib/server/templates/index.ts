@@ -6,6 +6,8 @@ import type { ChecklistItem, Template } from '../../templates/types';
 // Static imports so the files travel in the Vite/SSR bundle and load under tsx alike.
 import sroMou2026_1 from '../../../../templates/sro-mou/2026.1/template.json';
 import sroMou2026_1Checklist from '../../../../templates/sro-mou/2026.1/checklist.json';
+import sroMou2027_1 from '../../../../templates/sro-mou/2027.1/template.json';
+import sroMou2027_1Checklist from '../../../../templates/sro-mou/2027.1/checklist.json';
 
 export { templateToDocument };
 
@@ -19,10 +21,23 @@ const VERSIONS: Record<string, TemplateVersion> = {
 	'sro-mou@2026.1': deepFreeze({
 		template: sroMou2026_1 as Template,
 		checklist: sroMou2026_1Checklist as ChecklistItem[]
+	}),
+	'sro-mou@2027.1': deepFreeze({
+		template: sroMou2027_1 as Template,
+		checklist: sroMou2027_1Checklist as ChecklistItem[]
 	})
 };
 
-export const DEFAULT_TEMPLATE = { id: 'sro-mou', version: '2026.1' } as const;
+/** New drafts start here; MOUs keep the version they were created from (2026.1 stays loadable). */
+export const DEFAULT_TEMPLATE = { id: 'sro-mou', version: '2027.1' } as const;
+
+/** Every published version, oldest first (lint and tests walk them all). */
+export function publishedVersions(): { id: string; version: string }[] {
+	return Object.keys(VERSIONS).map((key) => {
+		const [id, version] = key.split('@');
+		return { id, version };
+	});
+}
 
 /** The template (frozen: it is shared by every request). */
 export function loadTemplate(id: string = DEFAULT_TEMPLATE.id, version: string = DEFAULT_TEMPLATE.version): Template {
