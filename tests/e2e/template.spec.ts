@@ -80,6 +80,7 @@ test('locked clauses resist typing, deleting, pasting, dragging and select-all-d
 });
 
 test('the compliance panel follows a recommended clause being removed and restored', async ({ browser, app }) => {
+	test.slow(); // a full-length draft, an axe scan of it and two clause round trips on a shared machine
 	const page = await signedInPage(browser, app, DEMO.agencyCounsel);
 	await newDraft(page, 'Compliance test MOU');
 	const panel = page.locator('section.compliance');

@@ -110,11 +110,11 @@ describe('an MOU under each state profile', () => {
 		expect((await approveDraft(deps(), agency.user, mouId))?.ok).toBe(true);
 	});
 
-	it('Virginia: a two-year review by default, with the publication clause', async () => {
+	it('Virginia: an annual review (2027.1 keeps NASRO 04.01.02, stricter than the law’s two years), with the publication clause', async () => {
 		const mouId = await readyMou('va');
 		const doc = new Y.Doc();
 		Y.applyUpdate(doc, await loadDocumentState(db.sql, mouId));
-		expect(doc.getMap('terms').get('review_interval_months')).toBe('24');
+		expect(doc.getMap('terms').get('review_interval_months')).toBe('12');
 		expect(clauseTexts(doc).has('va.review_publication')).toBe(true);
 		expect((await approveDraft(deps(), agency.user, mouId))?.ok).toBe(true);
 	});

@@ -6,8 +6,9 @@ import { assessCompliance } from '../../src/lib/templates/compliance';
 import type { DocNode, Template, TermValues } from '../../src/lib/templates/types';
 import type { StateProfile } from '../../src/lib/profiles/types';
 
-const base = loadTemplate();
-const checklist = loadChecklist();
+// The 2026.1 profiles against the template they name; 2027.1's are linted in the first test.
+const base = loadTemplate('sro-mou', '2026.1');
+const checklist = loadChecklist('sro-mou', '2026.1');
 
 function filled(template: Template, overrides: TermValues = {}): TermValues {
 	const sample: Record<string, string> = { date: '2027-08-01', money: '1000.00', text: 'Sample', longtext: 'Sample text' };
@@ -44,7 +45,9 @@ const none = currentProfile('none', base)!;
 
 describe('state profiles as data', () => {
 	it('every published profile refers only to clause ids and terms its templates have, and its own text obeys it', () => {
-		expect(allProfiles().map((p) => p.code).sort()).toEqual(['il', 'none', 'va', 'wa']);
+		for (const version of ['2026.1', '2027.1']) {
+			expect(allProfiles().filter((p) => p.version === version).map((p) => p.code).sort(), version).toEqual(['il', 'none', 'va', 'wa']);
+		}
 		for (const profile of allProfiles()) {
 			for (const key of profile.templates) {
 				const [id, version] = key.split('@');

@@ -12,7 +12,7 @@ export function templateProblems(template: Template, checklist: readonly Checkli
 		...termProblems(template, checklist),
 		...clauseProblems(template, checklist),
 		...coverageProblems(template, checklist),
-		...dependencyProblems(template, blockTexts)
+		...(template.lockedCore ? dependencyProblems(template, blockTexts) : [])
 	];
 }
 
@@ -50,7 +50,7 @@ function clauseProblems(template: Template, checklist: readonly ChecklistItem[])
 			problems.push(`${where}: required but covers no mandatory item and gives no lockReason`);
 		}
 		if (clause.level === 'recommended' && !itemLevels.includes('R')) problems.push(`${where}: recommended but covers no recommended item`);
-		if (clause.level === 'required' && !clause.subjects?.length) problems.push(`${where}: required clause has no subject tags`);
+		if (template.lockedCore && clause.level === 'required' && !clause.subjects?.length) problems.push(`${where}: required clause has no subject tags`);
 		if (clause.level === 'standard' && itemLevels.some((l) => l === 'M' || l === 'R')) problems.push(`${where}: standard clause carries a graded NASRO item`);
 		for (const text of clause.body.flatMap(blockTexts)) {
 			for (const problem of inlineProblems(text)) problems.push(`${where}: ${problem}`);

@@ -81,6 +81,11 @@ export interface Template {
 	id: string;
 	version: string;
 	title: string;
+	/**
+	 * The version promises that locked text rests only on locked text, every required clause
+	 * carries subject tags and cross-references are by id: the lint enforces it (2027.1 on).
+	 */
+	lockedCore?: boolean;
 	terms: TemplateTerm[];
 	sections: Section[];
 }

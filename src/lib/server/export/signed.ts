@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Sql, Tx } from '$lib/server/db';
 import { sealDocx, signingIdentity } from '$lib/server/seal';
+import { mouTemplate } from '$lib/server/profiles';
 import { printConditions } from '$lib/templates/print';
 import type { CompletionCertificate } from '$lib/signing/certificate';
 import { readStoredMou } from '$lib/document';

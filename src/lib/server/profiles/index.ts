@@ -11,9 +11,14 @@ import none2026_1 from '../../../../templates/states/none/2026.1/profile.json';
 import il2026_1 from '../../../../templates/states/il/2026.1/profile.json';
 import wa2026_1 from '../../../../templates/states/wa/2026.1/profile.json';
 import va2026_1 from '../../../../templates/states/va/2026.1/profile.json';
+// 2027.1: the same law, naming template sro-mou@2027.1's clause ids and terms.
+import none2027_1 from '../../../../templates/states/none/2027.1/profile.json';
+import il2027_1 from '../../../../templates/states/il/2027.1/profile.json';
+import wa2027_1 from '../../../../templates/states/wa/2027.1/profile.json';
+import va2027_1 from '../../../../templates/states/va/2027.1/profile.json';
 
 /** Every published profile version; a new version is a new folder plus one line here. */
-const PROFILES: StateProfile[] = [none2026_1, il2026_1, wa2026_1, va2026_1].map((p) => deepFreeze(p as StateProfile));
+const PROFILES: StateProfile[] = [none2026_1, il2026_1, wa2026_1, va2026_1, none2027_1, il2027_1, wa2027_1, va2027_1].map((p) => deepFreeze(p as StateProfile));
 
 export const STATE_CODES: readonly StateCode[] = ['none', 'il', 'wa', 'va'];
 
