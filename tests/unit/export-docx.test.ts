@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { formatWhen } from '../../src/lib/dates/format';
 import { describe, expect, it } from 'vitest';
 import { readStoredMou } from '../../src/lib/document';
 import { renderCleanDocx, renderRedlineDocx, renderSignedDocx } from '../../src/lib/server/export/render';
@@ -146,7 +147,9 @@ describe('the clean DOCX', () => {
 		expect(text).not.toContain('promptly');
 		expect(text).toContain('The SRO is never a disciplinarian');
 		expect(text).toContain('for the schools named here.');
-		expect(text).toContain(`This MOU is entered into by ${AGENCY_ORG} and [School district]`);
+		// A blank required term is a line to fill in, never its bracketed label.
+		expect(text).toContain(`This MOU is entered into by ${AGENCY_ORG} and ________________`);
+		expect(text).not.toMatch(/\[[A-Z][a-z ]+\]/);
 		expect(text).not.toContain('Springfield PD');
 		expect(text).not.toContain('Locked in MOU Studio');
 		expect(text).toContain('Open suggestions are not applied');
@@ -185,11 +188,13 @@ describe('the signed DOCX', () => {
 		expect(text).toContain(`For ${AGENCY_ORG}`);
 		expect(text).toContain(`For ${DISTRICT_ORG}`);
 		expect(text).toContain('Attestation');
-		expect(text).toContain('Signed: March 2, 2026 (2026-03-02 10:12:00 UTC)');
-		expect(text).toContain('Attested: March 2, 2026 (2026-03-02 10:18:00 UTC)');
-		// The certificate is the final section.
+		// In the district's zone, which the date names.
+		expect(text).toContain(`Signed ${formatWhen('2026-03-02T10:12:00.000Z', certificate.zone ?? 'UTC')}`);
+		expect(text).toContain(`Attested ${formatWhen('2026-03-02T10:18:00.000Z', certificate.zone ?? 'UTC')}`);
+		// The signatures sit in the text's own signature clause, whose blank lines are gone; the certificate is the final section.
+		expect(text).not.toContain('By: ____');
 		const certificateAt = text.indexOf('Certificate of completion');
-		expect(certificateAt).toBeGreaterThan(text.indexOf('Signature page'));
+		expect(certificateAt).toBeGreaterThan(text.indexOf(`For ${DISTRICT_ORG}`));
 		expect(text.slice(certificateAt)).toContain(fingerprint);
 		expect(text.slice(certificateAt)).toContain('Email link + one-time code');
 		expect(text.slice(certificateAt)).toContain('Request sent');

@@ -12,6 +12,8 @@ export interface CertificateSigner {
 	email: string;
 	party: Party;
 	role: SignerRole;
+	/** The capacity they signed in ("agency_head", "superintendent", "board_president", "clerk", …): which block their signature sits in. */
+	capacity?: string;
 	/** How the signer proved who they were, e.g. "Email link + one-time code sent to d…@example" or "Signed-in account". */
 	authentication: string;
 	ipAddress: string;

@@ -4,7 +4,8 @@ import { certificateSection } from './docx/certificate';
 import { planComments } from './docx/comments';
 import { xmlSafe, type Segment } from './docx/inline';
 import { packDocx } from './docx/package';
-import { signaturePage } from './docx/signatures';
+import { executedSignatures, leftovers, signaturePage, type ExecutedBlocks } from './docx/signatures';
+import { formatDay, formatWhen } from '../../dates/format';
 import { RenderState } from './docx/state';
 import { STYLE } from './docx/styles';
 import { longDate, slug, utcTime } from './format';
@@ -96,10 +97,28 @@ export async function renderCleanDocx(raw: CleanInput): Promise<RenderedDocx> {
 export async function renderSignedDocx(raw: SignedInput): Promise<RenderedDocx> {
 	const input = { ...raw, document: printable(raw.document, raw) };
 	const { certificate } = input;
+	const zone = certificate.zone ?? 'UTC';
 	const state = new RenderState('clean', { ...input.document, proposals: {} }, input);
+	// The signatures go into the template's own signature clauses; a block nobody signed is dropped.
+	const executed = executedSignatures(certificate, input.partyNames, input.document.terms);
+	const placed = new Set<string>();
+	const clauseOverride = (clauseId: string) => {
+		const place = (key: string, blocks: FileChild[] | null, prose: boolean) => (blocks ? (placed.add(key), { prose, append: blocks }) : 'drop' as const);
+		if (clauseId === 'signatures.parties') return place('parties', executed.parties, true);
+		if (clauseId === 'signatures.board') return place('board', executed.board, false);
+		if (clauseId === 'signatures.attestation') return place('attestation', executed.attestation, false);
+		return undefined;
+	};
+	const text = renderBody(input.document.body, { state, lockNotes: false, clauseOverride });
+	// Signatures whose clause the text no longer has still appear: on a page of their own, or after the text.
+	const rest: ExecutedBlocks = {
+		parties: placed.has('parties') ? [] : executed.parties,
+		board: placed.has('board') ? null : executed.board,
+		attestation: placed.has('attestation') ? null : executed.attestation
+	};
 	const body: FileChild[] = [
-		...renderBody(input.document.body, { state, lockNotes: false }),
-		...signaturePage(certificate, input.partyNames),
+		...text,
+		...(placed.has('parties') ? leftovers(rest) : signaturePage(rest)),
 		...certificateSection(certificate, input.mouTitle, input.partyNames)
 	];
 	const bytes = await packDocx({
@@ -107,7 +126,7 @@ export async function renderSignedDocx(raw: SignedInput): Promise<RenderedDocx> 
 		subject: `Signed MOU — ${certificate.versionLabel}`,
 		description:
 			`The agreed text of ${input.mouTitle} (${certificate.versionLabel}), signed electronically through MOU Studio and completed ` +
-			`${utcTime(certificate.completedAt)}, with its certificate of completion. Agreed text SHA-256: ${certificate.fingerprint}.`,
+			`${formatWhen(certificate.completedAt, zone)}, with its certificate of completion. Agreed text SHA-256: ${certificate.fingerprint}.`,
 		keywords: 'MOU; signed; School Resource Officer',
 		customProperties: [
 			{ name: 'MOU id', value: certificate.mouId },
@@ -118,7 +137,7 @@ export async function renderSignedDocx(raw: SignedInput): Promise<RenderedDocx> 
 			{ name: 'Completed at', value: utcTime(certificate.completedAt) },
 			{ name: 'Issued by', value: 'MOU Studio' }
 		],
-		header: [input.mouTitle, `${certificate.versionLabel} — signed ${longDate(certificate.completedAt)}`],
+		header: [input.mouTitle, `${certificate.versionLabel} — signed ${formatDay(certificate.completedAt, zone)}`],
 		footer: `Agreed text SHA-256: ${certificate.fingerprint}`,
 		readOnly: true,
 		body

@@ -10,12 +10,13 @@ export interface TermText {
 
 export type TermReader = (key: string, value: string | undefined) => TermText;
 
-export function termReader(definitions: readonly TemplateTerm[]): TermReader {
+/** A blank term reads as its label in brackets ('label', the redline) or as a line to fill in by hand ('line'). */
+export function termReader(definitions: readonly TemplateTerm[], blank: 'label' | 'line' = 'label'): TermReader {
 	const byKey = new Map(definitions.map((term) => [term.key, term]));
 	return (key, raw) => {
 		const term = byKey.get(key);
 		const value = (raw ?? '').trim();
-		if (!value) return { text: `[${term?.label ?? humanizeTermKey(key)}]`, filled: false };
+		if (!value) return { text: blank === 'line' ? '________________' : `[${term?.label ?? humanizeTermKey(key)}]`, filled: false };
 		return { text: (term ? formatTermValue(term, value) : value) || value, filled: true };
 	};
 }

@@ -43,6 +43,7 @@ export async function loadCertificate(sql: Sql | Tx, mouId: string): Promise<Com
 			email: s.email,
 			party: s.party,
 			role: s.role,
+			capacity: s.capacity,
 			authentication: s.authentication ?? '',
 			ipAddress: s.signedIp ?? '',
 			userAgent: s.signedUserAgent ?? '',

@@ -31,6 +31,11 @@ export interface BodyOptions {
 	comments?: CommentPlan;
 	/** Redlines say which clauses are locked (required language) under the clause title. */
 	lockNotes: boolean;
+	/**
+	 * By clause id: drop the clause, or keep only its prose (no tables, no blank "____" lines) and
+	 * add blocks after it — the signed copy's executed signature blocks.
+	 */
+	clauseOverride?: (clauseId: string) => { prose: boolean; append: FileChild[] } | 'drop' | undefined;
 }
 
 interface Walk extends BodyOptions {
@@ -90,6 +95,8 @@ function block(node: DocNode, walk: Walk, place: Place): FileChild[] {
 		case 'heading':
 			return [heading(node, walk, place)];
 		case 'paragraph':
+			// A clean copy drops a paragraph whose optional term is blank rather than print its label.
+			if (walk.state.dropsParagraph(segmentsFor(node, walk.segments))) return [];
 			return [paragraph(walk, place, inline(node, walk))];
 		case 'clause':
 			return clause(node, walk, place);
@@ -154,6 +161,8 @@ function heading(node: DocNode, walk: Walk, place: Place): Paragraph {
 }
 
 function clause(node: DocNode, walk: Walk, place: Place): FileChild[] {
+	const override = walk.clauseOverride?.(String(node.attrs?.clauseId ?? ''));
+	if (override === 'drop') return [];
 	walk.clause += 1;
 	const number = walk.section ? `${walk.section}.${walk.clause}` : `${walk.clause}.`;
 	const title = xmlSafe(String(node.attrs?.title ?? '').trim()) || 'Untitled clause';
@@ -166,7 +175,12 @@ function clause(node: DocNode, walk: Walk, place: Place): FileChild[] {
 	if (walk.lockNotes && node.attrs?.locked) {
 		out.push(paragraph(walk, { ...place, style: STYLE.note }, [new TextRun(xmlSafe(lockNote(node.attrs.nasro)))]));
 	}
-	out.push(...blocks(node.content ?? [], walk, place));
+	if (!override) out.push(...blocks(node.content ?? [], walk, place));
+	else {
+		const prose = (child: DocNode) => child.type === 'paragraph' && !plainText(segmentsFor(child, walk.segments), walk.state).includes('___');
+		if (override.prose) out.push(...blocks((node.content ?? []).filter(prose), walk, place));
+		out.push(...override.append);
+	}
 	return out;
 }
 

@@ -1,7 +1,8 @@
 import { FileChild, Paragraph, TextRun } from 'docx';
 import { partyLabel, type Party } from '../../../redlines/types';
 import type { CertificateSigner, CompletionCertificate } from '../../../signing/certificate';
-import { eventLabel, longDate, utcTime } from '../format';
+import { formatWhen } from '../../../dates/format';
+import { eventLabel, longDate } from '../format';
 import { xmlSafe } from './inline';
 import { STYLE } from './styles';
 import { gridTable, keyValueTable } from './tables';
@@ -13,6 +14,8 @@ import { gridTable, keyValueTable } from './tables';
  */
 export function certificateSection(certificate: CompletionCertificate, mouTitle: string, partyNames: Partial<Record<Party, string>>): FileChild[] {
 	const partyName = (party: Party) => partyNames[party] ?? partyLabel(party);
+	// In the district's zone, which each time names ("June 30, 2027 at 7:30 PM CDT").
+	const when = (value: string | null) => formatWhen(value, certificate.zone ?? 'UTC');
 	const text = (value: string, style: string = STYLE.body) => new Paragraph({ style, children: [new TextRun(xmlSafe(value))] });
 	const out: FileChild[] = [
 		new Paragraph({ style: STYLE.section, pageBreakBefore: true, children: [new TextRun('Certificate of completion')] }),
@@ -27,8 +30,8 @@ export function certificateSection(certificate: CompletionCertificate, mouTitle:
 			['Version id', certificate.versionId],
 			['Fingerprint (SHA-256)', certificate.fingerprint],
 			['Signing request', certificate.requestId],
-			['Sent for signature', utcTime(certificate.sentAt)],
-			['Completed', utcTime(certificate.completedAt)],
+			['Sent for signature', when(certificate.sentAt)],
+			['Completed', when(certificate.completedAt)],
 			['Effective date', longDate(certificate.effectiveDate)],
 			['Next review date', longDate(certificate.nextReviewDate)]
 		]),
@@ -36,7 +39,7 @@ export function certificateSection(certificate: CompletionCertificate, mouTitle:
 	];
 	for (const signer of certificate.signers) {
 		out.push(text(`${signer.name} — ${signer.role === 'attester' ? 'Attester' : 'Signer'} for ${partyName(signer.party)}`, STYLE.heading));
-		out.push(keyValueTable(signerRows(signer, partyName(signer.party))));
+		out.push(keyValueTable(signerRows(signer, partyName(signer.party), when)));
 	}
 	out.push(new Paragraph({ style: STYLE.clause, children: [new TextRun('Copies sent to')] }));
 	if (certificate.copyRecipients.length) {
@@ -47,8 +50,8 @@ export function certificateSection(certificate: CompletionCertificate, mouTitle:
 	out.push(new Paragraph({ style: STYLE.clause, children: [new TextRun('Audit trail')] }));
 	out.push(
 		gridTable(
-			['When (UTC)', 'Event', 'By', 'IP address', 'Detail'],
-			certificate.events.map((e) => [utcTime(e.at).replace(' UTC', ''), eventLabel(e.kind), e.actor, e.ipAddress ?? '', e.detail ?? '']),
+			['When', 'Event', 'By', 'IP address', 'Detail'],
+			certificate.events.map((e) => [when(e.at), eventLabel(e.kind), e.actor, e.ipAddress ?? '', e.detail ?? '']),
 			[2.2, 1.6, 1.8, 1.4, 2.6]
 		)
 	);
@@ -57,7 +60,7 @@ export function certificateSection(certificate: CompletionCertificate, mouTitle:
 	return out;
 }
 
-function signerRows(signer: CertificateSigner, party: string): [string, string][] {
+function signerRows(signer: CertificateSigner, party: string, when: (value: string | null) => string): [string, string][] {
 	return [
 		['Name', signer.name],
 		['Title', signer.title],
@@ -65,10 +68,10 @@ function signerRows(signer: CertificateSigner, party: string): [string, string][
 		['Email', signer.email],
 		['Identified by', signer.authentication],
 		['Signature', `${signer.signatureKind === 'drawn' ? 'Drawn' : 'Typed'}, adopted at signing`],
-		['Sent', utcTime(signer.sentAt)],
-		['Viewed', utcTime(signer.viewedAt)],
-		['Consented to sign electronically', utcTime(signer.consentedAt)],
-		['Signed', utcTime(signer.signedAt)],
+		['Sent', when(signer.sentAt)],
+		['Viewed', when(signer.viewedAt)],
+		['Consented to sign electronically', when(signer.consentedAt)],
+		['Signed', when(signer.signedAt)],
 		['IP address', signer.ipAddress],
 		['Browser', signer.userAgent]
 	];

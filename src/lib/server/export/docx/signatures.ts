@@ -1,23 +1,36 @@
-import { AlignmentType, BorderStyle, FileChild, ImageRun, Paragraph, TextRun } from 'docx';
+import { AlignmentType, BorderStyle, FileChild, ImageRun, LineRuleType, Paragraph, TextRun } from 'docx';
+import { formatWhen } from '../../../dates/format';
 import { partyLabel, type Party } from '../../../redlines/types';
 import type { CertificateSigner, CompletionCertificate } from '../../../signing/certificate';
-import { longDate, utcTime } from '../format';
+import { longDate } from '../format';
 import { xmlSafe } from './inline';
 import { STYLE } from './styles';
 
 /**
- * The signature page: for each party its signers — the adopted signature image, a rule, the
- * printed name, title, party and date — then whoever attested. Each block is kept on one page.
+ * The executed signature blocks of the signed DOCX, which take the place of the template's blank
+ * "By: ____ / Date: ____" lines: for each party its signers (adopted signature, name, title,
+ * organization, date and time signed in the district's zone), the board's approval when it signed
+ * or the date is known, the clerk's attestation when there was one. A block nobody signed is left out.
  */
 
-/** Largest signature image on the page, in pixels at 96 dpi (2.5 × 0.85 inches). */
+/** Largest signature image, in pixels at 96 dpi (2.5 × 0.85 inches). */
 const MAX_WIDTH = 240;
 const MAX_HEIGHT = 82;
 
-export function signaturePage(certificate: CompletionCertificate, partyNames: Partial<Record<Party, string>>): FileChild[] {
+export interface ExecutedBlocks {
+	parties: FileChild[];
+	/** Null when the board neither signed nor has an approval date: the block is dropped. */
+	board: FileChild[] | null;
+	/** Null without an attesting clerk. */
+	attestation: FileChild[] | null;
+}
+
+export function executedSignatures(certificate: CompletionCertificate, partyNames: Partial<Record<Party, string>>, terms: Record<string, string>): ExecutedBlocks {
+	const zone = certificate.zone ?? 'UTC';
 	const partyName = (party: Party) => partyNames[party] ?? partyLabel(party);
-	const out: FileChild[] = [
-		new Paragraph({ style: STYLE.section, pageBreakBefore: true, children: [new TextRun('Signature page')] }),
+	const isBoard = (s: CertificateSigner) => s.capacity === 'board_president';
+	const signers = certificate.signers.filter((s) => s.role === 'signer');
+	const parties: FileChild[] = [
 		new Paragraph({
 			style: STYLE.body,
 			// Left-aligned: justifying a line with a 64-character fingerprint stretches it apart.
@@ -25,40 +38,59 @@ export function signaturePage(certificate: CompletionCertificate, partyNames: Pa
 			children: [
 				new TextRun(
 					xmlSafe(
-						`This MOU was signed electronically through MOU Studio. Each person below reviewed the agreed text — ${certificate.versionLabel}, ` +
-							`fingerprint ${certificate.fingerprint} — and adopted the signature shown. The certificate of completion at the end of ` +
-							'this document records how each signer was identified and when each step took place.'
+						`Signed electronically through MOU Studio. Each person below reviewed the agreed text — ${certificate.versionLabel}, ` +
+							`fingerprint ${certificate.fingerprint} — and adopted the signature shown; the certificate of completion at the end of ` +
+							'this document records how each was identified and when each step took place.'
 					)
 				)
 			]
 		})
 	];
-	const signers = certificate.signers.filter((s) => s.role === 'signer');
 	for (const party of ['agency', 'district'] as const) {
-		const theirs = signers.filter((s) => s.party === party);
+		const theirs = signers.filter((s) => s.party === party && !isBoard(s));
 		if (!theirs.length) continue;
-		out.push(new Paragraph({ style: STYLE.clause, children: [new TextRun(xmlSafe(`For ${partyName(party)}`))] }));
-		for (const signer of theirs) out.push(...signatureBlock(signer, partyName(party), 'Signed'));
+		parties.push(partyHeading(`For ${partyName(party)}`));
+		for (const signer of theirs) parties.push(...signatureBlock(signer, partyName(party), zone));
 	}
+	const boardSigners = signers.filter(isBoard);
+	const approved = terms.board_approval_date?.trim();
+	const board = boardSigners.length || approved
+		? [
+				...(approved ? [new Paragraph({ style: STYLE.body, children: [new TextRun(xmlSafe(`Approved by the Board of Education of ${partyName('district')} on ${longDate(approved)}.`))] })] : []),
+				...boardSigners.flatMap((s) => signatureBlock(s, `Board of Education, ${partyName('district')}`, zone))
+			]
+		: null;
 	const attesters = certificate.signers.filter((s) => s.role === 'attester');
-	if (attesters.length) {
-		out.push(new Paragraph({ style: STYLE.clause, children: [new TextRun('Attestation')] }));
-		for (const attester of attesters) out.push(...signatureBlock(attester, partyName(attester.party), 'Attested'));
-	}
-	return out;
+	const attestation = attesters.length
+		? [new Paragraph({ style: STYLE.body, keepNext: true, children: [new TextRun({ text: 'ATTEST:', bold: true })] }), ...attesters.flatMap((s) => signatureBlock(s, partyName(s.party), zone))]
+		: null;
+	return { parties, board, attestation };
 }
 
-function signatureBlock(signer: CertificateSigner, party: string, verb: string): Paragraph[] {
-	const line = (text: string, options: { bold?: boolean; last?: boolean } = {}) =>
-		new Paragraph({
-			style: STYLE.cell,
-			keepNext: !options.last,
-			keepLines: true,
-			spacing: options.last ? { after: 360 } : undefined,
-			children: [new TextRun({ text: xmlSafe(text), bold: options.bold })]
-		});
+/** The blocks on their own page, for an MOU whose text no longer has the template's signature clauses. */
+export function signaturePage(blocks: ExecutedBlocks): FileChild[] {
 	return [
-		new Paragraph({ keepNext: true, keepLines: true, spacing: { before: 240, after: 0 }, children: [signatureImage(signer)] }),
+		new Paragraph({ style: STYLE.section, pageBreakBefore: true, children: [new TextRun('Signature page')] }),
+		...blocks.parties,
+		...leftovers(blocks)
+	];
+}
+
+/** Board and attestation blocks whose clause the text does not have, after the signatures of the parties. */
+export function leftovers(blocks: ExecutedBlocks): FileChild[] {
+	return [...(blocks.board ? [partyHeading('Board of Education'), ...blocks.board] : []), ...(blocks.attestation ? [partyHeading('Attestation'), ...blocks.attestation] : [])];
+}
+
+function partyHeading(text: string): Paragraph {
+	return new Paragraph({ style: STYLE.cellHeader, keepNext: true, spacing: { before: 240, after: 0 }, children: [new TextRun({ text: xmlSafe(text), bold: true })] });
+}
+
+function signatureBlock(signer: CertificateSigner, organization: string, zone: string): Paragraph[] {
+	const line = (text: string, last = false) =>
+		new Paragraph({ style: STYLE.cell, keepNext: !last, keepLines: true, spacing: last ? { after: 240 } : undefined, children: [new TextRun(xmlSafe(text))] });
+	return [
+		// Single line spacing that grows with its content: the document's 1.1 spacing would clip the image.
+		new Paragraph({ keepNext: true, keepLines: true, spacing: { before: 120, after: 40, line: 240, lineRule: LineRuleType.AUTO }, children: [signatureImage(signer)] }),
 		new Paragraph({
 			style: STYLE.cell,
 			keepNext: true,
@@ -66,15 +98,15 @@ function signatureBlock(signer: CertificateSigner, party: string, verb: string):
 			indent: { right: 4320 },
 			children: [new TextRun({ text: xmlSafe(signer.name), bold: true })]
 		}),
-		line(signer.title),
-		line(party),
-		line(`${verb}: ${longDate(signer.signedAt)} (${utcTime(signer.signedAt)})`, { last: true })
+		...(signer.title ? [line(signer.title)] : []),
+		line(organization),
+		line(`${signer.role === 'attester' ? 'Attested' : 'Signed'} ${formatWhen(signer.signedAt, zone)}`, true)
 	];
 }
 
 function signatureImage(signer: CertificateSigner): ImageRun | TextRun {
 	const png = decodePng(signer.signatureImage);
-	if (!png) return new TextRun({ text: '[signature on file — see the certificate of completion]', italics: true });
+	if (!png) return new TextRun({ text: 'Signature on file — see the certificate of completion', italics: true });
 	const scale = Math.min(1, MAX_WIDTH / png.width, MAX_HEIGHT / png.height);
 	return new ImageRun({
 		type: 'png',

@@ -1,5 +1,6 @@
 import { partyLabel, type Party, type SuggestionAttrs, type TermProposal } from '../../../redlines/types';
 import { termReader, type TermText } from '../terms';
+import type { Segment } from './inline';
 import type { ExportContext, ExportDocument } from '../types';
 
 export type RenderMode = 'redline' | 'clean';
@@ -18,6 +19,7 @@ export class RenderState {
 	readonly suggestions = new Set<string>();
 	private nextId = 0;
 	private readonly read: ReturnType<typeof termReader>;
+	private readonly optional: Set<string>;
 
 	constructor(
 		readonly mode: RenderMode,
@@ -25,7 +27,15 @@ export class RenderState {
 		private readonly context: ExportContext
 	) {
 		this.proposals = document.proposals;
-		this.read = termReader(context.termDefinitions);
+		// A redline is a working draft and names what is missing; a clean or signed copy never prints a label.
+		this.read = termReader(context.termDefinitions, mode === 'redline' ? 'label' : 'line');
+		this.optional = new Set(context.termDefinitions.filter((t) => !t.required).map((t) => t.key));
+	}
+
+	/** In a clean or signed copy, a paragraph holding a blank optional term is left out, sentence and all. */
+	dropsParagraph(segments: readonly Segment[]): boolean {
+		if (this.mode !== 'clean') return false;
+		return segments.some((s) => s.kind === 'term' && this.optional.has(s.key) && !this.termText(s.key).filled);
 	}
 
 	/** The next free annotation id (comments and tracked changes). */
