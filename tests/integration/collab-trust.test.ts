@@ -269,3 +269,34 @@ describe('every write to the terms is validated (issue 11 item 5)', () => {
 		expect((await storedDoc(mouId)).getMap('terms').get('sro_count')).toBe('4');
 	});
 });
+
+describe('a decision and its record are one unit (issue 11 item 8)', () => {
+	it('stores neither the change nor the record when recording fails, and the room keeps working', async () => {
+		const mouId = await createMouBetween(db.sql, agency, district);
+		const agencyClient = await connected(agency, mouId);
+		agencyClient.edit((doc) => firstText(doc, OPEN_CLAUSE).insert(0, 'Monthly meetings. ', { insertion: attrs(agency, 'agency', 'unit-1') }));
+		await within(agencyClient.allStored(), 'insertion stored');
+		const rows = await rowCount(mouId);
+
+		// The record fails inside the database (as a lost connection or a full disk would).
+		await db.sql.unsafe(`
+			create or replace function refuse_decisions() returns trigger language plpgsql as $$
+			begin raise exception 'decisions cannot be recorded right now'; end $$;
+			create trigger refuse_decisions before insert on mou_decisions for each row execute function refuse_decisions();`);
+		try {
+			const failed = await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ['unit-1'], decision: 'accept' });
+			expect(failed).toMatchObject({ ok: false });
+		} finally {
+			await db.sql.unsafe('drop trigger refuse_decisions on mou_decisions');
+		}
+		expect(await rowCount(mouId)).toBe(rows);
+		expect(JSON.stringify(firstText(await storedDoc(mouId), OPEN_CLAUSE).toDelta())).toContain('"insertion"');
+		expect(await db.sql`select 1 from mou_decisions where mou_id = ${mouId}`).toHaveLength(0);
+
+		// Nobody was disconnected, and the same decision succeeds once recording works again.
+		expect(agencyClient.isOpen()).toBe(true);
+		expect(await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ['unit-1'], decision: 'accept' })).toMatchObject({ ok: true });
+		expect(JSON.stringify(firstText(await storedDoc(mouId), OPEN_CLAUSE).toDelta())).not.toContain('"insertion"');
+		expect(await db.sql`select decision from mou_decisions where mou_id = ${mouId}`).toEqual([{ decision: 'accept' }]);
+	});
+});

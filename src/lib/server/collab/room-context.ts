@@ -1,4 +1,4 @@
-import type { Sql } from '../db';
+import type { Sql, Tx } from '../db';
 import type { StoredUpdate } from './persistence';
 import type { RateMeter } from './limits';
 import type { CollabRelay } from './relay';
@@ -10,6 +10,8 @@ export interface RoomContext {
 	sql: Sql;
 	/** Stores a batch durably (shared by the rooms of the instance); resolves with the rows' seqs. */
 	store(mouId: string, updates: StoredUpdate[]): Promise<string[]>;
+	/** Stores updates and runs `alsoWrite` in one transaction (a decision and its record). */
+	storeWith(mouId: string, updates: StoredUpdate[], alsoWrite: (tx: Tx) => Promise<void>): Promise<string[]>;
 	/** What the document's owner (its template) says about clauses and terms. */
 	documentRules(mouId: string): Promise<DocumentRules>;
 	limits: CollabLimits;

@@ -13,7 +13,7 @@ import { NO_DOCUMENT_RULES, type DocumentRules } from './types';
 import { RoomPeers, type PeerHost } from './room-peers';
 import { RoomPresence } from './room-presence';
 import { RoomUpkeep } from './room-upkeep';
-import { applyServerChange, SERVER_CHANGE, type ServerChangeHost } from './server-change';
+import { applyServerChange, SERVER_CHANGE, type ServerChangeHost, type ServerChangeRecord } from './server-change';
 import { ClientOwners } from './tracked/client-owners';
 import { ShadowDocument } from './tracked/shadow';
 import { addsNothing, isEmptyUpdate, readUpdate, stateClocks, type Intake } from './update-intake';
@@ -126,8 +126,8 @@ export class Room {
 	 * Makes a change as the server (a decision on a suggestion), on behalf of `actorId`, through
 	 * the same admission chain and write pipeline as any update (server-change.ts).
 	 */
-	applyServerChange<T>(actorId: string, change: (doc: Y.Doc) => T): Promise<T> {
-		return applyServerChange(this.serverChangeHost(), actorId, change);
+	applyServerChange<T>(actorId: string, change: (doc: Y.Doc) => T, record?: ServerChangeRecord<T>): Promise<T> {
+		return applyServerChange(this.serverChangeHost(), actorId, change, record);
 	}
 
 	/** Tells every connection (and, unless it came from there, the other instances) that `topic` changed. */
@@ -361,7 +361,8 @@ export class Room {
 			broadcast: (update, origin) => this.broadcastUpdate(update, origin),
 			stored: (rows) => this.stored(rows),
 			frozen: () => this.freeze(),
-			failed: (stage, error) => this.fail(stage, error)
+			failed: (stage, error) => this.fail(stage, error),
+			unstaged: () => this.shadow?.discard()
 		};
 	}
 
@@ -374,7 +375,8 @@ export class Room {
 				await this.loaded;
 				return this.status === 'ready';
 			},
-			admit: (change) => this.admit(change)
+			admit: (change) => this.admit(change),
+			transaction: async (write) => void (await this.ctx.sql.begin(write))
 		};
 	}
 

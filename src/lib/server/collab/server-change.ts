@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import type { Tx } from '../db';
 import { CloseCode } from '../../collab/protocol';
 import type { ProposedChange, Refusal } from './admission';
 import type { ClientOwners } from './tracked/client-owners';
@@ -7,6 +8,9 @@ import { DocumentFrozen, type WritePipeline } from './write-pipeline';
 
 /** Origin of changes the server makes itself (decisions on suggestions). */
 export const SERVER_CHANGE = Symbol('server-change');
+
+/** Written in the same transaction as a server change, from what the change returned. */
+export type ServerChangeRecord<T> = (tx: Tx, result: T) => Promise<void>;
 
 /** The server's change was refused by the admission chain (it would break a document rule). */
 export class ChangeRefused extends Error {}
@@ -19,6 +23,8 @@ export interface ServerChangeHost {
 	/** Resolves once the room is loaded: false when it cannot take changes (failed, unloaded). */
 	ready(): Promise<boolean>;
 	admit(change: ProposedChange): Refusal | null;
+	/** Runs a write in a transaction of its own (a record for a change that changed nothing). */
+	transaction(write: (tx: Tx) => Promise<void>): Promise<void>;
 }
 
 /**
@@ -26,7 +32,12 @@ export interface ServerChangeHost {
  * what is staged) with a client id of its own, then through the same admission chain and write
  * pipeline as any update. Resolves with what `change` returned once the change is stored.
  */
-export async function applyServerChange<T>(host: ServerChangeHost, actorId: string, change: (doc: Y.Doc) => T): Promise<T> {
+export async function applyServerChange<T>(
+	host: ServerChangeHost,
+	actorId: string,
+	change: (doc: Y.Doc) => T,
+	record?: ServerChangeRecord<T>
+): Promise<T> {
 	if (!(await host.ready())) throw new Error('The document is not available right now; try again.');
 	const { doc, owners, pipeline } = host;
 	const work = new Y.Doc({ gc: false });
@@ -41,7 +52,10 @@ export async function applyServerChange<T>(host: ServerChangeHost, actorId: stri
 	} finally {
 		work.destroy();
 	}
-	if (updates.length === 0) return result;
+	if (updates.length === 0) {
+		if (record) await host.transaction((tx) => record(tx, result));
+		return result;
+	}
 	const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
 	const candidate = pipeline.candidateFor(update);
 	const refusal = host.admit({ intake: readUpdate(doc, update), author: { kind: 'server', actorId }, candidate });
@@ -51,7 +65,17 @@ export async function applyServerChange<T>(host: ServerChangeHost, actorId: stri
 	}
 	owners.bind({ client: work.clientID, userId: null, party: null });
 	await new Promise<void>((resolve, reject) =>
-		pipeline.enqueue({ connection: null, update, userId: actorId, clients: [work.clientID], settle: { resolve, reject } }, candidate)
+		pipeline.enqueue(
+			{
+				connection: null,
+				update,
+				userId: actorId,
+				clients: [work.clientID],
+				settle: { resolve, reject },
+				alsoWrite: record && ((tx) => record(tx, result))
+			},
+			candidate
+		)
 	);
 	return result;
 }

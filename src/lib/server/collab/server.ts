@@ -6,7 +6,9 @@ import { CloseCode, mouIdFromCollabPath, type NoticeTopic } from '../../collab/p
 import { Connection, errorMessage } from './connection';
 import { ConnectionCounts, RateMeter } from './limits';
 import { Room } from './room';
+import type { ServerChangeRecord } from './server-change';
 import type { RoomContext } from './room-context';
+import { appendUpdates } from './persistence';
 import { postgresStatements, UpdateWriter } from './update-writer';
 import {
 	DEFAULT_LIMITS,
@@ -33,9 +35,11 @@ export interface CollabServer {
 	notify(mouId: string, topic: NoticeTopic): Promise<void>;
 	/**
 	 * Changes the live document as the server, on behalf of `actorId` (decisions on suggestions):
-	 * stored, applied and broadcast like any update. Throws DocumentFrozen when the MOU is agreed.
+	 * admitted, stored, applied and broadcast like any update. `record` is written in the same
+	 * transaction as the change (one unit: both or neither). Throws DocumentFrozen when the MOU is
+	 * agreed, ChangeRefused when the change would break a document rule.
 	 */
-	applyServerChange<T>(mouId: string, actorId: string, change: (doc: Y.Doc) => T): Promise<T>;
+	applyServerChange<T>(mouId: string, actorId: string, change: (doc: Y.Doc) => T, record?: ServerChangeRecord<T>): Promise<T>;
 	/**
 	 * A person's role or membership changed: every instance (over the relay) re-checks that
 	 * person's open connections with `authorize`. One that may no longer write — or may now — is
@@ -76,6 +80,12 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	const roomContext: RoomContext = {
 		sql: options.sql,
 		store: (mouId, updates) => writer.append(mouId, updates),
+		storeWith: (mouId, updates, alsoWrite) =>
+			options.sql.begin(async (tx) => {
+				const seqs = await appendUpdates(tx, mouId, updates);
+				await alsoWrite(tx);
+				return seqs;
+			}),
 		documentRules: options.documentRules ?? (async () => NO_DOCUMENT_RULES),
 		oneCompactionAtATime(job) {
 			const run = compactions.then(job);
@@ -239,11 +249,11 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			await recheckAccess(userId);
 		},
 
-		async applyServerChange(mouId, actorId, change) {
+		async applyServerChange(mouId, actorId, change, record) {
 			if (closing) throw new Error('The server is shutting down; try again.');
 			const room = roomFor(mouId);
 			try {
-				return await room.applyServerChange(actorId, change);
+				return await room.applyServerChange(actorId, change, record);
 			} finally {
 				if (room.isEmpty) track(unloadWhenIdle(room));
 			}

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import type { Tx } from '../db';
 import { hasSqlState, SqlState } from '../db/errors';
 import type { Connection } from './connection';
 import { encodePersisted } from './messages';
@@ -14,6 +15,11 @@ export interface PendingUpdate {
 	clients: number[];
 	/** For server changes: settled once the change is stored and applied (or failed). */
 	settle?: { resolve(): void; reject(error: unknown): void };
+	/**
+	 * Written in the same transaction as the update (a decision's record): the two are one unit.
+	 * Such an update is stored in a batch of its own; if the transaction fails, only it is dropped.
+	 */
+	alsoWrite?: (tx: Tx) => Promise<void>;
 }
 
 /** What the pipeline needs of its room. */
@@ -33,6 +39,8 @@ export interface PipelineHost {
 	frozen(): void;
 	/** Nothing unstored may reach anyone: the room must go. */
 	failed(stage: string, error: unknown): void;
+	/** A staged update was dropped without being stored: copies that include it are stale. */
+	unstaged(): void;
 }
 
 /** Rows and bytes per INSERT: large enough to absorb a burst, small enough to stay one statement. */
@@ -101,14 +109,23 @@ export class WritePipeline {
 	private async writeLoop(): Promise<void> {
 		while (this.queue.length > 0 && this.host.isReady()) {
 			const batch = this.takeBatch();
+			const alsoWrite = batch[0].alsoWrite;
 			let seqs: string[];
 			try {
 				await this.host.owners.save(); // before the updates written with them
-				seqs = await this.ctx.store(this.host.mouId, batch);
+				seqs = alsoWrite
+					? await this.ctx.storeWith(this.host.mouId, batch, alsoWrite)
+					: await this.ctx.store(this.host.mouId, batch);
 			} catch (error) {
 				if (hasSqlState(error, SqlState.mouTextFrozen)) {
 					settleAll(batch, new DocumentFrozen());
 					this.host.frozen();
+				} else if (alsoWrite) {
+					// The server's change and its record failed together: nothing of it happened.
+					settleAll(batch, error);
+					this.restage();
+					this.host.unstaged();
+					continue;
 				} else {
 					settleAll(batch, error);
 					this.host.failed('write', error);
@@ -126,10 +143,12 @@ export class WritePipeline {
 		}
 	}
 
+	/** What queued, up to the limits; an update with its own transaction (`alsoWrite`) goes alone. */
 	private takeBatch(): PendingUpdate[] {
+		if (this.queue[0].alsoWrite) return this.queue.splice(0, 1);
 		let rows = 0;
 		let bytes = 0;
-		while (rows < this.queue.length && rows < MAX_BATCH_ROWS) {
+		while (rows < this.queue.length && rows < MAX_BATCH_ROWS && !this.queue[rows].alsoWrite) {
 			bytes += this.queue[rows].update.length;
 			rows++;
 			if (bytes >= MAX_BATCH_BYTES) break;

@@ -42,7 +42,13 @@ export async function decideSuggestions(
 	const decider = { userId: user.id, side: access.side };
 	let decided;
 	try {
-		decided = await deps.collab.applyServerChange(mouId, user.id, (doc) => applyDecisions(doc, ids, decision, decider));
+		decided = await deps.collab.applyServerChange(
+			mouId,
+			user.id,
+			(doc) => applyDecisions(doc, ids, decision, decider),
+			// One unit with the change: a decision is never applied but unrecorded.
+			(tx, result) => recordDecisions(tx, mouId, { ...decider, name: user.name }, decision, result)
+		);
 	} catch (error) {
 		if (error instanceof DecisionRefused) return refuse(error.message);
 		if (error instanceof DocumentFrozen) return refuse(error.message);
@@ -51,7 +57,6 @@ export async function decideSuggestions(
 		if (!(error instanceof ChangeRefused)) console.error('redlines.decide', error);
 		return refuse(`That decision cannot be applied to the draft as it stands (${reasonOf(error)}). Reload and try again.`);
 	}
-	await recordDecisions(deps.sql, mouId, { ...decider, name: user.name }, decision, decided);
 	deps.collab.notify(mouId, 'history');
 	return { ok: true, value: { decided: new Set(decided.map((s) => s.id)).size } };
 }

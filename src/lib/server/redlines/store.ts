@@ -1,28 +1,29 @@
-import type { Sql } from '../db';
+import type { Sql, Tx } from '../db';
 import type { Decision, Party } from '../../redlines/types';
 import type { OpenSuggestion } from './scan';
 
-/** Records decisions and one timeline event for them (after the change is stored). */
+/**
+ * Records decisions and one timeline event for them, inside the transaction that stores the
+ * document change they made (collab applyServerChange's `record`): both happen or neither does.
+ */
 export async function recordDecisions(
-	sql: Sql,
+	tx: Tx,
 	mouId: string,
 	decider: { userId: string; side: Party; name: string },
 	decision: Decision,
 	decided: OpenSuggestion[]
 ): Promise<void> {
 	if (decided.length === 0) return;
-	await sql.begin(async (tx) => {
-		await tx`
-			insert into mou_decisions (mou_id, suggestion_id, kind, decision, suggested_by, suggested_party, excerpt, decided_by, decided_party)
-			select ${mouId}, id, kind, ${decision}, author_id, party, excerpt, ${decider.userId}, ${decider.side}
-			from unnest(${decided.map((s) => s.id)}::text[], ${decided.map((s) => s.kind)}::text[],
-				${decided.map((s) => s.authorId)}::uuid[], ${decided.map((s) => s.party)}::text[], ${decided.map((s) => s.excerpt)}::text[])
-				as d (id, kind, author_id, party, excerpt)`;
-		await tx`
-			insert into mou_events (mou_id, user_id, party, kind, summary, detail)
-			values (${mouId}, ${decider.userId}, ${decider.side}, 'decision', ${summarize(decider.name, decision, decided)},
-				${tx.json({ decision, suggestions: decided.map((s) => ({ id: s.id, kind: s.kind, party: s.party, excerpt: s.excerpt })) })})`;
-	});
+	await tx`
+		insert into mou_decisions (mou_id, suggestion_id, kind, decision, suggested_by, suggested_party, excerpt, decided_by, decided_party)
+		select ${mouId}, id, kind, ${decision}, author_id, party, excerpt, ${decider.userId}, ${decider.side}
+		from unnest(${decided.map((s) => s.id)}::text[], ${decided.map((s) => s.kind)}::text[],
+			${decided.map((s) => s.authorId)}::uuid[], ${decided.map((s) => s.party)}::text[], ${decided.map((s) => s.excerpt)}::text[])
+			as d (id, kind, author_id, party, excerpt)`;
+	await tx`
+		insert into mou_events (mou_id, user_id, party, kind, summary, detail)
+		values (${mouId}, ${decider.userId}, ${decider.side}, 'decision', ${summarize(decider.name, decision, decided)},
+			${tx.json({ decision, suggestions: decided.map((s) => ({ id: s.id, kind: s.kind, party: s.party, excerpt: s.excerpt })) })})`;
 }
 
 const VERB: Record<Decision, string> = { accept: 'accepted', reject: 'rejected', withdraw: 'withdrew' };
