@@ -104,8 +104,9 @@ describe('collaboration speed with every edit stored first', () => {
 		const relayedMs = performance.now() - sent;
 		expect((await storedClocks(mouId)).get(avery.doc.clientID)).toBe(Y.getState(avery.doc.store, avery.doc.clientID));
 		await waitFor(() => avery.persisted.get(avery.doc.clientID) === Y.getState(avery.doc.store, avery.doc.clientID), 'acknowledged');
-		// One commit on loopback, not a batching window: far below a debounce (Hocuspocus: 2 s).
-		expect(relayedMs).toBeLessThan(1_000);
+		// One commit, not a debounce window (Hocuspocus stores 2 s after the last change); the exact
+		// "no timer" behaviour is tests/unit/update-writer.test.ts, this bound only survives a busy machine.
+		expect(relayedMs).toBeLessThan(2_000);
 	});
 
 	it('relays nothing before it is committed while several people type at once', async () => {
@@ -163,7 +164,7 @@ describe('collaboration speed with every edit stored first', () => {
 		for (let clock = 1; clock <= 40; clock++) raw.send(presence(4242, clock, { user: { name: 'Mallory', color: '#000' }, cursor: { anchor: 0, head: clock } }));
 		await waitFor(() => seen.at(-1)?.clock === 40, 'the final position arrives');
 		expect(seen.at(-1)).toEqual({ clock: 40, cursor: 40, name: 'Avery Agency-Counsel' });
-		expect(seen.length).toBeLessThanOrEqual(5); // not 40 rebroadcasts
+		expect(seen.length).toBeLessThanOrEqual(10); // not 40 rebroadcasts: one per 50 ms at most
 	});
 });
 
