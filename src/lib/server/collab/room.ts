@@ -229,7 +229,7 @@ export class Room {
 			return;
 		}
 		const { userId, side } = connection.identity!;
-		const candidate = this.pipeline.candidateFor(update);
+		const candidate = this.pipeline.candidateFor(update, intake.decoded);
 		const refusal = this.admit({ intake, author: { kind: 'person', userId, side }, candidate });
 		if (refusal !== null) return this.refuse(connection, refusal);
 		for (const client of intake.writing) this.owners.bind({ client, userId, party: side });

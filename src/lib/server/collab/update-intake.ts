@@ -70,3 +70,31 @@ function coveredBy(ranges: { clock: number; len: number }[], clock: number, len:
 export function stateClocks(doc: Y.Doc): Map<number, number> {
 	return Y.decodeStateVector(Y.encodeStateVector(doc));
 }
+
+/**
+ * True when the update needs nothing but `doc` to integrate: each client's structs continue
+ * where `doc` (or an earlier struct of the update) leaves off, and every item it refers to
+ * (origins, parent) and every deletion is of content `doc` or the update itself has. Such an
+ * update can be judged against `doc` alone, whatever else is staged; anything it might depend
+ * on that is only staged makes this false (and judging it alone would only refuse it).
+ */
+export function standsAlone(doc: Y.Doc, decoded: DecodedUpdate): boolean {
+	const known = new Map<number, number>(); // client → clocks below this are in doc or the update
+	for (const struct of decoded.structs) {
+		const { client, clock } = struct.id;
+		const end = known.get(client) ?? Y.getState(doc.store, client);
+		if (struct instanceof Y.Skip || clock > end) return false;
+		known.set(client, Math.max(end, clock + struct.length));
+	}
+	const has = (id: Y.ID | null | undefined) => !id || id.clock < (known.get(id.client) ?? Y.getState(doc.store, id.client));
+	for (const struct of decoded.structs) {
+		if (!(struct instanceof Y.Item)) continue;
+		if (!has(struct.origin) || !has(struct.rightOrigin)) return false;
+		if (struct.parent instanceof Y.ID && !has(struct.parent)) return false;
+	}
+	for (const [client, ranges] of decoded.ds.clients) {
+		const end = known.get(client) ?? Y.getState(doc.store, client);
+		for (const range of ranges) if (range.clock + range.len > end) return false;
+	}
+	return true;
+}

@@ -3,6 +3,7 @@ import type { Tx } from '../db';
 import { hasSqlState, SqlState } from '../db/errors';
 import type { Connection } from './connection';
 import { encodePersisted } from './messages';
+import { standsAlone, type DecodedUpdate } from './update-intake';
 import type { RoomContext } from './room-context';
 import type { RoomPeers } from './room-peers';
 import type { ClientOwners } from './tracked/client-owners';
@@ -62,7 +63,10 @@ export class DocumentFrozen extends Error {
  */
 export class WritePipeline {
 	private queue: PendingUpdate[] = [];
-	private stagedUpdate: Uint8Array | null = null;
+	/** The batch being stored: still staged until it is in the document. */
+	private inFlight: PendingUpdate[] = [];
+	/** In-flight and queued updates merged, when known (merged only when someone needs it). */
+	private stagedCache: Uint8Array | null = null;
 	private stagedSize = 0;
 	private writer: Promise<void> | null = null;
 
@@ -73,24 +77,38 @@ export class WritePipeline {
 
 	/** Everything admitted but not yet in the document, merged (null when nothing is). */
 	get staged(): Uint8Array | null {
-		return this.stagedUpdate;
+		if (this.inFlight.length + this.queue.length === 0) return null;
+		this.stagedCache ??= mergeAll([...this.inFlight, ...this.queue]);
+		return this.stagedCache;
 	}
 
 	get stagedBytes(): number {
 		return this.stagedSize;
 	}
 
-	/** What an update is checked as: everything still being stored, then the update. */
-	candidateFor(update: Uint8Array): Uint8Array {
-		return this.stagedUpdate ? Y.mergeUpdates([this.stagedUpdate, update]) : update;
+	/**
+	 * What an update is checked as: everything still being stored, then the update — unless the
+	 * update stands on the document alone (it refers to nothing that is only staged), as nearly
+	 * every keystroke does. Then it is checked by itself, which keeps the cost of an update from
+	 * growing with the queue when commits are slow (merging and re-checking the whole queue for
+	 * every keystroke is what would make a slow database slower still).
+	 */
+	candidateFor(update: Uint8Array, decoded?: DecodedUpdate): Uint8Array {
+		if (this.inFlight.length + this.queue.length === 0) return update;
+		if (decoded && standsAlone(this.host.doc, decoded)) return update;
+		return Y.mergeUpdates([this.staged!, update]);
 	}
 
 	/** Queues an admitted update; `candidate` is what `candidateFor` gave for it. */
 	enqueue(pending: PendingUpdate, candidate: Uint8Array): void {
-		this.stagedUpdate = candidate;
+		// A merged candidate is exactly what is staged now; otherwise it is merged when asked for.
+		this.stagedCache = candidate !== pending.update ? candidate : null;
 		this.stagedSize += pending.update.length;
 		this.queue.push(pending);
-		this.writer ??= this.writeLoop().finally(() => (this.writer = null));
+		this.writer ??= this.writeLoop().finally(() => {
+			this.writer = null;
+			this.inFlight = [];
+		});
 	}
 
 	/** Resolves once nothing is being written. */
@@ -102,7 +120,8 @@ export class WritePipeline {
 	drop(error: unknown): void {
 		settleAll(this.queue, error);
 		this.queue = [];
-		this.stagedUpdate = null;
+		this.inFlight = [];
+		this.stagedCache = null;
 		this.stagedSize = 0;
 	}
 
@@ -153,13 +172,15 @@ export class WritePipeline {
 			rows++;
 			if (bytes >= MAX_BATCH_BYTES) break;
 		}
-		return this.queue.splice(0, rows);
+		this.inFlight = this.queue.splice(0, rows);
+		return this.inFlight;
 	}
 
 	/** After a batch is stored, only what is still queued is staged. */
 	private restage(): void {
+		this.inFlight = [];
+		this.stagedCache = null;
 		this.stagedSize = this.queue.reduce((sum, pending) => sum + pending.update.length, 0);
-		this.stagedUpdate = this.queue.length > 0 ? Y.mergeUpdates(this.queue.map((pending) => pending.update)) : null;
 	}
 
 	/**
@@ -215,6 +236,10 @@ export class WritePipeline {
 			connection.send(encodePersisted(clocks));
 		}
 	}
+}
+
+function mergeAll(pending: PendingUpdate[]): Uint8Array {
+	return pending.length === 1 ? pending[0].update : Y.mergeUpdates(pending.map(({ update }) => update));
 }
 
 function settleAll(pending: PendingUpdate[], error: unknown): void {
