@@ -155,10 +155,21 @@ test('counsel sends for signature; the chief and the superintendent each sign wi
 
 	const superintendent = await openAndConsent(world, browser, DEMO.superintendent, sentFrom);
 	await drawAndSign(superintendent);
+	// No dead end: the page signed on offers the signed MOU and its certificate once everyone has signed.
+	const ownCopy = superintendent.getByRole('button', { name: 'Download the signed MOU (.docx)' });
+	await expect(ownCopy).toBeVisible();
+	const [download] = await Promise.all([superintendent.waitForEvent('download'), ownCopy.click()]);
+	expect(download.suggestedFilename()).toMatch(/\.docx$/);
+	await superintendent.getByRole('link', { name: 'View the certificate of completion' }).click();
+	await expect(superintendent.getByRole('heading', { name: 'Certificate of completion' })).toBeVisible();
+	await expect(superintendent.getByRole('button', { name: 'Download the signed MOU (.docx)' })).toBeVisible();
+	await chief.reload();
+	await expect(chief.getByRole('button', { name: 'Download the signed MOU (.docx)' })).toBeVisible();
 
 	// The MOU is signed; the certificate lists both signers with their data.
 	await counsel.reload();
 	await expect(counsel.getByRole('heading', { name: 'Signed by every signer' })).toBeVisible();
+	await expect(counsel.getByRole('button', { name: 'Download the signed MOU (.docx)' })).toBeVisible();
 	await counsel.getByRole('link', { name: 'View the certificate of completion' }).click();
 	await expect(counsel.getByRole('heading', { name: 'Certificate of completion' })).toBeVisible();
 	for (const [name, email] of [['Marcus Reyes', DEMO.chief], ['Thomas Okafor', DEMO.superintendent]]) {
@@ -192,6 +203,15 @@ test('counsel sends for signature; the chief and the superintendent each sign wi
 	await checker.getByRole('button', { name: 'Check the file' }).click();
 	await expect(checker.getByRole('heading', { name: 'Verified: this is a signed MOU issued by MOU Studio' })).toBeVisible();
 	await expect(checker.getByText('Marcus Reyes').first()).toBeVisible();
+	// The audit table fits its card at desktop and phone widths: no sideways scrolling far below.
+	for (const [width, height] of [[1366, 900], [390, 844]]) {
+		await checker.setViewportSize({ width, height });
+		const [table, wrap] = await checker.locator('table.events').evaluate((t) => [t.scrollWidth, t.parentElement!.clientWidth]);
+		expect(table).toBeLessThanOrEqual(wrap);
+		expect(await checker.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+		if (process.env.UX_SCREENSHOTS) await checker.screenshot({ path: `/work/notes/screens/ux/verify-${width}.png`, fullPage: true });
+	}
+	await expect(checker.getByRole('cell', { name: /[A-Z][a-z]+ \d{1,2}, \d{4} at \d{1,2}:\d{2} [AP]M C[SD]T$/ }).first()).toBeVisible();
 	await expect(checker.getByText(/Digital signature: valid — signed by “MOU Studio at /)).toBeVisible();
 
 	// The file is what the email and certificate name; LibreOffice finds its digital signature valid,

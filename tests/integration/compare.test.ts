@@ -77,7 +77,12 @@ describe('the compare view loader', () => {
 			doc.getMap('termProposals').set('officer_count', JSON.stringify({ ...mark(district, 'district', 't1'), value: '3' }));
 		});
 
-		// Default: the latest round against the current draft.
+		// Default: the other side's latest round against the current draft — for the agency, the district's Round 1.
+		const theirs = await loadComparison(db.sql, agency.user, mouId, { from: null, to: null });
+		if (!theirs.ok) throw new Error(theirs.error.message);
+		expect(theirs.value).toMatchObject({ from: round1, to: 'current', older: { id: round1 } });
+
+		// For the district, the agency's Round 2.
 		const latest = await loadComparison(db.sql, district.user, mouId, { from: null, to: null });
 		if (!latest.ok) throw new Error(latest.error.message);
 		expect(latest.value.versions.map((v) => [v.id, v.number])).toEqual([[round1, 1], [round2, 2]]);

@@ -41,8 +41,10 @@ export function editorExtensions({ doc, provider, user, termValues, onLockedEdit
 							remove(current) {
 								const pos = getPos();
 								if (typeof pos !== 'number' || !editor.isEditable) return;
+								// While suggesting, the suggestion mode turns this into a tracked deletion of the clause's text.
 								editor.view.dispatch(editor.state.tr.delete(pos, pos + current.nodeSize));
-							}
+							},
+							suggesting: () => suggestion?.isActive() ?? false
 						},
 						decorations
 					)

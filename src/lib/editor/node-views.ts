@@ -36,6 +36,8 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: strin
 export interface ClauseActions {
 	/** Removes this clause from the draft; offered for clauses that are not locked. */
 	remove(node: PMNode): void;
+	/** True while negotiating: removing then marks the clause's text as a suggested deletion. */
+	suggesting?(): boolean;
 }
 
 export class ClauseView implements NodeView {
@@ -125,10 +127,22 @@ export class ClauseView implements NodeView {
 		return parts;
 	}
 
+	/**
+	 * Quiet until wanted: the action shows when the pointer is over the clause or the button has
+	 * focus (always on touch screens), so a page of clauses is not a column of red buttons. Its
+	 * words follow the mode, read when shown: while negotiating, removal is a suggestion.
+	 */
 	private removeButton(title: string): HTMLElement {
-		const button = element('button', 'clause-remove', 'Remove clause');
+		const button = element('button', 'clause-remove');
 		button.type = 'button';
-		button.setAttribute('aria-label', `Remove clause: ${title || 'Untitled clause'}`);
+		const name = title || 'Untitled clause';
+		const label = () => {
+			const suggesting = this.actions?.suggesting?.() ?? false;
+			button.textContent = suggesting ? 'Suggest removing' : 'Remove clause';
+			button.setAttribute('aria-label', `${suggesting ? 'Suggest removing clause' : 'Remove clause'}: ${name}`);
+		};
+		label();
+		for (const event of ['pointerenter', 'focus']) button.addEventListener(event, label);
 		button.addEventListener('click', () => this.actions?.remove(this.node));
 		return button;
 	}

@@ -40,7 +40,8 @@ export interface ComparePage {
 
 /**
  * The compare view for a party to the MOU: `from`/`to` are version ids or 'current'; missing
- * ones default to the latest round against the current draft. Strangers get 404, as for the MOU.
+ * ones default to the other side's latest round against the current draft (what they sent, and
+ * what has happened to it since), else the latest round. Strangers get 404, as for the MOU.
  */
 export async function loadComparison(
 	sql: Sql,
@@ -57,7 +58,8 @@ export async function loadComparison(
 	}
 	const [ownVersions, baseline] = await Promise.all([store.listVersions(sql, mouId), reviewBaseline(sql, mouId)]);
 	const versions = baseline ? [signedOption(baseline), ...ownVersions] : ownVersions;
-	const latestRound = ownVersions.findLast((v) => v.kind === 'round') ?? ownVersions[ownVersions.length - 1];
+	const theirRound = ownVersions.findLast((v) => v.kind === 'round' && v.party !== null && v.party !== access.side);
+	const latestRound = theirRound ?? ownVersions.findLast((v) => v.kind === 'round') ?? ownVersions[ownVersions.length - 1];
 	// A review draft is compared against the signed MOU by default.
 	const from = query.from ?? (baseline ? SIGNED : (latestRound?.id ?? CURRENT));
 	const to = query.to ?? CURRENT;

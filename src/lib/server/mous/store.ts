@@ -27,6 +27,8 @@ export interface MouSummary {
 	createdAt: Date;
 	lastActivityAt: Date;
 	parties: MouParty[];
+	/** A draft's invitation to the other party is out and unanswered. */
+	invitationPending: boolean;
 }
 
 const summaryColumns = (sql: Sql | Tx) => sql`
@@ -34,7 +36,8 @@ const summaryColumns = (sql: Sql | Tx) => sql`
 	m.state_code as "stateCode", m.state_profile_version as "stateProfileVersion",
 	m.created_at as "createdAt", m.last_activity_at as "lastActivityAt",
 	coalesce((select json_agg(json_build_object('organizationId', o.id, 'name', o.name, 'side', p.side, 'timeZone', o.time_zone) order by p.side)
-		from mou_parties p join organizations o on o.id = p.organization_id where p.mou_id = m.id), '[]') as parties`;
+		from mou_parties p join organizations o on o.id = p.organization_id where p.mou_id = m.id), '[]') as parties,
+	exists (select 1 from mou_party_invitations i where i.mou_id = m.id and i.accepted_at is null and i.expires_at > now()) as "invitationPending"`;
 
 export async function insertMou(
 	tx: Tx,

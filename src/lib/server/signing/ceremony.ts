@@ -121,6 +121,8 @@ export interface CeremonyView {
 	expiresLabel: string | null;
 	/** The district's zone: the page writes its dates in it, as the emails do. */
 	zone: string | null;
+	/** Every signer has signed: the page offers the signed MOU and its certificate. */
+	completed: boolean;
 	/** Only once the signer may read it (authenticated, access code, consent). */
 	agreement: {
 		html: string;
@@ -154,6 +156,7 @@ export async function openSigningLink(deps: SigningDeps, token: string, input: C
 		expiresAt: null,
 		expiresLabel: null,
 		zone: null,
+		completed: false,
 		agreement: null
 	};
 	if (!resolved.request || !resolved.signer) return empty;
@@ -163,6 +166,7 @@ export async function openSigningLink(deps: SigningDeps, token: string, input: C
 		...empty,
 		mou: { id: context.mou.id, title: context.mou.title },
 		zone: context.zone,
+		completed: request.status === 'completed',
 		signer: {
 			name: signer.name,
 			title: signer.title,

@@ -100,17 +100,21 @@ export function auditLabel(kind: string): string {
 
 /**
  * The certificate behind a certificate link from the completion email (for signers and copy
- * recipients who have no account with a party); null when the link is unknown or expired.
+ * recipients who have no account with a party), or behind a signer's own signing link once they
+ * and everyone else have signed (so the page they signed on leads to the result); null otherwise.
  */
 export async function loadCertificateByToken(sql: Sql, token: string, now = new Date()) {
 	if (typeof token !== 'string' || token.length < 20 || token.length > 100) return null;
 	const link = await store.findLink(sql, hashToken(token));
-	if (!link || link.purpose !== 'certificate' || link.expiresAt <= now) return null;
+	if (!link || (link.purpose !== 'certificate' && link.purpose !== 'sign')) return null;
+	// A signing link keeps working for its signer after the request's date: what they signed stays theirs.
+	if (link.purpose === 'certificate' && link.expiresAt <= now) return null;
 	const request = await store.findRequest(sql, link.requestId);
 	if (!request || request.status !== 'completed') return null;
 	const certificate = await loadCertificate(sql, request.mouId);
 	if (!certificate) return null;
 	const signer = link.signerId ? (await store.listSigners(sql, request.id)).find((s) => s.id === link.signerId) : null;
+	if (link.purpose === 'sign' && signer?.status !== 'signed') return null;
 	const recipient = link.recipientId ? (await store.listRecipients(sql, request.id)).find((r) => r.id === link.recipientId) : null;
 	const holder = signer ? { name: signer.name, email: signer.email, party: signer.party } : recipient ? { name: recipient.name, email: recipient.email, party: null } : null;
 	return { certificate, holder };

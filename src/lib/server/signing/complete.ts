@@ -95,7 +95,7 @@ export async function completeRequest(
 						subject: `Signed: “${context.mou.title}”`,
 						greeting: `Hello ${person.name},`,
 						paragraphs,
-						action: { label: 'View the certificate of completion', url: person.link },
+						action: { label: 'Get the signed MOU and its certificate', url: person.link },
 						attachSignedDocx: true
 					},
 					now

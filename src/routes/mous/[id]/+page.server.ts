@@ -1,4 +1,5 @@
-import { error } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
+import { CONFIRM_OPEN_FIELD, openSharedThreads } from '$lib/comments/open';
 import { fromFormOutcome } from '$lib/errors';
 import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
@@ -68,7 +69,12 @@ export const actions: Actions = {
 	},
 
 	approve: async ({ locals, params, request, url }) => {
-		const { user, deps } = await context(locals, request, url);
+		const { user, deps, form } = await context(locals, request, url);
+		// Approving over unanswered shared comments takes a second, explicit yes (the page asks before posting with it).
+		if (form.get(CONFIRM_OPEN_FIELD) !== 'yes') {
+			const open = openSharedThreads((await listThreads(deps.sql, user, params.id)) ?? []);
+			if (open.length) return fail(409, { approveOpen: open });
+		}
 		const result = await approveDraft(deps, user, params.id);
 		if (!result) notFound();
 		if (!result.ok) {

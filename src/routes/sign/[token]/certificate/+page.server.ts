@@ -8,5 +8,5 @@ export const load: PageServerLoad = async ({ params }) => {
 	const { db } = await getRuntime();
 	const found = await loadCertificateByToken(db.sql, params.token);
 	if (!found) error(404, 'This certificate link is not valid or has expired. Ask the parties for a copy.');
-	return { certificate: found.certificate, holder: found.holder };
+	return { certificate: found.certificate, holder: found.holder, token: params.token, zone: found.certificate.zone };
 };
