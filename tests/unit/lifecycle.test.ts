@@ -41,6 +41,8 @@ const expected: Record<Action, { who: string[]; when: readonly MouStatus[] }> = 
 	startReview: { who: COUNSEL, when: ['signed'] },
 	confirmReview: { who: COUNSEL, when: ['signed'] },
 	recordReviewStep: { who: COUNSEL, when: ['signed'] },
+	publish: { who: COUNSEL_OR_ADMIN, when: ['signed'] },
+	moderatePublicComments: { who: COUNSEL_OR_ADMIN, when: ['signed'] },
 	scheduleReminders: { who: ['counsel (admin)', 'signatory (admin)', 'viewer (admin)'], when: ['draft', 'negotiating', 'agreed', 'signing', 'signed'] },
 	readSignerContacts: { who: COUNSEL_OR_ADMIN, when: ALL }
 };

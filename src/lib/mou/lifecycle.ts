@@ -84,6 +84,8 @@ export type Action =
 	| 'startReview'
 	| 'confirmReview'
 	| 'recordReviewStep'
+	| 'publish'
+	| 'moderatePublicComments'
 	| 'scheduleReminders'
 	| 'readSignerContacts';
 
@@ -126,6 +128,9 @@ const RULES: Record<Action, Rule> = {
 	confirmReview: { who: counsel, when: inStatus('signed') },
 	// The review record (notice, input, data, adoption): counsel of either party, while it runs.
 	recordReviewStep: { who: counsel, when: inStatus('signed') },
+	// The public page and its comments are the district's (the server checks the party).
+	publish: { who: counselOrAdmin, when: inStatus('signed') },
+	moderatePublicComments: { who: counselOrAdmin, when: inStatus('signed') },
 	scheduleReminders: { who: (p) => p.isAdmin, when: (m) => m.status !== 'terminated' },
 	// Signers' addresses and why mail to them failed: for those who send and manage the request.
 	readSignerContacts: { who: counselOrAdmin, when: always }

@@ -1,5 +1,11 @@
 import type { ReviewStepKind } from './types';
 
+/**
+ * A review opens this many days before it is due (and stays open while overdue): counsel can
+ * confirm it from then, and the public page takes comments from then.
+ */
+export const REVIEW_WINDOW_DAYS = 90;
+
 /** The steps a review can record, in the order they usually happen, with what each needs. Pure. */
 export const REVIEW_STEPS: readonly { kind: ReviewStepKind; label: string; needs: string }[] = [
 	{ kind: 'public_notice', label: 'Public notice and meeting', needs: 'the date notice was given, where, and the date of the public meeting' },

@@ -8,10 +8,10 @@ import type { ReviewDeps } from './deps';
 import * as store from './store';
 import { loadReviewRecord, recordBlockers } from './record';
 import { mouProfile } from '$lib/server/profiles';
-import { stepLabel } from '$lib/profiles/review';
+import { REVIEW_WINDOW_DAYS, stepLabel } from '$lib/profiles/review';
 
 /** A review can be confirmed from this many days before it is due (and any time once overdue). */
-export const CONFIRM_WINDOW_DAYS = 90;
+export const CONFIRM_WINDOW_DAYS = REVIEW_WINDOW_DAYS;
 
 export interface ReviewConfirmed {
 	/** True when this was the second party's confirmation: the review is complete. */

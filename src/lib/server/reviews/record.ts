@@ -10,6 +10,7 @@ import type { ReviewStepKind } from '$lib/profiles/types';
 import { failure, invalid, ok, type Outcome } from '$lib/errors';
 import type { ReviewDeps } from './deps';
 import * as store from './store';
+import { acceptedPublicComments, isPublished, type PublicComment } from '$lib/server/publication';
 
 /**
  * The review as a record: what was done for the review of the current due date, and what the
@@ -27,6 +28,11 @@ export interface ReviewRecord {
 	required: ReviewStepKind[];
 	steps: store.ReviewStepRow[];
 	missing: ReviewStepKind[];
+	/** The state's law needs the MOU on its public page (Virginia), and whether it is. */
+	requiresPublication: boolean;
+	published: boolean;
+	/** Public comments the district accepted for this review. */
+	publicComments: PublicComment[];
 }
 
 /** The record of the review of `mou`'s current due date; null when it has none (not signed). */
@@ -36,22 +42,37 @@ export async function loadReviewRecord(
 ): Promise<ReviewRecord | null> {
 	if (!mou.dueOn) return null;
 	const profile = mouProfile(mou);
-	const steps = await store.listSteps(sql, mou.id, mou.dueOn);
+	const [steps, published, publicComments] = await Promise.all([
+		store.listSteps(sql, mou.id, mou.dueOn),
+		isPublished(sql as Sql, mou.id),
+		acceptedPublicComments(sql as Sql, mou.id, mou.dueOn)
+	]);
 	return {
 		dueOn: mou.dueOn,
 		profileName: profile.name,
 		cite: profile.review.cite,
 		required: [...profile.review.requiredSteps],
 		steps,
-		missing: missingSteps(profile.review.requiredSteps, steps.map((s) => s.kind))
+		missing: missingSteps(profile.review.requiredSteps, steps.map((s) => s.kind)),
+		requiresPublication: profile.review.requiresPublication,
+		published,
+		publicComments
 	};
 }
 
 /** What still stands between the review and its close, in words counsel can act on. */
 export function recordBlockers(record: ReviewRecord | null): string[] {
-	if (!record || record.missing.length === 0) return [];
-	const names = record.missing.map((kind) => stepLabel(kind).toLowerCase());
-	return [`${record.profileName} law${record.cite ? ` (${record.cite})` : ''} requires the review record to show: ${names.join(', ')}. Record ${record.missing.length === 1 ? 'it' : 'them'} on the review page first.`];
+	if (!record) return [];
+	const law = `${record.profileName} law${record.cite ? ` (${record.cite})` : ''}`;
+	const blockers: string[] = [];
+	if (record.missing.length) {
+		const names = record.missing.map((kind) => stepLabel(kind).toLowerCase());
+		blockers.push(`${law} requires the review record to show: ${names.join(', ')}. Record ${record.missing.length === 1 ? 'it' : 'them'} on the review page first.`);
+	}
+	if (record.requiresPublication && !record.published) {
+		blockers.push(`${law} requires the current MOU to be published: the district publishes it on its public page first.`);
+	}
+	return blockers;
 }
 
 /** For a review draft's approval: the blockers of the review it belongs to (none for other MOUs). */

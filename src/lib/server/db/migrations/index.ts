@@ -9,6 +9,7 @@ import frozenSqlstate from './0008_frozen_sqlstate';
 import signingIdentity from './0009_signing_identity';
 import stateProfiles from './0010_state_profiles';
 import reviewRecords from './0011_review_records';
+import publication from './0012_publication';
 
 /** Applied in this order, each once, at start. Append; never edit a shipped one. */
 export const migrations: { id: string; sql: string }[] = [
@@ -22,5 +23,6 @@ export const migrations: { id: string; sql: string }[] = [
 	{ id: '0008_frozen_sqlstate', sql: frozenSqlstate },
 	{ id: '0009_signing_identity', sql: signingIdentity },
 	{ id: '0010_state_profiles', sql: stateProfiles },
-	{ id: '0011_review_records', sql: reviewRecords }
+	{ id: '0011_review_records', sql: reviewRecords },
+	{ id: '0012_publication', sql: publication }
 ];
