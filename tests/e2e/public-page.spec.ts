@@ -1,0 +1,140 @@
+import { test, expect, type Browser, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import type { RunningApp } from '../helpers/app';
+import { DEMO, startDemoApp } from '../helpers/demo';
+import { signedInPage } from './fixtures';
+
+/**
+ * The public page of a signed MOU, read by someone with no account, and a public comment that
+ * reaches counsel after the commenter confirms it and the district accepts it. The demo MOU is
+ * made signed in the database (due for review in 20 days, so comments are open), with an issued
+ * DOCX fingerprint and an internal comment that must never show.
+ */
+const SHOTS = '/work/notes/screens/state';
+const DOCX_SHA = 'a'.repeat(16) + 'b'.repeat(16) + 'c'.repeat(16) + 'd'.repeat(16);
+const SIGN_DEMO = [
+	`insert into mou_versions (mou_id, number, kind, label, through_seq, state, sha256)
+	select m.id, 1, 'agreed', 'Agreed text', u.seq, u.update, encode(sha256(u.update), 'hex')
+	from mous m join lateral (select seq, update from mou_updates where mou_id = m.id order by seq limit 1) u on true
+	where m.title like '%2027–28'`,
+	`update mous set status = 'signed', effective_date = current_date - 345, review_interval_months = 12,
+		review_due_on = current_date + 20, signed_at = now() - interval '345 days'
+	where title like '%2027–28'`,
+	`insert into signed_documents (mou_id, version_id, sha256, bytes, filename, certificate)
+	select m.id, v.id, '${DOCX_SHA}', '\\x00', 'signed.docx', '{}'::jsonb from mous m join mou_versions v on v.mou_id = m.id where m.title like '%2027–28'`,
+	`insert into mou_comments (mou_id, author_id, party, visibility, body)
+	select m.id, m.created_by, 'agency', 'internal', 'INTERNAL NOTE: hold firm on the cost share' from mous m where m.title like '%2027–28'`
+];
+
+let demo: Awaited<ReturnType<typeof startDemoApp>>;
+let app: RunningApp;
+
+test.beforeAll(async () => {
+	test.setTimeout(120_000);
+	demo = await startDemoApp({}, async (query) => {
+		for (const statement of SIGN_DEMO) await query(statement);
+	});
+	app = demo.app;
+});
+test.afterAll(async () => {
+	await demo?.stop();
+});
+
+async function expectNoAxeViolations(page: Page) {
+	const results = await new AxeBuilder({ page }).analyze();
+	expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+}
+
+async function demoMouUrl(page: Page) {
+	const href = await page.getByRole('link', { name: /SRO MOU, 2027–28/ }).first().getAttribute('href');
+	return href!;
+}
+
+/** The public address of the demo MOU, publishing it first if it is not yet. */
+async function publicPathOf(district: Page, mou: string): Promise<string> {
+	await district.goto(`${mou}/public`);
+	const publish = district.getByRole('button', { name: 'Publish the signed MOU' });
+	if (await publish.isVisible()) await publish.click();
+	const link = district.getByRole('link', { name: /^\/p\// });
+	await expect(link).toBeVisible();
+	return (await link.getAttribute('href'))!;
+}
+
+async function anonymous(browser: Browser) {
+	const context = await browser.newContext({ baseURL: app.url });
+	return context.newPage();
+}
+
+test('the district publishes the signed MOU; anyone reads it without signing in, and sees nothing internal', async ({ browser }) => {
+	const district = await signedInPage(browser, app, DEMO.districtCounsel);
+	const mou = await demoMouUrl(district);
+	await district.goto(`${mou}/public`);
+	await district.getByRole('button', { name: 'Publish the signed MOU' }).click();
+	const link = district.getByRole('link', { name: /^\/p\// });
+	await expect(link).toBeVisible();
+	const publicPath = (await link.getAttribute('href'))!;
+	await district.setViewportSize({ width: 1366, height: 900 });
+	await district.screenshot({ path: `${SHOTS}/public-manage-1366.png`, fullPage: true });
+	await expectNoAxeViolations(district);
+
+	const visitor = await anonymous(browser);
+	await visitor.goto(publicPath);
+	await expect(visitor.getByRole('heading', { level: 1 })).toContainText('SRO MOU, 2027–28');
+	await expect(visitor.locator('.facts')).toContainText(DOCX_SHA);
+	await expect(visitor.getByRole('link', { name: '/verify' })).toHaveAttribute('href', '/verify');
+	await expect(visitor.locator('.agreement')).toContainText('will not issue any ticket, citation or notice to appear');
+	await expect(visitor.locator('.agreement')).toContainText('Springfield Police Department');
+	const text = await visitor.locator('body').innerText();
+	expect(text).not.toContain('INTERNAL NOTE');
+	expect(text).not.toMatch(/@springfield-(pd|usd)\.example/);
+	expect(text).not.toMatch(/Sign out|Outbox/);
+	await visitor.setViewportSize({ width: 1366, height: 900 });
+	await visitor.screenshot({ path: `${SHOTS}/public-page-1366.png` });
+	await visitor.setViewportSize({ width: 390, height: 844 });
+	await visitor.screenshot({ path: `${SHOTS}/public-page-390.png` });
+	await expectNoAxeViolations(visitor);
+});
+
+test('a public comment reaches counsel of both parties after the commenter confirms it and the district accepts it', async ({ browser }) => {
+	const district = await signedInPage(browser, app, DEMO.districtCounsel);
+	const mou = await demoMouUrl(district);
+	const publicPath = await publicPathOf(district, mou);
+
+	const visitor = await anonymous(browser);
+	await visitor.goto(publicPath);
+	await visitor.locator('html[data-hydrated]').waitFor();
+	await visitor.getByLabel(/Your name/).fill('Ana Parent');
+	await visitor.getByLabel(/Email/).fill('ana.parent@example.org');
+	await visitor.getByRole('textbox', { name: /^Comment/ }).fill('Please publish how parents are told before a student is questioned at school.');
+	await visitor.getByRole('button', { name: 'Send comment' }).click();
+	await expect(visitor.getByRole('status')).toContainText('Check ana.parent@example.org');
+
+	// Without SMTP the confirmation mail waits in the district's outbox; its administrator can read it.
+	await district.goto('/outbox');
+	await district.getByRole('link', { name: /Confirm your comment/ }).first().click();
+	const confirmLink = (await district.getByRole('link', { name: /\/confirm\// }).first().getAttribute('href'))!;
+
+	// Before confirming, there is nothing to moderate.
+	await district.goto(`${mou}/public`);
+	await expect(district.getByText('No confirmed comments yet.')).toBeVisible();
+
+	await visitor.goto(new URL(confirmLink).pathname);
+	await visitor.getByRole('button', { name: 'Confirm my comment' }).click();
+	await expect(visitor.getByRole('status')).toContainText('Confirmed');
+
+	await district.reload();
+	await expect(district.locator('.comments')).toContainText('Please publish how parents are told');
+	await district.getByRole('button', { name: 'Accept the comment from Ana Parent' }).click();
+	await expect(district.locator('.comments')).toContainText('Accepted');
+
+	const agency = await signedInPage(browser, app, DEMO.agencyCounsel);
+	await agency.goto(`${mou}/review`);
+	const record = agency.getByRole('region', { name: 'Review record' });
+	await expect(record).toContainText('1 accepted public comment');
+	await expect(record).toContainText('Please publish how parents are told before a student is questioned at school.');
+	await agency.setViewportSize({ width: 1366, height: 900 });
+	await record.screenshot({ path: `${SHOTS}/review-record-1366.png` });
+	await agency.setViewportSize({ width: 390, height: 844 });
+	await agency.screenshot({ path: `${SHOTS}/review-record-390.png`, fullPage: true });
+	await expectNoAxeViolations(agency);
+});
