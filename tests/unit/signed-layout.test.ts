@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as Y from 'yjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initialDocumentUpdate, loadTemplate } from '../../src/lib/server/templates';
+import { printConditions } from '../../src/lib/templates/print';
 import { readStoredMou } from '../../src/lib/document';
 import { renderSignedDocx } from '../../src/lib/server/export/render';
 import { formatWhen } from '../../src/lib/dates/format';
@@ -51,11 +52,16 @@ describe('the signed DOCX rendered by LibreOffice', () => {
 		const doc = new Y.Doc({ gc: false });
 		Y.applyUpdate(doc, initialDocumentUpdate(template));
 		const terms = doc.getMap<string>('terms');
-		// Every required term filled, every optional one left blank (no board approval, no clerk).
+		// Every required term filled, every optional one left blank but the clerk and an attorney:
+		// the attorney's "approved as to form" was not signed here, so it must not print as an empty block.
 		for (const term of template.terms) {
 			if (!term.required) terms.set(term.key, '');
 			else if (!terms.get(term.key)) terms.set(term.key, term.type === 'date' ? '2027-08-01' : term.type === 'money' ? '163800.00' : term.type === 'percent' ? '50' : term.type === 'integer' || term.type === 'months' ? '12' : term.type === 'timezone' ? 'America/Chicago' : `Sample ${term.label}`);
 		}
+		terms.set('clerk_name', 'Janet Cole');
+		terms.set('clerk_title', 'City Clerk');
+		terms.set('agency_attorney_name', 'Pat Lee');
+		terms.set('agency_attorney_title', 'City Attorney');
 		terms.set('agency_name', AGENCY_ORG);
 		terms.set('district_name', DISTRICT_ORG);
 		const state = Y.encodeStateAsUpdate(doc);
@@ -67,10 +73,11 @@ describe('the signed DOCX rendered by LibreOffice', () => {
 			zone: 'America/Chicago',
 			signers: [
 				{ ...base.signers[0], capacity: 'agency_head', signedAt },
-				{ ...base.signers[1], capacity: 'superintendent', signedAt }
+				{ ...base.signers[1], capacity: 'superintendent', signedAt },
+				{ ...base.signers[2], capacity: 'clerk', signedAt }
 			]
 		};
-		const file = await renderSignedDocx({ ...exportContext(), termDefinitions: template.terms, document: readStoredMou(state), certificate });
+		const file = await renderSignedDocx({ ...exportContext(), termDefinitions: template.terms, printWhen: printConditions(template), document: readStoredMou(state), certificate });
 		writeFileSync(join(work, 'signed.docx'), file.bytes);
 		execFileSync('soffice', [`-env:UserInstallation=file://${join(work, 'profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', work, join(work, 'signed.docx')], { stdio: 'pipe', timeout: 110_000 });
 		execFileSync('pdftohtml', ['-xml', '-q', '-zoom', '1', join(work, 'signed.pdf'), join(work, 'layout')], { stdio: 'pipe' });
@@ -80,8 +87,10 @@ describe('the signed DOCX rendered by LibreOffice', () => {
 		// No bracketed placeholder and no blank signature line anywhere in the signed copy.
 		expect(all).not.toMatch(/\[[A-Z][a-z][^\]]*\]/);
 		expect(all).not.toMatch(/By: _{5}|Date: _{5}|_{10}/);
-		// Blocks nobody signed are left out: no board approval, no attestation.
-		expect(all).not.toMatch(/Board of Education|ATTEST/);
+		// Blocks nobody signed are left out (no board, no approval as to form); the clerk's attestation is there, signed.
+		expect(texts.filter((t) => t.text === 'Board of Education' || /Approved as to form|Municipal approval|Pat Lee/.test(t.text ?? '')).map((t) => t.text)).toEqual([]);
+		expect(all).toContain('ATTEST:');
+		expect(all).toContain(`Attested ${formatWhen(signedAt, 'America/Chicago')}`);
 
 		const expectedDate = formatWhen(signedAt, 'America/Chicago');
 		expect(expectedDate).toMatch(/^June 30, 2027.*7:30 PM CDT$/);

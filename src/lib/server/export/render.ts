@@ -4,7 +4,7 @@ import { certificateSection } from './docx/certificate';
 import { planComments } from './docx/comments';
 import { xmlSafe, type Segment } from './docx/inline';
 import { packDocx } from './docx/package';
-import { executedSignatures, leftovers, signaturePage, type ExecutedBlocks } from './docx/signatures';
+import { executedSignatures, leftovers, signaturePage } from './docx/signatures';
 import { formatDay, formatWhen } from '../../dates/format';
 import { RenderState } from './docx/state';
 import { STYLE } from './docx/styles';
@@ -101,24 +101,19 @@ export async function renderSignedDocx(raw: SignedInput): Promise<RenderedDocx> 
 	const state = new RenderState('clean', { ...input.document, proposals: {} }, input);
 	// The signatures go into the template's own signature clauses; a block nobody signed is dropped.
 	const executed = executedSignatures(certificate, input.partyNames, input.document.terms);
-	const placed = new Set<string>();
+	let partiesPlaced = false;
 	const clauseOverride = (clauseId: string) => {
-		const place = (key: string, blocks: FileChild[] | null, prose: boolean) => (blocks ? (placed.add(key), { prose, append: blocks }) : 'drop' as const);
-		if (clauseId === 'signatures.parties') return place('parties', executed.parties, true);
-		if (clauseId === 'signatures.board') return place('board', executed.board, false);
-		if (clauseId === 'signatures.attestation') return place('attestation', executed.attestation, false);
-		return undefined;
+		if (clauseId === 'signatures.parties') return ((partiesPlaced = true), { prose: true, append: executed.parties });
+		if (!clauseId.startsWith('signatures.')) return undefined;
+		const other = executed.others.get(clauseId);
+		executed.others.delete(clauseId);
+		return other ? { prose: false, append: other.blocks } : ('drop' as const);
 	};
 	const text = renderBody(input.document.body, { state, lockNotes: false, clauseOverride });
-	// Signatures whose clause the text no longer has still appear: on a page of their own, or after the text.
-	const rest: ExecutedBlocks = {
-		parties: placed.has('parties') ? [] : executed.parties,
-		board: placed.has('board') ? null : executed.board,
-		attestation: placed.has('attestation') ? null : executed.attestation
-	};
 	const body: FileChild[] = [
 		...text,
-		...(placed.has('parties') ? leftovers(rest) : signaturePage(rest)),
+		// Signatures whose clause the text no longer has still appear: on a page of their own, or after the text.
+		...(partiesPlaced ? leftovers(executed) : signaturePage(executed)),
 		...certificateSection(certificate, input.mouTitle, input.partyNames)
 	];
 	const bytes = await packDocx({

@@ -9,8 +9,9 @@ import { STYLE } from './styles';
 /**
  * The executed signature blocks of the signed DOCX, which take the place of the template's blank
  * "By: ____ / Date: ____" lines: for each party its signers (adopted signature, name, title,
- * organization, date and time signed in the district's zone), the board's approval when it signed
- * or the date is known, the clerk's attestation when there was one. A block nobody signed is left out.
+ * organization, date and time signed in the district's zone), the board's and the municipality's
+ * approval when they signed (or the board's approval date is known), the clerk's attestation when
+ * there was one. A block nobody signed is left out: the signed copy has no empty "By: ____".
  */
 
 /** Largest signature image, in pixels at 96 dpi (2.5 × 0.85 inches). */
@@ -19,16 +20,23 @@ const MAX_HEIGHT = 82;
 
 export interface ExecutedBlocks {
 	parties: FileChild[];
-	/** Null when the board neither signed nor has an approval date: the block is dropped. */
-	board: FileChild[] | null;
-	/** Null without an attesting clerk. */
-	attestation: FileChild[] | null;
+	/**
+	 * The template's other signature clauses by id (board, municipal approval, attestation) with
+	 * the signatures they hold; a clause nobody signed in (approved as to form, say) is absent.
+	 */
+	others: Map<string, { heading: string; blocks: FileChild[] }>;
 }
+
+/** Which capacities sign in which of the template's signature clauses. */
+const CLAUSE_CAPACITIES: Record<string, { heading: string; capacities: string[] }> = {
+	'signatures.board': { heading: 'Board of Education', capacities: ['board_president'] },
+	'signatures.municipal': { heading: 'Municipal approval', capacities: ['mayor', 'city_manager'] }
+};
+const OWN_CLAUSE = new Set(Object.values(CLAUSE_CAPACITIES).flatMap((c) => c.capacities));
 
 export function executedSignatures(certificate: CompletionCertificate, partyNames: Partial<Record<Party, string>>, terms: Record<string, string>): ExecutedBlocks {
 	const zone = certificate.zone ?? 'UTC';
 	const partyName = (party: Party) => partyNames[party] ?? partyLabel(party);
-	const isBoard = (s: CertificateSigner) => s.capacity === 'board_president';
 	const signers = certificate.signers.filter((s) => s.role === 'signer');
 	const parties: FileChild[] = [
 		new Paragraph({
@@ -47,38 +55,43 @@ export function executedSignatures(certificate: CompletionCertificate, partyName
 		})
 	];
 	for (const party of ['agency', 'district'] as const) {
-		const theirs = signers.filter((s) => s.party === party && !isBoard(s));
+		const theirs = signers.filter((s) => s.party === party && !OWN_CLAUSE.has(s.capacity ?? ''));
 		if (!theirs.length) continue;
 		parties.push(partyHeading(`For ${partyName(party)}`));
 		for (const signer of theirs) parties.push(...signatureBlock(signer, partyName(party), zone));
 	}
-	const boardSigners = signers.filter(isBoard);
-	const approved = terms.board_approval_date?.trim();
-	const board = boardSigners.length || approved
-		? [
+	const others = new Map<string, { heading: string; blocks: FileChild[] }>();
+	for (const [clauseId, { heading, capacities }] of Object.entries(CLAUSE_CAPACITIES)) {
+		const theirs = signers.filter((s) => capacities.includes(s.capacity ?? ''));
+		const approved = clauseId === 'signatures.board' ? terms.board_approval_date?.trim() : '';
+		if (!theirs.length && !approved) continue;
+		const organization = (s: CertificateSigner) => (clauseId === 'signatures.board' ? `Board of Education, ${partyName('district')}` : partyName(s.party));
+		others.set(clauseId, {
+			heading,
+			blocks: [
 				...(approved ? [new Paragraph({ style: STYLE.body, children: [new TextRun(xmlSafe(`Approved by the Board of Education of ${partyName('district')} on ${longDate(approved)}.`))] })] : []),
-				...boardSigners.flatMap((s) => signatureBlock(s, `Board of Education, ${partyName('district')}`, zone))
+				...theirs.flatMap((s) => signatureBlock(s, organization(s), zone))
 			]
-		: null;
+		});
+	}
 	const attesters = certificate.signers.filter((s) => s.role === 'attester');
-	const attestation = attesters.length
-		? [new Paragraph({ style: STYLE.body, keepNext: true, children: [new TextRun({ text: 'ATTEST:', bold: true })] }), ...attesters.flatMap((s) => signatureBlock(s, partyName(s.party), zone))]
-		: null;
-	return { parties, board, attestation };
+	if (attesters.length) {
+		others.set('signatures.attestation', {
+			heading: 'Attestation',
+			blocks: [new Paragraph({ style: STYLE.body, keepNext: true, children: [new TextRun({ text: 'ATTEST:', bold: true })] }), ...attesters.flatMap((s) => signatureBlock(s, partyName(s.party), zone))]
+		});
+	}
+	return { parties, others };
 }
 
 /** The blocks on their own page, for an MOU whose text no longer has the template's signature clauses. */
 export function signaturePage(blocks: ExecutedBlocks): FileChild[] {
-	return [
-		new Paragraph({ style: STYLE.section, pageBreakBefore: true, children: [new TextRun('Signature page')] }),
-		...blocks.parties,
-		...leftovers(blocks)
-	];
+	return [new Paragraph({ style: STYLE.section, pageBreakBefore: true, children: [new TextRun('Signature page')] }), ...blocks.parties, ...leftovers(blocks)];
 }
 
-/** Board and attestation blocks whose clause the text does not have, after the signatures of the parties. */
+/** Signature clauses the text does not have, after the signatures of the parties. */
 export function leftovers(blocks: ExecutedBlocks): FileChild[] {
-	return [...(blocks.board ? [partyHeading('Board of Education'), ...blocks.board] : []), ...(blocks.attestation ? [partyHeading('Attestation'), ...blocks.attestation] : [])];
+	return [...blocks.others.values()].flatMap((other) => [partyHeading(other.heading), ...other.blocks]);
 }
 
 function partyHeading(text: string): Paragraph {
