@@ -1,6 +1,6 @@
 import type { Sql } from '$lib/server/db';
 import type { DocumentRules } from '$lib/server/collab';
-import { loadTemplate } from '$lib/server/templates';
+import { mouTemplate, type MouTemplateRef } from '$lib/server/profiles';
 import { termShapeProblem } from '$lib/templates/terms';
 import type { TemplateTerm } from '$lib/templates/types';
 
@@ -9,10 +9,12 @@ import type { TemplateTerm } from '$lib/templates/types';
  * fill-in term's declared type gives it, and which clauses a draft may put back (the unlocked ones).
  */
 export async function collabDocumentRules(sql: Sql, mouId: string): Promise<DocumentRules> {
-	const [row] = await sql<{ templateId: string; templateVersion: string }[]>`
-		select template_id as "templateId", template_version as "templateVersion" from mous where id = ${mouId}`;
+	const [row] = await sql<MouTemplateRef[]>`
+		select template_id as "templateId", template_version as "templateVersion",
+			state_code as "stateCode", state_profile_version as "stateProfileVersion"
+		from mous where id = ${mouId}`;
 	if (!row) return { termProblem: () => null, restorableClause: () => null };
-	const template = loadTemplate(row.templateId, row.templateVersion);
+	const template = mouTemplate(row);
 	const terms = new Map<string, TemplateTerm>(template.terms.map((term) => [term.key, term]));
 	const clauses = new Map(template.sections.flatMap((section) => section.clauses).map((clause) => [clause.id, clause]));
 	return {
