@@ -105,7 +105,7 @@ describe('an MOU under each state profile', () => {
 		await storeEdit(mouId, (doc) => doc.getMap<string>('terms').set('review_interval_months', '18'));
 		const refused = await approveDraft(deps(), agency.user, mouId);
 		expect(refused?.ok).toBe(false);
-		if (refused && !refused.ok) expect(refused.error.problems?.join('\n')).toMatch(/Review interval: .*12/);
+		if (refused && !refused.ok) expect(refused.error.problems?.join('\n')).toMatch(/Review interval must be at most 12 months/);
 		await storeEdit(mouId, (doc) => doc.getMap<string>('terms').set('review_interval_months', '12'));
 		expect((await approveDraft(deps(), agency.user, mouId))?.ok).toBe(true);
 	});

@@ -37,6 +37,7 @@ function inlineText(node: DocNode): string {
 
 export interface DraftClause {
 	clauseId: string;
+	title?: string;
 	nasro: string[];
 	text: string;
 }
@@ -47,6 +48,7 @@ export function draftClauses(document: DocNode): DraftClause[] {
 		if (node.type === 'clause') {
 			found.push({
 				clauseId: String(node.attrs?.clauseId ?? ''),
+				title: String(node.attrs?.title ?? ''),
 				nasro: String(node.attrs?.nasro ?? '').split(/\s+/).filter(Boolean),
 				text: clauseText(node)
 			});

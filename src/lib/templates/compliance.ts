@@ -1,6 +1,9 @@
 import { clauseToNode } from './document';
 import { clauseText, draftClauses, termKeysIn, type DraftClause } from './clause-text';
 import { validateTerms } from './terms';
+import { itemsAwaitingValues } from './values';
+import { lockedSubjectTouches, subjectLabel, type SubjectTouch } from './subjects';
+import { danglingReferences, numberDocument } from './numbering';
 import { assessProfile, type ProfileReport } from '../profiles/assess';
 import type { StateProfile } from '../profiles/types';
 import type { ChecklistItem, ChecklistLevel, Clause, DocNode, Template, TemplateTerm, TermValues } from './types';
@@ -11,7 +14,8 @@ import type { ChecklistItem, ChecklistLevel, Clause, DocNode, Template, Template
  * draft may go out for signature, so it is pure and caches the template side.
  */
 
-export type ItemStatus = 'covered' | 'modified' | 'missing';
+/** incomplete: the template's text is there, but a term value it depends on is empty or refused. */
+export type ItemStatus = 'covered' | 'incomplete' | 'modified' | 'missing';
 
 export interface ItemAssessment {
 	id: string;
@@ -21,7 +25,11 @@ export interface ItemAssessment {
 	status: ItemStatus;
 	/** Template clauses that address the item, then any other draft clauses claiming it. */
 	clauseIds: string[];
+	/** Incomplete: the terms whose values the item waits on. */
+	awaiting?: string[];
 }
+
+export type { SubjectTouch };
 
 export interface ComplianceReport {
 	items: ItemAssessment[];
@@ -35,6 +43,15 @@ export interface ComplianceReport {
 	termErrors: Record<string, string>;
 	/** The state-law profile's items and conflicts; null without a profile or with `none`. */
 	state: ProfileReport | null;
+	/** Added or edited unlocked text that touches a subject a locked clause settles, for counsel. */
+	touches: SubjectTouch[];
+	/** Cross-references to clauses the draft no longer has. */
+	danglingReferences: string[];
+	/** Locked clauses absent from the draft or not in their template wording (NASRO-graded or not). */
+	lockedMissing: string[];
+	/** Everything standing between the draft and "Ready for signature", in words counsel can act on. */
+	blockers: string[];
+	/** Nothing is missing: only the parties' approvals remain. */
 	readyForSignature: boolean;
 }
 
@@ -47,6 +64,8 @@ export interface ComplianceInput {
 	termValues: TermValues;
 	/** The MOU's state-law profile; `template` is then the template with it applied. */
 	profile?: StateProfile | null;
+	/** Open suggestions and term proposals, when the caller knows them (they block readiness). */
+	openSuggestions?: number;
 }
 
 export { clauseText };
@@ -55,26 +74,68 @@ export function assessCompliance(input: ComplianceInput): ComplianceReport {
 	const { checklist, template, document, terms, termValues, profile } = input;
 	const index = templateIndex(template);
 	const draft = draftClauses(document);
-	const items = checklist.map((item) => assessItem(item, index, draft));
+	const allErrors = validateTerms(terms, termValues);
+	const awaiting = itemsAwaitingValues(terms, termValues, allErrors);
+	const items = checklist.map((item) => assessItem(item, index, draft, awaiting.get(item.id)));
 	const mandatoryMissing = items.filter((i) => i.level === 'M' && i.status !== 'covered').map((i) => i.id);
 	const emptyRequiredTerms = findEmptyRequiredTerms(index, document, terms, termValues);
-	const termErrors = Object.fromEntries(
-		Object.entries(validateTerms(terms, termValues)).filter(([key]) => termValues[key]?.trim())
-	);
+	const termErrors = Object.fromEntries(Object.entries(allErrors).filter(([key]) => termValues[key]?.trim()));
 	const state = profile && profile.code !== 'none' ? assessProfile(profile, template, document, termValues) : null;
+	const touches = lockedSubjectTouches(template, draft, index.text);
+	const dangling = danglingReferences(document, numberDocument(document));
+	const lockedMissing = template.sections
+		.flatMap((section) => section.clauses)
+		.filter((clause) => clause.level === 'required')
+		.filter((clause) => !draft.some((d) => d.clauseId === clause.id && d.text === index.text.get(clause.id)))
+		.map((clause) => clause.id);
+	const report = { items, mandatoryMissing, emptyRequiredTerms, termErrors, state, touches, danglingReferences: dangling, lockedMissing };
+	const blockers = blockersOf(report, terms, input.openSuggestions ?? 0);
 	return {
-		items,
+		...report,
 		summary: summarise(items, emptyRequiredTerms.length),
-		mandatoryMissing,
-		emptyRequiredTerms,
-		termErrors,
-		state,
-		readyForSignature:
-			mandatoryMissing.length === 0 &&
-			emptyRequiredTerms.length === 0 &&
-			Object.keys(termErrors).length === 0 &&
-			(state?.ready ?? true)
+		blockers,
+		readyForSignature: blockers.length === 0
 	};
+}
+
+type Judged = Pick<
+	ComplianceReport,
+	'items' | 'mandatoryMissing' | 'emptyRequiredTerms' | 'termErrors' | 'state' | 'touches' | 'danglingReferences' | 'lockedMissing'
+>;
+
+function blockersOf(report: Judged, terms: readonly TemplateTerm[], openSuggestions: number): string[] {
+	const label = (key: string) => terms.find((term) => term.key === key)?.label ?? key;
+	const blockers: string[] = [];
+	if (openSuggestions > 0) {
+		blockers.push(`${openSuggestions} open ${openSuggestions === 1 ? 'suggestion' : 'suggestions'} must be accepted, rejected or withdrawn.`);
+	}
+	for (const id of report.mandatoryMissing) {
+		const item = report.items.find((i) => i.id === id)!;
+		if (item.status === 'incomplete') {
+			blockers.push(`Mandatory item NASRO ${id} needs a valid value for ${item.awaiting!.map((key) => `“${label(key)}”`).join(', ')}.`);
+		} else {
+			const how = item.status === 'missing' ? 'is missing' : 'has been changed from the standard language';
+			blockers.push(`Mandatory item NASRO ${id} ${how} — ${item.summary}`);
+		}
+	}
+	// Locked clauses NASRO grades no item for (definitions, precedence, force …) count too.
+	const graded = new Set(report.mandatoryMissing.flatMap((id) => report.items.find((i) => i.id === id)?.clauseIds ?? []));
+	const ungraded = report.lockedMissing.filter((id) => !graded.has(id));
+	if (ungraded.length) blockers.push(`Locked ${ungraded.length === 1 ? 'clause' : 'clauses'} missing or changed: ${ungraded.join(', ')}.`);
+	const empty = report.emptyRequiredTerms.map(label);
+	if (empty.length) blockers.push(`${empty.length} required ${empty.length === 1 ? 'term' : 'terms'} still empty: ${empty.join(', ')}.`);
+	for (const [key, message] of Object.entries(report.termErrors)) blockers.push(message.startsWith(label(key)) ? message : `${label(key)}: ${message}`);
+	for (const touch of report.touches.filter((t) => t.overrides)) {
+		const subjects = touch.subjects.map((s) => subjectLabel(s.subject)).join(', ');
+		blockers.push(
+			`The ${touch.kind} clause “${touch.title}” says it overrides a locked clause on ${subjects}; under the order of precedence it has no effect. Reword or remove it.`
+		);
+	}
+	if (report.danglingReferences.length) {
+		blockers.push(`Cross-references point at removed clauses (${report.danglingReferences.join(', ')}); restore them or change the text.`);
+	}
+	blockers.push(...(report.state?.problems ?? []));
+	return blockers;
 }
 
 interface TemplateIndex {
@@ -106,7 +167,7 @@ function templateIndex(template: Template): TemplateIndex {
  * Covered: every template clause for the item is in the draft with its template text.
  * Missing: none of them is, and no other clause claims the item. Anything else is modified.
  */
-function assessItem(item: ChecklistItem, index: TemplateIndex, draft: DraftClause[]): ItemAssessment {
+function assessItem(item: ChecklistItem, index: TemplateIndex, draft: DraftClause[], awaiting?: string[]): ItemAssessment {
 	const templateClauses = index.byItem.get(item.id) ?? [];
 	const templateIds = new Set(templateClauses.map((c) => c.id));
 	const states = templateClauses.map((clause) => {
@@ -116,11 +177,12 @@ function assessItem(item: ChecklistItem, index: TemplateIndex, draft: DraftClaus
 	});
 	const others = draft.filter((d) => !templateIds.has(d.clauseId) && d.nasro.includes(item.id));
 	let status: ItemStatus;
-	if (states.length > 0 && states.every((s) => s === 'intact') && others.length === 0) status = 'covered';
+	if (states.length > 0 && states.every((s) => s === 'intact') && others.length === 0) status = awaiting?.length ? 'incomplete' : 'covered';
 	else if (states.every((s) => s === 'absent') && others.length === 0) status = 'missing';
 	else status = 'modified';
 	const clauseIds = [...templateIds, ...new Set(others.map((d) => d.clauseId))];
-	return { id: item.id, level: item.level, section: item.section, summary: item.summary, status, clauseIds };
+	const assessment: ItemAssessment = { id: item.id, level: item.level, section: item.section, summary: item.summary, status, clauseIds };
+	return status === 'incomplete' ? { ...assessment, awaiting } : assessment;
 }
 
 function findEmptyRequiredTerms(
@@ -142,7 +204,7 @@ function summarise(items: ItemAssessment[], emptyTerms: number): string {
 	const recommended = items.filter((i) => i.level === 'R');
 	const notCovered = mandatory.filter((i) => i.status !== 'covered').length;
 	const removed = recommended.filter((i) => i.status === 'missing').length;
-	const modified = recommended.filter((i) => i.status === 'modified').length;
+	const modified = recommended.filter((i) => i.status === 'modified' || i.status === 'incomplete').length;
 	const parts = [
 		notCovered === 0
 			? `All ${mandatory.length} mandatory items covered`

@@ -23,6 +23,7 @@ function termProblems(template: Template, checklist: readonly ChecklistItem[]): 
 	for (const term of template.terms) {
 		for (const id of term.covers ?? []) if (!ids.has(id)) problems.push(`term ${term.key}: covers unknown NASRO id ${id}`);
 		if (term.sumGroup && term.type !== 'percent') problems.push(`term ${term.key}: only percent terms may have a sumGroup`);
+		if (term.atLeastCountOf && !keys.has(term.atLeastCountOf)) problems.push(`term ${term.key}: atLeastCountOf names unknown term ${term.atLeastCountOf}`);
 		if (term.notBefore && !keys.has(term.notBefore)) problems.push(`term ${term.key}: notBefore names unknown term ${term.notBefore}`);
 	}
 	const defaults = Object.fromEntries(template.terms.map((t) => [t.key, t.default]));

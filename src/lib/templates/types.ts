@@ -34,6 +34,8 @@ export interface TemplateTerm {
 	 * included — e.g. a review interval over 12 months), those items are not covered.
 	 */
 	covers?: string[];
+	/** Integer terms: the covered items also need at least one per line of this list term (SROs per school). */
+	atLeastCountOf?: string;
 }
 
 /** Required clauses cover NASRO mandatory items and are locked; recommended cover R items. */

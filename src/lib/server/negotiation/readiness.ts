@@ -1,5 +1,5 @@
 import { listOpenSuggestions } from '$lib/server/redlines';
-import { mouTemplate, type MouTemplateRef } from '$lib/server/profiles';
+import type { MouTemplateRef } from '$lib/server/profiles';
 import { assessStoredDraft } from '$lib/server/templates/readiness';
 import { PARTIES, type Party } from '$lib/mou/party';
 
@@ -23,19 +23,7 @@ export function approvalBlockers(state: Uint8Array, mou: MouTemplateRef): string
 			.map(([side, count]) => `${count} by ${SIDE_NAME[side]}`);
 		problems.push(`${plural(open.length, 'open suggestion')} (${bySide.join(', ')}) must be accepted, rejected or withdrawn.`);
 	}
-	const report = assessStoredDraft(state, mou);
-	if (report.mandatoryMissing.length > 0) {
-		problems.push(`Mandatory NASRO ${report.mandatoryMissing.length === 1 ? 'item' : 'items'} not covered: ${report.mandatoryMissing.join(', ')}.`);
-	}
-	const labels = new Map(mouTemplate(mou).terms.map((t) => [t.key, t.label]));
-	if (report.emptyRequiredTerms.length > 0) {
-		const names = report.emptyRequiredTerms.map((key) => labels.get(key) ?? key);
-		problems.push(`${plural(names.length, 'required term')} still empty: ${names.join(', ')}.`);
-	}
-	for (const [key, message] of Object.entries(report.termErrors)) {
-		problems.push(`${labels.get(key) ?? key}: ${message}`);
-	}
-	// State law: forbidden wording (Illinois: no citations) and the profile's missing items.
-	problems.push(...(report.state?.problems ?? []));
+	// Everything else is the compliance report's: the same words the panel shows counsel.
+	problems.push(...assessStoredDraft(state, mou).blockers);
 	return problems;
 }

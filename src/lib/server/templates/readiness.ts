@@ -8,7 +8,7 @@ import { loadChecklist } from './index';
  * same rules the compliance panel shows — NASRO's items and the MOU's state-law profile — what
  * approval and signing will rely on, never the browser.
  */
-export function assessStoredDraft(state: Uint8Array, mou: MouTemplateRef): ComplianceReport {
+export function assessStoredDraft(state: Uint8Array, mou: MouTemplateRef, openSuggestions = 0): ComplianceReport {
 	const { body, terms: termValues } = readStoredMou(state);
 	const template = mouTemplate(mou);
 	return assessCompliance({
@@ -17,6 +17,7 @@ export function assessStoredDraft(state: Uint8Array, mou: MouTemplateRef): Compl
 		document: body,
 		terms: template.terms,
 		termValues,
-		profile: mouProfile(mou)
+		profile: mouProfile(mou),
+		openSuggestions
 	});
 }
