@@ -10,6 +10,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { libreOfficeSignatures, withOneByteChanged } from '../helpers/libreoffice';
+import { layoutOf, signatureBlock } from '../helpers/pdf-layout';
+import { execFileSync } from 'node:child_process';
 
 /**
  * The signing workflow end to end: the production server with the demo, sending its mail to an
@@ -226,6 +228,16 @@ test('counsel sends for signature; the chief and the superintendent each sign wi
 		const verdicts = libreOfficeSignatures([issuedFile, changedFile]);
 		expect(verdicts.get(issuedFile)).toEqual([expect.objectContaining({ valid: true })]);
 		expect(verdicts.get(changedFile)).toEqual([expect.objectContaining({ valid: false })]);
+		// Its signature page reads as executed: each signature in its block, no blank line left to sign.
+		const { pdf, texts, images } = layoutOf(issuedFile, work);
+		expect(texts.map((t) => t.text).join('\n')).not.toMatch(/By: _{5}|Date: _{5}|\[[A-Z][a-z][^\]]*\]/);
+		for (const [name, party] of [['Marcus Reyes', 'Springfield Police Department'], ['Thomas Okafor', 'Springfield Unified School District']]) {
+			expect(signatureBlock(texts, images, `For ${party}`, name).problems).toEqual([]);
+		}
+		if (shots) {
+			const page = texts.find((t) => t.text === 'For Springfield Police Department')!.page;
+			execFileSync('pdftoppm', ['-png', '-r', '80', '-f', String(page), '-l', String(page), '-singlefile', pdf, `${shots}/ceremony-signature-page`]);
+		}
 		await checker.getByLabel(/Signed MOU \(\.docx\)/).setInputFiles(changedFile);
 		await checker.getByRole('button', { name: 'Check the file' }).click();
 		await expect(checker.getByRole('heading', { name: /but altered after signing/ })).toBeVisible();
