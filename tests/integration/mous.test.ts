@@ -4,6 +4,9 @@ import { createOrganization, addColleague } from '../helpers/fixtures';
 import { acceptPartyInvitation, createMou, getMouAccess, inviteParty, listMous, viewPartyInvitation } from '../../src/lib/server/mous';
 import { createMailer } from '../../src/lib/server/mail';
 import type { Database } from '../../src/lib/server/db';
+import { loadDocumentState } from '../../src/lib/server/collab';
+import { readStoredMou } from '../../src/lib/document';
+import { startCollabHttp } from '../helpers/collab-http';
 
 let db: Database;
 beforeAll(async () => {
@@ -76,5 +79,26 @@ describe('an MOU between an agency and a district', () => {
 		expect(await getMouAccess(db.sql, agency.user, 'not-a-uuid')).toBeNull();
 		expect(await getMouAccess(db.sql, agency.user, '00000000-0000-4000-8000-000000000000')).toBeNull();
 		expect((await createMou(db.sql, agency.user, { title: '  ' })).ok).toBe(false);
+	});
+
+	it('fills the agency and district names from the two organizations: the creator at once, the other side when it joins', async () => {
+		const agency = await createOrganization(db.sql, 'agency');
+		const district = await createOrganization(db.sql, 'district');
+		const created = await createMou(db.sql, agency.user, { title: 'Names filled MOU' });
+		const mouId = created.ok ? created.value.id : '';
+		const terms = async () => readStoredMou(await loadDocumentState(db.sql, mouId)).terms;
+		expect(await terms()).toMatchObject({ agency_name: agency.user.organizationName, district_name: '' });
+
+		const mailer = createMailer({ sql: db.sql });
+		await inviteParty({ sql: db.sql, mailer, origin: 'http://app.test' }, agency.user, mouId, { email: district.email });
+		const [mail] = await db.sql`select text_body from outbox where to_address = ${district.email}`;
+		const server = await startCollabHttp(db.sql);
+		try {
+			const accepted = await acceptPartyInvitation(db.sql, district.user, inviteToken(mail.text_body), new Date(), server.collab);
+			expect(accepted.ok).toBe(true);
+		} finally {
+			await server.close();
+		}
+		expect(await terms()).toMatchObject({ agency_name: agency.user.organizationName, district_name: district.user.organizationName });
 	});
 });

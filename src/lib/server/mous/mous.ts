@@ -8,6 +8,7 @@ import { currentProfile, isStateCode } from '$lib/server/profiles';
 import { cleanText } from '$lib/server/orgs';
 import { failure, invalid, ok, type Outcome } from '$lib/errors';
 import * as store from './store';
+import { PARTY_NAME_TERM } from './party-names';
 import { accessFor, type MouAccess } from './access';
 
 /**
@@ -36,7 +37,8 @@ export async function createMou(sql: Sql, user: SessionUser, input: { title: unk
 		await store.insertParty(tx, mouId, user.organizationId, user.organizationKind);
 		return mouId;
 	});
-	await appendInitialState(sql, id, initialDocumentUpdate(template));
+	// The creator's organization names its side; the other side's name comes when it joins.
+	await appendInitialState(sql, id, initialDocumentUpdate(template, { [PARTY_NAME_TERM[user.organizationKind]]: user.organizationName }));
 	return ok({ id });
 }
 

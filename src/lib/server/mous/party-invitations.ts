@@ -4,6 +4,8 @@ import { composeEmail, type Mailer } from '$lib/server/mail';
 import { normalizeEmail } from '$lib/server/orgs';
 import { failure, invalid, ok, type Outcome } from '$lib/errors';
 import * as store from './store';
+import { fillPartyName } from './party-names';
+import type { CollabServer } from '$lib/server/collab';
 import { getMouAccess } from './mous';
 import { otherParty } from '$lib/mou/party';
 import { can } from '$lib/mou/lifecycle';
@@ -66,7 +68,13 @@ function acceptProblem(user: SessionUser, invitation: store.PartyInvitation): st
 	return null;
 }
 
-export async function acceptPartyInvitation(sql: Sql, user: SessionUser, token: string, now = new Date()): Promise<Outcome<{ mouId: string }>> {
+export async function acceptPartyInvitation(
+	sql: Sql,
+	user: SessionUser,
+	token: string,
+	now = new Date(),
+	collab?: Pick<CollabServer, 'applyServerChange'>
+): Promise<Outcome<{ mouId: string }>> {
 	const view = await viewPartyInvitation(sql, user, token, now);
 	if (view.state !== 'valid') return failure('not_now', 'This invitation is no longer valid.');
 	if (!view.canAccept) return failure('forbidden', view.reason!);
@@ -82,6 +90,7 @@ export async function acceptPartyInvitation(sql: Sql, user: SessionUser, token: 
 		return claimed.mouId;
 	});
 	if (!mouId) return failure('not_now', 'The other party has already joined this MOU.');
+	if (collab) await fillPartyName(collab, mouId, user.id, view.invitation.side, user.organizationName);
 	return ok({ mouId });
 }
 

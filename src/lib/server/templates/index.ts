@@ -54,14 +54,14 @@ export function loadChecklist(
 
 /**
  * The first Yjs update of a new draft: `body` holds the template document, `terms` every term's
- * default ('' when it has none). v1 encoding, from a doc without GC so history stays complete.
+ * default ('' when it has none) unless `values` gives one (the parties' names from their organizations). v1 encoding, from a doc without GC so history stays complete.
  */
-export function initialDocumentUpdate(template: Template): Uint8Array {
+export function initialDocumentUpdate(template: Template, values: Record<string, string> = {}): Uint8Array {
 	const ydoc = new Y.Doc({ gc: false });
 	ydoc.transact(() => {
 		prosemirrorJSONToYXmlFragment(documentSchema, templateToDocument(template), ydoc.getXmlFragment(BODY_FIELD));
 		const terms = ydoc.getMap<string>(TERMS_FIELD);
-		for (const term of template.terms) terms.set(term.key, term.default ?? '');
+		for (const term of template.terms) terms.set(term.key, values[term.key] ?? term.default ?? '');
 	});
 	const update = Y.encodeStateAsUpdate(ydoc);
 	ydoc.destroy();

@@ -23,7 +23,7 @@ export const actions: Actions = {
 	default: async ({ locals, params }) => {
 		const user = requireUserForAction(locals);
 		const { db, collab } = await getRuntime();
-		const result = await acceptPartyInvitation(db.sql, user, params.token);
+		const result = await acceptPartyInvitation(db.sql, user, params.token, new Date(), collab);
 		if (!result.ok) return failAction(result.error);
 		// Both parties are in: negotiation starts, and every edit from now on is a tracked suggestion.
 		collab.notify(result.value.mouId, 'status');
