@@ -36,8 +36,35 @@ export const clauseIdentity: AdmissionCheck = ({ intake, author }, { doc, rules 
 		const refusal = addedClauseRefusal(values, rules.restorableClause.bind(rules), doc);
 		if (refusal) return refusal;
 	}
-	return null;
+	return removedIdentityRefusal(intake.decoded.ds, doc);
 };
+
+type DeleteSet = ReturnType<typeof Y.decodeUpdate>['ds'];
+
+/**
+ * Removing an identity attribute changes the clause as much as overwriting it (`level` falls back
+ * to "custom"); removing the whole clause takes its attributes with it and is fine.
+ */
+function removedIdentityRefusal(ds: DeleteSet, doc: Y.Doc): Refusal | null {
+	for (const [client, ranges] of ds.clients) {
+		const structs = doc.store.clients.get(client);
+		if (!structs) continue;
+		for (const { clock, len } of ranges) {
+			if (clock >= Y.getState(doc.store, client)) continue;
+			for (let i = Y.findIndexSS(structs, clock); i < structs.length && structs[i].id.clock < clock + len; i++) {
+				const item = structs[i];
+				if (!(item instanceof Y.Item) || item.deleted || !isIdentityKey(item.parentSub)) continue;
+				const clauseItem = isClause(item.parent as Y.AbstractType<unknown>) ? (item.parent as Y.XmlElement)._item : null;
+				if (clauseItem && !clauseItem.deleted && !deletes(ds, clauseItem.id)) return refused(`removes the ${item.parentSub} of a clause; only the template sets it`);
+			}
+		}
+	}
+	return null;
+}
+
+function deletes(ds: DeleteSet, id: Y.ID): boolean {
+	return (ds.clients.get(id.client) ?? []).some(({ clock, len }) => id.clock >= clock && id.clock < clock + len);
+}
 
 function addedClauseRefusal(
 	values: Map<IdentityKey, unknown>,
