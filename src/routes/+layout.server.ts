@@ -8,7 +8,9 @@ export const load: LayoutServerLoad = ({ locals }) => {
 			organizationName: user.organizationName,
 			organizationKind: user.organizationKind,
 			role: user.role,
-			isAdmin: user.isAdmin
+			isAdmin: user.isAdmin,
+			email: user.email,
+			emailVerified: user.emailVerified
 		},
 		// Pages about an MOU or a signing request return their own `zone` (the district's), which wins.
 		zone: user?.timeZone ?? 'UTC'

@@ -37,9 +37,9 @@ async function chooseVersion(page: Page, select: string, label: RegExp) {
 	await page.locator(select).selectOption(chosen![1]);
 }
 
-/** The district's counsel reads the invitation in the outbox (no SMTP in the demo) and joins. */
+/** The district's counsel reads the invitation in their own Inbox (no SMTP in the demo) and joins. */
 async function districtJoins(district: Page) {
-	await district.goto('/outbox');
+	await district.goto('/inbox');
 	await district.getByRole('link', { name: /invites you to an SRO MOU/ }).first().click();
 	const join = await district.locator('a[href*="/join/"]').first().getAttribute('href');
 	await district.goto(join!);

@@ -4,6 +4,7 @@ import { acceptInvitation, inviteMember, signUpWithOrganization, type Role } fro
 import { createMou } from '../../src/lib/server/mous';
 import { createMailer } from '../../src/lib/server/mail';
 import { hashToken } from '../../src/lib/server/auth';
+import { confirmEmail, sendVerification } from '../../src/lib/server/accounts';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -23,8 +24,8 @@ async function personFromUserId(sql: Sql, userId: string, email: string): Promis
 	return { user: found!.user, token, cookie: `mou_session=${token}`, email };
 }
 
-/** Founds an organization; its founder is an administrator with the given role (counsel by default). */
-export async function createOrganization(sql: Sql, kind: 'agency' | 'district', role: Role = 'counsel') {
+/** Founds an organization; its founder is an administrator with the given role (counsel by default), address confirmed unless `verified` is false. */
+export async function createOrganization(sql: Sql, kind: 'agency' | 'district', role: Role = 'counsel', verified = true) {
 	const email = `founder-${unique()}@${kind}.example`;
 	const result = await signUpWithOrganization(sql, {
 		name: kind === 'agency' ? 'Avery Agency-Counsel' : 'Dakota District-Counsel',
@@ -35,7 +36,30 @@ export async function createOrganization(sql: Sql, kind: 'agency' | 'district', 
 		role
 	});
 	if (!result.ok) throw new Error(JSON.stringify(result.error));
+	if (verified) await confirmAddress(sql, result.value.userId, email);
 	return personFromUserId(sql, result.value.userId, email);
+}
+
+/** The founder follows the confirmation link mailed at sign-up, as a real person would. */
+export async function confirmAddress(sql: Sql, userId: string, email: string) {
+	const deps = { sql, mailer: createMailer({ sql }), origin: 'http://test.local' };
+	const sent = await sendVerification(deps, userId);
+	if (!sent.ok) throw new Error(JSON.stringify(sent.error));
+	const token = await waitForLink(sql, email, '/account/verify/');
+	const confirmed = await confirmEmail(deps, token);
+	if (!confirmed.ok) throw new Error(JSON.stringify(confirmed.error));
+}
+
+/** The token of the newest account link of that kind mailed to an address (mail goes out without being awaited). */
+export async function waitForLink(sql: Sql, email: string, path: string): Promise<string> {
+	const pattern = new RegExp(`${path.replace(/\//g, '\\/')}([a-z0-9]+)`);
+	for (let i = 0; i < 100; i++) {
+		const rows = await sql<{ text: string }[]>`select text_body as text from outbox where to_address = ${email} order by created_at desc, id desc`;
+		const match = rows.map((r) => pattern.exec(r.text)).find(Boolean);
+		if (match) return match[1];
+		await new Promise((r) => setTimeout(r, 20));
+	}
+	throw new Error(`no ${path} link mailed to ${email}`);
 }
 
 /** Adds a colleague to the admin's organization through the real invitation flow. */

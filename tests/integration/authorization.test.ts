@@ -97,6 +97,50 @@ describe('form actions', () => {
 	});
 });
 
+describe('accounts over HTTP', () => {
+	const html = async (path: string, who?: string) => (await get(running.app, path, who && cookies[who])).text();
+
+	it('sign up unconfirmed: the person sees they must confirm, the link is only in their own Inbox, and opening it confirms nothing', async () => {
+		expect(await html('/mous', 'outsider')).toContain('Confirm your email address.');
+		expect(await html('/mous', 'agencyCounsel')).not.toContain('Confirm your email address.');
+		const inbox = await html('/inbox', 'outsider');
+		const id = /href="\/inbox\/([0-9a-f-]{36})"[^>]*>Confirm your email address/.exec(inbox)![1];
+		const mail = await html(`/inbox/${id}`, 'outsider');
+		const link = /\/account\/verify\/([a-z0-9]+)/.exec(mail)![0];
+		// Nobody else can open it: not the demo's administrators, not anyone.
+		expect(await status(`/inbox/${id}`, 'agencyCounsel')).toBe(404);
+		expect(await status(`/outbox/${id}`, 'agencyCounsel')).toBe(404);
+		expect(await html(link)).toContain('Confirm my address');
+		expect(await html('/mous', 'outsider')).toContain('Confirm your email address.');
+		expect((await postForm(running.app, link, {})).status).toBe(200);
+		expect(await html('/mous', 'outsider')).not.toContain('Confirm your email address.');
+	});
+
+	it('answer a password reset request the same way for any address', async () => {
+		const known = await (await postForm(running.app, '/login/forgot', { email: DEMO.chief })).text();
+		const unknown = await (await postForm(running.app, '/login/forgot', { email: 'nobody@springfield-pd.example' })).text();
+		expect(known).toContain('If an account uses that address, we have emailed it a link');
+		expect(unknown.replaceAll('nobody@springfield-pd.example', DEMO.chief)).toBe(known);
+	});
+
+	it('show administrators delivery status, never what the mail says; member management only to them', async () => {
+		expect(await post('/org?/invite', 'agencyCounsel', { email: 'new-colleague@springfield-pd.example', role: 'viewer' })).toBe(200);
+		const outbox = await html('/outbox', 'agencyCounsel');
+		expect(outbox).toContain('new-colleague@springfield-pd.example');
+		expect(outbox).toContain('Join Springfield Police Department on MOU Studio');
+		// No way in to what it says: no link to the message, no link it holds.
+		expect(outbox).not.toMatch(/\/outbox\/[0-9a-f-]{36}|\/invitations\//);
+		expect(await status('/org/members', 'agencyCounsel')).toBe(200);
+		expect(await status('/org/members', 'agencyViewer')).toBe(403);
+		expect(await post('/org/members?/change', 'agencyViewer', { userId: '00000000-0000-4000-8000-000000000000', role: 'counsel' })).toBe(403);
+	});
+
+	it('audit downloads only as a POST from the page: a bare GET of a download address does nothing', async () => {
+		expect(await status('/mous/:id/export/signed', 'agencyCounsel')).toBe(405);
+		expect(await status('/mous/:id/signing/certificate/download', 'agencyCounsel')).toBe(405);
+	});
+});
+
 describe('the live document', () => {
 	function closeCode(who: string | undefined, id = mouId) {
 		return new Promise<number>((resolve) => {

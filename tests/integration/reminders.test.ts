@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import postgres from 'postgres';
 import type { Sql } from '../../src/lib/server/db';
-import { createMailer, listOutbox, type Mailer } from '../../src/lib/server/mail';
+import { createMailer, type Mailer } from '../../src/lib/server/mail';
 import {
 	listMyReminders,
 	listOrganizationReminders,

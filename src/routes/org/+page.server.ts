@@ -18,7 +18,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 export const actions: Actions = {
 	invite: async ({ locals, request, url }) => {
 		const user = requireUserForAction(locals);
-		const { db, mailer } = await getRuntime();
+		const { db, mailer, config } = await getRuntime();
 		const form = await request.formData();
 		const result = await inviteMember({ sql: db.sql, mailer, origin: url.origin }, user, {
 			email: form.get('email'),
@@ -26,6 +26,7 @@ export const actions: Actions = {
 			isAdmin: form.get('isAdmin')
 		});
 		if (!result.ok) return failAction(result.error, { errors: formErrors(result.error), email: String(form.get('email') ?? '') });
-		return { invited: result.value.email };
+		// Without a mail server the invitation reaches nobody: the administrator hands the link over.
+		return { invited: result.value.email, link: config.smtpUrl ? null : result.value.link };
 	}
 };

@@ -1,16 +1,13 @@
 import { error } from '@sveltejs/kit';
 import { getRuntime } from '$lib/server/runtime';
 import { requireUser } from '$lib/server/auth/require';
-import { listOutbox } from '$lib/server/mail';
+import { listDeliveries } from '$lib/server/mail';
 import type { PageServerLoad } from './$types';
 
+/** Delivery status only: what mail says belongs to whoever it is addressed to (their Inbox). */
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = requireUser(locals, url);
-	if (!user.isAdmin) error(403, 'Only administrators can read the outbox.');
+	if (!user.isAdmin) error(403, 'Only administrators can see the delivery of mail sent for the organization.');
 	const { db, config } = await getRuntime();
-	const messages = await listOutbox(db.sql, user.organizationId);
-	return {
-		smtp: Boolean(config.smtpUrl),
-		messages: messages.map(({ textBody: _t, htmlBody: _h, ...m }) => m)
-	};
+	return { smtp: Boolean(config.smtpUrl), messages: await listDeliveries(db.sql, user.organizationId) };
 };

@@ -4,6 +4,7 @@ import { getRuntime } from '$lib/server/runtime';
 import { createSession } from '$lib/server/auth';
 import { setSessionCookie } from '$lib/server/auth/cookies';
 import { signUpWithOrganization } from '$lib/server/orgs';
+import { sendVerification } from '$lib/server/accounts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
@@ -11,8 +12,8 @@ export const load: PageServerLoad = ({ locals }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request, cookies }) => {
-		const { db } = await getRuntime();
+	default: async ({ request, cookies, url }) => {
+		const { db, mailer } = await getRuntime();
 		const form = Object.fromEntries(await request.formData());
 		const result = await signUpWithOrganization(db.sql, {
 			name: form.name,
@@ -28,6 +29,8 @@ export const actions: Actions = {
 			const { password: _omit, ...values } = form;
 			return failAction(result.error, { errors: formErrors(result.error), values: values as Record<string, string> });
 		}
+		// Signed in at once, but unconfirmed until they follow the link mailed to the address.
+		await sendVerification({ sql: db.sql, mailer, origin: url.origin }, result.value.userId);
 		const { token, session } = await createSession(db.sql, result.value.userId);
 		setSessionCookie(cookies, token, session.expiresAt);
 		redirect(303, '/mous');

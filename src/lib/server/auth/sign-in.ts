@@ -24,6 +24,7 @@ export async function signIn(sql: Sql, email: string, password: string, address:
 		return failure('invalid_input', 'That email and password do not match an account.');
 	}
 	await store.clearFailures(sql, normalized);
+	if (!credentials.member) return failure('forbidden', 'Your organization has removed you from MOU Studio. Ask its administrator if this is a mistake.');
 	return ok({ userId: credentials.id });
 }
 

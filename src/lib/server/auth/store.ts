@@ -16,11 +16,14 @@ export interface SessionUser {
 	isAdmin: boolean;
 	/** The organization's time zone: where the person's dates are read when no MOU says otherwise. */
 	timeZone?: string;
+	/** They proved the address is theirs (the link mailed to it); until then it is only a claim. */
+	emailVerified: boolean;
 }
 
 const userColumns = (sql: Sql) => sql`
 	u.id, u.email, u.name, m.organization_id as "organizationId", o.name as "organizationName",
-	o.kind as "organizationKind", m.role, m.title, m.is_admin as "isAdmin", o.time_zone as "timeZone"`;
+	o.kind as "organizationKind", m.role, m.title, m.is_admin as "isAdmin", o.time_zone as "timeZone",
+	u.email_verified_at is not null as "emailVerified"`;
 
 export async function insertSession(sql: Sql, id: string, userId: string, expiresAt: Date) {
 	await sql`insert into sessions (id, user_id, expires_at) values (${id}, ${userId}, ${expiresAt})`;
@@ -49,9 +52,11 @@ export async function deleteUserSessions(sql: Sql, userId: string) {
 	await sql`delete from sessions where user_id = ${userId}`;
 }
 
+/** `member`: false once their organization removed them (the account stays, for the records it signed). */
 export async function findCredentials(sql: Sql, email: string) {
-	const rows = await sql<{ id: string; passwordHash: string }[]>`
-		select id, password_hash as "passwordHash" from users where email = ${email}`;
+	const rows = await sql<{ id: string; passwordHash: string; member: boolean }[]>`
+		select id, password_hash as "passwordHash", exists (select 1 from memberships m where m.user_id = users.id) as member
+		from users where email = ${email}`;
 	return rows[0] ?? null;
 }
 

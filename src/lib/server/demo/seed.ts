@@ -2,7 +2,7 @@ import type { Sql } from '$lib/server/db';
 import { hashPassword } from '$lib/server/auth';
 import type { Role } from '$lib/server/orgs';
 import type { Party } from '$lib/mou/party';
-import { createDemoMou, findUserIdByEmail, insertDemoOrganization, insertDemoPerson } from './store';
+import { confirmDemoAddresses, createDemoMou, findUserIdByEmail, insertDemoOrganization, insertDemoPerson } from './store';
 
 export const DEMO_PASSWORD = 'springfield-demo-2026';
 
@@ -76,7 +76,11 @@ const DEMO_TERMS: Record<string, string> = {
 
 /** Loads the Springfield organizations, one person per role, an MOU in negotiation and an agency draft. Safe to run twice. */
 export async function seedDemo(sql: Sql): Promise<{ created: boolean }> {
-	if (await findUserIdByEmail(sql, DEMO_ORGANIZATIONS[0].people[0].email)) return { created: false };
+	if (await findUserIdByEmail(sql, DEMO_ORGANIZATIONS[0].people[0].email)) {
+		// A demo loaded before addresses were confirmed still signs in and works as the README says.
+		await confirmDemoAddresses(sql, DEMO_ORGANIZATIONS.flatMap((o) => o.people.map((p) => p.email)));
+		return { created: false };
+	}
 	const passwordHash = await hashPassword(DEMO_PASSWORD);
 	const organizationIds: string[] = [];
 	for (const organization of DEMO_ORGANIZATIONS) {

@@ -1,3 +1,10 @@
 export { createMailer, type Mail, type Mailer } from './mailer';
 export { composeEmail, escapeHtml } from './compose';
-export { listForOrganization as listOutbox, findForOrganization as findOutboxMessage, type OutboxMessage } from './store';
+export {
+	listDeliveries,
+	listInbox,
+	findInboxMessage,
+	type Delivery,
+	type OutboxMessage,
+	type Reader as MailReader
+} from './store';

@@ -7,8 +7,13 @@ export interface Mail {
 	subject: string;
 	text: string;
 	html: string;
-	/** The organization on whose behalf it is sent: its administrators can read it in the outbox. */
+	/** The organization on whose behalf it is sent: its administrators see its delivery status (never its body). */
 	organizationId: string | null;
+	/**
+	 * The account this message proves control of the address for (verification and reset links):
+	 * with SMTP it is readable only in the mailbox; without, only in that account's inbox.
+	 */
+	proofFor?: string | null;
 	/** Files to attach (SMTP only: the outbox keeps text and HTML, so a retried send goes without them). */
 	attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
 }
@@ -16,6 +21,8 @@ export interface Mail {
 export interface Mailer {
 	/** Records the message, then delivers it over SMTP when configured; never throws on SMTP failure. */
 	send(mail: Mail): Promise<{ id: string; delivered: boolean }>;
+	/** Records the message and delivers it in the background: the caller's answer does not wait on SMTP. */
+	queue(mail: Mail): Promise<{ id: string }>;
 	/** Retries messages whose delivery failed; returns how many went out. */
 	retryFailed(): Promise<number>;
 	close(): void;
@@ -47,6 +54,12 @@ export function createMailer(options: { sql: Sql; smtpUrl?: string; from?: strin
 		async send(mail) {
 			const id = await store.insertMessage(sql, mail);
 			return { id, delivered: await deliver(id, mail) };
+		},
+		async queue(mail) {
+			const id = await store.insertMessage(sql, mail);
+			// deliver() records a failure itself; a database error here is left to the retry pass.
+			void deliver(id, mail).catch(() => {});
+			return { id };
 		},
 		async retryFailed() {
 			if (!transport) return 0;

@@ -19,11 +19,11 @@ const columns = (sql: Sql) => sql`
 /** New mail belongs to its sender's first attempt: retries (any instance) may claim it only after a while. */
 export async function insertMessage(
 	sql: Sql,
-	m: { to: string; subject: string; text: string; html: string; organizationId: string | null }
+	m: { to: string; subject: string; text: string; html: string; organizationId: string | null; proofFor?: string | null }
 ) {
 	const [row] = await sql<{ id: string }[]>`
-		insert into outbox (to_address, subject, text_body, html_body, organization_id, retry_after)
-		values (${m.to}, ${m.subject}, ${m.text}, ${m.html}, ${m.organizationId}, now() + interval '5 minutes')
+		insert into outbox (to_address, subject, text_body, html_body, organization_id, proof_for, retry_after)
+		values (${m.to}, ${m.subject}, ${m.text}, ${m.html}, ${m.organizationId}, ${m.proofFor ?? null}, now() + interval '5 minutes')
 		returning id`;
 	return row.id;
 }
@@ -49,21 +49,48 @@ export async function claimRetryable(sql: Sql, maxAttempts: number) {
 		returning ${columns(sql)}`;
 }
 
-/** What an administrator may read: mail to their members or sent on their organization's behalf. */
-export async function listForOrganization(sql: Sql, organizationId: string, limit = 100) {
-	return sql<OutboxMessage[]>`
-		select ${columns(sql)} from outbox
-		where organization_id = ${organizationId}
-			or to_address in (select u.email from users u join memberships m on m.user_id = u.id
-				where m.organization_id = ${organizationId})
+/** What an administrator sees of mail sent on their organization's behalf: where it went and whether it did; never its body. */
+export interface Delivery {
+	id: string;
+	toAddress: string;
+	subject: string;
+	status: OutboxMessage['status'];
+	lastError: string | null;
+	createdAt: Date;
+}
+
+export async function listDeliveries(sql: Sql, organizationId: string, limit = 200) {
+	return sql<Delivery[]>`
+		select id, to_address as "toAddress", subject, status, last_error as "lastError", created_at as "createdAt"
+		from outbox where organization_id = ${organizationId}
 		order by created_at desc limit ${limit}`;
 }
 
-export async function findForOrganization(sql: Sql, organizationId: string, id: string) {
-	const rows = await sql<OutboxMessage[]>`
-		select ${columns(sql)} from outbox
-		where id = ${id} and (organization_id = ${organizationId}
-			or to_address in (select u.email from users u join memberships m on m.user_id = u.id
-				where m.organization_id = ${organizationId}))`;
+/**
+ * Whose mail a person reads in the app. Mail to their address once they have proved it is theirs;
+ * account links (proofs) only without a mail server, and only their own account's — with one, a
+ * proof read in the app would prove nothing.
+ */
+export interface Reader {
+	userId: string;
+	email: string;
+	emailVerified: boolean;
+	/** A mail server delivers mail (SMTP_URL). */
+	smtp: boolean;
+}
+
+const readable = (sql: Sql, r: Reader) => sql`
+	((proof_for is null and ${r.emailVerified} and to_address = ${r.email})
+		or (proof_for = ${r.userId} and not ${r.smtp}))`;
+
+export async function listInbox(sql: Sql, reader: Reader, limit = 200) {
+	return sql<Omit<OutboxMessage, 'textBody' | 'htmlBody'>[]>`
+		select id, to_address as "toAddress", subject, status, attempts, last_error as "lastError", created_at as "createdAt"
+		from outbox where ${readable(sql, reader)}
+		order by created_at desc limit ${limit}`;
+}
+
+export async function findInboxMessage(sql: Sql, reader: Reader, id: string) {
+	const rows = await sql<OutboxMessage[]>`select ${columns(sql)} from outbox where id = ${id} and ${readable(sql, reader)}`;
 	return rows[0] ?? null;
 }

@@ -61,6 +61,9 @@ function acceptProblem(user: SessionUser, invitation: store.PartyInvitation): st
 	if (user.email.toLowerCase() !== invitation.email.toLowerCase()) {
 		return `This invitation was sent to ${invitation.email}. Sign in with that address to accept it.`;
 	}
+	if (!user.emailVerified) {
+		return `Confirm your email address first: follow the link we mailed to ${user.email} (your account page can send it again).`;
+	}
 	if (user.organizationKind !== side) {
 		return `This invitation is for a ${side === 'district' ? 'school district' : 'law enforcement agency'}; your organization is not one.`;
 	}

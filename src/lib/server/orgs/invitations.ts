@@ -20,7 +20,7 @@ export async function inviteMember(
 	admin: SessionUser,
 	input: { email: unknown; role: unknown; isAdmin?: unknown },
 	now = new Date()
-): Promise<Outcome<{ email: string }>> {
+): Promise<Outcome<{ email: string; link: string }>> {
 	if (!admin.isAdmin) return failure('forbidden', 'Only administrators can invite colleagues.');
 	const errors: FieldErrors = {};
 	const email = normalizeEmail(input.email);
@@ -50,7 +50,8 @@ export async function inviteMember(
 		action: { label: 'Accept the invitation', url }
 	});
 	await deps.mailer.send({ to: email!, subject: `Join ${admin.organizationName} on MOU Studio`, ...body, organizationId: admin.organizationId });
-	return ok({ email: email! });
+	// The link is the administrator's to hand over when no mail server delivers it (the invitee has no inbox yet).
+	return ok({ email: email!, link: url });
 }
 
 export type InvitationState =
@@ -87,7 +88,8 @@ export async function acceptInvitation(
 	const userId = await sql.begin(async (tx) => {
 		if (!(await store.claimInvitation(tx, invitation.id, now))) return null;
 		if (await store.emailTaken(tx, invitation.email)) return null;
-		const id = await store.insertUser(tx, invitation.email, name, passwordHash);
+		// The invitation's link was mailed to this address: following it proves the address.
+		const id = await store.insertUser(tx, invitation.email, name, passwordHash, now);
 		await store.insertMembership(tx, {
 			userId: id,
 			organizationId: invitation.organizationId,

@@ -38,9 +38,10 @@ export async function insertOrganization(tx: Tx, name: string, kind: Party, time
 	return row.id;
 }
 
-export async function insertUser(tx: Tx, email: string, name: string, passwordHash: string) {
+/** `verifiedAt`: when the address was proven (following an invitation mailed to it proves it). */
+export async function insertUser(tx: Tx, email: string, name: string, passwordHash: string, verifiedAt: Date | null = null) {
 	const [row] = await tx<{ id: string }[]>`
-		insert into users (email, name, password_hash) values (${email}, ${name}, ${passwordHash}) returning id`;
+		insert into users (email, name, password_hash, email_verified_at) values (${email}, ${name}, ${passwordHash}, ${verifiedAt}) returning id`;
 	return row.id;
 }
 
@@ -59,6 +60,25 @@ export async function listMembers(sql: Sql, organizationId: string) {
 		from memberships m join users u on u.id = m.user_id
 		where m.organization_id = ${organizationId}
 		order by m.is_admin desc, u.name`;
+}
+
+/** The organization's members, rows locked: two administrators changing roles at once cannot both demote the last admin. */
+export async function lockMembers(tx: Tx, organizationId: string) {
+	return tx<Member[]>`
+		select u.id as "userId", u.name, u.email, m.role, m.title, m.is_admin as "isAdmin"
+		from memberships m join users u on u.id = m.user_id
+		where m.organization_id = ${organizationId}
+		for update of m`;
+}
+
+export async function updateMembership(tx: Tx, userId: string, organizationId: string, role: Role, isAdmin: boolean) {
+	await tx`update memberships set role = ${role}, is_admin = ${isAdmin} where user_id = ${userId} and organization_id = ${organizationId}`;
+}
+
+/** Their sessions end with the membership (a session is an account in an organization). */
+export async function deleteMembership(tx: Tx, userId: string, organizationId: string) {
+	await tx`delete from memberships where user_id = ${userId} and organization_id = ${organizationId}`;
+	await tx`delete from sessions where user_id = ${userId}`;
 }
 
 export async function insertInvitation(

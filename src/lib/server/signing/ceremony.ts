@@ -190,7 +190,7 @@ export async function openSigningLink(deps: SigningDeps, token: string, input: C
 		step,
 		accessCodeRequired: !!signer.accessCodeHash,
 		viewed: !!signer.viewedAt,
-		accountMatches: !!input.user && input.user.email === signer.email,
+		accountMatches: !!input.user && input.user.emailVerified && input.user.email === signer.email,
 		code: { sentAt: latest?.createdAt.toISOString() ?? null, canResendAt: latest ? new Date(latest.createdAt.getTime() + CODE_RESEND_AFTER_MS).toISOString() : null },
 		accessLockedUntil: signer.accessLockedUntil && signer.accessLockedUntil > now ? signer.accessLockedUntil.toISOString() : null,
 		sender: sender ? { name: sender.name, email: sender.email, organization: sender.organizationName } : null,
@@ -366,9 +366,12 @@ export async function verifyCode(deps: SigningDeps, token: string, code: unknown
 /** A signer already signed in to MOU Studio with the signer's address needs no emailed code. */
 export async function continueWithAccount(deps: SigningDeps, token: string, input: CeremonyInput, now = new Date()): Promise<Outcome<CeremonyStarted>> {
 	return step<CeremonyStarted>(deps, token, input, now, 'link', async ({ tx, request, signer, context }) => {
-		// An account alone proves little (sign-up does not verify addresses): it must also belong to
-		// the party the signer signs for.
+		// The account must have proved the address (the link mailed to it) and belong to the party the
+		// signer signs for: an address typed at sign-up proves nothing.
 		const user = input.user;
+		if (user && user.email === signer.email && !user.emailVerified) {
+			return { result: fail('Confirm your email address first (the link we mailed you), or use the emailed code.'), audits: [] };
+		}
 		const member = !!user && user.email === signer.email && (await store.isPartyMember(tx, request.mouId, signer.party, user.id));
 		if (!member || !user) {
 			return { result: fail('You are not signed in as this signer. Use the emailed code instead.'), audits: [] };

@@ -23,10 +23,13 @@ export {
 	CEREMONY_LIFETIME_MS,
 	type CeremonyView,
 	type CeremonyInput,
+	type CeremonyStarted,
 	type LinkState,
 	type Step
 } from './ceremony';
 export { voidRequest, recordDownload } from './manage';
+export { listMySignatures, signFromDashboard, type PendingSignature } from './mine';
+export { setCeremonyCookie, CEREMONY_COOKIE } from './ceremony-cookie';
 export { runSigningDuties, type DutiesReport } from './duties';
 export { loadCertificate, loadCertificateByToken } from './certificate';
 export { loadSigningOverview, loadAuditTrail, type SigningOverview, type RequestView, type SignerView, type AuditTrailView } from './overview';

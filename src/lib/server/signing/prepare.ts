@@ -136,6 +136,8 @@ export async function sendForSignature(
 		if (await store.findOpenRequest(tx, mouId)) return { ...failure('not_now', 'The MOU is already out for signature.'), draft: checked.draft };
 		const outsider = await otherPartyOutsider(tx, mouId, access.side, input.signers);
 		if (outsider) return { ...failure('not_now', outsider), draft: checked.draft };
+		const unconfirmed = await unconfirmedSigner(tx, input.signers);
+		if (unconfirmed) return { ...failure('not_now', unconfirmed), draft: checked.draft };
 		const request = await store.insertRequest(tx, {
 			mouId,
 			versionId: agreed.id,
@@ -211,6 +213,18 @@ export async function sendForSignature(
 		await flushMessages(deps, outcome.value.requestId, now);
 	}
 	return outcome;
+}
+
+/**
+ * A signer with an account must have proved its address: otherwise whoever signed up with it
+ * could be named, and sign in the signer's place.
+ */
+async function unconfirmedSigner(tx: Tx, signers: ValidSigner[]): Promise<string | null> {
+	const unconfirmed = await store.unconfirmedAccountEmails(tx, signers.map((s) => s.email));
+	const signer = signers.find((s) => unconfirmed.has(s.email.toLowerCase()));
+	return signer
+		? `${signer.name} (${signer.email}) has not confirmed their email address yet, so cannot be named to sign. They can have the link sent again from their account page.`
+		: null;
 }
 
 /**

@@ -29,6 +29,26 @@ export async function partyMemberEmails(sql: Queryable, mouId: string, party: Pa
 	return new Set(rows.map((row) => row.email));
 }
 
+/** Signers with this address whose turn it is, in an open request, for the party the account belongs to. */
+export async function pendingSignaturesOf(sql: Queryable, userId: string, email: string, now: Date) {
+	return sql<{ signerId: string; requestId: string; mouId: string; mouTitle: string; title: string; expiresAt: Date }[]>`
+		select s.id as "signerId", r.id as "requestId", r.mou_id as "mouId", mo.title as "mouTitle", s.title, r.expires_at as "expiresAt"
+		from signing_signers s
+		join signing_requests r on r.id = s.request_id
+		join mous mo on mo.id = r.mou_id
+		join mou_parties p on p.mou_id = r.mou_id and p.side = s.party
+		join memberships m on m.organization_id = p.organization_id and m.user_id = ${userId}
+		where s.email = ${email} and s.status = 'sent' and r.status = 'out' and r.expires_at > ${now}
+		order by r.expires_at`;
+}
+
+/** Of these addresses, those of accounts whose owner has not confirmed the address yet. */
+export async function unconfirmedAccountEmails(sql: Queryable, emails: string[]): Promise<Set<string>> {
+	const rows = await sql<{ email: string }[]>`
+		select email from users where email = any(${emails.map((e) => e.toLowerCase())}) and email_verified_at is null`;
+	return new Set(rows.map((row) => row.email));
+}
+
 /** Whether the user belongs to the organization that is `party` to the MOU. */
 export async function isPartyMember(sql: Queryable, mouId: string, party: Party, userId: string): Promise<boolean> {
 	const [row] = await sql<{ found: boolean }[]>`
@@ -465,7 +485,11 @@ export async function queueMessage(
 ) {
 	const rows = await tx`
 		insert into signing_messages (request_id, signer_id, kind, dedupe_key, to_address, organization_id, subject, text_body, html_body, attach_signed_docx, created_at)
-		values (${m.requestId}, ${m.signerId}, ${m.kind}, ${m.dedupeKey}, ${m.to}, ${m.organizationId}, ${m.subject}, ${m.text}, ${m.html}, ${m.attachSignedDocx ?? false}, ${m.createdAt})
+		values (${m.requestId}, ${m.signerId}, ${m.kind}, ${m.dedupeKey}, ${m.to},
+			-- on whose behalf: the given organization, else the one whose counsel prepared the request
+			coalesce(${m.organizationId}::uuid, (select p.organization_id from signing_requests r
+				join mou_parties p on p.mou_id = r.mou_id and p.side = r.prepared_party where r.id = ${m.requestId})),
+			${m.subject}, ${m.text}, ${m.html}, ${m.attachSignedDocx ?? false}, ${m.createdAt})
 		on conflict (dedupe_key) do nothing returning id`;
 	return rows.length > 0;
 }

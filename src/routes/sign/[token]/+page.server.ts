@@ -1,15 +1,16 @@
-import { redirect, type Cookies } from '@sveltejs/kit';
-import { dev } from '$app/environment';
+import { redirect } from '@sveltejs/kit';
 import { getRuntime } from '$lib/server/runtime';
 import { failAction } from '$lib/server/respond';
 import type { Outcome } from '$lib/errors';
 import {
+	CEREMONY_COOKIE,
 	continueWithAccount,
 	decline,
 	giveConsent,
 	loadCertificateByToken,
 	openSigningLink,
 	requestCode,
+	setCeremonyCookie,
 	sign,
 	verifyAccessCode,
 	verifyCode,
@@ -18,21 +19,14 @@ import {
 } from '$lib/server/signing';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
-/** The ceremony cookie: one per signing link (its path), so two signers on one computer stay apart. */
-const COOKIE = 'mou_signing';
-const cookiePath = (token: string) => `/sign/${token}`;
 
 function ceremonyInput(event: Pick<RequestEvent, 'cookies' | 'params' | 'request' | 'getClientAddress' | 'locals'>): CeremonyInput {
 	return {
 		ipAddress: event.getClientAddress(),
 		userAgent: event.request.headers.get('user-agent') ?? '',
-		ceremonyToken: event.cookies.get(COOKIE) ?? null,
+		ceremonyToken: event.cookies.get(CEREMONY_COOKIE) ?? null,
 		user: event.locals.user
 	};
-}
-
-function setCeremonyCookie(cookies: Cookies, token: string, value: string, expires: Date) {
-	cookies.set(COOKIE, value, { path: cookiePath(token), httpOnly: true, sameSite: 'lax', secure: !dev && process.env.INSECURE_COOKIES !== '1', expires });
 }
 
 async function deps(origin: string): Promise<SigningDeps> {

@@ -1,0 +1,138 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { createHash } from 'node:crypto';
+import * as Y from 'yjs';
+import type { RunningApp } from '../helpers/app';
+import { DEMO, startDemoApp, type Query } from '../helpers/demo';
+import { expectNoAxeViolations, signedInPage } from './fixtures';
+
+/**
+ * Signing mail is private to its recipient, in the README's demo as it runs (no SMTP_URL): each
+ * person reads their own mail in their Inbox; the counsel who prepared the request sees only
+ * delivery status; the chief signs from the dashboard without anyone forwarding a link. Every
+ * person has their own browser context, as on their own computer.
+ */
+
+const test = base.extend<object, { world: { app: RunningApp; mouId: string } }>({
+	world: [
+		async ({}, use) => {
+			const demo = await startDemoApp({}, agreedCopy);
+			await use({ app: demo.app, mouId: demo.prepared });
+			await demo.stop();
+		},
+		{ scope: 'worker', timeout: 180_000 }
+	]
+});
+
+/** A copy of the demo MOU with its text agreed, as the approval step would leave it. */
+async function agreedCopy(query: Query): Promise<string> {
+	const [demo] = await query(`select id, template_id, template_version, created_by from mous where status = 'negotiating' order by created_at limit 1`);
+	const updates = await query(`select update from mou_updates where mou_id = $1 order by seq`, [demo.id]);
+	const checkpoint = await query(`select state from mou_checkpoints where mou_id = $1`, [demo.id]);
+	const state = Y.mergeUpdates([...checkpoint.map((c) => c.state), ...updates.map((u) => u.update)].map((b) => new Uint8Array(b as Uint8Array)));
+	const sha256 = createHash('sha256').update(state).digest('hex');
+	const [mou] = await query(
+		`insert into mous (title, status, template_id, template_version, created_by) values ('Springfield SRO MOU (private mail test)', 'negotiating', $1, $2, $3) returning id`,
+		[demo.template_id, demo.template_version, demo.created_by]
+	);
+	for (const p of await query(`select organization_id, side from mou_parties where mou_id = $1`, [demo.id])) {
+		await query(`insert into mou_parties (mou_id, organization_id, side) values ($1, $2, $3)`, [mou.id, p.organization_id, p.side]);
+	}
+	const [stored] = await query(`insert into mou_updates (mou_id, update) values ($1, $2) returning seq`, [mou.id, state]);
+	await query(`insert into mou_versions (mou_id, number, kind, label, through_seq, state, sha256) values ($1, 1, 'agreed', 'Agreed version', $2, $3, $4)`, [mou.id, stored.seq, state, sha256]);
+	await query(`update mous set status = 'agreed' where id = $1`, [mou.id]);
+	return mou.id as string;
+}
+
+const shots = process.env.ACCOUNT_SCREENSHOTS;
+
+async function shoot(page: Page, name: string) {
+	if (!shots) return;
+	for (const [w, h] of [[1366, 900], [390, 844]]) {
+		await page.setViewportSize({ width: w, height: h });
+		await page.screenshot({ path: `${shots}/${name}-${w}.png`, fullPage: true });
+	}
+	await page.setViewportSize({ width: 1280, height: 720 });
+}
+
+/** Everything counsel can reach about mail and signing, as text. */
+async function everythingCounselSees(counsel: Page, mouId: string) {
+	let text = '';
+	for (const path of ['/outbox', '/inbox', `/mous/${mouId}/signing`, `/mous/${mouId}/signing/audit`, '/mous']) {
+		await counsel.goto(path);
+		text += `${path}\n${await counsel.content()}\n`;
+	}
+	return text;
+}
+
+test('the chief’s signing link and code are the chief’s alone; the chief signs from the dashboard', async ({ browser, world }) => {
+	test.setTimeout(120_000);
+	const { mouId } = world;
+	const counsel = await signedInPage(browser, world.app, DEMO.agencyCounsel);
+	await counsel.goto(`/mous/${mouId}/signing/prepare`);
+	await counsel.locator('html[data-hydrated]').waitFor();
+	await expect(counsel.locator('input[name="signers.0.email"]')).toHaveValue(DEMO.chief);
+	await counsel.getByLabel(/One after another/).check();
+	await counsel.getByRole('button', { name: 'Send for signature' }).click();
+	await expect(counsel.getByRole('status').filter({ hasText: 'Sent for signature' })).toBeVisible();
+
+	// The chief reads the request in their own Inbox and asks for a code from the link in it.
+	const chief = await signedInPage(browser, world.app, DEMO.chief);
+	await chief.goto('/inbox');
+	await chief.getByRole('link', { name: /^Please sign:/ }).click();
+	const invitationUrl = chief.url();
+	await expect(chief.getByRole('heading', { name: /^Please sign:/ })).toBeVisible();
+	await shoot(chief, 'inbox-message');
+	const signLink = (await chief.locator('a[href*="/sign/"]').first().getAttribute('href'))!;
+	await chief.goto(signLink);
+	await chief.locator('html[data-hydrated]').waitFor();
+	await chief.getByRole('button', { name: 'Email me a code' }).click();
+	await expect(chief.getByRole('status').filter({ hasText: 'Code sent' })).toBeVisible();
+	await chief.goto('/inbox');
+	await expect(chief.getByRole('link', { name: 'Your MOU Studio signing code', exact: true })).toBeVisible();
+	await shoot(chief, 'inbox');
+	await expectNoAxeViolations(chief);
+	await chief.getByRole('link', { name: 'Your MOU Studio signing code', exact: true }).click();
+	const codeUrl = chief.url();
+	const code = /for signature is (\d{6})/.exec(await chief.locator('pre.mail').innerText())![1];
+
+	// Counsel, who prepared the request and administers the agency, sees that the mail went, not what it says.
+	await counsel.goto('/outbox');
+	const toChief = counsel.getByRole('row').filter({ hasText: DEMO.chief });
+	await expect(toChief.filter({ hasText: /Please sign:/ })).toBeVisible();
+	await expect(toChief.filter({ hasText: 'Your MOU Studio signing code' })).toContainText('In their Inbox');
+	await shoot(counsel, 'outbox');
+	await expectNoAxeViolations(counsel);
+	const seen = await everythingCounselSees(counsel, mouId);
+	expect(seen).not.toContain(code);
+	expect(seen).not.toContain(signLink.replace(/^https?:\/\/[^/]+/, ''));
+	expect(seen).not.toMatch(/\/sign\/[a-z0-9]{20,}/);
+	for (const url of [invitationUrl, codeUrl]) {
+		const id = url.split('/').pop()!;
+		expect((await counsel.goto(`/inbox/${id}`))!.status()).toBe(404);
+		expect((await counsel.goto(`/outbox/${id}`))!.status()).toBe(404);
+	}
+
+	// The chief needs neither: the dashboard has the pending signature.
+	await chief.goto('/mous');
+	await expect(chief.getByRole('heading', { name: 'Waiting for your signature' })).toBeVisible();
+	await shoot(chief, 'dashboard-sign-now');
+	await expectNoAxeViolations(chief);
+	await chief.getByRole('button', { name: /Sign now/ }).click();
+	await expect(chief.getByRole('heading', { name: 'Doing business electronically' })).toBeVisible();
+	await chief.getByLabel(/agree to receive and sign this agreement electronically/).check();
+	await chief.getByRole('button', { name: 'Agree and continue' }).click();
+	await expect(chief.getByRole('heading', { name: 'Read the agreement' })).toBeVisible();
+	await chief.getByLabel('Type it').check();
+	await chief.getByLabel('Your name as your signature').fill('Marcus Reyes');
+	await chief.getByLabel(/I adopt the signature shown as my own/).check();
+	await chief.getByRole('button', { name: 'Sign the agreement' }).click();
+	await expect(chief.getByRole('status').filter({ hasText: 'You have signed' })).toBeVisible();
+	await chief.goto('/mous');
+	await expect(chief.getByRole('heading', { name: 'Waiting for your signature' })).toHaveCount(0);
+
+	// The audit trail says how the chief proved it was them: their confirmed account, no code.
+	await counsel.goto(`/mous/${mouId}/signing/audit`);
+	await expect(counsel.getByText(/account/i).first()).toBeVisible();
+	await counsel.goto(`/mous/${mouId}/signing`);
+	await expect(counsel.getByText('Marcus Reyes').first()).toBeVisible();
+});
