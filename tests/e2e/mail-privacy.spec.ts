@@ -136,3 +136,75 @@ test('the chief’s signing link and code are the chief’s alone; the chief sig
 	await counsel.goto(`/mous/${mouId}/signing`);
 	await expect(counsel.getByText('Marcus Reyes').first()).toBeVisible();
 });
+
+test('a new account confirms its address, manages its password; an administrator manages members', async ({ browser, world }) => {
+	test.setTimeout(120_000);
+	const context = await browser.newContext({ baseURL: world.app.url });
+	const page = await context.newPage();
+	await page.goto('/signup');
+	await page.locator('html[data-hydrated]').waitFor();
+	await page.getByLabel('Your full name').fill('Nora Newcomer');
+	await page.getByLabel('Work email').fill('nora@shelbyville-usd.example');
+	await page.getByLabel('Password').fill('a long enough passphrase');
+	await page.getByLabel('A school district').check();
+	await page.getByLabel('Organization name').fill('Shelbyville Unified School District');
+	await page.getByRole('button', { name: 'Create account' }).click();
+	await page.waitForURL('**/mous');
+	await expect(page.getByRole('status').filter({ hasText: 'Confirm your email address.' })).toBeVisible();
+	await shoot(page, 'unconfirmed-dashboard');
+	await expectNoAxeViolations(page);
+
+	await page.goto('/account');
+	await expect(page.getByText('not confirmed yet')).toBeVisible();
+	await shoot(page, 'account-unconfirmed');
+	await expectNoAxeViolations(page);
+	await page.goto('/inbox');
+	await page.getByRole('link', { name: 'Confirm your email address for MOU Studio' }).click();
+	await page.goto((await page.locator('a[href*="/account/verify/"]').first().getAttribute('href'))!);
+	await expect(page.getByRole('button', { name: 'Confirm my address' })).toBeVisible();
+	await shoot(page, 'verify');
+	await expectNoAxeViolations(page);
+	await page.getByRole('button', { name: 'Confirm my address' }).click();
+	await expect(page.getByRole('status')).toContainText('nora@shelbyville-usd.example is confirmed');
+	await page.goto('/account');
+	await expect(page.getByText('confirmed', { exact: true })).toBeVisible();
+	await page.getByLabel('Current password', { exact: true }).fill('wrong password here');
+	await page.getByLabel('New password').fill('another long passphrase');
+	await page.getByRole('button', { name: 'Change password' }).click();
+	await expect(page.getByText('That is not your current password.')).toBeVisible();
+	await shoot(page, 'account');
+	await expectNoAxeViolations(page);
+
+	const stranger = await (await browser.newContext({ baseURL: world.app.url })).newPage();
+	await stranger.goto('/login');
+	await stranger.getByRole('link', { name: 'Forgot your password?' }).click();
+	await stranger.locator('html[data-hydrated]').waitFor();
+	await shoot(stranger, 'forgot');
+	await expectNoAxeViolations(stranger);
+	await stranger.getByLabel('Email').fill('nora@shelbyville-usd.example');
+	await stranger.getByRole('button', { name: 'Email me a link' }).click();
+	await expect(stranger.getByRole('status')).toContainText('If an account uses that address');
+	// Without a mail server the link is in Nora's own Inbox (nobody else's); she is signed in here.
+	await page.goto('/inbox');
+	await page.getByRole('link', { name: 'Reset your MOU Studio password' }).click();
+	await stranger.goto((await page.locator('a[href*="/account/reset/"]').first().getAttribute('href'))!);
+	await shoot(stranger, 'reset');
+	await expectNoAxeViolations(stranger);
+	await stranger.getByLabel('New password').fill('a reset passphrase here');
+	await stranger.getByRole('button', { name: 'Save the new password' }).click();
+	await stranger.waitForURL('**/login?reset=done');
+	// The reset ended every session: Nora's other browser is signed out.
+	await page.goto('/mous');
+	await expect(page).toHaveURL(/\/login/);
+
+	const admin = await signedInPage(browser, world.app, DEMO.districtCounsel);
+	await admin.goto('/org/members');
+	await expect(admin.getByRole('heading', { name: 'Members', level: 1 })).toBeVisible();
+	await shoot(admin, 'members');
+	await expectNoAxeViolations(admin);
+	const viewer = admin.getByRole('listitem').filter({ hasText: DEMO.districtViewer });
+	await viewer.getByLabel('Role', { exact: true }).selectOption('signatory');
+	await viewer.getByRole('button', { name: /Save the role/ }).click();
+	await expect(admin.getByRole('status')).toContainText('role');
+	await expect(admin.getByRole('listitem').filter({ hasText: DEMO.districtViewer }).getByLabel('Role', { exact: true })).toHaveValue('signatory');
+});

@@ -164,3 +164,43 @@ describe('the live document', () => {
 		expect(await closeCode('agencyCounsel')).toBe(1000);
 	});
 });
+
+// Last: it changes the demo's people.
+describe('member management', () => {
+	/** A live connection that stays open until the server closes it. */
+	function openConnection(who: string) {
+		const ws = new WebSocket(`${running.app.url.replace('http', 'ws')}/collab/${mouId}`, { headers: { cookie: cookies[who] } });
+		const synced = new Promise<void>((resolve) => ws.once('message', () => resolve()));
+		const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+		ws.on('open', () => {
+			const encoder = encoding.createEncoder();
+			encoding.writeVarUint(encoder, 0);
+			syncProtocol.writeSyncStep1(encoder, new Y.Doc());
+			ws.send(encoding.toUint8Array(encoder));
+		});
+		return { synced, closed, ws };
+	}
+	const within = <T>(promise: Promise<T>, ms = 5_000) =>
+		Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`nothing within ${ms} ms`)), ms))]);
+
+	it('takes effect on open websockets at once: a demoted counsel is cut off from writing, a removed member from the MOU', async () => {
+		const page = await (await get(running.app, '/org/members', cookies.agencyCounsel)).text();
+		const viewerId = /name="userId" value="([0-9a-f-]{36})"/.exec(page.split('<li').find((chunk) => chunk.includes(DEMO.agencyViewer))!)![1];
+		const change = (role: string) => post('/org/members?/change', 'agencyCounsel', { userId: viewerId, role });
+		expect(await change('counsel')).toBe(200);
+		const writer = openConnection('agencyViewer');
+		await within(writer.synced);
+		expect(await change('viewer')).toBe(200);
+		// Lost write access: closed with 4409, to come back read-only.
+		expect(await within(writer.closed)).toBe(4409);
+
+		const reader = openConnection('agencyViewer');
+		await within(reader.synced);
+		expect(await post('/org/members?/remove', 'agencyCounsel', { userId: viewerId })).toBe(200);
+		expect(await within(reader.closed)).toBe(4401);
+		expect(await status('/mous', 'agencyViewer')).toBe(303);
+		const again = await postForm(running.app, '/login', { email: DEMO.agencyViewer, password: 'springfield-demo-2026' });
+		expect(again.status).toBe(403);
+		expect(await again.text()).toContain('removed you');
+	});
+});

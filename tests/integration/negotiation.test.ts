@@ -84,7 +84,7 @@ async function negotiatingMou() {
 
 async function outboxTo(address: string) {
 	return db.sql<{ subject: string; text_body: string }[]>`
-		select subject, text_body from outbox where to_address = ${address} and subject not like 'Join %' order by created_at`;
+		select subject, text_body from outbox where to_address = ${address} and subject not like 'Join %' and proof_for is null order by created_at`;
 }
 
 describe('rounds', () => {
