@@ -153,7 +153,7 @@ async function deliver(deps: ReminderDeps, row: store.ClaimedDelivery, claim: st
 		return;
 	}
 	try {
-		await deps.transport.send({ to: row.toAddress, subject: row.subject, text: row.text, html: row.html });
+		await deps.transport.send({ to: row.toAddress, subject: row.subject, text: row.text, html: row.html, messageId: reminderMessageId(row.id, deps.origin) });
 		await store.markSent(deps.sql, row.id, claim.now);
 		report.delivered++;
 	} catch (error) {
@@ -165,29 +165,34 @@ async function deliver(deps: ReminderDeps, row: store.ClaimedDelivery, claim: st
 	}
 }
 
+/** One Message-ID per reminder, the same on every attempt: `<reminder-<delivery id>@<host>>`. */
+export function reminderMessageId(deliveryId: string, origin: string): string {
+	let host = 'mou-studio.local';
+	try {
+		host = new URL(origin).hostname || host;
+	} catch {
+		// keep the default
+	}
+	return `<reminder-${deliveryId}@${host}>`;
+}
+
 /**
  * A failed reminder whose retry has come, or one a stopped sweep left in 'sending'. One whose
- * hand-over to the SMTP server had started may have arrived: it is not sent again (at most once)
- * and stays visible as failed for administrators. The rest go out only while their reminders still
- * run (same MOU, same due date, person still to be reminded); otherwise they are cancelled.
+ * hand-over to the SMTP server had started may or may not have arrived: it is handed over again
+ * with the same Message-ID (at least once; a duplicate is recognisable, and receiving servers and
+ * mail clients that de-duplicate drop it). The rest go out only while their reminders still run
+ * (same MOU, same due date, person still to be reminded); otherwise they are cancelled.
  */
 async function resume(deps: ReminderDeps, row: store.ClaimedDelivery, claim: store.Claim, report: SweepReport) {
 	report.resumed++;
 	if (row.attemptStartedAt !== null) {
-		// An attempt started and never settled: its sweep stopped mid-delivery.
-		if (deps.transport) {
-			await store.markFailed(
-				deps.sql,
-				row.id,
-				'Interrupted while being handed to the mail server, so it may have arrived: not sent again, so that nobody gets it twice.',
-				null
-			);
-			report.failed++;
-			return;
+		// An attempt started and never settled: its sweep stopped mid-delivery. With SMTP it goes
+		// again below, under the same Message-ID; without, the outbox tells whether it was kept.
+		if (deps.transport) deps.log?.({ event: 'reminders.resend_interrupted', delivery: row.id, messageId: reminderMessageId(row.id, deps.origin) });
+		else {
+			const outboxId = await store.findKeptMessage(deps.sql, row);
+			if (outboxId) return store.markKept(deps.sql, row.id, outboxId, row.attemptStartedAt);
 		}
-		// Without SMTP the outbox tells whether the mail layer got it.
-		const outboxId = await store.findKeptMessage(deps.sql, row);
-		if (outboxId) return store.markKept(deps.sql, row.id, outboxId, row.attemptStartedAt);
 	}
 	const mou = await store.remindableMou(deps.sql, row.mouId);
 	const person = mou && mou.dueOn === row.dueOn ? (await store.recipients(deps.sql, mou.id, mou.dueOn)).find((p) => p.userId === row.userId) : null;

@@ -2,7 +2,8 @@ import nodemailer from 'nodemailer';
 
 /** Hands one message to the SMTP server; rejects when the server refuses it or cannot be reached. */
 export interface ReminderTransport {
-	send(mail: { to: string; subject: string; text: string; html: string }): Promise<void>;
+	/** `messageId` is the same on every attempt of one reminder, so a repeat is recognisable as one. */
+	send(mail: { to: string; subject: string; text: string; html: string; messageId: string }): Promise<void>;
 	close(): void;
 }
 
@@ -16,7 +17,7 @@ export function smtpTransport(smtpUrl: string, from = 'MOU Studio <no-reply@mou-
 	const transport = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 });
 	return {
 		async send(mail) {
-			await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+			await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId });
 		},
 		close() {
 			transport.close();
