@@ -34,3 +34,4 @@ export {
 export { checkReviewTerms, checkScheduleSettings, reviewIntervalProblem, MIN_REVIEW_INTERVAL_MONTHS, MAX_REVIEW_INTERVAL_MONTHS, type ScheduleSettings } from './validation';
 export { isTimeZone, isIsoDate, addDays, addMonths, daysBetween, localDate, zonedInstant, formatLongDate } from './time';
 export { postgresJsDb } from './pgboss-db';
+export { dryRunSweep, upcomingReminders, describePlan, type PlannedReminder } from './upcoming';

@@ -113,6 +113,8 @@ export interface Recipient {
 	name: string;
 	organizationId: string;
 	organizationName: string;
+	/** The recipient's organization's zone (for "when, in their zone"). */
+	timeZone: string | null;
 	side: Party;
 }
 
@@ -122,7 +124,7 @@ export interface Recipient {
  */
 export async function recipients(sql: Queryable, mouId: string, dueOn: string): Promise<Recipient[]> {
 	return sql<Recipient[]>`
-		select u.id as "userId", u.email, u.name, o.id as "organizationId", o.name as "organizationName", p.side
+		select u.id as "userId", u.email, u.name, o.id as "organizationId", o.name as "organizationName", o.time_zone as "timeZone", p.side
 		from mou_parties p
 		join organizations o on o.id = p.organization_id
 		join memberships mb on mb.organization_id = p.organization_id
@@ -340,4 +342,22 @@ export async function reviewFacts(sql: Queryable, mouIds: string[]): Promise<Rev
 		left join lateral (select r.id, r.title, r.status from mous r
 			where r.reviews_mou_id = m.id and r.status <> 'terminated' limit 1) rev on true
 		where m.id = any(${mouIds}::uuid[])`;
+}
+
+/** People already sent (or being sent) a due point of a due date: a sweep would skip them. */
+export async function deliveredTo(sql: Queryable, mouId: string, dueOn: string, duePoint: string): Promise<Set<string>> {
+	const rows = await sql<{ userId: string }[]>`
+		select user_id as "userId" from reminder_deliveries
+		where mou_id = ${mouId} and due_on = ${dueOn}::date and due_point = ${duePoint}`;
+	return new Set(rows.map((r) => r.userId));
+}
+
+/** The remindable MOUs one organization is a party to. */
+export async function remindableMousOf(sql: Queryable, organizationId: string): Promise<RemindableMou[]> {
+	return sql<RemindableMou[]>`
+		select ${remindableColumns(sql)} from mous m
+		left join reminder_schedules s on s.mou_id = m.id
+		where ${remindableWhere(sql)}
+			and exists (select 1 from mou_parties p where p.mou_id = m.id and p.organization_id = ${organizationId})
+		order by m.review_due_on, m.id`;
 }

@@ -1,0 +1,88 @@
+import type { Sql } from '$lib/server/db';
+import type { SessionUser } from '$lib/server/auth';
+import { formatWhen } from '$lib/dates';
+import { currentDuePoint, nextDuePoint, type DuePoint } from './schedule';
+import { scheduleOf } from './sweep';
+import { describeDuePoint } from './views';
+import * as store from './store';
+
+/**
+ * What the reminder job will send, and when, without sending anything: the operator's view
+ * (administrators' "Upcoming reminders" page) and the dry run of a sweep at a given instant
+ * (`npm run reminders -- --as-of … --dry-run`). Both use the sweep's own schedule rules.
+ */
+
+export interface PlannedReminder {
+	mouId: string;
+	mouTitle: string;
+	dueOn: string;
+	/** 'before:30', 'overdue:7'. */
+	duePoint: string;
+	/** "30 days before". */
+	pointLabel: string;
+	sendAt: Date;
+	/** The send time in the district's zone, which the schedule follows. */
+	districtZone: string;
+	whenInDistrictZone: string;
+	recipient: { userId: string; name: string; email: string; organizationName: string; timeZone: string };
+	/** The send time in the recipient's own organization's zone. */
+	whenInTheirZone: string;
+}
+
+async function plan(sql: Sql, mou: store.RemindableMou, point: DuePoint, skip: Set<string>): Promise<PlannedReminder[]> {
+	const schedule = scheduleOf(mou);
+	const people = await store.recipients(sql, mou.id, mou.dueOn);
+	return people
+		.filter((p) => !skip.has(p.userId))
+		.map((p) => {
+			const zone = p.timeZone ?? schedule.timeZone;
+			return {
+				mouId: mou.id,
+				mouTitle: mou.title,
+				dueOn: mou.dueOn,
+				duePoint: point.key,
+				pointLabel: describeDuePoint(point.key),
+				sendAt: point.sendAt,
+				districtZone: schedule.timeZone,
+				whenInDistrictZone: formatWhen(point.sendAt, schedule.timeZone),
+				recipient: { userId: p.userId, name: p.name, email: p.email, organizationName: p.organizationName, timeZone: zone },
+				whenInTheirZone: formatWhen(point.sendAt, zone)
+			};
+		});
+}
+
+/** What a sweep at `now` would send: each MOU's current due point, to whoever has not had it. */
+export async function dryRunSweep(sql: Sql, now: Date): Promise<PlannedReminder[]> {
+	const planned: PlannedReminder[] = [];
+	for (const mou of await store.remindableMous(sql)) {
+		const point = currentDuePoint(scheduleOf(mou), mou.dueOn, now);
+		if (!point) continue;
+		planned.push(...(await plan(sql, mou, point, await store.deliveredTo(sql, mou.id, mou.dueOn, point.key))));
+	}
+	return planned;
+}
+
+/** For an administrator: the next reminder of each MOU their organization is a party to, to everyone it will go to. */
+export async function upcomingReminders(sql: Sql, user: SessionUser, now = new Date()): Promise<PlannedReminder[] | null> {
+	if (!user.isAdmin) return null;
+	const planned: PlannedReminder[] = [];
+	for (const mou of await store.remindableMousOf(sql, user.organizationId)) {
+		const point = nextDuePoint(scheduleOf(mou), mou.dueOn, now);
+		if (point) planned.push(...(await plan(sql, mou, point, new Set())));
+	}
+	// Other organizations' addresses are theirs to see.
+	return planned
+		.map((p) => (p.recipient.organizationName === user.organizationName ? p : { ...p, recipient: { ...p.recipient, email: '' } }))
+		.sort((a, b) => a.sendAt.getTime() - b.sendAt.getTime() || a.mouTitle.localeCompare(b.mouTitle));
+}
+
+/** The dry run as lines for a terminal. */
+export function describePlan(planned: PlannedReminder[], asOf: Date): string {
+	if (planned.length === 0) return `A sweep at ${asOf.toISOString()} would send no reminders.`;
+	const lines = [`A sweep at ${asOf.toISOString()} would send ${planned.length} reminder${planned.length === 1 ? '' : 's'} (dry run: nothing sent):`];
+	for (const p of planned) {
+		lines.push(`  ${p.mouTitle} — review due ${p.dueOn}, ${p.pointLabel.toLowerCase()} (${p.duePoint})`);
+		lines.push(`    to ${p.recipient.name} <${p.recipient.email}>, ${p.recipient.organizationName}: ${p.whenInTheirZone} (${p.recipient.timeZone}); ${p.whenInDistrictZone} in the district (${p.districtZone})`);
+	}
+	return lines.join('\n');
+}

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createMailer, type Mailer } from '../../src/lib/server/mail';
+import { dryRunSweep, runReminderSweep, upcomingReminders } from '../../src/lib/server/reminders';
+import { freshDatabase } from '../helpers/db';
+import { reminderWorld, signedMou, type ReminderWorld } from './reminders-world';
+
+const run = promisify(execFile);
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+let mailer: Mailer;
+let world: ReminderWorld;
+
+beforeAll(async () => {
+	db = await freshDatabase();
+	mailer = createMailer({ sql: db.sql });
+	world = await reminderWorld(db.sql);
+});
+afterAll(async () => {
+	mailer?.close();
+	await db?.close();
+});
+
+// 60 days before 2027-05-13 is 2027-03-14, the day US clocks go forward: 08:00 in Chicago is 13:00Z.
+const sixtyBefore = new Date('2027-03-14T13:00:00Z');
+
+describe('what the reminder job will send, without sending', () => {
+	test('a dry run at an instant lists each reminder a sweep would send, and sends none', async () => {
+		const { mouId } = await signedMou(db.sql, world, { title: 'Springfield IL MOU', effectiveDate: '2026-05-13', dueOn: '2027-05-13', state: 'il' });
+		expect(await dryRunSweep(db.sql, new Date('2027-03-14T12:59:00Z'))).toEqual([]);
+		const planned = await dryRunSweep(db.sql, sixtyBefore);
+		expect(planned.map((p) => p.recipient.email).sort()).toEqual(world.remindedEmails);
+		expect(planned[0]).toMatchObject({ mouTitle: 'Springfield IL MOU', duePoint: 'before:60', pointLabel: '60 days before', districtZone: 'America/Chicago' });
+		expect(planned[0].whenInDistrictZone).toMatch(/March 14, 2027 at 8:00 AM CDT/);
+		const [{ count }] = await db.sql`select count(*)::int as count from reminder_deliveries where mou_id = ${mouId}`;
+		expect(count).toBe(0);
+
+		// Once a real sweep has sent them, the dry run has nothing left for that point.
+		await runReminderSweep({ sql: db.sql, mailer, origin: 'http://mou.test' }, sixtyBefore);
+		expect(await dryRunSweep(db.sql, new Date(sixtyBefore.getTime() + 60_000))).toEqual([]);
+	});
+
+	test('npm run reminders -- --as-of … --dry-run prints them', async () => {
+		await signedMou(db.sql, world, { title: 'Command MOU', effectiveDate: '2026-06-01', dueOn: '2027-06-01' });
+		const { stdout } = await run('npx', ['tsx', 'scripts/reminders.ts', '--as-of', '2027-04-02T08:00', '--zone', 'America/Chicago', '--dry-run'], {
+			env: { ...process.env, DATABASE_URL: db.url! },
+			timeout: 60_000
+		});
+		expect(stdout).toMatch(/A sweep at 2027-04-02T13:00:00\.000Z would send 6 reminders \(dry run: nothing sent\)/);
+		expect(stdout).toMatch(/Command MOU — review due 2027-06-01, 60 days before \(before:60\)/);
+		expect(stdout).toContain(world.district.email);
+		const [{ count }] = await db.sql`select count(*)::int as count from reminder_deliveries d join mous m on m.id = d.mou_id where m.title = 'Command MOU'`;
+		expect(count).toBe(0);
+	});
+
+	test('administrators see the next reminder per MOU, to whom, in each person’s zone; others’ addresses stay theirs', async () => {
+		await db.sql`update organizations set time_zone = 'America/New_York' where id = ${world.agency.user.organizationId}`;
+		await signedMou(db.sql, world, { title: 'Upcoming MOU', effectiveDate: '2026-09-01', dueOn: '2027-09-01' });
+		const rows = (await upcomingReminders(db.sql, world.agencyAdminViewer.user, new Date('2027-06-01T12:00:00Z')))!.filter((r) => r.mouTitle === 'Upcoming MOU');
+		expect(rows.map((r) => r.duePoint)).toEqual(Array(world.remindedEmails.length).fill('before:60'));
+		const agencyRow = rows.find((r) => r.recipient.userId === world.agency.user.id)!;
+		expect([agencyRow.recipient.timeZone, agencyRow.whenInTheirZone]).toEqual(['America/New_York', expect.stringMatching(/July 3, 2027 at 9:00 AM EDT/)]);
+		expect(agencyRow.whenInDistrictZone).toMatch(/8:00 AM CDT/);
+		expect(agencyRow.recipient.email).toBe(world.agency.email);
+		expect(rows.find((r) => r.recipient.userId === world.district.user.id)!.recipient.email).toBe('');
+		expect(await upcomingReminders(db.sql, world.agencySignatory.user, new Date())).toBeNull();
+	});
+});
