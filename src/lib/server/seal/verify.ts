@@ -26,12 +26,15 @@ export type SealCheck =
 	  };
 
 const MDSSI = 'http://schemas.openxmlformats.org/package/2006/digital-signature';
+const MAX_SIGNATURE_BYTES = 1024 * 1024;
+const MAX_RELATIONSHIP_PART_BYTES = 1024 * 1024;
 const text = (el: Element | undefined) => el?.textContent?.trim() ?? '';
 
 export function checkSeal(docx: Uint8Array | Parts): SealCheck {
 	const parts = docx instanceof Map ? docx : readParts(docx);
 	const xml = parts.get(SIGNATURE_PART);
-	if (!xml) return { status: 'unsigned' };
+	// Ours are a few kilobytes; a huge one is not parsed (the verification page is public).
+	if (!xml || xml.length > MAX_SIGNATURE_BYTES) return { status: 'unsigned' };
 	let doc: Document;
 	try {
 		doc = parseXml(strFromU8(xml));
@@ -106,6 +109,10 @@ function alteredParts(manifest: Element, parts: Parts): string[] {
 		const transform = elementsByName(ref, DSIG, 'Transform').find((t) => t.getAttribute('Algorithm') === ALG.relationshipTransform);
 		const sourceIds = transform ? elementsByName(transform, MDSSI, 'RelationshipReference').map((r) => r.getAttribute('SourceId') ?? '') : undefined;
 		let input: string | Uint8Array;
+		if (transform && bytes.length > MAX_RELATIONSHIP_PART_BYTES) {
+			altered.push(name);
+			continue;
+		}
 		try {
 			input = transform ? partDigestInput(name, bytes, sourceIds) : bytes;
 		} catch {

@@ -95,9 +95,7 @@ function block(node: DocNode, walk: Walk, place: Place): FileChild[] {
 		case 'heading':
 			return [heading(node, walk, place)];
 		case 'paragraph':
-			// A clean copy drops a paragraph whose optional term is blank rather than print its label.
-			if (walk.state.dropsParagraph(segmentsFor(node, walk.segments))) return [];
-			return [paragraph(walk, place, inline(node, walk))];
+			return pruned(node, walk) ? [paragraph(walk, place, inline(node, walk))] : [];
 		case 'clause':
 			return clause(node, walk, place);
 		case 'bulletList':
@@ -122,6 +120,13 @@ function block(node: DocNode, walk: Walk, place: Place): FileChild[] {
 			// Unknown containers still show their text rather than dropping it.
 			return node.content ? blocks(node.content, walk, place) : [];
 	}
+}
+
+/** A clean copy leaves out the sentences of blank optional terms (the paragraph too, if nothing is left). */
+function pruned(node: DocNode, walk: Walk): boolean {
+	const kept = walk.state.prune(segmentsFor(node, walk.segments));
+	if (kept) walk.segments.set(node, kept);
+	return kept !== null;
 }
 
 function inline(node: DocNode, walk: Walk): ParagraphChild[] {

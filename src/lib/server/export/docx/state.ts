@@ -1,6 +1,7 @@
 import { partyLabel, type Party, type SuggestionAttrs, type TermProposal } from '../../../redlines/types';
 import { termReader, type TermText } from '../terms';
 import type { Segment } from './inline';
+import { pruneBlankTerms } from './prune';
 import type { ExportContext, ExportDocument } from '../types';
 
 export type RenderMode = 'redline' | 'clean';
@@ -32,10 +33,11 @@ export class RenderState {
 		this.optional = new Set(context.termDefinitions.filter((t) => !t.required).map((t) => t.key));
 	}
 
-	/** In a clean or signed copy, a paragraph holding a blank optional term is left out, sentence and all. */
-	dropsParagraph(segments: readonly Segment[]): boolean {
-		if (this.mode !== 'clean') return false;
-		return segments.some((s) => s.kind === 'term' && this.optional.has(s.key) && !this.termText(s.key).filled);
+	/** A clean or signed copy's paragraph without its blank optional terms' sentences; null when nothing is left. */
+	prune(segments: readonly Segment[]): Segment[] | null {
+		if (this.mode !== 'clean') return [...segments];
+		const optional = (key: string) => this.optional.has(key);
+		return pruneBlankTerms(segments, (key) => optional(key) && !this.termText(key).filled, optional);
 	}
 
 	/** The next free annotation id (comments and tracked changes). */
