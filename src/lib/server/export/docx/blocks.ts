@@ -3,7 +3,6 @@ import {
 	FileChild,
 	Paragraph,
 	ShadingType,
-	Tab,
 	Table,
 	TableCell,
 	TableRow,
@@ -16,7 +15,7 @@ import type { DocNode } from '../../../templates/types';
 import type { CommentPlan, TextBlock } from './comments';
 import { plainText, renderInline, segmentsOf, xmlSafe, type Segment } from './inline';
 import type { RenderState } from './state';
-import { BULLETS, MAX_LIST_LEVEL, ORDERED, STYLE, TEXT_WIDTH } from './styles';
+import { BULLETS, MAX_LIST_LEVEL, ORDERED, OUTLINE, STYLE, TEXT_WIDTH } from './styles';
 
 /**
  * The document's blocks → Word paragraphs and tables, following the structure the editor holds:
@@ -157,10 +156,8 @@ function heading(node: DocNode, walk: Walk, place: Place): Paragraph {
 	if (level <= 2) {
 		walk.section += 1;
 		walk.clause = 0;
-		return paragraph(walk, { ...place, style: STYLE.section }, [new TextRun({ children: [`${walk.section}.`, new Tab()] }), ...runs], {
-			tabStops: [{ type: 'left', position: 720 }],
-			indent: { left: 720, hanging: 720 }
-		});
+		// Word numbers the heading (numbering.xml), so a lawyer's edits in Word renumber too.
+		return paragraph(walk, { ...place, style: STYLE.section, list: { reference: OUTLINE, level: 0 } }, runs);
 	}
 	return paragraph(walk, { ...place, style: STYLE.heading }, runs);
 }
@@ -169,14 +166,8 @@ function clause(node: DocNode, walk: Walk, place: Place): FileChild[] {
 	const override = walk.clauseOverride?.(String(node.attrs?.clauseId ?? ''));
 	if (override === 'drop') return [];
 	walk.clause += 1;
-	const number = walk.section ? `${walk.section}.${walk.clause}` : `${walk.clause}.`;
 	const title = xmlSafe(String(node.attrs?.title ?? '').trim()) || 'Untitled clause';
-	const out: FileChild[] = [
-		paragraph(walk, { ...place, style: STYLE.clause }, [new TextRun({ children: [number, new Tab()] }), new TextRun(title)], {
-			tabStops: [{ type: 'left', position: 720 }],
-			indent: { left: 720, hanging: 720 }
-		})
-	];
+	const out: FileChild[] = [paragraph(walk, { ...place, style: STYLE.clause, list: { reference: OUTLINE, level: 1 } }, [new TextRun(title)])];
 	if (walk.lockNotes && node.attrs?.locked) {
 		out.push(paragraph(walk, { ...place, style: STYLE.note }, [new TextRun(xmlSafe(lockNote(node.attrs.nasro)))]));
 	}

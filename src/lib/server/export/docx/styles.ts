@@ -1,4 +1,4 @@
-import { AlignmentType, LevelFormat, type INumberingOptions, type IStylesOptions } from 'docx';
+import { AlignmentType, LevelFormat, LevelSuffix, type INumberingOptions, type IStylesOptions } from 'docx';
 
 /**
  * The house style of every exported MOU: a plain legal layout counsel would not need to
@@ -140,8 +140,21 @@ export const MAX_LIST_LEVEL = BULLET_GLYPHS.length - 1;
 
 const indent = (level: number) => ({ paragraph: { indent: { left: 720 * (level + 1), hanging: 360 } } });
 
+/** Word numbering of section ("3.") and clause ("3.2") headings: numbers Word keeps itself. */
+export const OUTLINE = 'mou-outline';
+
+const outlineLevel = (level: number, text: string) => ({
+	level,
+	format: LevelFormat.DECIMAL,
+	text,
+	alignment: AlignmentType.LEFT,
+	suffix: LevelSuffix.TAB,
+	style: { paragraph: { indent: { left: 720, hanging: 720 } } }
+});
+
 export const numbering: INumberingOptions = {
 	config: [
+		{ reference: OUTLINE, levels: [outlineLevel(0, '%1.'), outlineLevel(1, '%1.%2')] },
 		{
 			reference: BULLETS,
 			levels: BULLET_GLYPHS.map((glyph, level) => ({
