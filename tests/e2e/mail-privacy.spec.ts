@@ -82,6 +82,7 @@ test('the chief’s signing link and code are the chief’s alone; the chief sig
 	const invitationUrl = chief.url();
 	await expect(chief.getByRole('heading', { name: /^Please sign:/ })).toBeVisible();
 	await shoot(chief, 'inbox-message');
+	await expectNoAxeViolations(chief);
 	const signLink = (await chief.locator('a[href*="/sign/"]').first().getAttribute('href'))!;
 	await chief.goto(signLink);
 	await chief.locator('html[data-hydrated]').waitFor();
