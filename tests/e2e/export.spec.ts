@@ -24,7 +24,7 @@ test('counsel downloads the redline and a clean copy; anyone checks a file on th
 	expect(clean.suggestedFilename()).toMatch(/-current-draft-clean\.docx$/);
 	expect(strFromU8(unzipSync(new Uint8Array(readFileSync((await clean.path())!)))['word/document.xml'])).not.toMatch(/<w:(ins|del)\b/);
 
-	// Someone without an account checks the redline: it is not a signed MOU MOU Studio issued.
+	// Someone without an account checks the redline: an export of this MOU, not a signed MOU.
 	const stranger = await browser.newContext({ baseURL: app.url });
 	const verify = await stranger.newPage();
 	await verify.goto('/verify');
@@ -32,7 +32,7 @@ test('counsel downloads the redline and a clean copy; anyone checks a file on th
 	await expect(verify.getByRole('heading', { name: 'Verify a signed MOU' })).toBeVisible();
 	await verify.getByLabel(/Signed MOU \(\.docx\)/).setInputFiles(redlinePath!);
 	await verify.getByRole('button', { name: 'Check the file' }).click();
-	await expect(verify.getByRole('heading', { name: 'Not a document MOU Studio issued' })).toBeVisible();
+	await expect(verify.getByRole('heading', { name: /^A draft or clean export of “.+”, not a signed MOU$/ })).toBeVisible();
 	await expect(verify.getByText(/File SHA-256: [0-9a-f]{64}/)).toBeVisible();
 	await expectNoAxeViolations(verify);
 
