@@ -7,7 +7,10 @@
  */
 import { readConfig } from '$lib/server/config';
 import { openDatabase } from '$lib/server/db';
-import { describePlan, dryRunSweep, isTimeZone, zonedInstant } from '$lib/server/reminders';
+// The module itself, not the reminders index: that also brings the scheduler and, through it, the
+// signing workflow, which needs SvelteKit's runtime.
+import { describePlan, dryRunSweep } from '../src/lib/server/reminders/upcoming';
+import { isTimeZone, zonedInstant } from '../src/lib/server/reminders/time';
 
 function argument(name: string): string | undefined {
 	const i = process.argv.indexOf(name);

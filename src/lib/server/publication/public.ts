@@ -102,6 +102,8 @@ export async function submitPublicComment(
 	if (!reviewOpen(mou, now) || !mou.dueOn) return failure('not_now', 'Comments open when the MOU’s next review does.');
 	const name = typeof input.name === 'string' ? input.name.replace(/\s+/g, ' ').trim().slice(0, 100) : '';
 	const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';
+	// Control characters (other than tab and newline) have no place in a comment.
+	// eslint-disable-next-line no-control-regex
 	const body = typeof input.body === 'string' ? input.body.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim() : '';
 	const errors: Record<string, string> = {};
 	if (!EMAIL.test(email) || email.length > 254) errors.email = 'Enter your email address: we send a link to confirm the comment is yours.';
