@@ -254,7 +254,7 @@ export async function startServerProcess(script: string, env: Record<string, str
 	const out = openSync(logFile, 'w');
 	const child = fork(`${benchDir}${script}`, [], {
 		cwd: fileURLToPath(new URL('..', import.meta.url)),
-		execArgv: ['--import', 'tsx', '--expose-gc'],
+		execArgv: ['--import', 'tsx', '--import', `${benchDir}sveltekit-shim.ts`, '--expose-gc'],
 		env: { ...process.env, ...env },
 		stdio: ['ignore', out, out, 'ipc']
 	});
