@@ -15,14 +15,14 @@ import { execFileSync } from 'node:child_process';
 
 /**
  * The signing workflow end to end: the production server with the demo, sending its mail to an
- * SMTP server this file runs. Three copies of the demo MOU are made agreed through SQL before the
+ * SMTP server this file runs. Four copies of the demo MOU are made agreed through SQL before the
  * server (re)starts — the approval workflow is tested elsewhere — one per scenario.
  */
 
 interface World {
 	app: RunningApp;
 	smtp: Awaited<ReturnType<typeof startSmtpServer>>;
-	mous: { happy: string; decline: string; void: string };
+	mous: { happy: string; decline: string; void: string; phone: string };
 }
 
 const test = base.extend<object, { world: World }>({
@@ -38,7 +38,7 @@ const test = base.extend<object, { world: World }>({
 	]
 });
 
-/** Three agreed copies of the demo MOU (same Yjs state, new ids), as the approval step would leave them. */
+/** Four agreed copies of the demo MOU (same Yjs state, new ids), as the approval step would leave them. */
 async function agreeCopies(query: Query): Promise<World['mous']> {
 	const [demo] = await query(`select id, title, template_id, template_version, created_by from mous where status = 'negotiating' order by created_at limit 1`);
 	const updates = await query(`select update from mou_updates where mou_id = $1 order by seq`, [demo.id]);
@@ -48,7 +48,7 @@ async function agreeCopies(query: Query): Promise<World['mous']> {
 	const sha256 = createHash('sha256').update(state).digest('hex');
 	const parties = await query(`select organization_id, side from mou_parties where mou_id = $1`, [demo.id]);
 	const ids: string[] = [];
-	for (const label of ['signing', 'decline', 'void']) {
+	for (const label of ['signing', 'decline', 'void', 'phone']) {
 		const [mou] = await query(
 			`insert into mous (title, status, template_id, template_version, created_by) values ($1, 'negotiating', $2, $3, $4) returning id`,
 			[`Springfield SRO MOU (${label} test)`, demo.template_id, demo.template_version, demo.created_by]
@@ -62,7 +62,7 @@ async function agreeCopies(query: Query): Promise<World['mous']> {
 		await query(`update mous set status = 'agreed' where id = $1`, [mou.id]);
 		ids.push(mou.id as string);
 	}
-	return { happy: ids[0], decline: ids[1], void: ids[2] };
+	return { happy: ids[0], decline: ids[1], void: ids[2], phone: ids[3] };
 }
 
 /** Waits for a new message to `to` whose raw text matches. */
@@ -307,4 +307,116 @@ test('counsel voids the request with a reason; every signer is told and the link
 		await expect(page.getByRole('heading', { name: 'This link no longer works' })).toBeVisible();
 		await expect(page.getByRole('status')).toContainText('withdrew');
 	}
+});
+
+/** At phone width nothing scrolls sideways, and every control a finger needs is at least 44 px square. */
+async function fitsPhone(page: Page, step: string) {
+	expect(await page.evaluate(() => document.documentElement.scrollWidth), `${step}: no sideways scrolling`).toBeLessThanOrEqual(390);
+	const small = await page.evaluate(() =>
+		[...document.querySelectorAll('main button, main a[href], main summary, main input:not([type=hidden]), main textarea, main select, main label:has(input[type=checkbox]), main label:has(input[type=radio])')]
+			.filter((el) => {
+				const box = el.getBoundingClientRect();
+				if (!box.width || !box.height || getComputedStyle(el).visibility === 'hidden') return false;
+				// A checkbox or radio inside its label is reached through the label; a link in running text is exempt (WCAG 2.5.8).
+				if ((el.matches('input[type=checkbox], input[type=radio]') && el.closest('label')) || el.closest('.agreement, p')) return false;
+				return box.height < 44 || box.width < 44;
+			})
+			.map((el) => `${el.tagName.toLowerCase()} “${(el.textContent || el.getAttribute('aria-label') || (el as HTMLInputElement).name || '').trim().slice(0, 40)}” ${Math.round(el.getBoundingClientRect().width)}×${Math.round(el.getBoundingClientRect().height)}`)
+	);
+	expect(small, `${step}: touch targets`).toEqual([]);
+	await new AxeBuilder({ page }).analyze().then((r) => expect(r.violations.map((v) => `${step}: ${v.id}`)).toEqual([]));
+	if (process.env.UX_SCREENSHOTS) await page.screenshot({ path: `/work/notes/screens/ux/phone-${step}.png`, fullPage: true });
+}
+
+/** Presses Tab until the element has focus: the keyboard is the only way in. */
+async function tabTo(page: Page, target: ReturnType<Page['locator']>, max = 60) {
+	for (let i = 0; i < max; i++) {
+		if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return;
+		await page.keyboard.press('Tab');
+	}
+	throw new Error('not reachable by Tab');
+}
+
+/** A finger stroke across the box: real touch events, which Chromium turns into pointer events. */
+async function fingerStroke(page: Page, box: { x: number; y: number; width: number; height: number }) {
+	const cdp = await page.context().newCDPSession(page);
+	const at = (i: number) => ({ x: box.x + 15 + (i * (box.width - 30)) / 20, y: box.y + box.height * (0.5 + 0.3 * Math.sin(i / 2)) });
+	await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at(0)] });
+	for (let i = 1; i <= 20; i++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [at(i)] });
+	await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+}
+
+test('on a phone the chief signs with a finger; the superintendent signs with the keyboard alone', async ({ browser, world }) => {
+	test.setTimeout(240_000);
+	const mouId = world.mous.phone;
+	const sentFrom = world.smtp.received.length;
+	await sendForSignature(world, browser, mouId, 'One after another');
+
+	// The chief, on a 390×844 touch screen.
+	const link = firstLink((await mailTo(world, DEMO.chief, /asks you to sign/, sentFrom)).raw, '/sign/');
+	const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 })).newPage();
+	await phone.goto(link);
+	await phone.locator('html[data-hydrated]').waitFor();
+	await fitsPhone(phone, 'code');
+	let before = world.smtp.received.length;
+	await phone.getByRole('button', { name: 'Email me a code' }).tap();
+	let code = /for signature is (\d{6})/.exec(mailText((await mailTo(world, DEMO.chief, /signing code/, before)).raw))![1];
+	await phone.getByLabel('6-digit code').fill(code);
+	await fitsPhone(phone, 'code-sent');
+	await phone.getByRole('button', { name: 'Confirm' }).tap();
+	await expect(phone.getByRole('heading', { name: 'Doing business electronically' })).toBeVisible();
+	await fitsPhone(phone, 'consent');
+	await phone.getByLabel(/agree to receive and sign this agreement electronically/).tap();
+	await phone.getByRole('button', { name: 'Agree and continue' }).tap();
+	await expect(phone.getByRole('heading', { name: 'Read the agreement' })).toBeVisible();
+	// The contents reach any part of the agreement.
+	const contents = phone.getByRole('navigation', { name: 'Parts of the agreement' });
+	await contents.getByRole('button', { name: /Contents/ }).tap();
+	await contents.getByRole('link', { name: 'Signatures' }).tap();
+	await expect(phone.locator('.agreement [id]').filter({ hasText: 'Signatures' }).first()).toBeInViewport();
+	await fitsPhone(phone, 'read');
+	// Decline is there, and big enough to hit.
+	await phone.getByText('Decline to sign', { exact: true }).first().tap();
+	await expect(phone.getByLabel('Why do you decline?')).toBeVisible();
+	await fitsPhone(phone, 'decline');
+	await phone.getByText('Decline to sign', { exact: true }).first().tap();
+	await phone.getByLabel('Draw it').tap();
+	const pad = phone.getByLabel('Signature drawing box');
+	await pad.scrollIntoViewIfNeeded();
+	await fingerStroke(phone, (await pad.boundingBox())!);
+	await expect(phone.getByText('Signature drawn.')).toBeVisible();
+	await phone.getByLabel(/I adopt the signature shown as my own/).tap();
+	await fitsPhone(phone, 'sign');
+	await phone.getByRole('button', { name: 'Sign the agreement' }).tap();
+	await expect(phone.getByRole('heading', { name: 'Signed', exact: true })).toBeVisible();
+	await fitsPhone(phone, 'signed');
+
+	// The superintendent never touches the mouse.
+	const keyLink = firstLink((await mailTo(world, DEMO.superintendent, /asks you to sign/, sentFrom)).raw, '/sign/');
+	const keys = await (await browser.newContext()).newPage();
+	await keys.goto(keyLink);
+	await keys.locator('html[data-hydrated]').waitFor();
+	await tabTo(keys, keys.getByRole('button', { name: 'Email me a code' }));
+	before = world.smtp.received.length;
+	await keys.keyboard.press('Enter');
+	code = /for signature is (\d{6})/.exec(mailText((await mailTo(world, DEMO.superintendent, /signing code/, before)).raw))![1];
+	await tabTo(keys, keys.getByLabel('6-digit code'));
+	await keys.keyboard.type(code);
+	await keys.keyboard.press('Enter');
+	await expect(keys.getByRole('heading', { name: 'Doing business electronically' })).toBeFocused();
+	await tabTo(keys, keys.getByLabel(/agree to receive and sign this agreement electronically/));
+	await keys.keyboard.press('Space');
+	await tabTo(keys, keys.getByRole('button', { name: 'Agree and continue' }));
+	await keys.keyboard.press('Enter');
+	await expect(keys.getByRole('heading', { name: 'Read the agreement' })).toBeFocused();
+	await tabTo(keys, keys.getByRole('link', { name: 'Signatures' }), 120);
+	await keys.keyboard.press('Enter');
+	await tabTo(keys, keys.getByLabel('Your name as your signature'), 200);
+	await expect(keys.getByLabel('Your name as your signature')).toHaveValue('Thomas Okafor');
+	await tabTo(keys, keys.getByLabel(/I adopt the signature shown as my own/));
+	await keys.keyboard.press('Space');
+	await tabTo(keys, keys.getByRole('button', { name: 'Sign the agreement' }));
+	await keys.keyboard.press('Enter');
+	await expect(keys.getByRole('heading', { name: 'Signed', exact: true })).toBeFocused();
+	await expect(keys.getByRole('button', { name: 'Download the signed MOU (.docx)' })).toBeVisible();
 });
