@@ -328,6 +328,14 @@ async function fitsPhone(page: Page, step: string) {
 	if (process.env.UX_SCREENSHOTS) await page.screenshot({ path: `/work/notes/screens/ux/phone-${step}.png`, fullPage: true });
 }
 
+/** A finger's tap on a checkbox, again if the page was still moving under it the first time. */
+async function tapToCheck(box: ReturnType<Page['locator']>) {
+	await expect(async () => {
+		if (!(await box.isChecked())) await box.tap();
+		await expect(box).toBeChecked({ timeout: 1000 });
+	}).toPass({ timeout: 10_000 });
+}
+
 /** Presses Tab until the element has focus: the keyboard is the only way in. */
 async function tabTo(page: Page, target: ReturnType<Page['locator']>, max = 60) {
 	for (let i = 0; i < max; i++) {
@@ -366,7 +374,7 @@ test('on a phone the chief signs with a finger; the superintendent signs with th
 	await phone.getByRole('button', { name: 'Confirm' }).tap();
 	await expect(phone.getByRole('heading', { name: 'Doing business electronically' })).toBeVisible();
 	await fitsPhone(phone, 'consent');
-	await phone.getByLabel(/agree to receive and sign this agreement electronically/).tap();
+	await tapToCheck(phone.getByLabel(/agree to receive and sign this agreement electronically/));
 	await phone.getByRole('button', { name: 'Agree and continue' }).tap();
 	await expect(phone.getByRole('heading', { name: 'Read the agreement' })).toBeVisible();
 	// The contents reach any part of the agreement.
@@ -385,7 +393,7 @@ test('on a phone the chief signs with a finger; the superintendent signs with th
 	await pad.scrollIntoViewIfNeeded();
 	await fingerStroke(phone, (await pad.boundingBox())!);
 	await expect(phone.getByText('Signature drawn.')).toBeVisible();
-	await phone.getByLabel(/I adopt the signature shown as my own/).tap();
+	await tapToCheck(phone.getByLabel(/I adopt the signature shown as my own/));
 	await fitsPhone(phone, 'sign');
 	await phone.getByRole('button', { name: 'Sign the agreement' }).tap();
 	await expect(phone.getByRole('heading', { name: 'Signed', exact: true })).toBeVisible();

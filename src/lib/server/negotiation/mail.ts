@@ -12,7 +12,8 @@ async function sendEach(
 	for (const person of people) {
 		const { subject, paragraphs, organizationId } = mail(person);
 		const body = composeEmail({ greeting: `Hello ${person.name},`, paragraphs, action: link });
-		await deps.mailer.send({ to: person.email, subject, ...body, organizationId });
+		// Stored now, delivered in the background: approving or sending a round does not wait on SMTP.
+		await deps.mailer.queue({ to: person.email, subject, ...body, organizationId });
 	}
 	return people.length;
 }
