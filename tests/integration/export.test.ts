@@ -14,6 +14,7 @@ import {
 	verifyDocument,
 	type CertificateLoader
 } from '../../src/lib/server/export';
+import { loadCertificate as signingCertificate } from '../../src/lib/server/signing';
 import type { Database } from '../../src/lib/server/db';
 import type { Party, SuggestionAttrs } from '../../src/lib/redlines/types';
 
@@ -81,7 +82,7 @@ describe('who may export', () => {
 		}
 		expect(await exportRedline(db.sql, outsider.user, mouId)).toEqual({ ok: false, error: { code: 'not_found', message: 'No such MOU.' } });
 		expect(await exportClean(db.sql, outsider.user, mouId, 'current')).toMatchObject({ ok: false, error: { code: 'not_found' } });
-		expect(await downloadSignedDocx({ sql: db.sql }, outsider.user, mouId)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+		expect(await downloadSignedDocx({ sql: db.sql, loadCertificate: signingCertificate }, outsider.user, mouId)).toMatchObject({ ok: false, error: { code: 'not_found' } });
 		expect(await exportChoices(db.sql, outsider.user, mouId)).toBeNull();
 		expect(await exportRedline(db.sql, agency.user, 'not-an-id')).toMatchObject({ ok: false, error: { code: 'not_found' } });
 	});
@@ -206,8 +207,8 @@ describe('the signed DOCX', () => {
 		expect(refused).toMatchObject({ ok: false, error: { code: 'not_available', message: expect.stringContaining('does not match the fingerprint') } });
 		const [{ count }] = await db.sql`select count(*)::int as count from signed_documents where mou_id = ${mouId}`;
 		expect(count).toBe(0);
-		// Without an injected loader the signing feature's certificate is used: none was completed here.
-		await expect(issueSignedDocx({ sql: db.sql }, mouId)).rejects.toThrow(/has no certificate of completion/);
+		// The signing feature's own certificate loader finds none: no signing was completed here.
+		await expect(issueSignedDocx({ sql: db.sql, loadCertificate: signingCertificate }, mouId)).rejects.toThrow(/has no certificate of completion/);
 	});
 
 	it('verifies byte for byte: the issued file matches, a one-byte change does not, a text file is refused', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { freshDatabase } from '../helpers/db';
 import { createOrganization, createMouBetween } from '../helpers/fixtures';
-import { draftReadiness } from '../../src/lib/server/mous';
+import { draftReadiness } from '../../src/lib/server/negotiation';
 import { appendInitialState, loadDocumentState } from '../../src/lib/server/collab';
 import { loadTemplate } from '../../src/lib/server/templates';
 import type { Database } from '../../src/lib/server/db';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadChecklist, loadTemplate, templateToDocument } from '../../src/lib/server/templates/index';
-import { assessCompliance } from '../../src/lib/templates/compliance';
+import { assessCompliance } from '../../src/lib/profiles/compliance';
 import type { DocNode, TermValues } from '../../src/lib/templates/types';
 
 /** Template 2027.1's compliance check fed drafts a hostile or careless counsel could produce. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadChecklist, loadTemplate, templateToDocument } from '../../src/lib/server/templates/index';
-import { assessCompliance, clauseText } from '../../src/lib/templates/compliance';
+import { assessCompliance, clauseText } from '../../src/lib/profiles/compliance';
 import type { DocNode, TermValues } from '../../src/lib/templates/types';
 
 const template = loadTemplate('sro-mou', '2026.1');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadChecklist, loadTemplate, templateToDocument } from '../../src/lib/server/templates/index';
 import { allProfiles, currentProfile, loadProfile } from '../../src/lib/server/profiles/index';
 import { applyProfile, profileProblems } from '../../src/lib/profiles';
-import { assessCompliance } from '../../src/lib/templates/compliance';
+import { assessCompliance } from '../../src/lib/profiles/compliance';
 import type { DocNode, Template, TermValues } from '../../src/lib/templates/types';
 import type { StateProfile } from '../../src/lib/profiles/types';
 

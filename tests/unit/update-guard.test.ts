@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { prosemirrorJSONToYDoc } from '@tiptap/y-tiptap';
-import { documentSchema, DOCUMENT_ROOTS } from '../../src/lib/editor/schema';
+import { documentSchema } from '../../src/lib/editor/schema';
+import { DOCUMENT_ROOTS } from '../../src/lib/document';
 import { createUpdateGuard, type UpdateGuard } from '../../src/lib/server/collab/guard';
 
 type PMNode = { type: string; attrs?: Record<string, unknown>; content?: PMNode[]; text?: string; marks?: { type: string }[] };

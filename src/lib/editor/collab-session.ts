@@ -5,7 +5,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import { MESSAGE_NOTICE, MESSAGE_PERSISTED, MESSAGE_SYNC, readNotice, readPersisted, type NoticeTopic } from '../collab/protocol';
 import { SaveTracker } from './save-tracker';
-import { TERMS_FIELD } from './schema';
+import { TERMS_FIELD } from '$lib/document';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
 

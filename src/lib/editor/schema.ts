@@ -4,9 +4,6 @@ import { Table, TableRow, TableHeader, TableCell } from '@tiptap/extension-table
 import { Clause, ClauseRef, Term, PageBreak } from './nodes';
 import { Insertion, Deletion } from '../redlines/marks';
 
-// The Yjs roots are declared by the stored-document module; re-exported for the editor.
-export { BODY_FIELD, TERMS_FIELD, TERM_PROPOSALS_FIELD, DOCUMENT_ROOTS } from '../document/fields';
-
 /** Extensions that define the schema; the editor adds behaviour on top of these. */
 export function documentExtensions(): AnyExtension[] {
 	return [

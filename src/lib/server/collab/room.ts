@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { CloseCode, type NoticeTopic } from '../../collab/protocol';
 import { documentMode, type DocumentMode } from '../../mou/lifecycle';
-import { DOCUMENT_ROOTS, TERMS_FIELD, TERM_PROPOSALS_FIELD } from '../../editor/schema';
+import { DOCUMENT_ROOTS, TERMS_FIELD, TERM_PROPOSALS_FIELD } from '../../document';
 import { admit, SuggestionIds, type AdmissionState, type ProposedChange, type Refusal } from './admission';
 import { createUpdateGuard, type UpdateGuard } from './guard';
 import { Connection, errorMessage } from './connection';

@@ -19,8 +19,12 @@ export type CertificateLoader = (sql: Sql | Tx, mouId: string) => Promise<Comple
 export interface IssueDeps {
 	/** The pool, or the transaction that completes the signing (the file is issued inside it). */
 	sql: Sql | Tx;
-	/** Where the certificate comes from (the signing feature's loadCertificate; tests pass their own). */
-	loadCertificate?: CertificateLoader;
+	/**
+	 * Where the certificate comes from: the signing feature's loadCertificate, passed in by signing
+	 * and the routes (tests pass their own), so that export never imports signing — signing calls
+	 * into export when it completes, and the dependency goes one way.
+	 */
+	loadCertificate: CertificateLoader;
 	now?: () => Date;
 }
 
@@ -41,8 +45,7 @@ export async function issueSignedDocx(deps: IssueDeps, mouId: string): Promise<I
 	if (stored) return issued(stored);
 	const mou = await store.findMou(deps.sql, mouId);
 	if (!mou || mou.status !== 'signed') throw new SignedDocumentUnavailable(`MOU ${mouId} is not signed; there is no signed document to issue.`);
-	const loadCertificate = deps.loadCertificate ?? (await defaultCertificateLoader());
-	const certificate = await loadCertificate(deps.sql, mouId);
+	const certificate = await deps.loadCertificate(deps.sql, mouId);
 	if (!certificate) throw new SignedDocumentUnavailable(`MOU ${mouId} has no certificate of completion.`);
 	const version = await store.versionWithState(deps.sql, mouId, certificate.versionId);
 	if (!version || version.kind !== 'agreed') throw new SignedDocumentUnavailable(`The signed version of MOU ${mouId} is not its agreed version.`);
@@ -84,8 +87,3 @@ function issued(row: store.SignedDocumentRow): IssuedDocument {
 	return { sha256: row.sha256, bytes: new Uint8Array(row.bytes), filename: row.filename };
 }
 
-/** The signing feature's loader, imported when first needed: signing also calls into this module when it completes. */
-async function defaultCertificateLoader(): Promise<CertificateLoader> {
-	const { loadCertificate } = await import('$lib/server/signing');
-	return loadCertificate;
-}

@@ -4,5 +4,4 @@ export { authorizeCollab } from './collab-access';
 export { collabDocumentRules } from './collab-rules';
 export type { MouAccess } from './access';
 export type { MouSummary, MouStatus, MouParty } from './store';
-export { draftReadiness } from './readiness';
 export { transitionStatus, touchActivity } from './store';

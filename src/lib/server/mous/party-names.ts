@@ -1,6 +1,6 @@
 import type { Party } from '$lib/mou/party';
 import type { CollabServer } from '$lib/server/collab';
-import { TERMS_FIELD } from '$lib/editor/schema';
+import { TERMS_FIELD } from '$lib/document';
 
 /** The fill-in term that names each side in the MOU ("the Agency", "the District"). */
 export const PARTY_NAME_TERM: Record<Party, string> = { agency: 'agency_name', district: 'district_name' };

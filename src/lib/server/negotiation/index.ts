@@ -6,5 +6,5 @@ export { sendRound, type RoundSent } from './rounds';
 export { approveDraft, withdrawApproval, type Approved } from './approval';
 export { loadNegotiation } from './history';
 export type { NegotiationView, TimelineEvent, VersionEntry, PartyApproval } from '$lib/negotiation/types';
-export { approvalBlockers } from './readiness';
+export { approvalBlockers, draftReadiness } from './readiness';
 export type { NegotiationDeps, LiveNotifier } from './deps';

@@ -1,6 +1,7 @@
+import type { Sql } from '$lib/server/db';
+import { loadDocumentState } from '$lib/server/collab';
 import { listOpenSuggestions } from '$lib/server/redlines';
-import type { MouTemplateRef } from '$lib/server/profiles';
-import { assessStoredDraft } from '$lib/server/templates/readiness';
+import { assessStoredDraft, type MouTemplateRef } from '$lib/server/profiles';
 import { PARTIES, type Party } from '$lib/mou/party';
 
 const SIDE_NAME: Record<Party, string> = { agency: 'the agency', district: 'the district' };
@@ -26,4 +27,21 @@ export function approvalBlockers(state: Uint8Array, mou: MouTemplateRef): string
 	// Everything else is the compliance report's: the same words the panel shows counsel.
 	problems.push(...assessStoredDraft(state, mou).blockers);
 	return problems;
+}
+
+/**
+ * Whether the stored draft may go out for signature: no open suggestion, every mandatory item
+ * intact with valid values, every required term filled, nothing overriding a locked clause.
+ */
+export async function draftReadiness(sql: Sql, mou: MouTemplateRef & { id: string }) {
+	const state = await loadDocumentState(sql, mou.id);
+	const report = assessStoredDraft(state, mou, listOpenSuggestions(state).length);
+	return {
+		ready: report.readyForSignature,
+		blockers: report.blockers,
+		summary: report.summary,
+		mandatoryMissing: report.mandatoryMissing,
+		emptyRequiredTerms: report.emptyRequiredTerms,
+		stateProblems: report.state?.problems ?? []
+	};
 }

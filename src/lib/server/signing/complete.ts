@@ -1,6 +1,7 @@
 import type { Tx } from '$lib/server/db';
 import { generateToken, hashToken } from '$lib/server/auth';
 import { signingIdentity } from '$lib/server/seal';
+import { issueSignedDocx } from '$lib/server/export';
 import { appendAudit, type AuditInput } from './audit';
 import { loadCertificate } from './certificate';
 import { formatDayLong, type MouContext } from './context';
@@ -144,11 +145,10 @@ async function completionRecipients(tx: Tx, input: { origin: string; request: st
  * completion recorded, sealed and stored in this transaction, so its SHA-256 is fixed before any
  * email or download; its issue goes into the audit trail. If it cannot be issued, the signature
  * still stands (savepoint rolled back), the email says only what is certain, and the file is
- * issued on first download as before. Export is imported when first needed (it imports signing).
+ * issued on first download as before.
  */
 async function issueSealed(tx: Tx, mouId: string, requestId: string, now: Date) {
 	try {
-		const { issueSignedDocx } = await import('$lib/server/export');
 		// One savepoint for all of it: a failure anywhere leaves the transaction usable.
 		return await tx.savepoint(async (sp) => {
 			const issued = await issueSignedDocx({ sql: sp, loadCertificate, now: () => now }, mouId);

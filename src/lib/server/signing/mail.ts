@@ -1,5 +1,7 @@
 import { composeEmail, type Mail } from '$lib/server/mail';
 import type { Tx } from '$lib/server/db';
+import { issueSignedDocx } from '$lib/server/export';
+import { loadCertificate } from './certificate';
 import { appendAudit } from './audit';
 import { SYSTEM_ACTOR, type SigningDeps } from './deps';
 import * as store from './store';
@@ -119,14 +121,12 @@ export interface SignedDocxAttachment {
 /**
  * ▶ SIGNED DOCX CALL SITE — the one place the completion email gets the signed document: issued
  * once by the export feature (the same bytes every later download and the verification page
- * recognise). Imported when first needed, as export imports signing's loadCertificate the same
- * way. If it cannot be issued, the email still goes out (it links to the certificate) and says
+ * recognise), from the certificate signing loads. If it cannot be issued, the email still goes out (it links to the certificate) and says
  * nothing false: the signed DOCX stays downloadable from the MOU.
  */
 async function signedDocxAttachment(deps: SigningDeps, mouId: string): Promise<SignedDocxAttachment | null> {
 	try {
-		const { issueSignedDocx } = await import('$lib/server/export');
-		const doc = await issueSignedDocx({ sql: deps.sql }, mouId);
+		const doc = await issueSignedDocx({ sql: deps.sql, loadCertificate }, mouId);
 		return { filename: doc.filename, content: Buffer.from(doc.bytes), contentType: DOCX_TYPE };
 	} catch (error) {
 		console.error(JSON.stringify({ time: new Date().toISOString(), event: 'signed_docx_unavailable', mouId, error: error instanceof Error ? error.message : String(error) }));

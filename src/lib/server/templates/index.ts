@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
-import { BODY_FIELD, TERMS_FIELD, documentSchema } from '../../editor/schema';
+import { BODY_FIELD, TERMS_FIELD } from '$lib/document';
+import { documentSchema } from '../../editor/schema';
 import { templateToDocument } from '../../templates/document';
 import type { ChecklistItem, Template } from '../../templates/types';
 // Static imports so the files travel in the Vite/SSR bundle and load under tsx alike.

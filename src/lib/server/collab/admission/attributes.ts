@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { CloseCode } from '../../../collab/protocol';
-import { BODY_FIELD, TERMS_FIELD } from '../../../editor/schema';
+import { BODY_FIELD, TERMS_FIELD } from '../../../document';
 import { newItems, placementsOf } from './placements';
 import type { AdmissionCheck, Refusal } from './types';
 

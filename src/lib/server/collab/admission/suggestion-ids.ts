@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { CloseCode } from '../../../collab/protocol';
-import { TERM_PROPOSALS_FIELD } from '../../../editor/schema';
+import { TERM_PROPOSALS_FIELD } from '../../../document';
 import { DELETION, INSERTION, parseSuggestionAttrs, parseTermProposal, type Party } from '../../../redlines/types';
 import type { PlacementResolver } from '../guard/placement';
 import type { Intake } from '../update-intake';

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { BODY_FIELD, TERMS_FIELD, TERM_PROPOSALS_FIELD } from '../../../editor/schema';
+import { BODY_FIELD, TERMS_FIELD, TERM_PROPOSALS_FIELD } from '../../../document';
 import { DELETION, INSERTION, parseSuggestionAttrs, parseTermProposal, type Party } from '../../../redlines/types';
 
 /** Who wrote the update being checked. */

@@ -2,7 +2,7 @@ import { getRuntime } from '$lib/server/runtime';
 import { failRequest } from '$lib/server/respond';
 import { requireUserForAction } from '$lib/server/auth/require';
 import { docxResponse, downloadSignedDocx } from '$lib/server/export';
-import { recordDownload } from '$lib/server/signing';
+import { loadCertificate, recordDownload } from '$lib/server/signing';
 import type { RequestHandler } from './$types';
 
 /** A POST (the export page's button): the audit trail's "downloaded" is a person's click, never a link followed by a scanner or prefetch. */
@@ -12,6 +12,7 @@ export const POST: RequestHandler = async ({ locals, params, request, getClientA
 	const result = await downloadSignedDocx(
 		{
 			sql: db.sql,
+			loadCertificate,
 			// Every download of the signed MOU is in its audit trail: who, from where, which file.
 			recordDownload: (sql, entry) =>
 				recordDownload(

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { getRuntime } from '$lib/server/runtime';
 import { docxResponse, issueSignedDocx } from '$lib/server/export';
-import { loadCertificateByToken, recordDownload } from '$lib/server/signing';
+import { loadCertificate, loadCertificateByToken, recordDownload } from '$lib/server/signing';
 import type { RequestHandler } from './$types';
 
 /**
@@ -14,7 +14,7 @@ export const POST: RequestHandler = async ({ params, request, getClientAddress }
 	const found = await loadCertificateByToken(db.sql, params.token);
 	if (!found) error(404, 'This link is not valid or has expired. Ask the parties for a copy.');
 	const mouId = found.certificate.mouId;
-	const file = await issueSignedDocx({ sql: db.sql }, mouId);
+	const file = await issueSignedDocx({ sql: db.sql, loadCertificate }, mouId);
 	const holder = found.holder ?? { name: 'Link holder', email: null, party: null };
 	await recordDownload(db.sql, mouId, holder, `signed MOU (DOCX, SHA-256 ${file.sha256})`, {
 		ipAddress: getClientAddress(),

@@ -1,7 +1,7 @@
 import { readStoredMou } from '../../document';
-import { assessCompliance, type ComplianceReport } from '../../templates/compliance';
-import { mouProfile, mouTemplate, type MouTemplateRef } from '../profiles';
-import { loadChecklist } from './index';
+import { assessCompliance, type ComplianceReport } from '../../profiles/compliance';
+import { mouProfile, mouTemplate, type MouTemplateRef } from './index';
+import { loadChecklist } from '../templates';
 
 /**
  * The compliance report of a stored draft, computed on the server from its Yjs state with the

@@ -1,12 +1,12 @@
-import { clauseToNode } from './document';
-import { clauseText, draftClauses, termKeysIn, type DraftClause } from './clause-text';
-import { validateTerms } from './terms';
-import { itemsAwaitingValues } from './values';
-import { lockedSubjectTouches, subjectLabel, type SubjectTouch } from './subjects';
-import { danglingReferences, numberDocument } from './numbering';
-import { assessProfile, type ProfileReport } from '../profiles/assess';
-import type { StateProfile } from '../profiles/types';
-import type { ChecklistItem, ChecklistLevel, Clause, DocNode, Template, TemplateTerm, TermValues } from './types';
+import { clauseToNode } from '../templates/document';
+import { clauseText, draftClauses, termKeysIn, type DraftClause } from '../templates/clause-text';
+import { validateTerms } from '../templates/terms';
+import { itemsAwaitingValues } from '../templates/values';
+import { lockedSubjectTouches, subjectLabel, type SubjectTouch } from '../templates/subjects';
+import { danglingReferences, numberDocument } from '../templates/numbering';
+import { assessProfile, type ProfileReport } from './assess';
+import type { StateProfile } from './types';
+import type { ChecklistItem, ChecklistLevel, Clause, DocNode, Template, TemplateTerm, TermValues } from '../templates/types';
 
 /**
  * The compliance panel: for every NASRO checklist item, is the draft still carrying the
