@@ -71,7 +71,10 @@ let nextId = 1;
 export function measure(child: ChildProcess, gc = false): Promise<Measurement> {
 	const id = nextId++;
 	return new Promise((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`server ${child.spawnargs.at(-1) ?? ''} (pid ${child.pid}) did not answer a measurement in 90 s`)), 90_000);
+		const timer = setTimeout(() => {
+			const state = child.exitCode !== null || child.signalCode !== null ? `it exited (${child.exitCode ?? child.signalCode})` : 'it is still running';
+			reject(new Error(`server ${child.spawnargs.at(-1) ?? ''} (pid ${child.pid}) did not answer a measurement in 90 s; ${state}`));
+		}, 90_000);
 		const listener = (message: { type?: string; id?: number; answer?: Measurement }) => {
 			if (message?.type !== 'measured' || message.id !== id) return;
 			clearTimeout(timer);
