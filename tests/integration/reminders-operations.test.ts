@@ -75,3 +75,32 @@ describe('what the reminder job will send, without sending', () => {
 		expect(await upcomingReminders(db.sql, world.agencySignatory.user, new Date())).toBeNull();
 	});
 });
+
+describe('reminders of the term’s end and of the non-renewal notice deadline', () => {
+	test('go at 60, 30, 7 days before and on the day, once each, and the dry run shows them first', async () => {
+		// Term ends 2028-07-31; 60 days' notice of non-renewal: the last day is 2028-06-01.
+		const { mouId } = await signedMou(db.sql, world, {
+			title: 'Term MOU',
+			effectiveDate: '2027-08-01',
+			dueOn: '2028-08-01',
+			terms: { term_end: '2028-07-31', nonrenewal_notice_days: '60', termination_notice_days: '60' }
+		});
+		const deps = { sql: db.sql, mailer, origin: 'http://mou.test' };
+		// 2028-05-02 08:00 CDT: 30 days before the notice deadline (and 90 before the term ends: nothing for it).
+		const at = new Date('2028-05-02T13:00:00Z');
+		const planned = (await dryRunSweep(db.sql, at)).filter((p) => p.mouTitle === 'Term MOU');
+		expect([...new Set(planned.map((p) => `${p.duePoint} ${p.dueOn} ${p.pointLabel}`))]).toEqual(['notice:30 2028-06-01 30 days before the non-renewal notice deadline']);
+		await runReminderSweep(deps, at);
+		await runReminderSweep(deps, new Date(at.getTime() + 3_600_000));
+		const rows = await db.sql`select due_point, to_char(due_on, 'YYYY-MM-DD') as due_on, subject from reminder_deliveries where mou_id = ${mouId}`;
+		expect(rows).toHaveLength(world.remindedEmails.length);
+		expect(rows[0]).toMatchObject({ due_point: 'notice:30', due_on: '2028-06-01', subject: 'Non-renewal notice due in 30 days: “Term MOU”' });
+		const [mail] = await db.sql`select text_body from reminder_deliveries where mou_id = ${mouId} limit 1`;
+		expect(mail.text_body).toMatch(/The last day for either party to give written notice that “Term MOU” will not renew is in 30 days, on June 1, 2028/);
+
+		// On the day the term ends (the review's own reminder, 1 day before its due date, is not due then).
+		await runReminderSweep(deps, new Date('2028-07-31T13:00:00Z'));
+		const ending = await db.sql`select subject from reminder_deliveries where mou_id = ${mouId} and due_point = 'term-end:0'`;
+		expect(ending.map((r) => r.subject)).toEqual(Array(world.remindedEmails.length).fill('Term ends today: “Term MOU”'));
+	});
+});

@@ -194,12 +194,13 @@ export interface ClaimedDelivery {
 	attempts: number;
 	/** Set while an attempt is under way (cleared when it fails): set here, a sweep stopped mid-delivery. */
 	attemptStartedAt: Date | null;
+	duePoint: string;
 }
 
 const claimedColumns = (sql: Queryable) => sql`
 	id, mou_id as "mouId", user_id as "userId", to_char(due_on, 'YYYY-MM-DD') as "dueOn", to_address as "toAddress",
 	organization_id as "organizationId", subject, text_body as text, html_body as html, attempts,
-	attempt_started_at as "attemptStartedAt"`;
+	attempt_started_at as "attemptStartedAt", due_point as "duePoint"`;
 
 export async function findClaimed(sql: Queryable, ids: string[]): Promise<ClaimedDelivery[]> {
 	if (ids.length === 0) return [];
@@ -360,4 +361,11 @@ export async function remindableMousOf(sql: Queryable, organizationId: string): 
 		where ${remindableWhere(sql)}
 			and exists (select 1 from mou_parties p where p.mou_id = m.id and p.organization_id = ${organizationId})
 		order by m.review_due_on, m.id`;
+}
+
+/** The signed text of an MOU (its last agreed version), for the dates its terms set. */
+export async function agreedState(sql: Queryable, mouId: string): Promise<Uint8Array | null> {
+	const [row] = await sql<{ state: Uint8Array }[]>`
+		select state from mou_versions where mou_id = ${mouId} and kind = 'agreed' order by number desc limit 1`;
+	return row?.state ?? null;
 }

@@ -7,6 +7,7 @@ import { isTimeZone, zoneOrUtc } from './time';
 import { reminderEmail, type ReminderFacts } from './mail';
 import type { ReminderTransport } from './transport';
 import * as store from './store';
+import { contractDates, contractEmail, currentContractPoints } from './contract';
 import { loadProfile } from '$lib/server/profiles';
 import { missingSteps, stepLabel } from '$lib/profiles/review';
 import type { ReviewStepKind } from '$lib/profiles/types';
@@ -98,6 +99,7 @@ export async function runReminderSweep(deps: ReminderDeps, now: Date): Promise<S
 	for (const mou of mous) {
 		if (outOfTime()) break; // the next sweep goes on from here
 		const schedule = scheduleOf(mou);
+		await sendContractReminders(deps, mou, schedule, claim, report);
 		const point = currentDuePoint(schedule, mou.dueOn, now);
 		if (!point) continue;
 		const facts = factsOf(mou, schedule, now);
@@ -113,6 +115,23 @@ export async function runReminderSweep(deps: ReminderDeps, now: Date): Promise<S
 	}
 	if (report.claimed || report.resumed || report.failed) deps.log?.({ event: 'reminders.sweep', at: now.toISOString(), ...report });
 	return report;
+}
+
+/** The term-end and non-renewal-notice reminders that have come for one MOU, claimed and sent like review reminders. */
+async function sendContractReminders(deps: ReminderDeps, mou: store.RemindableMou, schedule: ReminderSchedule, claim: store.Claim, report: SweepReport) {
+	const dates = contractDates(await store.agreedState(deps.sql, mou.id));
+	if (!dates) return;
+	for (const point of currentContractPoints(dates, schedule, claim.now)) {
+		const people = await store.recipients(deps.sql, mou.id, point.target);
+		const drafts = people.map((person) => {
+			const id = randomUUID();
+			const mail = contractEmail({ mouId: mou.id, title: mou.title, point, termEnd: dates.termEnd }, person, id, deps.origin);
+			return { id, userId: person.userId, toAddress: person.email, organizationId: person.organizationId, ...mail };
+		});
+		const ids = await store.claimDeliveries(deps.sql, { mouId: mou.id, dueOn: point.target, key: point.key, scheduledFor: point.sendAt }, drafts, claim);
+		report.claimed += ids.length;
+		for (const row of await store.findClaimed(deps.sql, ids)) await deliver(deps, row, claim, report);
+	}
 }
 
 function factsOf(mou: store.RemindableMou, schedule: ReminderSchedule, now: Date): ReminderFacts {
@@ -195,7 +214,9 @@ async function resume(deps: ReminderDeps, row: store.ClaimedDelivery, claim: sto
 		}
 	}
 	const mou = await store.remindableMou(deps.sql, row.mouId);
-	const person = mou && mou.dueOn === row.dueOn ? (await store.recipients(deps.sql, mou.id, mou.dueOn)).find((p) => p.userId === row.userId) : null;
+	// A review reminder is for the MOU's current due date; a contract reminder for its own date.
+	const contract = /^(term-end|notice):/.test(row.duePoint);
+	const person = mou && (contract || mou.dueOn === row.dueOn) ? (await store.recipients(deps.sql, mou.id, row.dueOn)).find((p) => p.userId === row.userId) : null;
 	if (!person) {
 		await store.markCancelled(deps.sql, row.id, 'Not sent: the review was started or confirmed, or the MOU ended, before it went out.');
 		report.cancelled++;

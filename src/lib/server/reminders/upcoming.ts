@@ -5,6 +5,7 @@ import { currentDuePoint, nextDuePoint, type DuePoint } from './schedule';
 import { scheduleOf } from './sweep';
 import { describeDuePoint } from './views';
 import * as store from './store';
+import { contractDates, currentContractPoints } from './contract';
 
 /**
  * What the reminder job will send, and when, without sending anything: the operator's view
@@ -29,9 +30,9 @@ export interface PlannedReminder {
 	whenInTheirZone: string;
 }
 
-async function plan(sql: Sql, mou: store.RemindableMou, point: DuePoint, skip: Set<string>): Promise<PlannedReminder[]> {
+async function plan(sql: Sql, mou: store.RemindableMou, point: Pick<DuePoint, 'key' | 'sendAt'>, skip: Set<string>, dueOn = mou.dueOn): Promise<PlannedReminder[]> {
 	const schedule = scheduleOf(mou);
-	const people = await store.recipients(sql, mou.id, mou.dueOn);
+	const people = await store.recipients(sql, mou.id, dueOn);
 	return people
 		.filter((p) => !skip.has(p.userId))
 		.map((p) => {
@@ -39,7 +40,7 @@ async function plan(sql: Sql, mou: store.RemindableMou, point: DuePoint, skip: S
 			return {
 				mouId: mou.id,
 				mouTitle: mou.title,
-				dueOn: mou.dueOn,
+				dueOn,
 				duePoint: point.key,
 				pointLabel: describeDuePoint(point.key),
 				sendAt: point.sendAt,
@@ -55,6 +56,10 @@ async function plan(sql: Sql, mou: store.RemindableMou, point: DuePoint, skip: S
 export async function dryRunSweep(sql: Sql, now: Date): Promise<PlannedReminder[]> {
 	const planned: PlannedReminder[] = [];
 	for (const mou of await store.remindableMous(sql)) {
+		const dates = contractDates(await store.agreedState(sql, mou.id));
+		for (const point of dates ? currentContractPoints(dates, scheduleOf(mou), now) : []) {
+			planned.push(...(await plan(sql, mou, point, await store.deliveredTo(sql, mou.id, point.target, point.key), point.target)));
+		}
 		const point = currentDuePoint(scheduleOf(mou), mou.dueOn, now);
 		if (!point) continue;
 		planned.push(...(await plan(sql, mou, point, await store.deliveredTo(sql, mou.id, mou.dueOn, point.key))));
@@ -81,7 +86,8 @@ export function describePlan(planned: PlannedReminder[], asOf: Date): string {
 	if (planned.length === 0) return `A sweep at ${asOf.toISOString()} would send no reminders.`;
 	const lines = [`A sweep at ${asOf.toISOString()} would send ${planned.length} reminder${planned.length === 1 ? '' : 's'} (dry run: nothing sent):`];
 	for (const p of planned) {
-		lines.push(`  ${p.mouTitle} — review due ${p.dueOn}, ${p.pointLabel.toLowerCase()} (${p.duePoint})`);
+		const about = /^(term-end|notice):/.test(p.duePoint) ? `${p.dueOn}, ${p.pointLabel.toLowerCase()}` : `review due ${p.dueOn}, ${p.pointLabel.toLowerCase()}`;
+		lines.push(`  ${p.mouTitle} — ${about} (${p.duePoint})`);
 		lines.push(`    to ${p.recipient.name} <${p.recipient.email}>, ${p.recipient.organizationName}: ${p.whenInTheirZone} (${p.recipient.timeZone}); ${p.whenInDistrictZone} in the district (${p.districtZone})`);
 	}
 	return lines.join('\n');

@@ -1,3 +1,4 @@
+import { describeContractPoint } from './contract';
 import type { Sql } from '$lib/server/db';
 import type { SessionUser } from '$lib/server/auth';
 import type { Party } from '$lib/mou/party';
@@ -25,6 +26,8 @@ export function listMouReminders(sql: Sql, user: SessionUser, mouId: string) {
 
 /** "30 days before", "on the due date", "14 days overdue". */
 export function describeDuePoint(key: string): string {
+	const contract = describeContractPoint(key);
+	if (contract) return contract;
 	const [kind, raw] = key.split(':');
 	const days = Number(raw);
 	if (kind === 'before') return days === 0 ? 'On the due date' : `${days} day${days === 1 ? '' : 's'} before`;

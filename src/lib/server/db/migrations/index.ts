@@ -10,6 +10,7 @@ import signingIdentity from './0009_signing_identity';
 import stateProfiles from './0010_state_profiles';
 import reviewRecords from './0011_review_records';
 import publication from './0012_publication';
+import contractReminders from './0013_contract_reminders';
 import accountTrust from './0013_account_trust';
 
 /** Applied in this order, each once, at start. Append; never edit a shipped one. */
@@ -26,5 +27,6 @@ export const migrations: { id: string; sql: string }[] = [
 	{ id: '0010_state_profiles', sql: stateProfiles },
 	{ id: '0011_review_records', sql: reviewRecords },
 	{ id: '0012_publication', sql: publication },
+	{ id: '0013_contract_reminders', sql: contractReminders },
 	{ id: '0013_account_trust', sql: accountTrust }
 ];
