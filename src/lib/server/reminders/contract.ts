@@ -1,5 +1,4 @@
-import * as Y from 'yjs';
-import { TERMS_FIELD } from '$lib/editor/schema';
+import { readStoredMou } from '$lib/document';
 import { composeEmail } from '$lib/server/mail';
 import { CATCH_UP_MS, type ReminderSchedule } from './schedule';
 import { addDays, formatLongDate, isIsoDate, zonedInstant } from './time';
@@ -26,20 +25,17 @@ export interface ContractPoint {
 /** term_end and the non-renewal notice days from the signed text (2027.1's term, else 2026.1's). */
 export function contractDates(state: Uint8Array | null): { termEnd: string; noticeBy: string | null } | null {
 	if (!state) return null;
-	const doc = new Y.Doc();
+	let terms: Record<string, string | undefined>;
 	try {
-		Y.applyUpdate(doc, state);
-		const terms = doc.getMap<unknown>(TERMS_FIELD);
-		const termEnd = String(terms.get('term_end') ?? '').trim();
-		if (!isIsoDate(termEnd)) return null;
-		const rawDays = String(terms.get('nonrenewal_notice_days') ?? terms.get('termination_notice_days') ?? '').trim();
-		const days = /^\d{1,3}$/.test(rawDays) ? Number(rawDays) : null;
-		return { termEnd, noticeBy: days ? addDays(termEnd, -days) : null };
+		terms = readStoredMou(state).terms;
 	} catch {
 		return null;
-	} finally {
-		doc.destroy();
 	}
+	const termEnd = String(terms.term_end ?? '').trim();
+	if (!isIsoDate(termEnd)) return null;
+	const rawDays = String(terms.nonrenewal_notice_days ?? terms.termination_notice_days ?? '').trim();
+	const days = /^\d{1,3}$/.test(rawDays) ? Number(rawDays) : null;
+	return { termEnd, noticeBy: days ? addDays(termEnd, -days) : null };
 }
 
 function pointsFor(kind: ContractPoint['kind'], target: string, schedule: ReminderSchedule): ContractPoint[] {
