@@ -35,7 +35,9 @@ export default ts.config(
 			// plain Map/Set hold non-reactive caches on purpose (reactive state is $state).
 			'svelte/require-each-key': 'off',
 			'svelte/no-navigation-without-resolve': 'off',
-			'svelte/prefer-svelte-reactivity': 'off'
+			'svelte/prefer-svelte-reactivity': 'off',
+			// {' '} keeps a space Svelte would otherwise drop between inline elements.
+			'svelte/no-useless-mustaches': 'off'
 		}
 	},
 	{

@@ -2,7 +2,7 @@ import type { Handle, ServerInit } from '@sveltejs/kit';
 import { getRuntime } from '$lib/server/runtime';
 import { demoCredentials, seedDemo } from '$lib/server/demo';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth';
-import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth/cookies';
+import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth';
 
 export const init: ServerInit = async () => {
 	const runtime = await getRuntime();

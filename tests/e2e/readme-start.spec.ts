@@ -30,7 +30,10 @@ async function startAsTheReadmeSays(): Promise<string> {
 		const read = (chunk: Buffer) => {
 			output += chunk;
 			const printed = /MOU Studio is running at (http:\/\/\S+)/.exec(output);
-			if (printed) (clearTimeout(timer), resolve(printed[1]));
+			if (printed) {
+				clearTimeout(timer);
+				resolve(printed[1]);
+			}
 		};
 		demo.stdout!.on('data', read);
 		demo.stderr!.on('data', read);

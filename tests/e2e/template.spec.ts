@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { test, expect, DEMO, signedInPage, expectNoAxeViolations, openDemoMou } from './fixtures';
+import { test, expect, DEMO, signedInPage, expectNoAxeViolations } from './fixtures';
 
 async function newDraft(page: Page, title: string) {
 	await page.goto('/mous/new');

@@ -20,7 +20,7 @@ let runtime: Runtime;
 let redisProxy: Server;
 let proxyPort: number;
 const proxied = new Set<Socket>();
-let logged: string[] = [];
+const logged: string[] = [];
 const originalLog = console.log;
 const originalEnv = { ...process.env };
 

@@ -157,12 +157,6 @@ function syncStep1Message(doc = new Y.Doc()): Uint8Array {
 	return encoding.toUint8Array(encoder);
 }
 
-function updateMessage(update: Uint8Array): Uint8Array {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, MESSAGE_SYNC);
-	syncProtocol.writeUpdate(encoder, update);
-	return encoding.toUint8Array(encoder);
-}
 
 async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
 	const deadline = Date.now() + timeoutMs;

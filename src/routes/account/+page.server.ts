@@ -2,8 +2,8 @@ import { redirect } from '@sveltejs/kit';
 import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
 import { createSession } from '$lib/server/auth';
-import { setSessionCookie } from '$lib/server/auth/cookies';
-import { requireUser, requireUserForAction } from '$lib/server/auth/require';
+import { setSessionCookie } from '$lib/server/auth';
+import { requireUser, requireUserForAction } from '$lib/server/auth';
 import { changePassword, requestEmailChange, sendVerification } from '$lib/server/accounts';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,5 +1,5 @@
 import { getRuntime } from '$lib/server/runtime';
-import { requireUser } from '$lib/server/auth/require';
+import { requireUser } from '$lib/server/auth';
 import { listInbox } from '$lib/server/mail';
 import type { PageServerLoad } from './$types';
 

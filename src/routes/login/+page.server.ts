@@ -3,7 +3,7 @@ import { appError } from '$lib/errors';
 import { failAction } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
 import { createSession, signIn } from '$lib/server/auth';
-import { setSessionCookie } from '$lib/server/auth/cookies';
+import { setSessionCookie } from '$lib/server/auth';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Only same-site paths, so the login page cannot be used to redirect elsewhere. */

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { getRuntime } from '$lib/server/runtime';
 import { invalidateSession } from '$lib/server/auth';
-import { deleteSessionCookie } from '$lib/server/auth/cookies';
+import { deleteSessionCookie } from '$lib/server/auth';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = () => redirect(303, '/');

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { getRuntime } from '$lib/server/runtime';
 import { failAction } from '$lib/server/respond';
-import { requireUser, requireUserForAction } from '$lib/server/auth/require';
+import { requireUser, requireUserForAction } from '$lib/server/auth';
 import { listMySignatures, setCeremonyCookie, signFromDashboard } from '$lib/server/signing';
 import { listMous } from '$lib/server/mous';
 import { can } from '$lib/mou/lifecycle';

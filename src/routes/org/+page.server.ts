@@ -1,6 +1,6 @@
 import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
-import { requireUser, requireUserForAction } from '$lib/server/auth/require';
+import { requireUser, requireUserForAction } from '$lib/server/auth';
 import { findOrganization, inviteMember, listMembers, listPendingInvitations } from '$lib/server/orgs';
 import type { Actions, PageServerLoad } from './$types';
 

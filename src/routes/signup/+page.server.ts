@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
 import { createSession } from '$lib/server/auth';
-import { setSessionCookie } from '$lib/server/auth/cookies';
+import { setSessionCookie } from '$lib/server/auth';
 import { signUpWithOrganization } from '$lib/server/orgs';
 import { sendVerification } from '$lib/server/accounts';
 import type { Actions, PageServerLoad } from './$types';

@@ -5,3 +5,5 @@ export { hashPassword, passwordProblem, MIN_PASSWORD_LENGTH } from './passwords'
 export { generateToken, hashToken } from './tokens';
 export { SESSION_COOKIE } from './sessions';
 export { isSameOriginUpgrade, siteOrigin } from './same-origin';
+export { requireUser, requireUserForAction } from './require';
+export { setSessionCookie, deleteSessionCookie } from './cookies';

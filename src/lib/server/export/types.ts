@@ -1,7 +1,7 @@
 import type { StoredMou } from '../../document';
 import type { CompletionCertificate } from '../../signing/certificate';
 import type { Party } from '../../redlines/types';
-import type { DocNode, TemplateTerm } from '../../templates/types';
+import type { TemplateTerm } from '../../templates/types';
 
 /**
  * What the DOCX renderers take: plain data, no database, so the renderers are pure functions

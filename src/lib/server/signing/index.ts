@@ -38,3 +38,4 @@ export { signedDates } from './complete';
 export { renderAgreement } from './render';
 export { checkSignatureImage } from './signature';
 export { flushMessages } from './mail';
+export { certificateDocument } from './certificate-html';

@@ -99,15 +99,19 @@ export function validatePrepare(
 		const title = cleanText(s.title, 120);
 		const email = normalizeEmail(s.email);
 		let ok = true;
-		if (name.length < 2) (errors[`${key}.name`] = 'Enter the signer’s full name.'), (ok = false);
-		if (title.length < 2) (errors[`${key}.title`] = 'Enter the signer’s title, e.g. Chief of Police.'), (ok = false);
-		if (!email) (errors[`${key}.email`] = s.email.trim() ? `“${s.email.trim().slice(0, 80)}” is not a valid email address.` : 'Enter the signer’s email address.'), (ok = false);
-		else if (seen.has(email)) (errors[`${key}.email`] = `${email} is already ${seen.get(email)}: each signer needs their own email address.`), (ok = false);
+		const refuse = (field: string, message: string) => {
+			errors[`${key}.${field}`] = message;
+			ok = false;
+		};
+		if (name.length < 2) refuse('name', 'Enter the signer’s full name.');
+		if (title.length < 2) refuse('title', 'Enter the signer’s title, e.g. Chief of Police.');
+		if (!email) refuse('email', s.email.trim() ? `“${s.email.trim().slice(0, 80)}” is not a valid email address.` : 'Enter the signer’s email address.');
+		else if (seen.has(email)) refuse('email', `${email} is already ${seen.get(email)}: each signer needs their own email address.`);
 		else seen.set(email, `listed as ${name || 'another signer'}`);
 		const party = s.party === 'agency' || s.party === 'district' ? s.party : null;
-		if (!party) (errors[`${key}.party`] = 'Choose the party this person signs for.'), (ok = false);
+		if (!party) refuse('party', 'Choose the party this person signs for.');
 		const capacity = role === 'attester' ? 'clerk' : (CAPACITIES as string[]).includes(s.capacity) && s.capacity !== 'clerk' ? (s.capacity as Capacity) : null;
-		if (!capacity) (errors[`${key}.capacity`] = 'Choose the capacity in which this person signs.'), (ok = false);
+		if (!capacity) refuse('capacity', 'Choose the capacity in which this person signs.');
 		else if (party && CAPACITY_PARTY[capacity] && CAPACITY_PARTY[capacity] !== party) {
 			errors[`${key}.capacity`] = `A ${capacity === 'agency_head' ? 'chief or sheriff signs for the agency' : 'superintendent or board president signs for the district'}.`;
 			ok = false;

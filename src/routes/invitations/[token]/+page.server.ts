@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
 import { createSession } from '$lib/server/auth';
-import { setSessionCookie } from '$lib/server/auth/cookies';
+import { setSessionCookie } from '$lib/server/auth';
 import { acceptInvitation, invitationProblem, lookUpInvitation } from '$lib/server/orgs';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { failAction } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
-import { requireUser, requireUserForAction } from '$lib/server/auth/require';
+import { requireUser, requireUserForAction } from '$lib/server/auth';
 import { acceptPartyInvitation, viewPartyInvitation } from '$lib/server/mous';
 import type { Actions, PageServerLoad } from './$types';
 

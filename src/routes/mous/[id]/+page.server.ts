@@ -3,7 +3,7 @@ import { CONFIRM_OPEN_FIELD, openSharedThreads } from '$lib/comments/open';
 import { fromFormOutcome } from '$lib/errors';
 import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
-import { requireUser, requireUserForAction } from '$lib/server/auth/require';
+import { requireUser, requireUserForAction } from '$lib/server/auth';
 import { getMouAccess, inviteParty, listPartyInvitations } from '$lib/server/mous';
 import { loadChecklist } from '$lib/server/templates';
 import { mouProfile, mouTemplate } from '$lib/server/profiles';

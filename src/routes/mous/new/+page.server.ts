@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
-import { requireUser, requireUserForAction } from '$lib/server/auth/require';
+import { requireUser, requireUserForAction } from '$lib/server/auth';
 import { createMou } from '$lib/server/mous';
 import { can } from '$lib/mou/lifecycle';
 import { loadTemplate } from '$lib/server/templates';

@@ -1,6 +1,10 @@
 import type * as Y from 'yjs';
 import { ClockRanges, type ClockRangesBuilder } from './clock-ranges';
 
+// Yjs types their event parameter loosely; the index walks every kind of shared type alike.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type SharedType = Y.AbstractType<any>;
+
 /** Content ref Yjs gives ContentType (see yjs structs/ContentType.js getRef). */
 const CONTENT_TYPE_REF = 7;
 
@@ -43,7 +47,7 @@ export function buildLockIndex(doc: Y.Doc, bodyRoot = 'body'): LockIndex {
 		protectedIds.add(client, clock, clock + item.length);
 	};
 
-	const indexSubtree = (type: Y.AbstractType<any>): void => {
+	const indexSubtree = (type: SharedType): void => {
 		for (const latest of type._map.values()) {
 			// Older values of an attribute stay linked to the left of the current one.
 			for (let item: Y.Item | null = latest; item !== null; item = item.left) addItem(interior, item);
@@ -56,7 +60,7 @@ export function buildLockIndex(doc: Y.Doc, bodyRoot = 'body'): LockIndex {
 	};
 
 	const ancestors: Y.Item[] = [];
-	const findLockedClauses = (type: Y.AbstractType<any>): void => {
+	const findLockedClauses = (type: SharedType): void => {
 		for (let item = type._start; item !== null; item = item.right) {
 			// A deleted container is no longer part of the document; anything written into it is deleted on arrival.
 			if (item.deleted) continue;
@@ -85,11 +89,11 @@ export function buildLockIndex(doc: Y.Doc, bodyRoot = 'body'): LockIndex {
 	};
 }
 
-function childType(item: Y.Item): Y.AbstractType<any> | null {
+function childType(item: Y.Item): SharedType | null {
 	return item.content.getRef() === CONTENT_TYPE_REF ? (item.content as Y.ContentType).type : null;
 }
 
-function isLockedClause(type: Y.AbstractType<any>): boolean {
+function isLockedClause(type: SharedType): boolean {
 	const element = type as Y.XmlElement;
 	if (element.nodeName !== 'clause' || typeof element.getAttribute !== 'function') return false;
 	const locked: unknown = element.getAttribute('locked');

@@ -211,7 +211,7 @@ function list(node: DocNode, walk: Walk, place: Place): FileChild[] {
 	return out;
 }
 
-function table(node: DocNode, walk: Walk, place: Place): FileChild[] {
+function table(node: DocNode, walk: Walk, _place: Place): FileChild[] {
 	const rows = (node.content ?? []).filter((row) => row.type === 'tableRow' && row.content?.length);
 	if (!rows.length) return [];
 	const columns = Math.max(...rows.map((row) => row.content!.reduce((n, cell) => n + span(cell.attrs?.colspan), 0)));

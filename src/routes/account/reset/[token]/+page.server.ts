@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
 import { lookUpReset, resetPassword } from '$lib/server/accounts';
-import { deleteSessionCookie } from '$lib/server/auth/cookies';
+import { deleteSessionCookie } from '$lib/server/auth';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params }) => {

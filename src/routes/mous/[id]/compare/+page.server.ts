@@ -1,6 +1,6 @@
 import { getRuntime } from '$lib/server/runtime';
 import { failRequest } from '$lib/server/respond';
-import { requireUser } from '$lib/server/auth/require';
+import { requireUser } from '$lib/server/auth';
 import { loadComparison } from '$lib/server/compare';
 import type { PageServerLoad } from './$types';
 

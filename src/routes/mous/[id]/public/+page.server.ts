@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { failAction } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
-import { requireUser, requireUserForAction } from '$lib/server/auth/require';
+import { requireUser, requireUserForAction } from '$lib/server/auth';
 import { getMouAccess } from '$lib/server/mous';
 import { can } from '$lib/mou/lifecycle';
 import { commentsToModerate, moderatePublicComment, publicationStatus, publishMou, unpublishMou } from '$lib/server/publication';

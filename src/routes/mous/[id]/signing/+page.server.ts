@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
-import { requireUser, requireUserForAction } from '$lib/server/auth/require';
+import { requireUser, requireUserForAction } from '$lib/server/auth';
 import { loadSigningOverview, voidRequest } from '$lib/server/signing';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,6 +1,6 @@
 import { getRuntime } from '$lib/server/runtime';
 import { failRequest } from '$lib/server/respond';
-import { requireUserForAction } from '$lib/server/auth/require';
+import { requireUserForAction } from '$lib/server/auth';
 import { docxResponse, downloadSignedDocx } from '$lib/server/export';
 import { loadCertificate, recordDownload } from '$lib/server/signing';
 import type { RequestHandler } from './$types';

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { getRuntime } from '$lib/server/runtime';
-import { requireUser } from '$lib/server/auth/require';
+import { requireUser } from '$lib/server/auth';
 import { loadAuditTrail } from '$lib/server/signing';
 import type { PageServerLoad } from './$types';
 

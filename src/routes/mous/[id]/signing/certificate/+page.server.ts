@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { getRuntime } from '$lib/server/runtime';
-import { requireUser } from '$lib/server/auth/require';
+import { requireUser } from '$lib/server/auth';
 import { getMouAccess } from '$lib/server/mous';
 import { loadCertificate } from '$lib/server/signing';
 import type { PageServerLoad } from './$types';

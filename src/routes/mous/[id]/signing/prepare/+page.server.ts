@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
-import { requireUser, requireUserForAction } from '$lib/server/auth/require';
+import { requireUser, requireUserForAction } from '$lib/server/auth';
 import { loadSigningOverview, parsePrepareForm, prefillDraft, sendForSignature, MAX_RECIPIENTS, MAX_SIGNERS } from '$lib/server/signing';
 import type { Actions, PageServerLoad } from './$types';
 

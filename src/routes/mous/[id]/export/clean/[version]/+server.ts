@@ -1,6 +1,6 @@
 import { getRuntime } from '$lib/server/runtime';
 import { failRequest } from '$lib/server/respond';
-import { requireUser } from '$lib/server/auth/require';
+import { requireUser } from '$lib/server/auth';
 import { docxResponse, exportClean } from '$lib/server/export';
 import type { RequestHandler } from './$types';
 

@@ -1,9 +1,9 @@
 import { error } from '@sveltejs/kit';
 import { getRuntime } from '$lib/server/runtime';
-import { requireUserForAction } from '$lib/server/auth/require';
+import { requireUserForAction } from '$lib/server/auth';
 import { getMouAccess } from '$lib/server/mous';
 import { loadCertificate, recordDownload } from '$lib/server/signing';
-import { certificateDocument } from '$lib/server/signing/certificate-html';
+import { certificateDocument } from '$lib/server/signing';
 import type { RequestHandler } from './$types';
 
 /** The certificate as one self-contained HTML file to keep or print; each download is audited, so it is a POST: the button, not a link a scanner or prefetch could follow. */
