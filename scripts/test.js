@@ -12,6 +12,8 @@ const databaseSuites = readdirSync('tests/integration')
 
 const steps = [
 	['Sync SvelteKit types', ['svelte-kit', 'sync'], {}],
+	// The layering rules of ARCHITECTURE.md and the lint's correctness rules.
+	['Lint', ['eslint', 'src', 'tests', 'bench', 'scripts', 'server'], {}],
 	['Build the app', ['vite', 'build', '--logLevel', 'warn'], {}],
 	['Unit and integration tests', ['vitest', 'run'], {}],
 	...(process.env.DATABASE_URL
