@@ -1,6 +1,7 @@
 import type { Sql, Tx } from '$lib/server/db';
 import type { Party } from '$lib/mou/party';
 import { canTransition, type MouStatus } from '$lib/mou/lifecycle';
+import type { MouRecord } from '$lib/mou/record';
 
 /** All SQL of the MOUs module. */
 
@@ -15,15 +16,7 @@ export interface MouParty {
 	timeZone?: string;
 }
 
-export interface MouSummary {
-	id: string;
-	title: string;
-	status: MouStatus;
-	templateId: string;
-	templateVersion: string;
-	/** The state-law profile the MOU is drafted under (templates/states). */
-	stateCode: string;
-	stateProfileVersion: string;
+export interface MouSummary extends MouRecord {
 	createdAt: Date;
 	lastActivityAt: Date;
 	parties: MouParty[];

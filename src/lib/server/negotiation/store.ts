@@ -2,7 +2,7 @@ import type { JSONValue } from 'postgres';
 import type { Sql, Tx } from '$lib/server/db';
 import type { MouStatus } from '$lib/server/mous';
 import type { Party } from '$lib/mou/party';
-import type { VersionKind, VersionSummary } from '$lib/negotiation/types';
+import type { TimelineEvent, VersionKind, VersionSummary } from '$lib/negotiation/types';
 
 /** All SQL of the negotiation module: versions (rounds, agreed text), approvals, the event timeline. */
 
@@ -17,14 +17,8 @@ export interface ApprovalRow {
 	approvedAt: Date;
 }
 
-export interface EventRow {
-	id: string;
-	at: Date;
-	kind: string;
-	summary: string;
-	party: Party | null;
-	userName: string | null;
-	organizationName: string | null;
+/** A stored timeline event: what the history shows, with its detail still raw (the version and excerpt are read from it). */
+export interface EventRow extends Omit<TimelineEvent, 'versionId' | 'excerpt'> {
 	detail: Record<string, unknown>;
 }
 

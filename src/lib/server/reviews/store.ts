@@ -3,19 +3,13 @@ import type { Sql, Tx } from '$lib/server/db';
 import type { MouStatus } from '$lib/server/mous';
 import type { Party } from '$lib/mou/party';
 import type { ReviewStepKind } from '$lib/profiles/types';
+import type { MouRecord } from '$lib/mou/record';
 
 /** All SQL of the reviews module: review drafts, confirmations, and their history entries. */
 
 type Queryable = Sql | Tx;
 
-export interface ReviewedMou {
-	id: string;
-	title: string;
-	status: MouStatus;
-	templateId: string;
-	templateVersion: string;
-	stateCode: string;
-	stateProfileVersion: string;
+export interface ReviewedMou extends MouRecord {
 	dueOn: string | null;
 	intervalMonths: number;
 	effectiveDate: string | null;

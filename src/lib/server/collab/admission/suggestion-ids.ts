@@ -3,6 +3,7 @@ import { CloseCode } from '../../../collab/protocol';
 import { TERM_PROPOSALS_FIELD } from '../../../document';
 import { DELETION, INSERTION, parseSuggestionAttrs, parseTermProposal, type Party } from '../../../redlines/types';
 import type { PlacementResolver } from '../guard/placement';
+import { itemsAddedBy } from '../tracked/rules';
 import type { Intake } from '../update-intake';
 import { newItems, placementsOf } from './placements';
 import type { AdmissionCheck } from './types';
@@ -48,15 +49,7 @@ export class SuggestionIds {
 	/** Claims of a transaction the room's document took in from elsewhere (other instances). */
 	recordTransaction(tr: Y.Transaction): void {
 		const proposals = tr.doc.share.get(TERM_PROPOSALS_FIELD);
-		for (const [client, after] of tr.afterState) {
-			const before = tr.beforeState.get(client) ?? 0;
-			if (after <= before) continue;
-			const structs = tr.doc.store.clients.get(client)!;
-			for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
-				const struct = structs[i];
-				if (struct instanceof Y.Item) this.add(integratedClaim(struct, proposals));
-			}
-		}
+		for (const item of itemsAddedBy(tr)) this.add(integratedClaim(item, proposals));
 	}
 
 	private add(claim: Claim | null): void {

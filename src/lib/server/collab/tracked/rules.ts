@@ -19,7 +19,7 @@ type Attrs = Map<string, unknown>;
  */
 export function trackedChangeViolation(tr: Y.Transaction, writer: Writer): string | null {
 	const texts = new Set<Y.XmlText>();
-	for (const item of newItems(tr)) {
+	for (const item of itemsAddedBy(tr)) {
 		const violation = newItemViolation(item, tr, writer, texts);
 		if (violation) return violation;
 	}
@@ -36,7 +36,8 @@ export function trackedChangeViolation(tr: Y.Transaction, writer: Writer): strin
 	return null;
 }
 
-function* newItems(tr: Y.Transaction): Generator<Y.Item> {
+/** The items a transaction added, client by client: what a document took in, wherever it came from. */
+export function* itemsAddedBy(tr: Y.Transaction): Generator<Y.Item> {
 	for (const [client, after] of tr.afterState) {
 		const before = tr.beforeState.get(client) ?? 0;
 		if (after <= before) continue;

@@ -1,8 +1,9 @@
 import type { Tx } from '$lib/server/db';
 import type { Party } from '$lib/mou/party';
-import type { MouStatus, Role } from '$lib/mou/lifecycle';
+import type { Role } from '$lib/mou/lifecycle';
 import { transitionStatus } from '$lib/server/mous';
 import type { Queryable } from './queryable';
+import type { MouRecord } from '$lib/mou/record';
 
 // MOUs, versions and the people of the parties, as signing reads them.
 
@@ -52,14 +53,7 @@ export async function isPartyMember(sql: Queryable, mouId: string, party: Party,
 	return row.found;
 }
 
-export interface MouRow {
-	id: string;
-	title: string;
-	status: MouStatus;
-	templateId: string;
-	templateVersion: string;
-	stateCode: string;
-	stateProfileVersion: string;
+export interface MouRow extends MouRecord {
 	signedAt: Date | null;
 	effectiveDate: string | null;
 	reviewDueOn: string | null;
