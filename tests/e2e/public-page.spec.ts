@@ -80,6 +80,8 @@ test('the district publishes the signed MOU; anyone reads it without signing in,
 	const publicPath = (await link.getAttribute('href'))!;
 	await district.setViewportSize({ width: 1366, height: 900 });
 	await district.screenshot({ path: `${SHOTS}/public-manage-1366.png`, fullPage: true });
+	await district.setViewportSize({ width: 390, height: 844 });
+	await district.screenshot({ path: `${SHOTS}/public-manage-390.png`, fullPage: true });
 	await expectNoAxeViolations(district);
 
 	const visitor = await anonymous(browser);
@@ -125,6 +127,9 @@ test('a public comment reaches counsel of both parties after the commenter confi
 	await expect(district.getByText('No confirmed comments yet.')).toBeVisible();
 
 	await visitor.goto(new URL(confirmLink).pathname);
+	await visitor.setViewportSize({ width: 390, height: 844 });
+	await visitor.screenshot({ path: `${SHOTS}/confirm-comment-390.png` });
+	await expectNoAxeViolations(visitor);
 	await visitor.getByRole('button', { name: 'Confirm my comment' }).click();
 	await expect(visitor.getByRole('status')).toContainText('Confirmed');
 
@@ -143,4 +148,24 @@ test('a public comment reaches counsel of both parties after the commenter confi
 	await agency.setViewportSize({ width: 390, height: 844 });
 	await agency.screenshot({ path: `${SHOTS}/review-record-390.png`, fullPage: true });
 	await expectNoAxeViolations(agency);
+});
+
+test('administrators see the upcoming reminders: who, which MOU, which due point, when in their zone', async ({ browser }) => {
+	const admin = await signedInPage(browser, app, DEMO.districtCounsel);
+	await admin.goto('/reminders');
+	await admin.getByRole('link', { name: 'Upcoming reminders' }).click();
+	const table = admin.getByRole('table', { name: 'Upcoming reminders' });
+	await expect(table).toContainText('SRO MOU, 2027–28');
+	await expect(table).toContainText('14 days before');
+	await expect(table).toContainText('Thomas Okafor');
+	await expect(table).toContainText('America/Chicago');
+	await admin.setViewportSize({ width: 1366, height: 900 });
+	await admin.screenshot({ path: `${SHOTS}/upcoming-reminders-1366.png`, fullPage: true });
+	await admin.setViewportSize({ width: 390, height: 844 });
+	await admin.screenshot({ path: `${SHOTS}/upcoming-reminders-390.png`, fullPage: true });
+	await expectNoAxeViolations(admin);
+	// Everyone else is refused.
+	const signatory = await signedInPage(browser, app, DEMO.superintendent);
+	const response = await signatory.goto('/reminders/upcoming');
+	expect(response?.status()).toBe(403);
 });
