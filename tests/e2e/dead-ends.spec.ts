@@ -26,11 +26,13 @@ const NEGOTIATION = /SRO MOU, 2027–28$/;
 const DRAFT = /SRO MOU, 2028–29 \(agency draft\)/;
 
 /** Screenshots at desktop and phone width (then back to desktop), for people to look at. */
-async function shots(page: Page, name: string) {
+async function shots(page: Page, name: string, focus?: ReturnType<Page['locator']>) {
 	if (!process.env.UX_SCREENSHOTS) return;
 	for (const [w, h] of [[1366, 900], [390, 844]]) {
 		await page.setViewportSize({ width: w, height: h });
-		await page.screenshot({ path: `${SHOTS}/${name}-${w}.png`, fullPage: true });
+		// A full-length MOU is 20,000 px tall: there, the screen around what changed.
+		if (focus) await focus.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+		await page.screenshot({ path: `${SHOTS}/${name}-${w}.png`, fullPage: !focus });
 	}
 	await page.setViewportSize({ width: 1366, height: 900 });
 }
@@ -77,7 +79,7 @@ test('no dead ends for counsel: draft status, compare default, clause actions, a
 	await clause.locator('.clause-body').hover();
 	await expect(remove).toHaveCSS('opacity', '1');
 	await expect(remove).toHaveAccessibleName(/^Suggest removing clause: /);
-	await shots(agency, 'mou-clause-actions');
+	await shots(agency, 'mou-clause-actions', clause.locator('.clause-header'));
 	const clauseText = (await clause.locator('.clause-body').innerText()).trim().slice(0, 40);
 	await remove.click();
 	await expect(clause.locator('del.suggestion').first()).toBeVisible();
@@ -116,7 +118,7 @@ test('no dead ends for counsel: draft status, compare default, clause actions, a
 	await expect(ask).toContainText('Who pays for the radios?');
 	await expect(agency.getByRole('button', { name: 'Approve with open comments' })).toBeFocused();
 	await expectNoAxeViolations(agency);
-	await shots(agency, 'approve-open-comments');
+	await shots(agency, 'approve-open-comments', ask);
 	await ask.getByRole('button', { name: 'Cancel' }).click();
 	await expect(agency.locator('.approvals')).toHaveText('Not yet approved by either party');
 	await agency.getByRole('button', { name: 'Approve this version…' }).click();
