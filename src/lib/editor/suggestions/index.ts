@@ -11,3 +11,4 @@ export { describeSuggestion } from './labels';
 export { formatWhen, excerpt } from './format';
 export { createEditorApi, revealRange, MAX_QUOTE_LENGTH, type EditorApi, type CommentAnchor, type HighlightedAnchor } from './api';
 export { commentHighlights, CommentHighlights } from './comment-highlights';
+export { termProposer, type TermProposer, type TermProposalHost } from './term-proposals';
