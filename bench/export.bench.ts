@@ -36,7 +36,12 @@ const SEAL_TARGET_MS = 300;
 let seed = 2026;
 const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
-const PHRASES = ['in consultation with the principal ', 'no later than thirty days after ', 'subject to the annual review ', 'except where state law requires otherwise, '];
+const PHRASES = [
+	'in consultation with the principal ',
+	'no later than thirty days after ',
+	'subject to the annual review ',
+	'except where state law requires otherwise, '
+];
 const PEOPLE: Record<Party, { name: string; id: string }> = {
 	agency: { name: 'Dana Whitfield', id: '00000000-0000-4000-8000-00000000000a' },
 	district: { name: 'Elena Brooks', id: '00000000-0000-4000-8000-00000000000d' }
@@ -46,10 +51,29 @@ const template = loadTemplate();
 const doc = new Y.Doc({ gc: false });
 Y.applyUpdate(doc, initialDocumentUpdate(template));
 const terms = doc.getMap<string>('terms');
-for (const term of template.terms) if (!terms.get(term.key)) terms.set(term.key, term.type === 'date' ? '2027-08-01' : term.type === 'money' ? '163800.00' : term.type === 'percent' ? '50' : term.type === 'integer' || term.type === 'months' ? '12' : `Sample ${term.label}`);
+for (const term of template.terms)
+	if (!terms.get(term.key))
+		terms.set(
+			term.key,
+			term.type === 'date'
+				? '2027-08-01'
+				: term.type === 'money'
+					? '163800.00'
+					: term.type === 'percent'
+						? '50'
+						: term.type === 'integer' || term.type === 'months'
+							? '12'
+							: `Sample ${term.label}`
+		);
 
 let made = 0;
-const mark = (party: Party): SuggestionAttrs => ({ id: `s${++made}`, party, authorId: PEOPLE[party].id, authorName: PEOPLE[party].name, at: new Date(Date.UTC(2026, 1, 1) + made * 60_000).toISOString() });
+const mark = (party: Party): SuggestionAttrs => ({
+	id: `s${++made}`,
+	party,
+	authorId: PEOPLE[party].id,
+	authorName: PEOPLE[party].name,
+	at: new Date(Date.UTC(2026, 1, 1) + made * 60_000).toISOString()
+});
 const texts = () => editableTexts(doc).filter((t) => t.length > 0);
 const quotes: string[] = [];
 for (let i = 0; i < CHANGES; i++) {
@@ -64,7 +88,15 @@ for (let i = 0; i < CHANGES; i++) {
 		const length = 3 + Math.floor(random() * 30);
 		const at = Math.floor(random() * (text.length - length));
 		text.format(at, length, { deletion: mark(party) });
-		if (quotes.length < COMMENTS) quotes.push(String(text.toDelta().map((d: { insert: unknown }) => (typeof d.insert === 'string' ? d.insert : '')).join('')).slice(at, at + 40));
+		if (quotes.length < COMMENTS)
+			quotes.push(
+				String(
+					text
+						.toDelta()
+						.map((d: { insert: unknown }) => (typeof d.insert === 'string' ? d.insert : ''))
+						.join('')
+				).slice(at, at + 40)
+			);
 	} else {
 		// Proposed by one side, struck by the other.
 		const at = Math.floor(random() * (text.length + 1));
@@ -74,7 +106,15 @@ for (let i = 0; i < CHANGES; i++) {
 	}
 }
 const proposals = doc.getMap<string>('termProposals');
-for (const key of ['sro_count', 'annual_cost', 'term_start', 'schools_covered']) proposals.set(key, JSON.stringify({ ...mark('district'), value: key === 'annual_cost' ? '171000.00' : key === 'term_start' ? '2027-07-15' : key === 'sro_count' ? '3' : 'Lincoln High School; Roosevelt Middle School' }));
+for (const key of ['sro_count', 'annual_cost', 'term_start', 'schools_covered'])
+	proposals.set(
+		key,
+		JSON.stringify({
+			...mark('district'),
+			value:
+				key === 'annual_cost' ? '171000.00' : key === 'term_start' ? '2027-07-15' : key === 'sro_count' ? '3' : 'Lincoln High School; Roosevelt Middle School'
+		})
+	);
 const state = Y.encodeStateAsUpdate(doc);
 
 const threads: ExportThread[] = Array.from({ length: COMMENTS }, (_, i) => ({
@@ -82,7 +122,12 @@ const threads: ExportThread[] = Array.from({ length: COMMENTS }, (_, i) => ({
 	quote: quotes[i % Math.max(1, quotes.length)] ?? '',
 	resolved: i % 7 === 0,
 	comments: [
-		{ authorName: PEOPLE.district.name, party: 'district', body: `Question ${i}: can we discuss this wording?`, createdAt: new Date(Date.UTC(2026, 1, 2, 0, i)) },
+		{
+			authorName: PEOPLE.district.name,
+			party: 'district',
+			body: `Question ${i}: can we discuss this wording?`,
+			createdAt: new Date(Date.UTC(2026, 1, 2, 0, i))
+		},
 		{ authorName: PEOPLE.agency.name, party: 'agency', body: 'Yes — see our proposed change.', createdAt: new Date(Date.UTC(2026, 1, 2, 1, i)) }
 	]
 }));
@@ -119,7 +164,12 @@ function png(width: number, height: number): string {
 	header.writeUInt32BE(width, 0);
 	header.writeUInt32BE(height, 4);
 	header[8] = 8;
-	const bytes = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+	const bytes = Buffer.concat([
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		chunk('IHDR', header),
+		chunk('IDAT', deflateSync(raw)),
+		chunk('IEND', Buffer.alloc(0))
+	]);
 	return `data:image/png;base64,${bytes.toString('base64')}`;
 }
 const signer = (name: string, party: Party, role: 'signer' | 'attester') => ({
@@ -176,7 +226,10 @@ const signed = await measure(() => renderSignedDocx({ ...context, document: read
 const read = await measure(async () => readStoredMou(state));
 // The OOXML digital signature over the stored signed DOCX (every part digested, SignedInfo signed, re-zipped).
 const stored = generateIdentity('bench.example', 'bench');
-const identity = { privateKey: createPrivateKey({ key: stored.encryptedKeyPem, passphrase: 'bench' }), certificate: new X509Certificate(stored.certificatePem) };
+const identity = {
+	privateKey: createPrivateKey({ key: stored.encryptedKeyPem, passphrase: 'bench' }),
+	certificate: new X509Certificate(stored.certificatePem)
+};
 const sealed = await measure(async () => sealDocx(signed.result.bytes, identity, { signedAt: new Date(), purpose: 'Bench' }));
 // Our part of the redline: the state read, the document walked into docx objects, comments placed.
 const ours = await measure(async () => {
@@ -187,12 +240,20 @@ const ours = await measure(async () => {
 });
 
 console.log(`full-length MOU from the template (${template.sections.length} sections), ${kb(state.length)} of Yjs state`);
-console.log(`  open suggestions: ${redline.result.suggestions} (${redline.result.revisions} w:ins/w:del elements), ${threads.length} shared threads (${redline.result.comments} Word comments)`);
+console.log(
+	`  open suggestions: ${redline.result.suggestions} (${redline.result.revisions} w:ins/w:del elements), ${threads.length} shared threads (${redline.result.comments} Word comments)`
+);
 console.log(`  read state → ProseMirror JSON     ${fmt(read.median)}  (median of ${RUNS})`);
-console.log(`  redline DOCX, state → bytes       ${fmt(redline.median)}  (median of ${RUNS}; min ${fmt(redline.min)}, max ${fmt(redline.max)}; ${kb(redline.result.bytes.length)})`);
+console.log(
+	`  redline DOCX, state → bytes       ${fmt(redline.median)}  (median of ${RUNS}; min ${fmt(redline.min)}, max ${fmt(redline.max)}; ${kb(redline.result.bytes.length)})`
+);
 console.log(`    of which state → docx objects   ${fmt(ours.median)}  (read, walk, comments placed; the rest is docx writing XML and the ZIP)`);
 console.log(`  clean DOCX                        ${fmt(clean.median)}  (${kb(clean.result.bytes.length)})`);
 console.log(`  signed DOCX (3 signature images)  ${fmt(signed.median)}  (${kb(signed.result.bytes.length)})`);
-console.log(`  sealing the signed DOCX            ${fmt(sealed.median)}  (median of ${RUNS}; min ${fmt(sealed.min)}, max ${fmt(sealed.max)}; ${kb(sealed.result.length)}, with certificate and audit trail)`);
+console.log(
+	`  sealing the signed DOCX            ${fmt(sealed.median)}  (median of ${RUNS}; min ${fmt(sealed.min)}, max ${fmt(sealed.max)}; ${kb(sealed.result.length)}, with certificate and audit trail)`
+);
 console.log(`target: sealing under ${SEAL_TARGET_MS} ms — ${sealed.median < SEAL_TARGET_MS ? 'met' : 'MISSED'}`);
-console.log(`target: redline well under ${TARGET_MS} ms — ${redline.median < TARGET_MS / 2 ? 'met' : redline.median < TARGET_MS ? 'under a second, but not well under' : 'MISSED'}`);
+console.log(
+	`target: redline well under ${TARGET_MS} ms — ${redline.median < TARGET_MS / 2 ? 'met' : redline.median < TARGET_MS ? 'under a second, but not well under' : 'MISSED'}`
+);

@@ -31,7 +31,12 @@ const SCATTERED = process.argv.includes('--scattered');
 let seed = 2026;
 const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
-const PHRASES = ['in consultation with the principal ', 'no later than thirty days after ', 'subject to the annual review ', 'except where state law requires otherwise, '];
+const PHRASES = [
+	'in consultation with the principal ',
+	'no later than thirty days after ',
+	'subject to the annual review ',
+	'except where state law requires otherwise, '
+];
 
 interface Counsel {
 	party: Party;
@@ -66,7 +71,13 @@ function negotiate(initial: Uint8Array, edits: number, onEdit: (count: number, d
 	};
 	for (let sitting = 0; log.length < edits; sitting++) {
 		const me = counsel[SCATTERED ? Math.floor(sitting / 50) % 2 : sitting % 2];
-		const attrs = (): SuggestionAttrs => ({ id: `s${++suggestion}`, party: me.party, authorId: me.authorId, authorName: me.name, at: new Date(Date.UTC(2026, 1, 1) + log.length * 1000).toISOString() });
+		const attrs = (): SuggestionAttrs => ({
+			id: `s${++suggestion}`,
+			party: me.party,
+			authorId: me.authorId,
+			authorName: me.name,
+			at: new Date(Date.UTC(2026, 1, 1) + log.length * 1000).toISOString()
+		});
 		const text = pick(editableTexts(me.doc));
 		if (random() < 0.3 && text.length > 40) {
 			const length = 3 + Math.floor(random() * 30);
@@ -150,17 +161,24 @@ let items = 0;
 for (const structs of doc.store.clients.values()) items += structs.length;
 const words = yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment('body'), documentSchema).textContent.split(/\s+/).length;
 
-console.log(`full-length MOU (template ${kb(initial.length)}, ~${words.toLocaleString('en-US')} words) after ${log.length.toLocaleString('en-US')} tracked edits by both parties${SCATTERED ? ', scattered' : ''} (simulated in ${(negotiateMs / 1000).toFixed(1)} s)`);
+console.log(
+	`full-length MOU (template ${kb(initial.length)}, ~${words.toLocaleString('en-US')} words) after ${log.length.toLocaleString('en-US')} tracked edits by both parties${SCATTERED ? ', scattered' : ''} (simulated in ${(negotiateMs / 1000).toFixed(1)} s)`
+);
 console.log(`  stored size (merged update)              ${kb(stored.length)}  (${items.toLocaleString('en-US')} Yjs structs)`);
 console.log(`  load: new Y.Doc({ gc: false }) + apply    ${ms(measure(() => load().destroy()).ms)}  (median of ${RUNS})`);
 console.log(`  ProseMirror JSON (yXmlFragmentToProsemirrorJSON)  ${ms(measure(() => yXmlFragmentToProsemirrorJSON(doc.getXmlFragment('body'))).ms)}`);
-console.log(`  ProseMirror node for the editor's schema  ${ms(measure(() => yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment('body'), documentSchema)).ms)}`);
+console.log(
+	`  ProseMirror node for the editor's schema  ${ms(measure(() => yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment('body'), documentSchema)).ms)}`
+);
 
 const renderBlocks = await serverComponents();
 const directory: ClientDirectory = {
 	client: (id) => (id === 1000 ? { party: 'agency', author: 'Dana Whitfield' } : id === 1001 ? { party: 'district', author: 'Elena Brooks' } : null)
 };
-for (const [label, older] of [[`after ${half.toLocaleString('en-US')} edits → after ${log.length.toLocaleString('en-US')}`, midway], ['template → after all edits', initial]] as const) {
+for (const [label, older] of [
+	[`after ${half.toLocaleString('en-US')} edits → after ${log.length.toLocaleString('en-US')}`, midway],
+	['template → after all edits', initial]
+] as const) {
 	const computed = measure(() => compareStates(older, stored, { directory }));
 	const { summary, blocks } = computed.result;
 	const json = JSON.stringify(computed.result);

@@ -13,10 +13,13 @@ export const CLAUSES_PER_SECTION = 2;
 
 // Deterministic pseudo-random numbers so runs compare.
 let seed = 42;
-export const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+export const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 export const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
 
-const WORDS = 'the agency district officer school student shall may provide assign training records review program law enforcement safety campus discipline report principal notice party term supervision incident'.split(' ');
+const WORDS =
+	'the agency district officer school student shall may provide assign training records review program law enforcement safety campus discipline report principal notice party term supervision incident'.split(
+		' '
+	);
 const sentence = (words: number) => Array.from({ length: words }, () => pick(WORDS)).join(' ') + '. ';
 
 function provisionParagraph(): PMNode {

@@ -66,7 +66,9 @@ const stored = storedState(synthesisedMou());
 const client = new Y.Doc();
 Y.applyUpdate(client, stored);
 const updates = suggestionUpdates(client, KEYSTROKES);
-console.log(`full-size MOU: ${stored.length} bytes of Yjs state; ${updates.length} suggestion keystrokes (mean ${mean(updates.map((u) => u.length)).toFixed(1)} bytes)`);
+console.log(
+	`full-size MOU: ${stored.length} bytes of Yjs state; ${updates.length} suggestion keystrokes (mean ${mean(updates.map((u) => u.length)).toFixed(1)} bytes)`
+);
 
 run(stored, updates); // warm-up
 const { doc, check, apply, refused } = run(stored, updates);

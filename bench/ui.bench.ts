@@ -19,7 +19,9 @@ function stats(ms: number[]) {
 const report: Array<[string, ReturnType<typeof stats>, string]> = [];
 const record = (name: string, ms: number[], target: string) => {
 	report.push([name, stats(ms), target]);
-	console.log(`${name.padEnd(48)} median ${String(stats(ms).median).padStart(5)} ms  p95 ${String(stats(ms).p95).padStart(5)} ms  (n=${ms.length}; target ${target})`);
+	console.log(
+		`${name.padEnd(48)} median ${String(stats(ms).median).padStart(5)} ms  p95 ${String(stats(ms).p95).padStart(5)} ms  (n=${ms.length}; target ${target})`
+	);
 };
 
 async function signIn(browser: Browser, url: string, email: string, viewport = { width: 1366, height: 900 }): Promise<Page> {
@@ -34,7 +36,11 @@ async function signIn(browser: Browser, url: string, email: string, viewport = {
 }
 
 /** Server time of the last navigation (request sent → last byte), from Navigation Timing. */
-const serverMs = (page: Page) => page.evaluate(() => { const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming; return n.responseEnd - n.requestStart; });
+const serverMs = (page: Page) =>
+	page.evaluate(() => {
+		const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+		return n.responseEnd - n.requestStart;
+	});
 
 async function main() {
 	const demo = await startDemoApp();
@@ -91,7 +97,11 @@ async function main() {
 
 		await agency.getByRole('button', { name: /Send to .*…/ }).click();
 		await agency.getByRole('button', { name: 'Send Round 1' }).click();
-		await agency.locator('section.negotiation-bar').getByText(/Round 1 — sent by/).first().waitFor();
+		await agency
+			.locator('section.negotiation-bar')
+			.getByText(/Round 1 — sent by/)
+			.first()
+			.waitFor();
 		await agency.getByRole('button', { name: /^Approve this version/ }).click();
 		await agency.getByText('Your approval is recorded').waitFor();
 		await district.reload();
@@ -104,7 +114,10 @@ async function main() {
 		let t = Date.now();
 		await district.getByRole('button', { name: /^Approve this version/ }).click();
 		const progress = Date.now();
-		await district.getByRole('button', { name: 'Approving…' }).waitFor({ timeout: 2000 }).catch(() => {});
+		await district
+			.getByRole('button', { name: 'Approving…' })
+			.waitFor({ timeout: 2000 })
+			.catch(() => {});
 		const shown = Date.now() - progress;
 		await district.getByRole('heading', { name: 'Agreed — frozen for signature' }).waitFor();
 		record('approval into agreement (click → agreed shown)', [Date.now() - t], '< 1000 ms');
@@ -136,7 +149,10 @@ async function main() {
 			if (await chief.getByRole('link', { name: /Please sign/ }).count()) break;
 			await chief.waitForTimeout(1000);
 		}
-		await chief.getByRole('link', { name: /Please sign/ }).first().click();
+		await chief
+			.getByRole('link', { name: /Please sign/ })
+			.first()
+			.click();
 		const link = (await chief.locator('a[href*="/sign/"]').first().getAttribute('href'))!;
 		const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
 		const sign: number[] = [];

@@ -55,7 +55,9 @@ const json = synthesisedMou();
 const stored = storedState(json);
 const countWords = (node: PMNode): number =>
 	(node.text ? node.text.split(/\s+/).filter(Boolean).length : 0) + (node.content ?? []).reduce((n, c) => n + countWords(c), 0);
-console.log(`MOU: ${SECTIONS} sections, ${SECTIONS * CLAUSES_PER_SECTION} clauses (half locked), ${countWords(json)} words, ${stored.length} bytes of Yjs state`);
+console.log(
+	`MOU: ${SECTIONS} sections, ${SECTIONS * CLAUSES_PER_SECTION} clauses (half locked), ${countWords(json)} words, ${stored.length} bytes of Yjs state`
+);
 
 const builds: number[] = [];
 let lockedItemCount = 0;
@@ -88,7 +90,9 @@ for (const update of updates.slice(0, 5)) {
 	Y.applyUpdate(copy, update);
 	copyCosts.push(performance.now() - t0);
 }
-console.log(`apply-to-a-copy alternative: mean ${mean(copyCosts).toFixed(2)} ms per update over ${copyCosts.length} updates (before any inspection), ${(mean(copyCosts) / mean(check)).toFixed(0)}x the guard`);
+console.log(
+	`apply-to-a-copy alternative: mean ${mean(copyCosts).toFixed(2)} ms per update over ${copyCosts.length} updates (before any inspection), ${(mean(copyCosts) / mean(check)).toFixed(0)}x the guard`
+);
 
 // The shipped template, for comparison with the synthetic full-size MOU above.
 const { initialDocumentUpdate, loadTemplate } = await import('../src/lib/server/templates');
@@ -96,4 +100,6 @@ const templateState = initialDocumentUpdate(loadTemplate());
 const templateDoc = loadServerDoc(templateState);
 const t0 = performance.now();
 const templateGuard = createUpdateGuard(templateDoc, { allowedRoots: DOCUMENT_ROOTS });
-console.log(`template sro-mou 2026.1: ${templateState.length} bytes of Yjs state, lock index ${(performance.now() - t0).toFixed(2)} ms, ${templateGuard.lockedItemCount} locked items`);
+console.log(
+	`template sro-mou 2026.1: ${templateState.length} bytes of Yjs state, lock index ${(performance.now() - t0).toFixed(2)} ms, ${templateGuard.lockedItemCount} locked items`
+);

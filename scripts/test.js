@@ -14,11 +14,10 @@ const steps = [
 	['Sync SvelteKit types', ['svelte-kit', 'sync'], {}],
 	// The layering rules of ARCHITECTURE.md and the lint's correctness rules.
 	['Lint', ['eslint', 'src', 'tests', 'bench', 'scripts', 'server'], {}],
+	['Formatting', ['prettier', '--check', 'src', 'tests', 'bench', 'scripts', 'server'], {}],
 	['Build the app', ['vite', 'build', '--logLevel', 'warn'], {}],
 	['Unit and integration tests', ['vitest', 'run'], {}],
-	...(process.env.DATABASE_URL
-		? [['Database suites again on embedded PGlite', ['vitest', 'run', ...databaseSuites], { TEST_DB: 'pglite' }]]
-		: []),
+	...(process.env.DATABASE_URL ? [['Database suites again on embedded PGlite', ['vitest', 'run', ...databaseSuites], { TEST_DB: 'pglite' }]] : []),
 	['End-to-end tests in Chromium', ['playwright', 'test'], {}]
 ];
 

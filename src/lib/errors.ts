@@ -19,15 +19,7 @@
  */
 
 export type AppErrorCode =
-	| 'invalid_input'
-	| 'not_now'
-	| 'forbidden'
-	| 'not_found'
-	| 'not_available'
-	| 'too_large'
-	| 'unsupported_type'
-	| 'unprocessable'
-	| 'rate_limited';
+	'invalid_input' | 'not_now' | 'forbidden' | 'not_found' | 'not_available' | 'too_large' | 'unsupported_type' | 'unprocessable' | 'rate_limited';
 
 export const HTTP_STATUS: Readonly<Record<AppErrorCode, number>> = {
 	invalid_input: 400,

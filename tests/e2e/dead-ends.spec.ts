@@ -28,7 +28,10 @@ const DRAFT = /SRO MOU, 2028–29 \(agency draft\)/;
 /** Screenshots at desktop and phone width (then back to desktop), for people to look at. */
 async function shots(page: Page, name: string, focus?: ReturnType<Page['locator']>) {
 	if (!process.env.UX_SCREENSHOTS) return;
-	for (const [w, h] of [[1366, 900], [390, 844]]) {
+	for (const [w, h] of [
+		[1366, 900],
+		[390, 844]
+	]) {
 		await page.setViewportSize({ width: w, height: h });
 		// A full-length MOU is 20,000 px tall: there, the screen around what changed.
 		if (focus) await focus.evaluate((el) => el.scrollIntoView({ block: 'center' }));
@@ -86,7 +89,10 @@ test('no dead ends for counsel: draft status, compare default, clause actions, a
 	await expect(agency.locator('.ProseMirror section.clause').filter({ hasText: clauseText })).toHaveCount(1);
 	const districtPanel = district.locator('section.suggestions-panel');
 	await open(district, NEGOTIATION);
-	await districtPanel.getByRole('button', { name: /^Reject: / }).first().click();
+	await districtPanel
+		.getByRole('button', { name: /^Reject: / })
+		.first()
+		.click();
 	await expect(agency.locator('.ProseMirror del.suggestion')).toHaveCount(0);
 
 	// Compare opens on the other side's last round against the draft.

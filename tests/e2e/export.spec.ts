@@ -37,13 +37,17 @@ test('counsel downloads the redline and a clean copy; anyone checks a file on th
 	await expectNoAxeViolations(verify);
 
 	// A text file gets a clear refusal, not an error page.
-	await verify.getByLabel(/Signed MOU \(\.docx\)/).setInputFiles({ name: 'notes.docx', mimeType: 'application/octet-stream', buffer: Buffer.from('just some text') });
+	await verify
+		.getByLabel(/Signed MOU \(\.docx\)/)
+		.setInputFiles({ name: 'notes.docx', mimeType: 'application/octet-stream', buffer: Buffer.from('just some text') });
 	await verify.getByRole('button', { name: 'Check the file' }).click();
 	await expect(verify.getByRole('heading', { name: 'The file was not checked' })).toBeVisible();
 	await expect(verify.getByText(/This is not a Word document/)).toBeVisible();
 
 	// A file over the size limit is refused before it is even sent.
-	await verify.getByLabel(/Signed MOU \(\.docx\)/).setInputFiles({ name: 'huge.docx', mimeType: 'application/octet-stream', buffer: Buffer.alloc(11 * 1024 * 1024) });
+	await verify
+		.getByLabel(/Signed MOU \(\.docx\)/)
+		.setInputFiles({ name: 'huge.docx', mimeType: 'application/octet-stream', buffer: Buffer.alloc(11 * 1024 * 1024) });
 	await verify.getByRole('button', { name: 'Check the file' }).click();
 	await expect(verify.getByRole('alert')).toContainText('files over 10 MB are not checked');
 

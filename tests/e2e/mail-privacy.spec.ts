@@ -38,7 +38,12 @@ async function agreedCopy(query: Query): Promise<string> {
 		await query(`insert into mou_parties (mou_id, organization_id, side) values ($1, $2, $3)`, [mou.id, p.organization_id, p.side]);
 	}
 	const [stored] = await query(`insert into mou_updates (mou_id, update) values ($1, $2) returning seq`, [mou.id, state]);
-	await query(`insert into mou_versions (mou_id, number, kind, label, through_seq, state, sha256) values ($1, 1, 'agreed', 'Agreed version', $2, $3, $4)`, [mou.id, stored.seq, state, sha256]);
+	await query(`insert into mou_versions (mou_id, number, kind, label, through_seq, state, sha256) values ($1, 1, 'agreed', 'Agreed version', $2, $3, $4)`, [
+		mou.id,
+		stored.seq,
+		state,
+		sha256
+	]);
 	await query(`update mous set status = 'agreed' where id = $1`, [mou.id]);
 	return mou.id as string;
 }
@@ -47,7 +52,10 @@ const shots = process.env.ACCOUNT_SCREENSHOTS;
 
 async function shoot(page: Page, name: string) {
 	if (!shots) return;
-	for (const [w, h] of [[1366, 900], [390, 844]]) {
+	for (const [w, h] of [
+		[1366, 900],
+		[390, 844]
+	]) {
 		await page.setViewportSize({ width: w, height: h });
 		await page.screenshot({ path: `${shots}/${name}-${w}.png`, fullPage: true });
 	}

@@ -51,7 +51,10 @@ async function expectNoAxeViolations(page: Page) {
 }
 
 async function demoMouUrl(page: Page) {
-	const href = await page.getByRole('link', { name: /SRO MOU, 2027–28/ }).first().getAttribute('href');
+	const href = await page
+		.getByRole('link', { name: /SRO MOU, 2027–28/ })
+		.first()
+		.getAttribute('href');
 	return href!;
 }
 

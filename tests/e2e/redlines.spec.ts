@@ -40,7 +40,10 @@ async function chooseVersion(page: Page, select: string, label: RegExp) {
 /** The district's counsel reads the invitation in their own Inbox (no SMTP in the demo) and joins. */
 async function districtJoins(district: Page) {
 	await district.goto('/inbox');
-	await district.getByRole('link', { name: /invites you to an SRO MOU/ }).first().click();
+	await district
+		.getByRole('link', { name: /invites you to an SRO MOU/ })
+		.first()
+		.click();
 	const join = await district.locator('a[href*="/join/"]').first().getAttribute('href');
 	await district.goto(join!);
 	await district.getByRole('button', { name: 'Accept and open the draft' }).click();
@@ -100,7 +103,10 @@ test('agency and district negotiate with redlines, send rounds, approve, and the
 	await saved(district);
 	const agencyPanel = agency.locator('section.suggestions-panel');
 	await expect(agencyPanel).toContainText(/hours/i);
-	await agencyPanel.getByRole('button', { name: /^Accept: / }).first().click();
+	await agencyPanel
+		.getByRole('button', { name: /^Accept: / })
+		.first()
+		.click();
 	await expect(agencyPanel.getByRole('button', { name: /^Accept: / })).toHaveCount(0);
 
 	// The district sends round 2; both approve the same text.

@@ -55,10 +55,12 @@ async function agreeCopies(query: Query): Promise<World['mous']> {
 		);
 		for (const p of parties) await query(`insert into mou_parties (mou_id, organization_id, side) values ($1, $2, $3)`, [mou.id, p.organization_id, p.side]);
 		const [stored] = await query(`insert into mou_updates (mou_id, update) values ($1, $2) returning seq`, [mou.id, state]);
-		await query(
-			`insert into mou_versions (mou_id, number, kind, label, through_seq, state, sha256) values ($1, 1, 'agreed', 'Agreed version', $2, $3, $4)`,
-			[mou.id, stored.seq, state, sha256]
-		);
+		await query(`insert into mou_versions (mou_id, number, kind, label, through_seq, state, sha256) values ($1, 1, 'agreed', 'Agreed version', $2, $3, $4)`, [
+			mou.id,
+			stored.seq,
+			state,
+			sha256
+		]);
 		await query(`update mous set status = 'agreed' where id = $1`, [mou.id]);
 		ids.push(mou.id as string);
 	}
@@ -129,7 +131,7 @@ async function drawAndSign(page: Page, shots?: string) {
 	await page.mouse.move(box.x + 20, box.y + box.height * 0.6);
 	await page.mouse.down();
 	for (let i = 1; i <= 30; i++) {
-		await page.mouse.move(box.x + 20 + i * (box.width - 40) / 30, box.y + box.height * (0.5 + 0.25 * Math.sin(i / 2.5)));
+		await page.mouse.move(box.x + 20 + (i * (box.width - 40)) / 30, box.y + box.height * (0.5 + 0.25 * Math.sin(i / 2.5)));
 	}
 	await page.mouse.up();
 	await expect(page.getByText('Signature drawn.')).toBeVisible();
@@ -141,7 +143,10 @@ async function drawAndSign(page: Page, shots?: string) {
 	await expect(page.getByRole('status').filter({ hasText: 'You have signed' })).toBeVisible();
 }
 
-test('counsel sends for signature; the chief and the superintendent each sign with a drawn signature; the certificate lists both', async ({ browser, world }) => {
+test('counsel sends for signature; the chief and the superintendent each sign with a drawn signature; the certificate lists both', async ({
+	browser,
+	world
+}) => {
 	test.setTimeout(150_000); // the whole ceremony, then LibreOffice checks the signature
 	const shots = process.env.SIGNING_SCREENSHOTS;
 	const mouId = world.mous.happy;
@@ -174,7 +179,10 @@ test('counsel sends for signature; the chief and the superintendent each sign wi
 	await expect(counsel.getByRole('button', { name: 'Download the signed MOU (.docx)' })).toBeVisible();
 	await counsel.getByRole('link', { name: 'View the certificate of completion' }).click();
 	await expect(counsel.getByRole('heading', { name: 'Certificate of completion' })).toBeVisible();
-	for (const [name, email] of [['Marcus Reyes', DEMO.chief], ['Thomas Okafor', DEMO.superintendent]]) {
+	for (const [name, email] of [
+		['Marcus Reyes', DEMO.chief],
+		['Thomas Okafor', DEMO.superintendent]
+	]) {
 		const card = counsel.getByRole('listitem', { name: `Signer: ${name}` });
 		await expect(card).toContainText(email);
 		await expect(card).toContainText('one-time code sent to');
@@ -194,10 +202,7 @@ test('counsel sends for signature; the chief and the superintendent each sign wi
 	// The signed DOCX goes with the completion email; the copy downloaded from the MOU verifies as genuine.
 	expect(completion.raw).toMatch(/filename="?[^"\r\n]*\.docx/);
 	await counsel.goto(`/mous/${mouId}/export`);
-	const [signedDocx] = await Promise.all([
-		counsel.waitForEvent('download'),
-		counsel.getByRole('button', { name: 'Download the signed MOU (.docx)' }).click()
-	]);
+	const [signedDocx] = await Promise.all([counsel.waitForEvent('download'), counsel.getByRole('button', { name: 'Download the signed MOU (.docx)' }).click()]);
 	const checker = await (await browser.newContext({ baseURL: world.app.url })).newPage();
 	await checker.goto('/verify');
 	await checker.locator('html[data-hydrated]').waitFor();
@@ -206,7 +211,10 @@ test('counsel sends for signature; the chief and the superintendent each sign wi
 	await expect(checker.getByRole('heading', { name: 'Verified: this is a signed MOU issued by MOU Studio' })).toBeVisible();
 	await expect(checker.getByText('Marcus Reyes').first()).toBeVisible();
 	// The audit table fits its card at desktop and phone widths: no sideways scrolling far below.
-	for (const [width, height] of [[1366, 900], [390, 844]]) {
+	for (const [width, height] of [
+		[1366, 900],
+		[390, 844]
+	]) {
 		await checker.setViewportSize({ width, height });
 		const [table, wrap] = await checker.locator('table.events').evaluate((t) => [t.scrollWidth, t.parentElement!.clientWidth]);
 		expect(table).toBeLessThanOrEqual(wrap);
@@ -231,7 +239,10 @@ test('counsel sends for signature; the chief and the superintendent each sign wi
 		// Its signature page reads as executed: each signature in its block, no blank line left to sign.
 		const { pdf, texts, images } = layoutOf(issuedFile, work);
 		expect(texts.map((t) => t.text).join('\n')).not.toMatch(/By: _{5}|Date: _{5}|\[[A-Z][a-z][^\]]*\]/);
-		for (const [name, party] of [['Marcus Reyes', 'Springfield Police Department'], ['Thomas Okafor', 'Springfield Unified School District']]) {
+		for (const [name, party] of [
+			['Marcus Reyes', 'Springfield Police Department'],
+			['Thomas Okafor', 'Springfield Unified School District']
+		]) {
 			expect(signatureBlock(texts, images, `For ${party}`, name).problems).toEqual([]);
 		}
 		if (shots) {
@@ -313,7 +324,11 @@ test('counsel voids the request with a reason; every signer is told and the link
 async function fitsPhone(page: Page, step: string) {
 	expect(await page.evaluate(() => document.documentElement.scrollWidth), `${step}: no sideways scrolling`).toBeLessThanOrEqual(390);
 	const small = await page.evaluate(() =>
-		[...document.querySelectorAll('main button, main a[href], main summary, main input:not([type=hidden]), main textarea, main select, main label:has(input[type=checkbox]), main label:has(input[type=radio])')]
+		[
+			...document.querySelectorAll(
+				'main button, main a[href], main summary, main input:not([type=hidden]), main textarea, main select, main label:has(input[type=checkbox]), main label:has(input[type=radio])'
+			)
+		]
 			.filter((el) => {
 				const box = el.getBoundingClientRect();
 				if (!box.width || !box.height || getComputedStyle(el).visibility === 'hidden') return false;
@@ -321,7 +336,10 @@ async function fitsPhone(page: Page, step: string) {
 				if ((el.matches('input[type=checkbox], input[type=radio]') && el.closest('label')) || el.closest('.agreement, p')) return false;
 				return box.height < 44 || box.width < 44;
 			})
-			.map((el) => `${el.tagName.toLowerCase()} “${(el.textContent || el.getAttribute('aria-label') || (el as HTMLInputElement).name || '').trim().slice(0, 40)}” ${Math.round(el.getBoundingClientRect().width)}×${Math.round(el.getBoundingClientRect().height)}`)
+			.map(
+				(el) =>
+					`${el.tagName.toLowerCase()} “${(el.textContent || el.getAttribute('aria-label') || (el as HTMLInputElement).name || '').trim().slice(0, 40)}” ${Math.round(el.getBoundingClientRect().width)}×${Math.round(el.getBoundingClientRect().height)}`
+			)
 	);
 	expect(small, `${step}: touch targets`).toEqual([]);
 	await new AxeBuilder({ page }).analyze().then((r) => expect(r.violations.map((v) => `${step}: ${v.id}`)).toEqual([]));

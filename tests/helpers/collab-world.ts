@@ -41,10 +41,7 @@ export function twoClauseDraft(terms: Record<string, string> = {}): Uint8Array {
 		element.insert(0, [paragraph]);
 		return element;
 	};
-	doc.getXmlFragment('body').insert(0, [
-		clause('purpose', true, 'The parties establish an SRO program.'),
-		clause('local', false, 'Local terms.')
-	]);
+	doc.getXmlFragment('body').insert(0, [clause('purpose', true, 'The parties establish an SRO program.'), clause('local', false, 'Local terms.')]);
 	for (const [key, value] of Object.entries(terms)) doc.getMap('terms').set(key, value);
 	return Y.encodeStateAsUpdate(doc);
 }

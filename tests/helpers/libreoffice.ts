@@ -15,7 +15,11 @@ export interface LibreOfficeSignature {
 }
 
 export function libreOfficeSignatures(files: string[]): Map<string, LibreOfficeSignature[]> {
-	const out = execFileSync('/usr/bin/python3', ['tests/helpers/verify-docx-signature.py', ...files], { encoding: 'utf8', timeout: 170_000, stdio: ['ignore', 'pipe', 'pipe'] });
+	const out = execFileSync('/usr/bin/python3', ['tests/helpers/verify-docx-signature.py', ...files], {
+		encoding: 'utf8',
+		timeout: 170_000,
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
 	const results = new Map<string, LibreOfficeSignature[]>();
 	for (const line of out.split('\n').filter(Boolean)) {
 		const { file, signatures } = JSON.parse(line) as { file: string; signatures: LibreOfficeSignature[] };

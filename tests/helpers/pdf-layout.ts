@@ -17,8 +17,17 @@ export interface Box {
 }
 
 export function layoutOf(docxPath: string, work: string): { pdf: string; texts: Box[]; images: Box[] } {
-	execFileSync('soffice', [`-env:UserInstallation=file://${join(work, 'profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', work, docxPath], { stdio: 'pipe', timeout: 110_000 });
-	const pdf = join(work, docxPath.split('/').pop()!.replace(/\.docx$/, '.pdf'));
+	execFileSync('soffice', [`-env:UserInstallation=file://${join(work, 'profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', work, docxPath], {
+		stdio: 'pipe',
+		timeout: 110_000
+	});
+	const pdf = join(
+		work,
+		docxPath
+			.split('/')
+			.pop()!
+			.replace(/\.docx$/, '.pdf')
+	);
 	execFileSync('pdftohtml', ['-xml', '-q', '-zoom', '1', pdf, join(work, 'layout')], { stdio: 'pipe' });
 	return { pdf, ...boxes(readFileSync(join(work, 'layout.xml'), 'utf8')) };
 }
@@ -29,9 +38,14 @@ function boxes(xml: string): { texts: Box[]; images: Box[] } {
 	const num = (tag: string, name: string) => Number(new RegExp(`${name}="(-?[\\d.]+)"`).exec(tag)![1]);
 	for (const page of xml.matchAll(/<page number="(\d+)"[^>]*>([\s\S]*?)<\/page>/g)) {
 		const n = Number(page[1]);
-		for (const m of page[2].matchAll(/<image ([^>]*)\/>/g)) images.push({ page: n, top: num(m[1], 'top'), left: num(m[1], 'left'), width: num(m[1], 'width'), height: num(m[1], 'height') });
+		for (const m of page[2].matchAll(/<image ([^>]*)\/>/g))
+			images.push({ page: n, top: num(m[1], 'top'), left: num(m[1], 'left'), width: num(m[1], 'width'), height: num(m[1], 'height') });
 		for (const m of page[2].matchAll(/<text ([^>]*)>([\s\S]*?)<\/text>/g)) {
-			const text = m[2].replace(/<[^>]+>/g, '').replace(/&amp;/g, '&').replace(/&#34;/g, '"').trim();
+			const text = m[2]
+				.replace(/<[^>]+>/g, '')
+				.replace(/&amp;/g, '&')
+				.replace(/&#34;/g, '"')
+				.trim();
 			texts.push({ page: n, top: num(m[1], 'top'), left: num(m[1], 'left'), width: num(m[1], 'width'), height: num(m[1], 'height'), text });
 		}
 	}

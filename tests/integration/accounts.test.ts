@@ -39,7 +39,12 @@ afterAll(async () => {
 	await db?.close();
 });
 
-const reader = (p: Person, smtpOn: boolean, verified = p.user.emailVerified) => ({ userId: p.user.id, email: p.user.email, emailVerified: verified, smtp: smtpOn });
+const reader = (p: Person, smtpOn: boolean, verified = p.user.emailVerified) => ({
+	userId: p.user.id,
+	email: p.user.email,
+	emailVerified: verified,
+	smtp: smtpOn
+});
 const fresh = async (p: Person) => (await validateSessionToken(db.sql, p.token))!.user;
 const tokenOf = (url: string) => url.split('/').pop()!;
 
@@ -114,7 +119,10 @@ describe('a new account', () => {
 		const unconfirmed = await fresh(district);
 		expect(await listMySignatures(db.sql, unconfirmed)).toEqual([]);
 		expect((await openSigningLink(deps(), signToken, { ...browser, user: unconfirmed })).accountMatches).toBe(false);
-		expect(await continueWithAccount(deps(), signToken, { ...browser, user: unconfirmed })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Confirm your email address first/) } });
+		expect(await continueWithAccount(deps(), signToken, { ...browser, user: unconfirmed })).toMatchObject({
+			ok: false,
+			error: { message: expect.stringMatching(/Confirm your email address first/) }
+		});
 		await db.sql`update users set email_verified_at = now() where id = ${district.user.id}`;
 		expect((await continueWithAccount(deps(), signToken, { ...browser, user: signer })).ok).toBe(true);
 	});
@@ -124,7 +132,13 @@ describe('the inbox', () => {
 	it('shows each person the mail addressed to them, and nobody else’s, administrators included', async () => {
 		const agency = await createOrganization(db.sql, 'agency');
 		const chief = await addColleague(db.sql, agency, 'signatory');
-		await kept.send({ to: chief.email, subject: 'Please sign: “MOU”', text: 'Review and sign: http://app.test/sign/secret', html: '', organizationId: agency.user.organizationId });
+		await kept.send({
+			to: chief.email,
+			subject: 'Please sign: “MOU”',
+			text: 'Review and sign: http://app.test/sign/secret',
+			html: '',
+			organizationId: agency.user.organizationId
+		});
 		const mine = await listInbox(db.sql, reader(chief, false));
 		expect(mine.map((m) => m.subject)).toContain('Please sign: “MOU”');
 		const id = mine.find((m) => m.subject === 'Please sign: “MOU”')!.id;
@@ -149,8 +163,14 @@ describe('a forgotten password', () => {
 	it('answers the same whether or not the address has an account, and mails a link only to an account', async () => {
 		const person = await createOrganization(db.sql, 'agency');
 		const before = smtp.received.length;
-		expect(await requestPasswordReset(deps(), { email: person.email.toUpperCase() }, '198.51.100.1')).toEqual({ ok: true, value: { message: RESET_REQUESTED } });
-		expect(await requestPasswordReset(deps(), { email: 'nobody-here@agency.example' }, '198.51.100.1')).toEqual({ ok: true, value: { message: RESET_REQUESTED } });
+		expect(await requestPasswordReset(deps(), { email: person.email.toUpperCase() }, '198.51.100.1')).toEqual({
+			ok: true,
+			value: { message: RESET_REQUESTED }
+		});
+		expect(await requestPasswordReset(deps(), { email: 'nobody-here@agency.example' }, '198.51.100.1')).toEqual({
+			ok: true,
+			value: { message: RESET_REQUESTED }
+		});
 		await smtp.waitFor(person.email);
 		await new Promise((r) => setTimeout(r, 200));
 		expect(smtp.received.slice(before).flatMap((m) => m.to)).toEqual([person.email]);
@@ -169,12 +189,18 @@ describe('a forgotten password', () => {
 		expect(await validateSessionToken(db.sql, other.token)).toBeNull();
 		expect((await signIn(db.sql, person.email, PASSWORD, '198.51.100.2')).ok).toBe(false);
 		expect((await signIn(db.sql, person.email, 'a brand new passphrase', '198.51.100.2')).ok).toBe(true);
-		expect(await resetPassword(deps(), token, { password: 'yet another passphrase' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/already been used/) } });
+		expect(await resetPassword(deps(), token, { password: 'yet another passphrase' })).toMatchObject({
+			ok: false,
+			error: { message: expect.stringMatching(/already been used/) }
+		});
 		// An hour later a new link no longer works.
 		await requestPasswordReset(keptDeps(), { email: person.email }, '198.51.100.2');
 		const late = await waitForLink(db.sql, person.email, '/account/reset/');
 		expect(late).not.toBe(token);
-		expect(await resetPassword(deps(), late, { password: 'yet another passphrase' }, new Date(Date.now() + 61 * 60_000))).toMatchObject({ ok: false, error: { message: expect.stringMatching(/expired/) } });
+		expect(await resetPassword(deps(), late, { password: 'yet another passphrase' }, new Date(Date.now() + 61 * 60_000))).toMatchObject({
+			ok: false,
+			error: { message: expect.stringMatching(/expired/) }
+		});
 	});
 
 	it('is rate-limited per address (account or not) and per client address', async () => {
@@ -183,15 +209,24 @@ describe('a forgotten password', () => {
 			expect(await requestPasswordReset(keptDeps(), { email }, '192.0.2.99')).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
 		}
 		for (let i = 0; i < 20; i++) await requestPasswordReset(keptDeps(), { email: `spray-${i}@example.org` }, '192.0.2.200');
-		expect(await requestPasswordReset(keptDeps(), { email: 'spray-last@example.org' }, '192.0.2.200')).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+		expect(await requestPasswordReset(keptDeps(), { email: 'spray-last@example.org' }, '192.0.2.200')).toMatchObject({
+			ok: false,
+			error: { code: 'rate_limited' }
+		});
 	});
 });
 
 describe('a signed-in person', () => {
 	it('changes their password with the current one, which ends every session', async () => {
 		const person = await createOrganization(db.sql, 'agency');
-		expect(await changePassword(db.sql, person.user, { currentPassword: 'not my password', password: 'a brand new passphrase' })).toMatchObject({ ok: false, error: { fields: { currentPassword: expect.any(String) } } });
-		expect(await changePassword(db.sql, person.user, { currentPassword: PASSWORD, password: 'a brand new passphrase' })).toEqual({ ok: true, value: undefined });
+		expect(await changePassword(db.sql, person.user, { currentPassword: 'not my password', password: 'a brand new passphrase' })).toMatchObject({
+			ok: false,
+			error: { fields: { currentPassword: expect.any(String) } }
+		});
+		expect(await changePassword(db.sql, person.user, { currentPassword: PASSWORD, password: 'a brand new passphrase' })).toEqual({
+			ok: true,
+			value: undefined
+		});
 		expect(await validateSessionToken(db.sql, person.token)).toBeNull();
 		expect((await signIn(db.sql, person.email, 'a brand new passphrase', '10.9.0.1')).ok).toBe(true);
 	});
@@ -199,13 +234,22 @@ describe('a signed-in person', () => {
 	it('changes their email only once the new address is confirmed, and the old address is told', async () => {
 		const person = await createOrganization(db.sql, 'agency');
 		const taken = await createOrganization(db.sql, 'district');
-		expect(await requestEmailChange(deps(), person.user, { email: taken.email, password: PASSWORD })).toMatchObject({ ok: false, error: { fields: { email: expect.any(String) } } });
-		expect(await requestEmailChange(deps(), person.user, { email: 'new@agency.example', password: 'wrong' })).toMatchObject({ ok: false, error: { fields: { currentPassword: expect.any(String) } } });
+		expect(await requestEmailChange(deps(), person.user, { email: taken.email, password: PASSWORD })).toMatchObject({
+			ok: false,
+			error: { fields: { email: expect.any(String) } }
+		});
+		expect(await requestEmailChange(deps(), person.user, { email: 'new@agency.example', password: 'wrong' })).toMatchObject({
+			ok: false,
+			error: { fields: { currentPassword: expect.any(String) } }
+		});
 		const newEmail = `moved-${person.user.id.slice(0, 8)}@agency.example`;
 		expect(await requestEmailChange(deps(), person.user, { email: newEmail, password: PASSWORD })).toEqual({ ok: true, value: { email: newEmail } });
 		expect((await fresh(person)).email).toBe(person.email);
 		const mail = await mailWith(newEmail, '/account/verify/');
-		expect(await confirmEmail(deps(), tokenOf(firstLink(mail.raw, '/account/verify/')))).toMatchObject({ ok: true, value: { email: newEmail, changedFrom: person.email } });
+		expect(await confirmEmail(deps(), tokenOf(firstLink(mail.raw, '/account/verify/')))).toMatchObject({
+			ok: true,
+			value: { email: newEmail, changedFrom: person.email }
+		});
 		expect(await fresh(person)).toMatchObject({ email: newEmail, emailVerified: true });
 		expect(await mailWith(person.email, 'Your MOU Studio email address was changed')).toBeTruthy();
 	});
@@ -221,8 +265,14 @@ describe('member management', () => {
 
 		expect(await changeMember(memberDeps, counsel.user, { userId: admin.user.id, role: 'viewer' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 		expect(await changeMember(memberDeps, admin.user, { userId: stranger.user.id, role: 'viewer' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-		expect(await changeMember(memberDeps, admin.user, { userId: admin.user.id, role: 'counsel', isAdmin: false })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/at least one administrator/) } });
-		expect(await changeMember(memberDeps, admin.user, { userId: counsel.user.id, role: 'superuser' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+		expect(await changeMember(memberDeps, admin.user, { userId: admin.user.id, role: 'counsel', isAdmin: false })).toMatchObject({
+			ok: false,
+			error: { message: expect.stringMatching(/at least one administrator/) }
+		});
+		expect(await changeMember(memberDeps, admin.user, { userId: counsel.user.id, role: 'superuser' })).toMatchObject({
+			ok: false,
+			error: { code: 'invalid_input' }
+		});
 		expect(changed).toEqual([]);
 
 		expect(await changeMember(memberDeps, admin.user, { userId: counsel.user.id, role: 'viewer' })).toEqual({ ok: true, value: { name: 'counsel colleague' } });
@@ -233,7 +283,10 @@ describe('member management', () => {
 		expect(await removeMember(memberDeps, admin.user, { userId: counsel.user.id })).toEqual({ ok: true, value: { name: 'counsel colleague' } });
 		expect(changed).toEqual([counsel.user.id, counsel.user.id]);
 		expect(await validateSessionToken(db.sql, counsel.token)).toBeNull();
-		expect(await signIn(db.sql, counsel.email, PASSWORD, '10.9.0.2')).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/removed you/) } });
+		expect(await signIn(db.sql, counsel.email, PASSWORD, '10.9.0.2')).toMatchObject({
+			ok: false,
+			error: { code: 'forbidden', message: expect.stringMatching(/removed you/) }
+		});
 		expect(await requestPasswordReset(keptDeps(), { email: counsel.email }, '10.9.0.2')).toEqual({ ok: true, value: { message: RESET_REQUESTED } });
 		expect(await db.sql`select 1 from account_tokens where user_id = ${counsel.user.id} and purpose = 'reset_password'`).toHaveLength(0);
 	});

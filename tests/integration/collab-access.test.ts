@@ -54,7 +54,10 @@ async function rowCount(mouId: string): Promise<number> {
 }
 
 const firstText = (doc: Y.Doc) => {
-	const clause = doc.getXmlFragment('body').toArray().find((node) => node instanceof Y.XmlElement && node.nodeName === 'clause') as Y.XmlElement;
+	const clause = doc
+		.getXmlFragment('body')
+		.toArray()
+		.find((node) => node instanceof Y.XmlElement && node.nodeName === 'clause') as Y.XmlElement;
 	return (clause.get(0) as Y.XmlElement).get(0) as Y.XmlText;
 };
 

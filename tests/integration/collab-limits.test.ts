@@ -116,9 +116,7 @@ const raws: Raw[] = [];
 function rawClient(server: Running, mouId: string, token: string, options: WebSocket.ClientOptions = {}): Raw {
 	const ws = new WebSocket(`${server.base}/${mouId}?token=${token}`, options);
 	const opened = new Promise<void>((resolve) => ws.once('open', () => resolve()));
-	const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-		ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }))
-	);
+	const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
 	ws.on('error', () => {});
 	const raw = { ws, opened, closed };
 	raws.push(raw);

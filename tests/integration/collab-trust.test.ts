@@ -162,12 +162,15 @@ describe('only the template makes locked or required clauses (issue 11 item 3)',
 
 	it('refuses locking an unlocked template clause or raising its level', async () => {
 		const mouId = await createMouBetween(db.sql, agency, district, undefined, 'draft');
-		for (const [key, value] of [['locked', true], ['level', 'required'], ['clauseId', 'parties.recitals'], ['level', null]] as const) {
+		for (const [key, value] of [
+			['locked', true],
+			['level', 'required'],
+			['clauseId', 'parties.recitals'],
+			['level', null]
+		] as const) {
 			const attacker = await connected(agency, mouId);
 			const rows = await rowCount(mouId);
-			attacker.edit((doc) =>
-				value === null ? clause(doc, OPEN_CLAUSE).removeAttribute(key) : clause(doc, OPEN_CLAUSE).setAttribute(key, value as string)
-			);
+			attacker.edit((doc) => (value === null ? clause(doc, OPEN_CLAUSE).removeAttribute(key) : clause(doc, OPEN_CLAUSE).setAttribute(key, value as string)));
 			await expectRefused(mouId, attacker, rows, /only the template sets it/);
 		}
 		expect(clause(await storedDoc(mouId), OPEN_CLAUSE).getAttributes()).toMatchObject({ locked: false, level: 'recommended', clauseId: OPEN_CLAUSE });

@@ -139,9 +139,7 @@ function rawClient(server: Running, mouId: string, token: string | null): Raw {
 	const ws = new WebSocket(`${server.base}/${mouId}${token ? `?token=${token}` : ''}`);
 	const received: Uint8Array[] = [];
 	ws.on('message', (data) => received.push(new Uint8Array(data as Buffer)));
-	const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-		ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }))
-	);
+	const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
 	ws.on('error', () => {});
 	return { ws, received, closed };
 }
@@ -156,7 +154,6 @@ function syncStep1Message(doc = new Y.Doc()): Uint8Array {
 	syncProtocol.writeSyncStep1(encoder, doc);
 	return encoding.toUint8Array(encoder);
 }
-
 
 async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
 	const deadline = Date.now() + timeoutMs;

@@ -51,7 +51,10 @@ describe('comment threads', () => {
 		for (const person of [district, districtViewer, agencyViewer]) expect(await listThreads(db.sql, person.user, mouId)).toEqual([]);
 		// Acting on it from the other side finds nothing, and changes nothing.
 		expect(await replyToThread(deps(), district.user, mouId, { threadId: internal, body: 'Peek' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-		expect(await setThreadResolved(deps(), district.user, mouId, { threadId: internal, resolved: true })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+		expect(await setThreadResolved(deps(), district.user, mouId, { threadId: internal, resolved: true })).toMatchObject({
+			ok: false,
+			error: { code: 'not_found' }
+		});
 		const [stored] = await db.sql`select resolved_at from mou_comments where id = ${internal}`;
 		expect(stored.resolved_at).toBeNull();
 		const replies = await db.sql`select party, visibility from mou_comments where thread_id = ${internal}`;
@@ -85,12 +88,18 @@ describe('comment threads', () => {
 		expect(resolved.resolvedByName).toBe(agency.user.name);
 		// Open threads come first.
 		expect((await listThreads(db.sql, district.user, mouId))!.at(-1)!.id).toBe(shared);
-		expect(await replyToThread(deps(), district.user, mouId, { threadId: shared, body: 'More' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/reopen/) } });
+		expect(await replyToThread(deps(), district.user, mouId, { threadId: shared, body: 'More' })).toMatchObject({
+			ok: false,
+			error: { message: expect.stringMatching(/reopen/) }
+		});
 		expect(await setThreadResolved(deps(), district.user, mouId, { threadId: shared, resolved: false })).toMatchObject({ ok: true });
 		expect((await listThreads(db.sql, agency.user, mouId))![0].resolvedAt).toBeNull();
 
 		// Viewers read shared threads but do not write.
-		expect(await replyToThread(deps(), districtViewer.user, mouId, { threadId: shared, body: 'Viewer' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Only counsel and signatories/) } });
+		expect(await replyToThread(deps(), districtViewer.user, mouId, { threadId: shared, body: 'Viewer' })).toMatchObject({
+			ok: false,
+			error: { message: expect.stringMatching(/Only counsel and signatories/) }
+		});
 		expect(await setThreadResolved(deps(), districtViewer.user, mouId, { threadId: shared, resolved: true })).toMatchObject({ ok: false });
 	});
 
@@ -101,9 +110,15 @@ describe('comment threads', () => {
 		expect(await add({ body: '   ' })).toMatchObject({ ok: false, error: { fields: { body: 'Write a comment first.' } } });
 		expect(await add({ body: 'x'.repeat(5001) })).toMatchObject({ ok: false, error: { fields: { body: expect.stringMatching(/under 5,000/) } } });
 		expect(await add({ visibility: 'everyone' })).toMatchObject({ ok: false, error: { fields: { visibility: expect.any(String) } } });
-		expect(await add({ anchor: JSON.stringify({ from: { pad: 'x'.repeat(2100) }, to: {} }) })).toMatchObject({ ok: false, error: { fields: { anchor: expect.stringMatching(/too large/) } } });
+		expect(await add({ anchor: JSON.stringify({ from: { pad: 'x'.repeat(2100) }, to: {} }) })).toMatchObject({
+			ok: false,
+			error: { fields: { anchor: expect.stringMatching(/too large/) } }
+		});
 		expect(await add({ anchor: '[1,2]' })).toMatchObject({ ok: false, error: { fields: { anchor: expect.any(String) } } });
-		expect(await add({ anchor: JSON.stringify({ from: {}, to: {}, extra: 1 }) })).toMatchObject({ ok: false, error: { fields: { anchor: expect.any(String) } } });
+		expect(await add({ anchor: JSON.stringify({ from: {}, to: {}, extra: 1 }) })).toMatchObject({
+			ok: false,
+			error: { fields: { anchor: expect.any(String) } }
+		});
 		expect(await add({ anchor: '{not json' })).toMatchObject({ ok: false, error: { fields: { anchor: expect.any(String) } } });
 		expect(await add({}, agencyViewer.user)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Only counsel and signatories/) } });
 		expect(await replyToThread(deps(), agency.user, mouId, { threadId: 'not-a-uuid', body: 'x' })).toMatchObject({ ok: false, error: { code: 'not_found' } });

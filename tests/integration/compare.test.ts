@@ -47,12 +47,21 @@ async function recordVersion(mouId: string, number: number, person: Person, part
 
 /** The first paragraph text of the first clause nobody locked. */
 function editableText(doc: Y.Doc): Y.XmlText {
-	const clause = doc.getXmlFragment('body').toArray().find((n) => n instanceof Y.XmlElement && n.nodeName === 'clause' && !n.getAttribute('locked')) as Y.XmlElement;
+	const clause = doc
+		.getXmlFragment('body')
+		.toArray()
+		.find((n) => n instanceof Y.XmlElement && n.nodeName === 'clause' && !n.getAttribute('locked')) as Y.XmlElement;
 	const paragraph = clause.toArray().find((n) => n instanceof Y.XmlElement && n.nodeName === 'paragraph') as Y.XmlElement;
 	return paragraph.toArray().find((n) => n instanceof Y.XmlText) as Y.XmlText;
 }
 
-const mark = (person: Person, party: Party, id: string) => ({ id, party, authorId: person.user.id, authorName: person.user.name, at: new Date().toISOString() });
+const mark = (person: Person, party: Party, id: string) => ({
+	id,
+	party,
+	authorId: person.user.id,
+	authorName: person.user.name,
+	at: new Date().toISOString()
+});
 
 function changes(blocks: CompareBlock[]): Pick<CompareRun, 'text' | 'change' | 'party' | 'author'>[] {
 	return blocks.flatMap((b) => [
@@ -70,7 +79,10 @@ describe('the compare view loader', () => {
 		let deleted = '';
 		await editAs(mouId, district, 'district', 5001, (doc) => {
 			const text = editableText(doc);
-			const plain = text.toDelta().map((op: { insert: string }) => op.insert).join('');
+			const plain = text
+				.toDelta()
+				.map((op: { insert: string }) => op.insert)
+				.join('');
 			const start = plain.indexOf(' ', 'Subject to state law, '.length + 10) + 1;
 			deleted = plain.slice(start, plain.indexOf(' ', start));
 			text.format(start, deleted.length, { deletion: mark(district, 'district', 'd1') });
@@ -85,8 +97,17 @@ describe('the compare view loader', () => {
 		// For the district, the agency's Round 2.
 		const latest = await loadComparison(db.sql, district.user, mouId, { from: null, to: null });
 		if (!latest.ok) throw new Error(latest.error.message);
-		expect(latest.value.versions.map((v) => [v.id, v.number])).toEqual([[round1, 1], [round2, 2]]);
-		expect(latest.value).toMatchObject({ from: round2, to: 'current', swapped: false, older: { id: round2, label: 'Round 2 — sent by agency' }, newer: { id: 'current', label: 'Current draft' } });
+		expect(latest.value.versions.map((v) => [v.id, v.number])).toEqual([
+			[round1, 1],
+			[round2, 2]
+		]);
+		expect(latest.value).toMatchObject({
+			from: round2,
+			to: 'current',
+			swapped: false,
+			older: { id: round2, label: 'Round 2 — sent by agency' },
+			newer: { id: 'current', label: 'Current draft' }
+		});
 		expect(changes(latest.value.comparison!.blocks)).toEqual([{ text: deleted, change: 'removed', party: 'district', author: district.user.name }]);
 		expect(latest.value.comparison!.terms).toMatchObject([{ key: 'officer_count', pending: true, after: '3', party: 'district' }]);
 		expect(latest.value.comparison!.terms[0].label).toBeTruthy();
@@ -115,7 +136,10 @@ describe('the compare view loader', () => {
 		expect(await loadComparison(db.sql, stranger.user, mouId, { from: null, to: null })).toMatchObject({ ok: false, error: { code: 'not_found' } });
 		expect(await loadComparison(db.sql, stranger.user, other, { from: foreign, to: 'current' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
 		expect(await loadComparison(db.sql, agency.user, mouId, { from: 'round-1', to: null })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-		expect(await loadComparison(db.sql, agency.user, mouId, { from: foreign, to: 'current' })).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringMatching(/no such version/i) } });
+		expect(await loadComparison(db.sql, agency.user, mouId, { from: foreign, to: 'current' })).toMatchObject({
+			ok: false,
+			error: { code: 'not_found', message: expect.stringMatching(/no such version/i) }
+		});
 	});
 
 	it('has nothing to compare before the first round', async () => {

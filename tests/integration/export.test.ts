@@ -55,7 +55,15 @@ async function editAs(mouId: string, person: Person, party: Party, clientId: num
 	for (const update of updates) await db.sql`insert into mou_updates (mou_id, update, user_id) values (${mouId}, ${update}, ${person.user.id})`;
 }
 
-async function comment(mouId: string, person: Person, party: Party, visibility: 'shared' | 'internal', body: string, quote = '', threadId: string | null = null) {
+async function comment(
+	mouId: string,
+	person: Person,
+	party: Party,
+	visibility: 'shared' | 'internal',
+	body: string,
+	quote = '',
+	threadId: string | null = null
+) {
 	const [row] = await db.sql<{ id: string }[]>`
 		insert into mou_comments (mou_id, thread_id, author_id, party, visibility, body, quote)
 		values (${mouId}, ${threadId}, ${person.user.id}, ${party}, ${visibility}, ${body}, ${quote}) returning id`;
@@ -82,7 +90,10 @@ describe('who may export', () => {
 		}
 		expect(await exportRedline(db.sql, outsider.user, mouId)).toEqual({ ok: false, error: { code: 'not_found', message: 'No such MOU.' } });
 		expect(await exportClean(db.sql, outsider.user, mouId, 'current')).toMatchObject({ ok: false, error: { code: 'not_found' } });
-		expect(await downloadSignedDocx({ sql: db.sql, loadCertificate: signingCertificate }, outsider.user, mouId)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+		expect(await downloadSignedDocx({ sql: db.sql, loadCertificate: signingCertificate }, outsider.user, mouId)).toMatchObject({
+			ok: false,
+			error: { code: 'not_found' }
+		});
 		expect(await exportChoices(db.sql, outsider.user, mouId)).toBeNull();
 		expect(await exportRedline(db.sql, agency.user, 'not-an-id')).toMatchObject({ ok: false, error: { code: 'not_found' } });
 	});
@@ -176,7 +187,10 @@ describe('the signed DOCX', () => {
 		const recordDownload = vi.fn(async () => {});
 		const concurrent = await Promise.all([1, 2, 3].map(() => issueSignedDocx({ sql: db.sql, loadCertificate }, mouId)));
 		expect(new Set(concurrent.map((d) => d.sha256)).size).toBe(1);
-		const first = await downloadSignedDocx({ sql: db.sql, loadCertificate, recordDownload }, district.user, mouId, { ipAddress: '192.0.2.1', userAgent: 'test' });
+		const first = await downloadSignedDocx({ sql: db.sql, loadCertificate, recordDownload }, district.user, mouId, {
+			ipAddress: '192.0.2.1',
+			userAgent: 'test'
+		});
 		const second = await downloadSignedDocx({ sql: db.sql, loadCertificate, recordDownload }, viewer.user, mouId);
 		if (!first.ok || !second.ok) throw new Error('not issued');
 		expect(first.value.sha256).toBe(concurrent[0].sha256);
@@ -186,7 +200,10 @@ describe('the signed DOCX', () => {
 		expect(rows).toEqual([{ sha256: first.value.sha256, version_id: certificate.versionId }]);
 		// Downloads are recorded for the audit trail, with who and from where.
 		expect(recordDownload).toHaveBeenCalledTimes(2);
-		expect(recordDownload.mock.calls[0]).toEqual([db.sql, { mouId, user: district.user, sha256: first.value.sha256, ipAddress: '192.0.2.1', userAgent: 'test' }]);
+		expect(recordDownload.mock.calls[0]).toEqual([
+			db.sql,
+			{ mouId, user: district.user, sha256: first.value.sha256, ipAddress: '192.0.2.1', userAgent: 'test' }
+		]);
 		// Once stored, the certificate is not even read again.
 		const calls = loadCertificate.mock.calls.length;
 		await issueSignedDocx({ sql: db.sql, loadCertificate }, mouId);
@@ -200,7 +217,10 @@ describe('the signed DOCX', () => {
 
 	it('does not exist before the MOU is signed, nor for a text other than the one signed', async () => {
 		const unsigned = await createMouBetween(db.sql, agency, district);
-		expect(await downloadSignedDocx({ sql: db.sql, loadCertificate: async () => null }, agency.user, unsigned)).toMatchObject({ ok: false, error: { code: 'not_available' } });
+		expect(await downloadSignedDocx({ sql: db.sql, loadCertificate: async () => null }, agency.user, unsigned)).toMatchObject({
+			ok: false,
+			error: { code: 'not_available' }
+		});
 		const { mouId, certificate } = await signedMou();
 		const tampered = { ...certificate, fingerprint: 'f'.repeat(64) };
 		const refused = await downloadSignedDocx({ sql: db.sql, loadCertificate: async () => tampered }, agency.user, mouId);

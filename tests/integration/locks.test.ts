@@ -63,8 +63,7 @@ function clauseIndex(doc: Y.Doc, clauseId: string): number {
 const clause = (doc: Y.Doc, clauseId: string) => body(doc).get(clauseIndex(doc, clauseId)) as Y.XmlElement;
 const firstParagraph = (doc: Y.Doc, clauseId: string) => clause(doc, clauseId).get(0) as Y.XmlElement;
 const firstText = (doc: Y.Doc, clauseId: string) => firstParagraph(doc, clauseId).get(0) as Y.XmlText;
-const termIndex = (paragraph: Y.XmlElement) =>
-	paragraph.toArray().findIndex((node) => node instanceof Y.XmlElement && node.nodeName === 'term');
+const termIndex = (paragraph: Y.XmlElement) => paragraph.toArray().findIndex((node) => node instanceof Y.XmlElement && node.nodeName === 'term');
 
 const clauseIds = (doc: Y.Doc) =>
 	body(doc)

@@ -47,7 +47,10 @@ describe('an MOU between an agency and a district', () => {
 
 		// Nor can a district other than the one invited, even with the link.
 		const otherDistrict = await createOrganization(db.sql, 'district');
-		expect(await acceptPartyInvitation(db.sql, otherDistrict.user, token)).toEqual({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/was sent to/) } });
+		expect(await acceptPartyInvitation(db.sql, otherDistrict.user, token)).toEqual({
+			ok: false,
+			error: { code: 'forbidden', message: expect.stringMatching(/was sent to/) }
+		});
 
 		const accepted = await acceptPartyInvitation(db.sql, district.user, token);
 		expect(accepted).toEqual({ ok: true, value: { mouId } });

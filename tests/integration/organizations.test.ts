@@ -25,10 +25,16 @@ describe('sign-up', () => {
 
 	it('says what is wrong with each field and creates nothing', async () => {
 		const result = await signUpWithOrganization(db.sql, {
-			name: 'X', email: 'not-an-email', password: 'short', organizationName: '', organizationKind: 'bank', timeZone: 'Mars/Olympus'
+			name: 'X',
+			email: 'not-an-email',
+			password: 'short',
+			organizationName: '',
+			organizationKind: 'bank',
+			timeZone: 'Mars/Olympus'
 		});
 		expect(result.ok).toBe(false);
-		if (!result.ok) expect(Object.keys(result.error.fields ?? {}).sort()).toEqual(['email', 'name', 'organizationKind', 'organizationName', 'password', 'timeZone']);
+		if (!result.ok)
+			expect(Object.keys(result.error.fields ?? {}).sort()).toEqual(['email', 'name', 'organizationKind', 'organizationName', 'password', 'timeZone']);
 		const [{ count }] = await db.sql`select count(*)::int as count from users where email = 'not-an-email'`;
 		expect(count).toBe(0);
 	});
@@ -36,7 +42,11 @@ describe('sign-up', () => {
 	it('refuses a second account with the same email', async () => {
 		const founder = await createOrganization(db.sql, 'agency');
 		const again = await signUpWithOrganization(db.sql, {
-			name: 'Someone Else', email: founder.email, password: PASSWORD, organizationName: 'Other PD', organizationKind: 'agency'
+			name: 'Someone Else',
+			email: founder.email,
+			password: PASSWORD,
+			organizationName: 'Other PD',
+			organizationKind: 'agency'
 		});
 		expect(again.ok).toBe(false);
 	});
@@ -46,7 +56,10 @@ describe('invitations', () => {
 	it('arrive by SMTP with a link that creates the colleague with the invited role', async () => {
 		const admin = await createOrganization(db.sql, 'agency');
 		const mailer = createMailer({ sql: db.sql, smtpUrl: smtp.url });
-		const invited = await inviteMember({ sql: db.sql, mailer, origin: 'http://app.test' }, admin.user, { email: 'Chief@Springfield-PD.example', role: 'signatory' });
+		const invited = await inviteMember({ sql: db.sql, mailer, origin: 'http://app.test' }, admin.user, {
+			email: 'Chief@Springfield-PD.example',
+			role: 'signatory'
+		});
 		expect(invited.ok).toBe(true);
 		const mail = await smtp.waitFor('chief@springfield-pd.example');
 		expect(mail.raw).toContain('Content-Type: text/plain');

@@ -52,7 +52,9 @@ describe('publishing a signed MOU', () => {
 			expect((await recordReviewStep(deps(), world.district.user, mouId, step, inReview))?.ok).toBe(true);
 		}
 		const refused = await confirmReview(deps(), world.agency.user, mouId, inReview);
-		expect(refused?.ok === false && refused.error.message).toMatch(/Virginia law \(Code of Virginia § 22\.1-280\.2:3\) requires the current MOU to be published/);
+		expect(refused?.ok === false && refused.error.message).toMatch(
+			/Virginia law \(Code of Virginia § 22\.1-280\.2:3\) requires the current MOU to be published/
+		);
 		// Only the district publishes.
 		expect(await publishMou(db.sql, world.agency.user, mouId, inReview)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 		expect((await publishMou(db.sql, world.district.user, mouId, inReview))?.ok).toBe(true);
@@ -80,7 +82,13 @@ describe('publishing a signed MOU', () => {
 
 	test('comments are closed until the review opens', async () => {
 		const { slug } = await published('Early MOU');
-		const early = await submitPublicComment(deps(), slug, { name: '', email: 'parent@example.org', body: 'A comment sent far too early.' }, '203.0.113.9', new Date('2028-01-10T15:00:00Z'));
+		const early = await submitPublicComment(
+			deps(),
+			slug,
+			{ name: '', email: 'parent@example.org', body: 'A comment sent far too early.' },
+			'203.0.113.9',
+			new Date('2028-01-10T15:00:00Z')
+		);
 		expect(early).toMatchObject({ ok: false, error: { code: 'not_now' } });
 		expect((await loadPublicPage(db.sql, slug, new Date('2028-01-10T15:00:00Z')))?.commentsOpen).toBe(false);
 	});
@@ -89,7 +97,13 @@ describe('publishing a signed MOU', () => {
 describe('public comments', () => {
 	test('count only after the address is confirmed and the district accepts them; then counsel of both parties see them', async () => {
 		const { mouId, slug } = await published('Commented MOU');
-		const sent = await submitPublicComment(deps(), slug, { name: 'Ana Parent', email: 'Ana@Example.org', body: 'Please say how parents are told before a student is questioned.' }, '203.0.113.10', inReview);
+		const sent = await submitPublicComment(
+			deps(),
+			slug,
+			{ name: 'Ana Parent', email: 'Ana@Example.org', body: 'Please say how parents are told before a student is questioned.' },
+			'203.0.113.10',
+			inReview
+		);
 		expect(sent).toEqual({ ok: true, value: { email: 'ana@example.org' } });
 		// Not confirmed yet: the district sees nothing to moderate, the review nothing.
 		expect(await commentsToModerate(db.sql, world.district.user, mouId)).toEqual([]);
@@ -102,9 +116,15 @@ describe('public comments', () => {
 
 		// Only the district moderates, and only comments of this MOU.
 		expect(await commentsToModerate(db.sql, world.agency.user, mouId)).toBeNull();
-		expect(await moderatePublicComment(db.sql, world.agency.user, mouId, { commentId: queue![0].id, decision: 'accept' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+		expect(await moderatePublicComment(db.sql, world.agency.user, mouId, { commentId: queue![0].id, decision: 'accept' })).toMatchObject({
+			ok: false,
+			error: { code: 'forbidden' }
+		});
 		const other = await published('Other MOU');
-		expect(await moderatePublicComment(db.sql, world.district.user, other.mouId, { commentId: queue![0].id, decision: 'accept' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+		expect(await moderatePublicComment(db.sql, world.district.user, other.mouId, { commentId: queue![0].id, decision: 'accept' })).toMatchObject({
+			ok: false,
+			error: { code: 'not_found' }
+		});
 		expect((await moderatePublicComment(db.sql, world.district.user, mouId, { commentId: queue![0].id, decision: 'accept' }))?.ok).toBe(true);
 
 		for (const counsel of [world.agency, world.district]) {
@@ -119,7 +139,10 @@ describe('public comments', () => {
 	test('no HTML, a size cap, and limits per address and per IP', async () => {
 		const { slug } = await published('Limited MOU');
 		const send = (email: string, body: string, ip = '198.51.100.1') => submitPublicComment(deps(), slug, { name: '', email, body }, ip, inReview);
-		expect(await send('a@example.org', 'Look <script>alert(1)</script> here')).toMatchObject({ ok: false, error: { fields: { body: 'Write plain text, without HTML tags.' } } });
+		expect(await send('a@example.org', 'Look <script>alert(1)</script> here')).toMatchObject({
+			ok: false,
+			error: { fields: { body: 'Write plain text, without HTML tags.' } }
+		});
 		expect(await send('a@example.org', 'x'.repeat(4001))).toMatchObject({ ok: false, error: { fields: { body: expect.stringMatching(/at most 4000/) } } });
 		expect(await send('not-an-email', 'A perfectly ordinary comment.')).toMatchObject({ ok: false, error: { fields: { email: expect.any(String) } } });
 		for (let i = 0; i < 3; i++) expect((await send('b@example.org', `Comment number ${i} from b.`))?.ok).toBe(true);
@@ -130,7 +153,9 @@ describe('public comments', () => {
 	});
 
 	test('an unknown or unpublished page takes nothing', async () => {
-		expect(await submitPublicComment(deps(), 'no-such-page', { name: '', email: 'a@example.org', body: 'Hello there, friends.' }, '192.0.2.1', inReview)).toBeNull();
+		expect(
+			await submitPublicComment(deps(), 'no-such-page', { name: '', email: 'a@example.org', body: 'Hello there, friends.' }, '192.0.2.1', inReview)
+		).toBeNull();
 		const stranger = await createOrganization(db.sql, 'district');
 		const { mouId } = await published('Foreign MOU');
 		expect(await publishMou(db.sql, stranger.user, mouId, inReview)).toBeNull();

@@ -88,7 +88,9 @@ describe('readiness for signature, judged on the server from the stored draft', 
 			const text = (last.get(0) as Y.XmlElement).get(0) as Y.XmlText;
 			text.delete(0, text.length);
 			text.insert(0, 'The SRO may mentor students. ');
-			text.insert(text.length, 'Proposed.', { insertion: { id: 's1', party: 'agency', authorId: '00000000-0000-4000-8000-000000000001', authorName: 'A', at: '2027-01-01T00:00:00Z' } });
+			text.insert(text.length, 'Proposed.', {
+				insertion: { id: 's1', party: 'agency', authorId: '00000000-0000-4000-8000-000000000001', authorName: 'A', at: '2027-01-01T00:00:00Z' }
+			});
 		});
 		const pending = await draftReadiness(db.sql, mou);
 		expect(pending.blockers).toEqual(['1 open suggestion must be accepted, rejected or withdrawn.']);

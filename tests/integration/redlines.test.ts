@@ -117,13 +117,25 @@ describe('tracked suggestions over the websocket', () => {
 	});
 
 	const forgeries: Array<[string, (doc: Y.Doc) => void, RegExp]> = [
-		['a suggestion labelled with the other party', (doc) => openText(doc).insert(0, 'Forged. ', { insertion: attrs(agency, 'district', 'f1') }), /not marked as your party/],
-		['a suggestion in another person’s name', (doc) => openText(doc).insert(0, 'Forged. ', { insertion: attrs(district, 'agency', 'f2') }), /not marked as your party/],
+		[
+			'a suggestion labelled with the other party',
+			(doc) => openText(doc).insert(0, 'Forged. ', { insertion: attrs(agency, 'district', 'f1') }),
+			/not marked as your party/
+		],
+		[
+			'a suggestion in another person’s name',
+			(doc) => openText(doc).insert(0, 'Forged. ', { insertion: attrs(district, 'agency', 'f2') }),
+			/not marked as your party/
+		],
 		['text with no suggestion mark', (doc) => openText(doc).insert(0, 'Untracked. '), /not marked as your party/],
 		['a plain deletion of agreed text', (doc) => openText(doc).delete(0, 4), /mark it as a deletion/],
 		['reformatting agreed text', (doc) => openText(doc).format(0, 4, { bold: {} }), /formatting of text outside/],
 		['a direct change to a term', (doc) => doc.getMap('terms').set('agency_name', 'Forged PD'), /propose the new value/],
-		['a term proposal in the other party’s name', (doc) => doc.getMap('termProposals').set('agency_name', encodeTermProposal({ ...attrs(agency, 'district', 't1'), value: 'X' })), /someone else/]
+		[
+			'a term proposal in the other party’s name',
+			(doc) => doc.getMap('termProposals').set('agency_name', encodeTermProposal({ ...attrs(agency, 'district', 't1'), value: 'X' })),
+			/someone else/
+		]
 	];
 	for (const [name, forge, reason] of forgeries) {
 		it(`refuses ${name}, storing nothing`, async () => {
@@ -219,7 +231,13 @@ describe('deciding on suggestions', () => {
 			expect(plain(openText(doc)).startsWith('Monthly meetings. ')).toBe(true);
 		}
 		const [decision] = await listDecisions(db.sql, mouId);
-		expect(decision).toMatchObject({ suggestionId: 'agency-1', decision: 'accept', suggestedParty: 'agency', decidedBy: district.user.id, decidedParty: 'district' });
+		expect(decision).toMatchObject({
+			suggestionId: 'agency-1',
+			decision: 'accept',
+			suggestedParty: 'agency',
+			decidedBy: district.user.id,
+			decidedParty: 'district'
+		});
 		// The server's change is bound to no person's client: nobody can write with its id.
 		const [serverClient] = await db.sql`select user_id from mou_clients where mou_id = ${mouId} and user_id is null`;
 		expect(serverClient).toBeDefined();
@@ -249,7 +267,9 @@ describe('deciding on suggestions', () => {
 		const firstWord = original.split(' ')[0] + ' ';
 		districtClient.edit((doc) => {
 			openText(doc).format(0, firstWord.length, { deletion: attrs(district, 'district', 'district-del') });
-			doc.getMap('termProposals').set('hours_on_campus', encodeTermProposal({ ...attrs(district, 'district', 'district-term'), value: '7:30 a.m. to 4:00 p.m.' }));
+			doc
+				.getMap('termProposals')
+				.set('hours_on_campus', encodeTermProposal({ ...attrs(district, 'district', 'district-term'), value: '7:30 a.m. to 4:00 p.m.' }));
 		});
 		await within(districtClient.allStored(), 'district suggestions stored');
 		const result = await decideSuggestions(deps(), agency.user, mouId, { suggestionIds: ['district-del', 'district-term'], decision: 'accept' });
@@ -263,9 +283,14 @@ describe('deciding on suggestions', () => {
 	it('refuses unknown suggestions and malformed decisions with a message, changing nothing', async () => {
 		const { mouId } = await negotiation();
 		const rows = await rowCount(mouId);
-		expect(await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ['nope'], decision: 'accept' })).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/no longer open/) } });
+		expect(await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ['nope'], decision: 'accept' })).toMatchObject({
+			ok: false,
+			errors: { form: expect.stringMatching(/no longer open/) }
+		});
 		expect(await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ['x'], decision: 'approve' })).toMatchObject({ ok: false });
-		expect(await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ["'; drop table mous; --"], decision: 'accept' })).toMatchObject({ ok: false });
+		expect(await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ["'; drop table mous; --"], decision: 'accept' })).toMatchObject({
+			ok: false
+		});
 		expect(await rowCount(mouId)).toBe(rows);
 	});
 });

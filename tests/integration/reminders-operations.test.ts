@@ -65,7 +65,9 @@ describe('what the reminder job will send, without sending', () => {
 	test('administrators see the next reminder per MOU, to whom, in each person’s zone; others’ addresses stay theirs', async () => {
 		await db.sql`update organizations set time_zone = 'America/New_York' where id = ${world.agency.user.organizationId}`;
 		await signedMou(db.sql, world, { title: 'Upcoming MOU', effectiveDate: '2026-09-01', dueOn: '2027-09-01' });
-		const rows = (await upcomingReminders(db.sql, world.agencyAdminViewer.user, new Date('2027-06-01T12:00:00Z')))!.filter((r) => r.mouTitle === 'Upcoming MOU');
+		const rows = (await upcomingReminders(db.sql, world.agencyAdminViewer.user, new Date('2027-06-01T12:00:00Z')))!.filter(
+			(r) => r.mouTitle === 'Upcoming MOU'
+		);
 		expect(rows.map((r) => r.duePoint)).toEqual(Array(world.remindedEmails.length).fill('before:60'));
 		const agencyRow = rows.find((r) => r.recipient.userId === world.agency.user.id)!;
 		expect([agencyRow.recipient.timeZone, agencyRow.whenInTheirZone]).toEqual(['America/New_York', expect.stringMatching(/July 3, 2027 at 9:00 AM EDT/)]);
@@ -89,7 +91,9 @@ describe('reminders of the term’s end and of the non-renewal notice deadline',
 		// 2028-05-02 08:00 CDT: 30 days before the notice deadline (and 90 before the term ends: nothing for it).
 		const at = new Date('2028-05-02T13:00:00Z');
 		const planned = (await dryRunSweep(db.sql, at)).filter((p) => p.mouTitle === 'Term MOU');
-		expect([...new Set(planned.map((p) => `${p.duePoint} ${p.dueOn} ${p.pointLabel}`))]).toEqual(['notice:30 2028-06-01 30 days before the non-renewal notice deadline']);
+		expect([...new Set(planned.map((p) => `${p.duePoint} ${p.dueOn} ${p.pointLabel}`))]).toEqual([
+			'notice:30 2028-06-01 30 days before the non-renewal notice deadline'
+		]);
 		await runReminderSweep(deps, at);
 		await runReminderSweep(deps, new Date(at.getTime() + 3_600_000));
 		const rows = await db.sql`select due_point, to_char(due_on, 'YYYY-MM-DD') as due_on, subject from reminder_deliveries where mou_id = ${mouId}`;

@@ -50,9 +50,25 @@ export async function setTerm(sql: Sql, mouId: string, key: string, value: strin
 export async function signedMou(
 	sql: Sql,
 	people: { agency: Person; district: Person },
-	options: { title?: string; effectiveDate: string; dueOn: string; intervalMonths?: number; districtTimeZone?: string; signedAt?: Date; state?: 'none' | 'il' | 'wa' | 'va'; terms?: Record<string, string> }
+	options: {
+		title?: string;
+		effectiveDate: string;
+		dueOn: string;
+		intervalMonths?: number;
+		districtTimeZone?: string;
+		signedAt?: Date;
+		state?: 'none' | 'il' | 'wa' | 'va';
+		terms?: Record<string, string>;
+	}
 ) {
-	const mouId = await createMouBetween(sql, people.agency, people.district, options.title ?? 'Springfield SRO MOU 2027–28', 'negotiating', options.state ?? 'none');
+	const mouId = await createMouBetween(
+		sql,
+		people.agency,
+		people.district,
+		options.title ?? 'Springfield SRO MOU 2027–28',
+		'negotiating',
+		options.state ?? 'none'
+	);
 	if (options.districtTimeZone) await setTerm(sql, mouId, 'district_time_zone', options.districtTimeZone);
 	for (const [key, value] of Object.entries(options.terms ?? {})) await setTerm(sql, mouId, key, value);
 	const state = await loadDocumentState(sql, mouId);

@@ -63,13 +63,19 @@ function subjectOf(mail: ReceivedMail): string {
 	return raw.replace(/=\?utf-8\?([BQ])\?([^?]*)\?=(\s+(?==\?))?/gi, (_, encoding: string, text: string) =>
 		encoding.toUpperCase() === 'B'
 			? Buffer.from(text, 'base64').toString('utf8')
-			: Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (__, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8')
+			: Buffer.from(
+					text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (__, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+					'latin1'
+				).toString('utf8')
 	);
 }
 const isReminderAbout = (mail: ReceivedMail, title: string) => /^Review (due|overdue)/.test(subjectOf(mail)) && subjectOf(mail).endsWith(`“${title}”`);
 /** Who got a review reminder about this MOU (by its title in the subject), sorted. */
 function recipientsFor(title: string) {
-	return smtp.received.filter((m) => isReminderAbout(m, title)).flatMap((m) => m.to).sort();
+	return smtp.received
+		.filter((m) => isReminderAbout(m, title))
+		.flatMap((m) => m.to)
+		.sort();
 }
 /** Review reminders about this MOU to one person. */
 function mailsTo(email: string, title: string) {
@@ -97,7 +103,7 @@ describe('reminders at each due point', () => {
 		expect(recipientsFor(title)).toEqual(world.remindedEmails);
 		const [first] = mailsTo(world.districtSignatory.email, title);
 		const text = mailText(first.raw);
-		expect((subjectOf(first))).toBe(`Review due in 60 days: “${title}”`);
+		expect(subjectOf(first)).toBe(`Review due in 60 days: “${title}”`);
 		expect(text).toContain('is due on August 1, 2028, in 60 days');
 		expect(text).toContain(`${ORIGIN}/mous/${mouId}/review`);
 		expect(text).toContain(`${ORIGIN}/mous/${mouId}`);
@@ -121,7 +127,7 @@ describe('reminders at each due point', () => {
 		// One mail per person per point: 7 points × 6 people.
 		expect(recipientsFor(title)).toHaveLength(7 * world.remindedEmails.length);
 		expect(recipientsFor(title)).not.toContain(world.districtViewer.email);
-		const subjects = mailsTo(world.district.email, title).map((m) => (subjectOf(m)));
+		const subjects = mailsTo(world.district.email, title).map((m) => subjectOf(m));
 		expect(subjects).toEqual([
 			`Review due in 60 days: “${title}”`,
 			`Review due in 30 days: “${title}”`,
@@ -138,7 +144,7 @@ describe('reminders at each due point', () => {
 		await signedMou(db.sql, world, { title, effectiveDate: '2027-09-01', dueOn: '2028-09-01' });
 		// Chicago: 8:00 CDT is 13:00 UTC. Nothing ran between 60 and 7 days before.
 		await scheduler.runNow(new Date('2028-08-26T13:00:00Z'));
-		const subjects = mailsTo(world.district.email, title).map((m) => (subjectOf(m)));
+		const subjects = mailsTo(world.district.email, title).map((m) => subjectOf(m));
 		expect(subjects).toEqual([`Review due in 6 days: “${title}”`]);
 	});
 
@@ -162,7 +168,14 @@ describe('at most once, whatever runs', () => {
 		// A second app instance: its own connection pool (on PGlite, the one connection there is).
 		const otherSql = db.url ? (postgres(db.url, { max: 5, onnotice: () => {} }) as unknown as Sql) : db.sql;
 		const otherMailer = createMailer({ sql: otherSql, smtpUrl: smtp.url });
-		const other = await startReminderScheduler({ sql: otherSql, mailer: otherMailer, smtpUrl: smtp.url, origin: ORIGIN, cron: false, pollingIntervalSeconds: 0.5 });
+		const other = await startReminderScheduler({
+			sql: otherSql,
+			mailer: otherMailer,
+			smtpUrl: smtp.url,
+			origin: ORIGIN,
+			cron: false,
+			pollingIntervalSeconds: 0.5
+		});
 		try {
 			const at = new Date('2028-10-02T13:00:00Z'); // 30 days before, 8:00 in Chicago
 			await Promise.all([
@@ -350,7 +363,11 @@ describe('the schedule of one MOU', () => {
 		expect(refused).toEqual({ ok: false, error: { code: 'forbidden', message: 'Only an administrator can change the reminder schedule.' } });
 		expect(await updateSchedule(db.sql, world.agency.user, mouId, { ...input, sendHour: '25', timeZone: 'New York' })).toEqual({
 			ok: false,
-			error: { code: 'invalid_input', message: expect.any(String), fields: { sendHour: expect.any(String), timeZone: expect.stringMatching(/not an IANA time zone/) } }
+			error: {
+				code: 'invalid_input',
+				message: expect.any(String),
+				fields: { sendHour: expect.any(String), timeZone: expect.stringMatching(/not an IANA time zone/) }
+			}
 		});
 		const saved = await updateSchedule(db.sql, world.agency.user, mouId, input, new Date('2029-01-05T12:00:00Z'));
 		expect(saved).toEqual({ ok: true, value: { daysBefore: [45, 10], overdueEveryDays: null, sendHour: 6, timeZone: 'America/New_York' } });

@@ -44,11 +44,13 @@ describe('starting the annual review', () => {
 		expect(Buffer.from(await loadDocumentState(db.sql, draftId)).equals(Buffer.from(state))).toBe(true);
 		const a = new Y.Doc();
 		Y.applyUpdate(a, await loadDocumentState(db.sql, draftId));
-		expect(a.getMap('terms').toJSON()).toEqual((() => {
-			const b = new Y.Doc();
-			Y.applyUpdate(b, state);
-			return b.getMap('terms').toJSON();
-		})());
+		expect(a.getMap('terms').toJSON()).toEqual(
+			(() => {
+				const b = new Y.Doc();
+				Y.applyUpdate(b, state);
+				return b.getMap('terms').toJSON();
+			})()
+		);
 
 		// The signed MOU is untouched and still readable; both histories say what happened.
 		const [signed] = await db.sql`select status from mous where id = ${mouId}`;
@@ -69,7 +71,10 @@ describe('starting the annual review', () => {
 
 		// Only one review at a time.
 		const again = await startReview(deps(), world.agency.user, mouId, now);
-		expect(again).toEqual({ ok: false, error: { code: 'not_now', message: 'The review of this MOU has already started: “Springfield SRO MOU — 2028 review”.' } });
+		expect(again).toEqual({
+			ok: false,
+			error: { code: 'not_now', message: 'The review of this MOU has already started: “Springfield SRO MOU — 2028 review”.' }
+		});
 	});
 
 	test('two counsel pressing at once start one review', async () => {
@@ -82,7 +87,10 @@ describe('starting the annual review', () => {
 
 	test('only counsel, only from a signed MOU, only for its parties', async () => {
 		const { mouId } = await signedMou(db.sql, world, { title: 'Guarded MOU', effectiveDate: '2027-08-01', dueOn: '2028-08-01' });
-		expect(await startReview(deps(), world.districtSignatory.user, mouId)).toEqual({ ok: false, error: { code: 'forbidden', message: 'Only counsel can start the review of an MOU.' } });
+		expect(await startReview(deps(), world.districtSignatory.user, mouId)).toEqual({
+			ok: false,
+			error: { code: 'forbidden', message: 'Only counsel can start the review of an MOU.' }
+		});
 		const negotiating = await createMouBetween(db.sql, world.agency, world.district, 'Unsigned MOU');
 		expect((await startReview(deps(), world.agency.user, negotiating))?.ok).toBe(false);
 		const stranger = await reminderWorld(db.sql);
@@ -100,8 +108,14 @@ describe('confirming without changes', () => {
 	test('each party’s counsel confirms; with both, the due date moves a full interval from the previous one and the history says so', async () => {
 		const { mouId } = await signedMou(db.sql, world, { title: 'Quiet year MOU', effectiveDate: '2027-01-31', dueOn: '2028-01-31', intervalMonths: 13 });
 		const early = await confirmReview(deps(), world.agency.user, mouId, new Date('2027-09-01T15:00:00Z'));
-		expect(early).toEqual({ ok: false, error: { code: 'not_now', message: 'The review due on January 31, 2028 can be confirmed from November 2, 2027, 90 days before it is due.' } });
-		expect(await confirmReview(deps(), world.agencySignatory.user, mouId)).toEqual({ ok: false, error: { code: 'forbidden', message: 'Only counsel can confirm the review for their party.' } });
+		expect(early).toEqual({
+			ok: false,
+			error: { code: 'not_now', message: 'The review due on January 31, 2028 can be confirmed from November 2, 2027, 90 days before it is due.' }
+		});
+		expect(await confirmReview(deps(), world.agencySignatory.user, mouId)).toEqual({
+			ok: false,
+			error: { code: 'forbidden', message: 'Only counsel can confirm the review for their party.' }
+		});
 
 		const first = await confirmReview(deps(), world.agency.user, mouId, new Date('2028-01-10T15:00:00Z'));
 		expect(first).toEqual({ ok: true, value: { completed: false, reviewedDueOn: '2028-01-31', nextDueOn: null } });
@@ -150,7 +164,11 @@ describe('the dashboard', () => {
 		await createMouBetween(db.sql, people.agency, people.district, 'Still negotiating');
 
 		const mous = await listMous(db.sql, people.district.user);
-		const overview = await reviewOverview(db.sql, mous.map((m) => m.id), now);
+		const overview = await reviewOverview(
+			db.sql,
+			mous.map((m) => m.id),
+			now
+		);
 		const sorted = byUrgency(mous, overview).map((m) => [m.title, overview.get(m.id)!.label]);
 		expect(sorted).toEqual([
 			['Long overdue', 'Overdue by 92 days'],

@@ -54,12 +54,16 @@ describe('the digital signature of the signed DOCX', () => {
 		const issued = await issueSignedDocx({ sql: db.sql, loadCertificate }, mouId);
 		const parts = unzipSync(issued.bytes);
 		// What Word and LibreOffice look for.
-		expect(Object.keys(parts)).toEqual(expect.arrayContaining(['_xmlsignatures/sig1.xml', '_xmlsignatures/origin.sigs', '_xmlsignatures/_rels/origin.sigs.rels']));
+		expect(Object.keys(parts)).toEqual(
+			expect.arrayContaining(['_xmlsignatures/sig1.xml', '_xmlsignatures/origin.sigs', '_xmlsignatures/_rels/origin.sigs.rels'])
+		);
 		expect(strFromU8(parts['_rels/.rels'])).toContain('relationships/digital-signature/origin');
 		expect(strFromU8(parts['[Content_Types].xml'])).toContain('Extension="sigs"');
 		expect(strFromU8(parts['_xmlsignatures/sig1.xml'])).toContain(`MOU ${mouId}`);
 
-		const signedParts = Object.keys(parts).filter((n) => !n.startsWith('_xmlsignatures/') && !['[Content_Types].xml', 'docProps/core.xml', 'docProps/app.xml'].includes(n) && !n.endsWith('/'));
+		const signedParts = Object.keys(parts).filter(
+			(n) => !n.startsWith('_xmlsignatures/') && !['[Content_Types].xml', 'docProps/core.xml', 'docProps/app.xml'].includes(n) && !n.endsWith('/')
+		);
 		expect(signedParts).toEqual(expect.arrayContaining(['word/document.xml', '_rels/.rels', 'word/_rels/document.xml.rels', 'docProps/custom.xml']));
 		const files = [join(work, 'issued.docx')];
 		writeFileSync(files[0], issued.bytes);

@@ -8,7 +8,17 @@ import type { Database } from '../../src/lib/server/db';
 import { exportClean, verifyDocument } from '../../src/lib/server/export';
 import { sealDocx } from '../../src/lib/server/seal';
 import { generateIdentity } from '../../src/lib/server/seal/identity';
-import { giveConsent, loadCertificate, openSigningLink, requestCode, sendForSignature, sign, verifyAuditChain, verifyCode, type SigningDeps } from '../../src/lib/server/signing';
+import {
+	giveConsent,
+	loadCertificate,
+	openSigningLink,
+	requestCode,
+	sendForSignature,
+	sign,
+	verifyAuditChain,
+	verifyCode,
+	type SigningDeps
+} from '../../src/lib/server/signing';
 import { certificateDocument } from '../../src/lib/server/signing/certificate-html';
 import { agreedMou, codeIn, inkPng, lastMail, signToken } from './signing-world';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
@@ -34,7 +44,10 @@ afterAll(async () => {
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const deps = (): SigningDeps => ({
 	sql: db.sql,
-	mailer: { ...mailer, send: (mail) => ((mail as { attachments?: { content: Buffer }[] }).attachments?.forEach((a) => attachments.push(a.content)), mailer.send(mail)) },
+	mailer: {
+		...mailer,
+		send: (mail) => ((mail as { attachments?: { content: Buffer }[] }).attachments?.forEach((a) => attachments.push(a.content)), mailer.send(mail))
+	},
 	origin: 'http://app.test'
 });
 const browser = { ipAddress: '203.0.113.7', userAgent: 'Vitest Browser/1.0' };
@@ -118,14 +131,31 @@ describe('the signed DOCX at completion', () => {
 		const bytes = new Uint8Array(stored.bytes);
 
 		const issued = await verifyDocument(db.sql, bytes);
-		expect(issued).toMatchObject({ outcome: 'match', seal: { valid: true, ours: true, signer: expect.stringContaining('MOU Studio at '), signedAt: expect.stringMatching(/^\d{4}-/) } });
+		expect(issued).toMatchObject({
+			outcome: 'match',
+			seal: { valid: true, ours: true, signer: expect.stringContaining('MOU Studio at '), signedAt: expect.stringMatching(/^\d{4}-/) }
+		});
 		if (issued.outcome !== 'match') throw new Error('no match');
 		expect(issued.certificate.signers.map((s) => s.name)).toEqual(['Marcus Reyes', 'Thomas Okafor']);
 
 		const altered = await verifyDocument(db.sql, withOneByteChanged(bytes, 'word/document.xml'));
-		expect(altered).toMatchObject({ outcome: 'altered', mouId: w.mouId, title, issuedSha256: stored.sha256, altered: ['word/document.xml'], seal: { valid: false, ours: true } });
+		expect(altered).toMatchObject({
+			outcome: 'altered',
+			mouId: w.mouId,
+			title,
+			issuedSha256: stored.sha256,
+			altered: ['word/document.xml'],
+			seal: { valid: false, ours: true }
+		});
 
-		const stripped = await verifyDocument(db.sql, rezip(bytes, (files) => Object.keys(files).filter((n) => n.startsWith('_xmlsignatures/')).forEach((n) => delete files[n])));
+		const stripped = await verifyDocument(
+			db.sql,
+			rezip(bytes, (files) =>
+				Object.keys(files)
+					.filter((n) => n.startsWith('_xmlsignatures/'))
+					.forEach((n) => delete files[n])
+			)
+		);
 		expect(stripped).toMatchObject({ outcome: 'altered', mouId: w.mouId, signatureRemoved: true });
 
 		const clean = await exportClean(db.sql, w.agencyCounsel.user, w.mouId, w.versionId);
@@ -134,14 +164,20 @@ describe('the signed DOCX at completion', () => {
 
 		// A file that only claims to be that MOU (another title) learns nothing about it.
 		const claiming = rezip(clean.value.bytes, (files) => {
-			files['docProps/core.xml'] = strToU8(new TextDecoder().decode(files['docProps/core.xml']).replace(/<dc:title>[^<]*<\/dc:title>/, '<dc:title>Guess</dc:title>'));
+			files['docProps/core.xml'] = strToU8(
+				new TextDecoder().decode(files['docProps/core.xml']).replace(/<dc:title>[^<]*<\/dc:title>/, '<dc:title>Guess</dc:title>')
+			);
 		});
 		const stranger = await verifyDocument(db.sql, claiming);
 		expect(stranger).toEqual({ outcome: 'no-match', sha256: sha256(claiming) });
 
 		// Signed by someone else's certificate: a signature, but not ours.
 		const other = generateIdentity('elsewhere.example', 'x');
-		const foreign = sealDocx(clean.value.bytes, { privateKey: createPrivateKey({ key: other.encryptedKeyPem, passphrase: 'x' }), certificate: new X509Certificate(other.certificatePem) }, { signedAt: new Date(), purpose: `(MOU ${w.mouId})` });
+		const foreign = sealDocx(
+			clean.value.bytes,
+			{ privateKey: createPrivateKey({ key: other.encryptedKeyPem, passphrase: 'x' }), certificate: new X509Certificate(other.certificatePem) },
+			{ signedAt: new Date(), purpose: `(MOU ${w.mouId})` }
+		);
 		expect(await verifyDocument(db.sql, foreign)).toMatchObject({ outcome: 'no-match', foreignSigner: 'MOU Studio at elsewhere.example' });
 		expect(JSON.stringify(await verifyDocument(db.sql, foreign))).not.toContain(w.mouId);
 	}, 60_000);

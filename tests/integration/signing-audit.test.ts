@@ -102,9 +102,7 @@ describe('the signing audit trail', () => {
 
 	it('keeps one chain when entries are appended concurrently', async () => {
 		const mouId = await mouWithTrail(1);
-		await Promise.all(
-			Array.from({ length: 8 }, (_, i) => appendAudit(db.sql, { mouId, requestId: null, kind: 'viewed', actor: `Racer ${i}` }, new Date()))
-		);
+		await Promise.all(Array.from({ length: 8 }, (_, i) => appendAudit(db.sql, { mouId, requestId: null, kind: 'viewed', actor: `Racer ${i}` }, new Date())));
 		expect(await verifyAuditChain(db.sql, mouId)).toEqual({ ok: true, entries: 9 });
 	});
 });

@@ -36,7 +36,12 @@ const notices: string[] = [];
 /** What the workflow handed to the mailer, attachments included. */
 const handed: Array<{ to: string; subject: string; attachments?: Array<{ filename: string; content: Buffer }> }> = [];
 const recording = (): Mailer => ({ ...mailer, send: (mail) => (handed.push(mail as (typeof handed)[number]), mailer.send(mail)) });
-const deps = (): SigningDeps => ({ sql: db.sql, mailer: recording(), origin: 'http://app.test', collab: { notify: (mouId, topic) => void notices.push(`${mouId}:${topic}`) } });
+const deps = (): SigningDeps => ({
+	sql: db.sql,
+	mailer: recording(),
+	origin: 'http://app.test',
+	collab: { notify: (mouId, topic) => void notices.push(`${mouId}:${topic}`) }
+});
 const browser = (extra: Partial<CeremonyInput> = {}): CeremonyInput => ({ ipAddress: '203.0.113.7', userAgent: 'Vitest Browser/1.0', ...extra });
 const DAY = 86_400_000;
 
@@ -101,7 +106,13 @@ async function signAs(email: string, token: string, now = new Date(), ceremonyTo
 	const cookie = ceremonyToken ?? (await authenticate(email, token, now));
 	const view = await openSigningLink(deps(), token, browser({ ceremonyToken: cookie }), now);
 	expect(view.step).toBe('sign');
-	return sign(deps(), token, { kind: 'drawn', typedName: '', image: inkPng(), intent: 'on', fingerprint: view.agreement!.fingerprint }, browser({ ceremonyToken: cookie }), now);
+	return sign(
+		deps(),
+		token,
+		{ kind: 'drawn', typedName: '', image: inkPng(), intent: 'on', fingerprint: view.agreement!.fingerprint },
+		browser({ ceremonyToken: cookie }),
+		now
+	);
 }
 
 async function status(mouId: string) {
@@ -148,7 +159,14 @@ describe('preparing a signing request', () => {
 			signers: [
 				{ name: 'Marcus Reyes', title: 'Chief of Police', email: 'not-an-email', party: 'agency', capacity: 'agency_head', accessCode: '' },
 				{ name: 'Thomas Okafor', title: 'Superintendent', email: w.superintendent.email, party: 'district', capacity: 'superintendent', accessCode: '' },
-				{ name: 'Tom Again', title: 'Board President', email: w.superintendent.email.toUpperCase(), party: 'district', capacity: 'board_president', accessCode: '' }
+				{
+					name: 'Tom Again',
+					title: 'Board President',
+					email: w.superintendent.email.toUpperCase(),
+					party: 'district',
+					capacity: 'board_president',
+					accessCode: ''
+				}
 			],
 			expiresOn: '2020-01-01',
 			recipients: [{ name: 'Copy', email: 'copy@@example' }]
@@ -193,7 +211,8 @@ describe('the signing ceremony', () => {
 		const last = await signAs(w.superintendent.email, superToken);
 		expect(last).toEqual({ ok: true, value: { completed: true } });
 
-		const [mou] = await db.sql`select status, signed_at, to_char(effective_date, 'YYYY-MM-DD') as eff, to_char(review_due_on, 'YYYY-MM-DD') as due, review_interval_months from mous where id = ${w.mouId}`;
+		const [mou] =
+			await db.sql`select status, signed_at, to_char(effective_date, 'YYYY-MM-DD') as eff, to_char(review_due_on, 'YYYY-MM-DD') as due, review_interval_months from mous where id = ${w.mouId}`;
 		expect(mou).toMatchObject({ status: 'signed', eff: '2027-08-01', due: '2029-08-01', review_interval_months: 24 });
 		expect(mou.signed_at).toBeInstanceOf(Date);
 
@@ -212,7 +231,8 @@ describe('the signing ceremony', () => {
 		expect(certificate!.effectiveDate).toBe('2027-08-01');
 		expect(certificate!.nextReviewDate).toBe('2029-08-01');
 		const kinds = certificate!.events.map((e) => e.kind);
-		for (const kind of ['prepared', 'sent', 'delivered', 'viewed', 'code_sent', 'code_verified', 'consent_given', 'signed', 'completed']) expect(kinds).toContain(kind);
+		for (const kind of ['prepared', 'sent', 'delivered', 'viewed', 'code_sent', 'code_verified', 'consent_given', 'signed', 'completed'])
+			expect(kinds).toContain(kind);
 		expect(kinds.filter((k) => k === 'completed')).toHaveLength(1);
 
 		// Completion email: counsel and signatories of both parties, the copy recipient; not the viewer.
@@ -251,7 +271,12 @@ describe('the signing ceremony', () => {
 		const chiefToken = await linkOf(w.chief.email);
 		const cookie = await authenticate(w.chief.email, chiefToken);
 		expect(await signAs(w.chief.email, chiefToken, new Date(), cookie)).toEqual({ ok: true, value: { completed: false } });
-		const again = await sign(deps(), chiefToken, { kind: 'drawn', typedName: '', image: inkPng(), intent: 'on', fingerprint: 'x' }, browser({ ceremonyToken: cookie }));
+		const again = await sign(
+			deps(),
+			chiefToken,
+			{ kind: 'drawn', typedName: '', image: inkPng(), intent: 'on', fingerprint: 'x' },
+			browser({ ceremonyToken: cookie })
+		);
 		expect(again).toMatchObject({ ok: false, error: { message: expect.stringMatching(/You have signed/) } });
 		expect((await openSigningLink(deps(), chiefToken, browser())).state).toBe('signed');
 	});
@@ -262,7 +287,10 @@ describe('the signing ceremony', () => {
 		const token = await linkOf(w.chief.email);
 		const t0 = new Date();
 		expect(await requestCode(deps(), token, browser(), t0)).toMatchObject({ ok: true });
-		expect(await requestCode(deps(), token, browser(), new Date(t0.getTime() + 10_000))).toMatchObject({ ok: false, error: { message: expect.stringMatching(/less than a minute/) } });
+		expect(await requestCode(deps(), token, browser(), new Date(t0.getTime() + 10_000))).toMatchObject({
+			ok: false,
+			error: { message: expect.stringMatching(/less than a minute/) }
+		});
 		const code = codeIn((await lastMail(db.sql, w.chief.email, 'Your MOU Studio signing code%'))!.text);
 		const wrong = code === '000000' ? '111111' : '000000';
 		for (let i = 1; i <= 4; i++) {
@@ -276,7 +304,10 @@ describe('the signing ceremony', () => {
 		const t1 = new Date(t0.getTime() + 61_000);
 		expect(await requestCode(deps(), token, browser(), t1)).toMatchObject({ ok: true });
 		const fresh = codeIn((await lastMail(db.sql, w.chief.email, 'Your MOU Studio signing code%'))!.text);
-		expect(await verifyCode(deps(), token, fresh, browser(), new Date(t1.getTime() + 10 * 60_000 + 1))).toMatchObject({ ok: false, error: { message: expect.stringMatching(/expired/) } });
+		expect(await verifyCode(deps(), token, fresh, browser(), new Date(t1.getTime() + 10 * 60_000 + 1))).toMatchObject({
+			ok: false,
+			error: { message: expect.stringMatching(/expired/) }
+		});
 		const t2 = new Date(t1.getTime() + 11 * 60_000);
 		expect(await requestCode(deps(), token, browser(), t2)).toMatchObject({ ok: true });
 		const third = codeIn((await lastMail(db.sql, w.chief.email, 'Your MOU Studio signing code%'))!.text);
@@ -287,7 +318,10 @@ describe('the signing ceremony', () => {
 
 		// At most five codes an hour.
 		for (let i = 1; i <= 2; i++) expect(await requestCode(deps(), token, browser(), new Date(t2.getTime() + i * 61_000))).toMatchObject({ ok: true });
-		expect(await requestCode(deps(), token, browser(), new Date(t2.getTime() + 3 * 61_000))).toMatchObject({ ok: false, error: { message: expect.stringMatching(/5 codes/) } });
+		expect(await requestCode(deps(), token, browser(), new Date(t2.getTime() + 3 * 61_000))).toMatchObject({
+			ok: false,
+			error: { message: expect.stringMatching(/5 codes/) }
+		});
 		const trail = await loadAuditTrail(db.sql, w.agencyCounsel.user, w.mouId);
 		const kinds = trail !== 'forbidden' ? trail!.entries.map((e) => e.kind) : [];
 		expect(kinds.filter((k) => k === 'code_failed')).toHaveLength(5);
@@ -326,9 +360,17 @@ describe('the signing ceremony', () => {
 		if (!verified.ok) throw new Error(verified.error.message);
 		const cookie = verified.value.ceremonyToken;
 		expect((await openSigningLink(deps(), token, browser({ ceremonyToken: cookie }))).step).toBe('access');
-		expect(await giveConsent(deps(), token, 'on', browser({ ceremonyToken: cookie }))).toMatchObject({ ok: false, error: { message: expect.stringMatching(/access code/) } });
-		expect(await verifyAccessCode(deps(), token, 'WRNG-CODE', browser({ ceremonyToken: cookie }))).toMatchObject({ ok: false, error: { message: expect.stringMatching(/4 tries left/) } });
-		expect(await verifyAccessCode(deps(), token, sent.accessCodes[0].code.toLowerCase().replace('-', ' '), browser({ ceremonyToken: cookie }))).toEqual({ ok: true });
+		expect(await giveConsent(deps(), token, 'on', browser({ ceremonyToken: cookie }))).toMatchObject({
+			ok: false,
+			error: { message: expect.stringMatching(/access code/) }
+		});
+		expect(await verifyAccessCode(deps(), token, 'WRNG-CODE', browser({ ceremonyToken: cookie }))).toMatchObject({
+			ok: false,
+			error: { message: expect.stringMatching(/4 tries left/) }
+		});
+		expect(await verifyAccessCode(deps(), token, sent.accessCodes[0].code.toLowerCase().replace('-', ' '), browser({ ceremonyToken: cookie }))).toEqual({
+			ok: true
+		});
 		expect((await openSigningLink(deps(), token, browser({ ceremonyToken: cookie }))).step).toBe('consent');
 		// Someone else's browser, with the link but no ceremony cookie, gets nowhere.
 		expect(await giveConsent(deps(), token, 'on', browser())).toMatchObject({ ok: false, error: { message: expect.stringMatching(/code we emailed/) } });
@@ -358,7 +400,10 @@ describe('the signing ceremony', () => {
 		expect(await attempt({ image: 'data:image/jpeg;base64,AAAA' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/PNG/) } });
 		expect(await attempt({ image: inkPng(240, 80, false) })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/empty/) } });
 		expect(await attempt({ image: inkPng(2000, 80) })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/too large/) } });
-		expect(await attempt({ image: `data:image/png;base64,${'A'.repeat(400_000)}` })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/too large/) } });
+		expect(await attempt({ image: `data:image/png;base64,${'A'.repeat(400_000)}` })).toMatchObject({
+			ok: false,
+			error: { message: expect.stringMatching(/too large/) }
+		});
 		const damaged = inkPng().replace(/.{8}$/, 'AAAAAAAA');
 		expect(await attempt({ image: damaged })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/damaged|PNG/) } });
 		expect(await attempt({ intent: '' })).toMatchObject({ ok: false, error: { fields: { intent: expect.any(String) } } });
@@ -384,7 +429,10 @@ describe('ending a request early', () => {
 		const chiefToken = await linkOf(w.chief.email);
 		const superToken = await linkOf(w.superintendent.email);
 		const cookie = await authenticate(w.chief.email, chiefToken);
-		expect(await decline(deps(), chiefToken, '', browser({ ceremonyToken: cookie }))).toMatchObject({ ok: false, error: { fields: { reason: expect.any(String) } } });
+		expect(await decline(deps(), chiefToken, '', browser({ ceremonyToken: cookie }))).toMatchObject({
+			ok: false,
+			error: { fields: { reason: expect.any(String) } }
+		});
 		expect(await decline(deps(), chiefToken, 'The cost split is not what the council approved.', browser())).toMatchObject({ ok: false });
 		expect(await decline(deps(), chiefToken, 'The cost split is not what the council approved.', browser({ ceremonyToken: cookie }))).toEqual({ ok: true });
 		expect(await status(w.mouId)).toBe('agreed');
@@ -409,16 +457,27 @@ describe('ending a request early', () => {
 		const chiefToken = await linkOf(w.chief.email);
 		const cookie = await authenticate(w.chief.email, chiefToken);
 		expect(await voidRequest(deps(), w.chief.user, w.mouId, { reason: 'wrong' }, browser())).toMatchObject({ ok: false });
-		expect(await voidRequest(deps(), w.districtCounsel.user, w.mouId, { reason: '' }, browser())).toMatchObject({ ok: false, error: { fields: { reason: expect.any(String) } } });
+		expect(await voidRequest(deps(), w.districtCounsel.user, w.mouId, { reason: '' }, browser())).toMatchObject({
+			ok: false,
+			error: { fields: { reason: expect.any(String) } }
+		});
 		expect(await voidRequest(deps(), w.districtCounsel.user, w.mouId, { reason: 'The board moved its vote to March.' }, browser())).toMatchObject({ ok: true });
 		expect(await status(w.mouId)).toBe('agreed');
 		for (const signer of [w.chief, w.superintendent]) {
 			expect((await lastMail(db.sql, signer.email, 'Signing request withdrawn%'))?.text).toContain('The board moved its vote to March.');
 		}
 		expect((await openSigningLink(deps(), chiefToken, browser({ ceremonyToken: cookie }))).state).toBe('voided');
-		const late = await sign(deps(), chiefToken, { kind: 'drawn', typedName: '', image: inkPng(), intent: 'on', fingerprint: 'x' }, browser({ ceremonyToken: cookie }));
+		const late = await sign(
+			deps(),
+			chiefToken,
+			{ kind: 'drawn', typedName: '', image: inkPng(), intent: 'on', fingerprint: 'x' },
+			browser({ ceremonyToken: cookie })
+		);
 		expect(late).toMatchObject({ ok: false, error: { message: expect.stringMatching(/voided/) } });
-		expect(await voidRequest(deps(), w.districtCounsel.user, w.mouId, { reason: 'again please' }, browser())).toMatchObject({ ok: false, error: { message: expect.stringMatching(/no signing request/) } });
+		expect(await voidRequest(deps(), w.districtCounsel.user, w.mouId, { reason: 'again please' }, browser())).toMatchObject({
+			ok: false,
+			error: { message: expect.stringMatching(/no signing request/) }
+		});
 	});
 });
 

@@ -42,7 +42,8 @@ async function readyMou(state: 'none' | 'il' | 'wa' | 'va') {
 	const access = (await getMouAccess(db.sql, agency.user, mouId))!;
 	await storeEdit(mouId, (doc) => {
 		const terms = doc.getMap<string>('terms');
-		for (const term of mouTemplate(access.mou).terms) if (term.required && !terms.get(term.key)) terms.set(term.key, SAMPLE[term.type] ?? `Sample ${term.label}`);
+		for (const term of mouTemplate(access.mou).terms)
+			if (term.required && !terms.get(term.key)) terms.set(term.key, SAMPLE[term.type] ?? `Sample ${term.label}`);
 		terms.set('term_end', '2028-07-31');
 	});
 	return mouId;
@@ -96,7 +97,9 @@ describe('an MOU under each state profile', () => {
 		const refused = await approveDraft(deps(), agency.user, mouId);
 		expect(refused?.ok).toBe(false);
 		if (refused && !refused.ok) {
-			expect(refused.error.problems?.join('\n')).toMatch(/Illinois bars SROs from issuing tickets or citations on school property \(105 ILCS 5\/10-20\.68\(a-5\)\(3\)\): “.*may also cite students/);
+			expect(refused.error.problems?.join('\n')).toMatch(
+				/Illinois bars SROs from issuing tickets or citations on school property \(105 ILCS 5\/10-20\.68\(a-5\)\(3\)\): “.*may also cite students/
+			);
 		}
 	});
 

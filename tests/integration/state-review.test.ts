@@ -26,7 +26,12 @@ const resolutionPdf = () => new File([new TextEncoder().encode('%PDF-1.4 resolut
 
 const STEPS: Record<string, StepInput> = {
 	notice: { kind: 'public_notice', occurredOn: '2028-05-01', meetingOn: '2028-05-20', where: 'District website and the Springfield Journal' },
-	input: { kind: 'community_input', occurredOn: '2028-06-01', received: '14', summary: 'Parents asked for clearer rules on questioning students; two students spoke about the SRO at events.' },
+	input: {
+		kind: 'community_input',
+		occurredOn: '2028-06-01',
+		received: '14',
+		summary: 'Parents asked for clearer rules on questioning students; two students spoke about the SRO at events.'
+	},
 	data: { kind: 'data_report', occurredOn: '2028-06-15', arrests: '3', citations: '0', useOfForce: '1', complaints: '2' },
 	adoption: { kind: 'board_adoption', occurredOn: '2028-06-25', resolution: '2028-14' }
 };
@@ -64,7 +69,9 @@ describe('Washington: the review is a record', () => {
 		const done = await confirmReview(deps(), world.district.user, mouId, now);
 		expect(done).toEqual({ ok: true, value: { completed: true, reviewedDueOn: '2028-08-01', nextDueOn: '2029-08-01' } });
 		const [event] = await db.sql`select summary, detail from mou_events where mou_id = ${mouId} and kind = 'review_confirmed'`;
-		expect(event.summary).toMatch(/recorded: public notice and meeting \(2028-05-01\), community input \(2028-06-01\), data report for the year \(2028-06-15\), board adoption \(2028-06-25\)/);
+		expect(event.summary).toMatch(
+			/recorded: public notice and meeting \(2028-05-01\), community input \(2028-06-01\), data report for the year \(2028-06-15\), board adoption \(2028-06-25\)/
+		);
 		expect(event.detail.steps.map((s: { kind: string }) => s.kind)).toEqual(['public_notice', 'community_input', 'data_report', 'board_adoption']);
 
 		// The file is the parties' alone.
@@ -75,7 +82,13 @@ describe('Washington: the review is a record', () => {
 	});
 
 	test('its interval cannot exceed 12 months, even if the stored interval says more', async () => {
-		const { mouId } = await signedMou(db.sql, world, { title: 'Long interval', effectiveDate: '2027-08-01', dueOn: '2028-08-01', intervalMonths: 18, state: 'wa' });
+		const { mouId } = await signedMou(db.sql, world, {
+			title: 'Long interval',
+			effectiveDate: '2027-08-01',
+			dueOn: '2028-08-01',
+			intervalMonths: 18,
+			state: 'wa'
+		});
 		for (const step of [STEPS.notice, STEPS.input, STEPS.data, { ...STEPS.adoption, file: resolutionPdf() }]) await record(mouId, step);
 		await confirmReview(deps(), world.agency.user, mouId, now);
 		expect(await confirmReview(deps(), world.district.user, mouId, now)).toMatchObject({ ok: true, value: { nextDueOn: '2029-08-01' } });
@@ -88,7 +101,9 @@ describe('Washington: the review is a record', () => {
 		const [draft] = await db.sql`select state_code from mous where id = ${draftId}`;
 		expect(draft.state_code).toBe('wa');
 		const refused = await approveDraft(deps(), world.agency.user, draftId, now);
-		expect(refused?.ok === false && refused.error.problems?.join('\n')).toMatch(/requires the review record to show: public notice and meeting, community input/);
+		expect(refused?.ok === false && refused.error.problems?.join('\n')).toMatch(
+			/requires the review record to show: public notice and meeting, community input/
+		);
 	});
 });
 
@@ -126,6 +141,8 @@ describe('reminders say what the record still lacks', () => {
 		// 30 days before, 08:00 in Chicago.
 		await runReminderSweep({ sql: db.sql, mailer, origin: 'http://mou.test' }, new Date('2028-07-02T13:05:00Z'));
 		const [mail] = await db.sql`select text_body from reminder_deliveries where mou_id = ${mouId} limit 1`;
-		expect(mail.text_body).toMatch(/Washington law requires its record to show what is still missing: community input, data report for the year, board adoption/);
+		expect(mail.text_body).toMatch(
+			/Washington law requires its record to show what is still missing: community input, data report for the year, board adoption/
+		);
 	});
 });

@@ -17,7 +17,9 @@ function sourceFiles(dir: string): string[] {
 
 /** The domain a file or folder belongs to: src/lib/<domain> or src/lib/server/<domain> (a lone file is its own). */
 function domainOf(path: string): string | null {
-	const parts = relative(lib, path).replace(/\.(svelte\.)?(ts|js|svelte)$/, '').split('/');
+	const parts = relative(lib, path)
+		.replace(/\.(svelte\.)?(ts|js|svelte)$/, '')
+		.split('/');
 	if (parts[0].startsWith('..')) return null;
 	return parts[0] === 'server' && parts.length > 1 ? `server/${parts[1]}` : parts[0];
 }
@@ -71,7 +73,11 @@ describe('source structure', () => {
 	});
 
 	it('finds a cycle when one exists (the check itself works)', () => {
-		const graph = new Map([['a', new Set(['b'])], ['b', new Set(['c'])], ['c', new Set(['a'])]]);
+		const graph = new Map([
+			['a', new Set(['b'])],
+			['b', new Set(['c'])],
+			['c', new Set(['a'])]
+		]);
 		expect(cyclesOf(graph)).toHaveLength(1);
 	});
 });

@@ -16,7 +16,13 @@ function lockPlugin() {
 	return plugins;
 }
 const state = () => EditorState.create({ doc, plugins: lockPlugin() });
-const lockedStart = (() => { let at = -1; doc.descendants((n, pos) => { if (n.attrs.locked) at = pos; }); return at; })();
+const lockedStart = (() => {
+	let at = -1;
+	doc.descendants((n, pos) => {
+		if (n.attrs.locked) at = pos;
+	});
+	return at;
+})();
 
 describe('ClauseLock', () => {
 	it('refuses typing inside a locked clause and allows it elsewhere', () => {

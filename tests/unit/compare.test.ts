@@ -78,13 +78,20 @@ const mark = (party: Party, id: string): SuggestionAttrs => ({
 
 /** The XmlText of the n-th paragraph of clause `c` in `doc` (text nodes are XmlTexts in y-tiptap). */
 function textOf(doc: Y.Doc, clause: number, paragraph: number, piece = 0): Y.XmlText {
-	const clauses = doc.getXmlFragment('body').toArray().filter((n) => n instanceof Y.XmlElement && n.nodeName === 'clause') as Y.XmlElement[];
+	const clauses = doc
+		.getXmlFragment('body')
+		.toArray()
+		.filter((n) => n instanceof Y.XmlElement && n.nodeName === 'clause') as Y.XmlElement[];
 	const p = clauses[clause].get(paragraph) as Y.XmlElement;
 	return p.toArray().filter((n) => n instanceof Y.XmlText)[piece] as Y.XmlText;
 }
 
 /** XmlText.toString() renders formatting as tags; positions count characters only. */
-const plain = (text: Y.XmlText) => text.toDelta().map((op: { insert: unknown }) => (typeof op.insert === 'string' ? op.insert : '')).join('');
+const plain = (text: Y.XmlText) =>
+	text
+		.toDelta()
+		.map((op: { insert: unknown }) => (typeof op.insert === 'string' ? op.insert : ''))
+		.join('');
 
 function allRuns(blocks: CompareBlock[]): CompareRun[] {
 	return blocks.flatMap((b) => [...b.runs, ...allRuns(b.children)]);
@@ -101,7 +108,11 @@ describe('comparing two versions of an MOU', () => {
 		const result = compareStates(v, v, { directory });
 		expect(changed(result.blocks)).toEqual([]);
 		expect(result.terms).toEqual([]);
-		expect(allRuns(result.blocks).map((r) => r.text).join('|')).toContain('Officers wear uniforms at all times.');
+		expect(
+			allRuns(result.blocks)
+				.map((r) => r.text)
+				.join('|')
+		).toContain('Officers wear uniforms at all times.');
 	});
 
 	it('attributes suggested insertions and deletions to the party that made them', () => {

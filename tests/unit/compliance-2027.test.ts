@@ -85,13 +85,20 @@ describe('drafts that must not be ready', () => {
 		const report = assess(override);
 		expect(report.readyForSignature).toBe(false);
 		expect(report.touches).toEqual([
-			expect.objectContaining({ clauseId: 'custom-1', kind: 'added', overrides: true, subjects: [expect.objectContaining({ subject: 'arrest', lockedClauses: ['arrests.discretion'] })] })
+			expect.objectContaining({
+				clauseId: 'custom-1',
+				kind: 'added',
+				overrides: true,
+				subjects: [expect.objectContaining({ subject: 'arrest', lockedClauses: ['arrests.discretion'] })]
+			})
 		]);
 		expect(report.blockers.join('\n')).toMatch(/The added clause “Arrest protocol” says it overrides a locked clause on arrest decisions/);
 		// The NASRO item itself stays covered: the locked clause governs.
 		expect(report.items.find((i) => i.id === '01.01.04-c')?.status).toBe('covered');
 
-		const related = assess(withClause(fresh, 'arrests.discretion', added('Diversion programme', 'The District funds a youth court to which an arrest may be diverted.')));
+		const related = assess(
+			withClause(fresh, 'arrests.discretion', added('Diversion programme', 'The District funds a youth court to which an arrest may be diverted.'))
+		);
 		expect(related.touches.map((t) => t.overrides)).toEqual([false]);
 		expect(related.readyForSignature).toBe(true);
 	});
@@ -99,7 +106,10 @@ describe('drafts that must not be ready', () => {
 	it('an edited unlocked clause that waives a locked protection', () => {
 		const doc = structuredClone(fresh);
 		const searches = doc.content!.find((n) => n.attrs?.clauseId === 'arrests.alternatives')!;
-		searches.content!.push({ type: 'paragraph', content: [{ type: 'text', text: 'Handcuffs may be used on any student regardless of the restraint clause.' }] });
+		searches.content!.push({
+			type: 'paragraph',
+			content: [{ type: 'text', text: 'Handcuffs may be used on any student regardless of the restraint clause.' }]
+		});
 		const report = assess(doc);
 		expect(report.touches).toEqual([expect.objectContaining({ clauseId: 'arrests.alternatives', kind: 'edited', overrides: true })]);
 		expect(report.touches[0].subjects.map((t) => t.subject)).toEqual(['force']);

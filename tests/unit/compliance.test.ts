@@ -149,10 +149,29 @@ describe('clauseText', () => {
 		const node: DocNode = {
 			type: 'clause',
 			content: [
-				{ type: 'paragraph', content: [{ type: 'text', text: 'Bold', marks: [{ type: 'bold' }] }, { type: 'text', text: '  words\u00a0here ' }] },
+				{
+					type: 'paragraph',
+					content: [
+						{ type: 'text', text: 'Bold', marks: [{ type: 'bold' }] },
+						{ type: 'text', text: '  words\u00a0here ' }
+					]
+				},
 				{
 					type: 'bulletList',
-					content: [{ type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Paid by ' }, { type: 'term', attrs: { key: 'district_name' } }] }] }]
+					content: [
+						{
+							type: 'listItem',
+							content: [
+								{
+									type: 'paragraph',
+									content: [
+										{ type: 'text', text: 'Paid by ' },
+										{ type: 'term', attrs: { key: 'district_name' } }
+									]
+								}
+							]
+						}
+					]
 				},
 				{ type: 'paragraph' }
 			]

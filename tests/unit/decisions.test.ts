@@ -48,7 +48,12 @@ const plain = (doc: Y.Doc) =>
 		.map((clause) =>
 			(clause as Y.XmlElement)
 				.toArray()
-				.map((p) => ((p as Y.XmlElement).get(0) as Y.XmlText).toDelta().map((op: { insert: string }) => op.insert).join(''))
+				.map((p) =>
+					((p as Y.XmlElement).get(0) as Y.XmlText)
+						.toDelta()
+						.map((op: { insert: string }) => op.insert)
+						.join('')
+				)
 				.join(' / ')
 		);
 

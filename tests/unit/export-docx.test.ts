@@ -4,15 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readStoredMou } from '../../src/lib/document';
 import { renderCleanDocx, renderRedlineDocx, renderSignedDocx } from '../../src/lib/server/export/render';
 import type { ExportThread } from '../../src/lib/server/export/types';
-import {
-	AGENCY_ORG,
-	DISTRICT_ORG,
-	certificateFor,
-	exportContext,
-	negotiatedState,
-	runTexts,
-	unpack
-} from './export-fixtures';
+import { AGENCY_ORG, DISTRICT_ORG, certificateFor, exportContext, negotiatedState, runTexts, unpack } from './export-fixtures';
 
 const AGENCY_AUTHOR = `Dana Whitfield (${AGENCY_ORG})`;
 const DISTRICT_AUTHOR = `Elena Brooks (${DISTRICT_ORG})`;
@@ -27,7 +19,12 @@ const threads: ExportThread[] = [
 			{ authorName: 'Dana Whitfield', party: 'agency', body: 'Fine by us.', createdAt: new Date('2026-02-05T09:00:00Z') }
 		]
 	},
-	{ id: 't2', quote: '', resolved: true, comments: [{ authorName: 'Dana Whitfield', party: 'agency', body: 'General note on the whole MOU', createdAt: new Date('2026-02-06T08:00:00Z') }] }
+	{
+		id: 't2',
+		quote: '',
+		resolved: true,
+		comments: [{ authorName: 'Dana Whitfield', party: 'agency', body: 'General note on the whole MOU', createdAt: new Date('2026-02-06T08:00:00Z') }]
+	}
 ];
 
 /** The w:ins / w:del elements of a part: kind, author, date and the text inside. */
@@ -48,7 +45,13 @@ describe('the redline DOCX', () => {
 		const xml = parts['word/document.xml'];
 		const changes = revisions(xml);
 		expect(changes).toContainEqual({ kind: 'ins', id: expect.any(Number), author: AGENCY_AUTHOR, date: '2026-02-01T10:00:00Z', text: 'promptly ' });
-		expect(changes).toContainEqual({ kind: 'del', id: expect.any(Number), author: DISTRICT_AUTHOR, date: '2026-02-02T11:30:00Z', text: ' for the schools named here' });
+		expect(changes).toContainEqual({
+			kind: 'del',
+			id: expect.any(Number),
+			author: DISTRICT_AUTHOR,
+			date: '2026-02-02T11:30:00Z',
+			text: ' for the schools named here'
+		});
 		// The district's proposed term value: the current value struck, the proposal inserted, both by the district.
 		expect(changes).toContainEqual({ kind: 'del', id: expect.any(Number), author: DISTRICT_AUTHOR, date: '2026-02-03T09:00:00Z', text: AGENCY_ORG });
 		expect(changes).toContainEqual({ kind: 'ins', id: expect.any(Number), author: DISTRICT_AUTHOR, date: '2026-02-03T09:00:00Z', text: 'Springfield PD' });

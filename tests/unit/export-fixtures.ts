@@ -92,8 +92,20 @@ export function smallDocumentJson() {
 					{
 						type: 'table',
 						content: [
-							{ type: 'tableRow', content: [{ type: 'tableHeader', content: [paragraph(text('Task'))] }, { type: 'tableHeader', content: [paragraph(text('Owner'))] }] },
-							{ type: 'tableRow', content: [{ type: 'tableCell', content: [paragraph(text('Training'))] }, { type: 'tableCell', content: [paragraph(text('Agency'))] }] }
+							{
+								type: 'tableRow',
+								content: [
+									{ type: 'tableHeader', content: [paragraph(text('Task'))] },
+									{ type: 'tableHeader', content: [paragraph(text('Owner'))] }
+								]
+							},
+							{
+								type: 'tableRow',
+								content: [
+									{ type: 'tableCell', content: [paragraph(text('Training'))] },
+									{ type: 'tableCell', content: [paragraph(text('Agency'))] }
+								]
+							}
 						]
 					}
 				]

@@ -27,7 +27,14 @@ describe('LibreOffice opens every exported DOCX', () => {
 		const document = readStoredMou(state);
 		const context = exportContext();
 		const certificate = certificateFor(context.mouId, '7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a', createHash('sha256').update(state).digest('hex'));
-		const threads = [{ id: 't', quote: 'The District keeps its schools safe.', resolved: false, comments: [{ authorName: 'Elena Brooks', party: 'district' as const, body: 'Say more?', createdAt: new Date() }] }];
+		const threads = [
+			{
+				id: 't',
+				quote: 'The District keeps its schools safe.',
+				resolved: false,
+				comments: [{ authorName: 'Elena Brooks', party: 'district' as const, body: 'Say more?', createdAt: new Date() }]
+			}
+		];
 		const files = {
 			redline: await renderRedlineDocx({ ...context, document, threads }),
 			clean: await renderCleanDocx({ ...context, document, versionLabel: 'Current draft', isDraft: true }),
@@ -38,10 +45,23 @@ describe('LibreOffice opens every exported DOCX', () => {
 		// Its own profile directory, so a LibreOffice running elsewhere on the machine does not interfere.
 		execFileSync(
 			'soffice',
-			[`-env:UserInstallation=file://${join(work, 'profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', work, ...Object.keys(files).map((n) => join(work, `${n}.docx`))],
+			[
+				`-env:UserInstallation=file://${join(work, 'profile')}`,
+				'--headless',
+				'--convert-to',
+				'pdf',
+				'--outdir',
+				work,
+				...Object.keys(files).map((n) => join(work, `${n}.docx`))
+			],
 			{ stdio: 'pipe', timeout: 110_000 }
 		);
-		for (const name of Object.keys(files)) expect(readFileSync(join(work, `${name}.pdf`)).subarray(0, 5).toString()).toBe('%PDF-');
+		for (const name of Object.keys(files))
+			expect(
+				readFileSync(join(work, `${name}.pdf`))
+					.subarray(0, 5)
+					.toString()
+			).toBe('%PDF-');
 
 		// The tracked changes and the comment survive as such, under their authors' names.
 		execFileSync(
@@ -50,14 +70,23 @@ describe('LibreOffice opens every exported DOCX', () => {
 			{ stdio: 'pipe', timeout: 110_000 }
 		);
 		const flat = readFileSync(join(work, 'redline.fodt'), 'utf8');
-		const regions = [...flat.matchAll(/<text:(insertion|deletion)>\s*<office:change-info>\s*<dc:creator>([^<]*)<\/dc:creator>/g)].map((m) => `${m[1]} by ${m[2]}`);
+		const regions = [...flat.matchAll(/<text:(insertion|deletion)>\s*<office:change-info>\s*<dc:creator>([^<]*)<\/dc:creator>/g)].map(
+			(m) => `${m[1]} by ${m[2]}`
+		);
 		expect(regions).toContain(`insertion by Dana Whitfield (${AGENCY_ORG})`);
 		expect(regions).toContain(`deletion by Elena Brooks (${DISTRICT_ORG})`);
 		expect(regions.length).toBeGreaterThanOrEqual(5);
 		expect(flat).toMatch(/<office:annotation [^>]*>\s*<dc:creator>Elena Brooks \(Springfield Unified School District\)<\/dc:creator>[\s\S]*?Say more\?/);
 
 		const redline = pdfText('redline');
-		for (const expected of ['Memorandum of Understanding', '1.1 Parties', '2.1 General duties', '3.1 Signatures of the Parties', 'promptly', 'Required — NASRO 01.01.03']) {
+		for (const expected of [
+			'Memorandum of Understanding',
+			'1.1 Parties',
+			'2.1 General duties',
+			'3.1 Signatures of the Parties',
+			'promptly',
+			'Required — NASRO 01.01.03'
+		]) {
 			expect(redline, expected).toContain(expected);
 		}
 		const clean = pdfText('clean');
@@ -67,7 +96,17 @@ describe('LibreOffice opens every exported DOCX', () => {
 
 		const signed = pdfText('signed');
 		// Section headings are set in capitals.
-		for (const expected of ['1.2 Recitals', '3.1 Signatures of the Parties', `For ${AGENCY_ORG}`, `For ${DISTRICT_ORG}`, 'Marcus Hale', 'Renee Ortiz', 'Janet Cole', 'CERTIFICATE OF COMPLETION', certificate.fingerprint]) {
+		for (const expected of [
+			'1.2 Recitals',
+			'3.1 Signatures of the Parties',
+			`For ${AGENCY_ORG}`,
+			`For ${DISTRICT_ORG}`,
+			'Marcus Hale',
+			'Renee Ortiz',
+			'Janet Cole',
+			'CERTIFICATE OF COMPLETION',
+			certificate.fingerprint
+		]) {
 			expect(signed, expected).toContain(expected);
 		}
 		expect(signed).toMatch(/Page 1 of \d/);

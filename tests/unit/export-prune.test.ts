@@ -8,7 +8,12 @@ const t = (text: string): Segment => ({ kind: 'text', text, marks: {} as never }
 const term = (key: string): Segment => ({ kind: 'term', key });
 const values: Record<string, string> = { district_name: 'Springfield USD', clerk_name: 'Janet Cole' };
 const optional = new Set(['board_approval_date', 'clerk_name', 'clerk_title']);
-const prune = (segments: Segment[]) => pruneBlankTerms(segments, (k) => optional.has(k) && !values[k], (k) => optional.has(k));
+const prune = (segments: Segment[]) =>
+	pruneBlankTerms(
+		segments,
+		(k) => optional.has(k) && !values[k],
+		(k) => optional.has(k)
+	);
 const read = (segments: Segment[] | null) => segments?.map((s) => (s.kind === 'text' ? s.text : `{${s.kind === 'term' ? s.key : ''}}`)).join('') ?? null;
 
 describe('blank optional terms in a clean copy', () => {

@@ -46,7 +46,13 @@ const none = currentProfile('none', base)!;
 describe('state profiles as data', () => {
 	it('every published profile refers only to clause ids and terms its templates have, and its own text obeys it', () => {
 		for (const version of ['2026.1', '2027.1']) {
-			expect(allProfiles().filter((p) => p.version === version).map((p) => p.code).sort(), version).toEqual(['il', 'none', 'va', 'wa']);
+			expect(
+				allProfiles()
+					.filter((p) => p.version === version)
+					.map((p) => p.code)
+					.sort(),
+				version
+			).toEqual(['il', 'none', 'va', 'wa']);
 		}
 		for (const profile of allProfiles()) {
 			for (const key of profile.templates) {
@@ -73,7 +79,9 @@ describe('state profiles as data', () => {
 
 describe('Illinois', () => {
 	it('replaces the arrest clause’s “may cite” core with the citation ban, still locked', () => {
-		const arrests = applyProfile(base, il).sections.flatMap((s) => s.clauses).find((c) => c.id === 'arrests.discretion')!;
+		const arrests = applyProfile(base, il)
+			.sections.flatMap((s) => s.clauses)
+			.find((c) => c.id === 'arrests.discretion')!;
 		expect(arrests.level).toBe('required');
 		expect(JSON.stringify(arrests.body)).toMatch(/will not issue any ticket, citation/);
 		expect(JSON.stringify(base.sections.flatMap((s) => s.clauses).find((c) => c.id === 'arrests.discretion')!.body)).toMatch(/arrest, cite/);
@@ -96,9 +104,15 @@ describe('Illinois', () => {
 	it('flags the NASRO-only arrest clause (arrest, cite, …) as a conflict', () => {
 		const template = applyProfile(base, il);
 		const nasroArrests = base.sections.flatMap((s) => s.clauses).find((c) => c.id === 'arrests.discretion')!;
-		const doc = templateToDocument({ ...template, sections: template.sections.map((s) => ({ ...s, clauses: s.clauses.map((c) => (c.id === nasroArrests.id ? nasroArrests : c)) })) });
+		const doc = templateToDocument({
+			...template,
+			sections: template.sections.map((s) => ({ ...s, clauses: s.clauses.map((c) => (c.id === nasroArrests.id ? nasroArrests : c)) }))
+		});
 		const report = assess(il, doc);
-		expect(report.state!.forbidden.map((f) => f.sentence)).toEqual([expect.stringMatching(/^Whether to arrest, cite/), expect.stringMatching(/issuing a citation/)]);
+		expect(report.state!.forbidden.map((f) => f.sentence)).toEqual([
+			expect.stringMatching(/^Whether to arrest, cite/),
+			expect.stringMatching(/issuing a citation/)
+		]);
 	});
 
 	it('flags the absence of the Illinois clauses and a state other than Illinois', () => {

@@ -34,7 +34,21 @@ describe('the signed DOCX rendered by LibreOffice', () => {
 		// the attorney's "approved as to form" was not signed here, so it must not print as an empty block.
 		for (const term of template.terms) {
 			if (!term.required) terms.set(term.key, '');
-			else if (!terms.get(term.key)) terms.set(term.key, term.type === 'date' ? '2027-08-01' : term.type === 'money' ? '163800.00' : term.type === 'percent' ? '50' : term.type === 'integer' || term.type === 'months' ? '12' : term.type === 'timezone' ? 'America/Chicago' : `Sample ${term.label}`);
+			else if (!terms.get(term.key))
+				terms.set(
+					term.key,
+					term.type === 'date'
+						? '2027-08-01'
+						: term.type === 'money'
+							? '163800.00'
+							: term.type === 'percent'
+								? '50'
+								: term.type === 'integer' || term.type === 'months'
+									? '12'
+									: term.type === 'timezone'
+										? 'America/Chicago'
+										: `Sample ${term.label}`
+				);
 		}
 		terms.set('clerk_name', 'Janet Cole');
 		terms.set('clerk_title', 'City Clerk');
@@ -43,7 +57,11 @@ describe('the signed DOCX rendered by LibreOffice', () => {
 		terms.set('agency_name', AGENCY_ORG);
 		terms.set('district_name', DISTRICT_ORG);
 		const state = Y.encodeStateAsUpdate(doc);
-		const base = certificateFor('3f2a1c4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b', '7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a', createHash('sha256').update(state).digest('hex'));
+		const base = certificateFor(
+			'3f2a1c4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b',
+			'7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a',
+			createHash('sha256').update(state).digest('hex')
+		);
 		// 7:30 pm in Chicago on June 30 is 00:30 UTC on July 1: the block must say June 30.
 		const signedAt = '2027-07-01T00:30:00.000Z';
 		const certificate = {
@@ -55,7 +73,13 @@ describe('the signed DOCX rendered by LibreOffice', () => {
 				{ ...base.signers[2], capacity: 'clerk', signedAt }
 			]
 		};
-		const file = await renderSignedDocx({ ...exportContext(), termDefinitions: template.terms, printWhen: printConditions(template), document: readStoredMou(state), certificate });
+		const file = await renderSignedDocx({
+			...exportContext(),
+			termDefinitions: template.terms,
+			printWhen: printConditions(template),
+			document: readStoredMou(state),
+			certificate
+		});
 		writeFileSync(join(work, 'signed.docx'), file.bytes);
 		const { pdf, texts, images } = layoutOf(join(work, 'signed.docx'), work);
 		const all = texts.map((t) => t.text).join('\n');
@@ -64,18 +88,26 @@ describe('the signed DOCX rendered by LibreOffice', () => {
 		expect(all).not.toMatch(/\[[A-Z][a-z][^\]]*\]/);
 		expect(all).not.toMatch(/By: _{5}|Date: _{5}|_{10}/);
 		// Blocks nobody signed are left out (no board, no approval as to form); the clerk's attestation is there, signed.
-		expect(texts.filter((t) => t.text === 'Board of Education' || /Approved as to form|Municipal approval|Pat Lee/.test(t.text ?? '')).map((t) => t.text)).toEqual([]);
+		expect(
+			texts.filter((t) => t.text === 'Board of Education' || /Approved as to form|Municipal approval|Pat Lee/.test(t.text ?? '')).map((t) => t.text)
+		).toEqual([]);
 		expect(all).toContain('ATTEST:');
 		expect(all).toContain(`Attested ${formatWhen(signedAt, 'America/Chicago')}`);
 
 		const expectedDate = formatWhen(signedAt, 'America/Chicago');
 		expect(expectedDate).toMatch(/^June 30, 2027.*7:30 PM CDT$/);
-		for (const [name, org] of [['Marcus Hale', AGENCY_ORG], ['Renee Ortiz', DISTRICT_ORG]] as const) {
+		for (const [name, org] of [
+			['Marcus Hale', AGENCY_ORG],
+			['Renee Ortiz', DISTRICT_ORG]
+		] as const) {
 			const { problems, nameLine } = signatureBlock(texts, images, `For ${org}`, name);
 			// The image sits between the heading and the signer's rule: over neither the heading nor any line above it.
 			expect(problems, name).toEqual([]);
 			// Name, title, organization and the signing date follow in the block.
-			const block = texts.filter((t) => t.page === nameLine!.page && t.top >= nameLine!.top && t.top < nameLine!.top + 80).map((t) => t.text).join(' ');
+			const block = texts
+				.filter((t) => t.page === nameLine!.page && t.top >= nameLine!.top && t.top < nameLine!.top + 80)
+				.map((t) => t.text)
+				.join(' ');
 			expect(block).toContain(org);
 			expect(block).toContain(`Signed ${expectedDate}`);
 		}

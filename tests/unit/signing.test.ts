@@ -32,9 +32,20 @@ describe('calendar dates in a time zone', () => {
 describe('dates fixed at completion', () => {
 	const completed = new Date('2027-03-01T05:30:00Z');
 	it('uses the effective date term, else the term start, else the completion day in the district', () => {
-		expect(signedDates({ effective_date: '2027-09-01', term_start: '2027-08-01' }, completed, 'UTC')).toEqual({ effectiveDate: '2027-09-01', reviewIntervalMonths: 12, reviewDueOn: '2028-09-01' });
-		expect(signedDates({ term_start: '2027-08-01', review_interval_months: '6' }, completed, 'UTC')).toMatchObject({ effectiveDate: '2027-08-01', reviewDueOn: '2028-02-01' });
-		expect(signedDates({ term_start: 'soon', review_interval_months: '99' }, completed, 'America/Chicago')).toEqual({ effectiveDate: '2027-02-28', reviewIntervalMonths: 12, reviewDueOn: '2028-02-28' });
+		expect(signedDates({ effective_date: '2027-09-01', term_start: '2027-08-01' }, completed, 'UTC')).toEqual({
+			effectiveDate: '2027-09-01',
+			reviewIntervalMonths: 12,
+			reviewDueOn: '2028-09-01'
+		});
+		expect(signedDates({ term_start: '2027-08-01', review_interval_months: '6' }, completed, 'UTC')).toMatchObject({
+			effectiveDate: '2027-08-01',
+			reviewDueOn: '2028-02-01'
+		});
+		expect(signedDates({ term_start: 'soon', review_interval_months: '99' }, completed, 'America/Chicago')).toEqual({
+			effectiveDate: '2027-02-28',
+			reviewIntervalMonths: 12,
+			reviewDueOn: '2028-02-28'
+		});
 	});
 });
 
@@ -44,7 +55,9 @@ describe('signature images', () => {
 		expect(checkSignatureImage('')).toMatchObject({ ok: false });
 		expect(checkSignatureImage('data:image/svg+xml;base64,PHN2Zz4=')).toMatchObject({ ok: false, message: expect.stringMatching(/PNG/) });
 		expect(checkSignatureImage('data:image/png;base64,not base64!')).toMatchObject({ ok: false });
-		expect(checkSignatureImage(`data:image/png;base64,${Buffer.from('GIF89a................................................').toString('base64')}`)).toMatchObject({ ok: false });
+		expect(
+			checkSignatureImage(`data:image/png;base64,${Buffer.from('GIF89a................................................').toString('base64')}`)
+		).toMatchObject({ ok: false });
 		expect(checkSignatureImage(inkPng(240, 80, false))).toMatchObject({ ok: false, message: expect.stringMatching(/empty/) });
 		expect(checkSignatureImage(inkPng(100, 700))).toMatchObject({ ok: false, message: expect.stringMatching(/too large/) });
 		const png = Buffer.from(inkPng().split(',')[1], 'base64');

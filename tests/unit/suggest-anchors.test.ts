@@ -12,7 +12,7 @@ function bind(doc: Y.Doc) {
 }
 
 describe('comment anchors in the live text', () => {
-	it('follow the text through other people\'s edits and vanish with it', () => {
+	it("follow the text through other people's edits and vanish with it", () => {
 		const ydoc = seedDoc(docJson(p('Intro.'), p('The officer will attend events.')));
 		const { binding, pm } = bind(ydoc);
 		const from = positionOf(pm, 'attend');

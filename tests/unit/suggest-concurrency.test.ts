@@ -22,7 +22,7 @@ function exchange(a: Client, b: Client): void {
 }
 
 describe('concurrent suggestions from both parties', () => {
-	it('converge to the same document carrying both parties\' marks', () => {
+	it("converge to the same document carrying both parties' marks", () => {
 		const doc = seed();
 		const dana = new Client(DANA, doc);
 		const elena = new Client(ELENA, doc);
@@ -55,7 +55,7 @@ describe('concurrent suggestions from both parties', () => {
 		expect(line).toMatch(/attend(\[\+a:A\+\]\[\+d:D\+\]|\[\+d:D\+\]\[\+a:A\+\]) all \[-a:school-\] \[-d:events\.-\]/);
 	});
 
-	it('the district then deletes inside the agency\'s pending insertion: a deletion suggestion on it', () => {
+	it("the district then deletes inside the agency's pending insertion: a deletion suggestion on it", () => {
 		const doc = seed();
 		const dana = new Client(DANA, doc);
 		const elena = new Client(ELENA, doc);

@@ -33,7 +33,11 @@ export const del = (user: SuggestUser, id = `del-${user.side}`): Json => ({
 
 let ids = 0;
 export function contextFor(user: SuggestUser) {
-	return suggestContext(user, () => '2026-02-14T09:30:00.000Z', () => `s${++ids}`);
+	return suggestContext(
+		user,
+		() => '2026-02-14T09:30:00.000Z',
+		() => `s${++ids}`
+	);
 }
 
 /** One browser: editor state + Y.Doc, synced the way the live binding syncs them. */
@@ -231,7 +235,8 @@ export function serverViolations(base: Y.Doc, update: Uint8Array, user: SuggestU
 		if (!same(insWas, insIs)) problems.push(`insertion mark of "${info.char}" changed`);
 		if (!same(was, is) && (was !== undefined || !byUser(is, user))) problems.push(`deletion mark of "${info.char}" changed`);
 		const ownParty = (insWas as { party?: string } | undefined)?.party === user.side;
-		if (!ownParty && !same(restOld, restNew)) problems.push(`formatting of "${info.char}" changed: ${JSON.stringify(old.attrs)} → ${JSON.stringify(info.attrs)}`);
+		if (!ownParty && !same(restOld, restNew))
+			problems.push(`formatting of "${info.char}" changed: ${JSON.stringify(old.attrs)} → ${JSON.stringify(info.attrs)}`);
 	}
 	for (const [id, info] of before) {
 		if (now.has(id)) continue;

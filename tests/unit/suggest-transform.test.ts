@@ -35,7 +35,7 @@ describe('typing while suggesting', () => {
 		expect(redline(l.shared())).toBe('hel[+a:l+]lo');
 	});
 
-	it('continues the author\'s own insertion (one suggestion) but never the other party\'s', () => {
+	it("continues the author's own insertion (one suggestion) but never the other party's", () => {
 		const dana = new Client(DANA, base());
 		const at = dana.after('The');
 		act(dana, (s) => s.tr.insertText(' a', at));
@@ -56,7 +56,7 @@ describe('typing while suggesting', () => {
 		expect(redline(dana.shared())).toBe('keep [-d:gone-][+a:X+] end');
 	});
 
-	it('typing inside the other party\'s insertion nests a separate insertion', () => {
+	it("typing inside the other party's insertion nests a separate insertion", () => {
 		const dana = new Client(DANA, seedDoc(docJson(p('a ', text('district words', [ins(ELENA)]), ' z'))));
 		act(dana, (s) => s.tr.insertText('!', dana.after('district')));
 		expect(redline(dana.shared())).toBe('a [+d:district+][+a:!+][+d: words+] z');
@@ -72,13 +72,13 @@ describe('deleting while suggesting', () => {
 		expect(dana.state.doc.textContent).toContain('attend all school');
 	});
 
-	it('really removes the author\'s own party\'s pending insertion (also a colleague\'s)', () => {
+	it("really removes the author's own party's pending insertion (also a colleague's)", () => {
 		const dana = new Client(DANA, seedDoc(docJson(p('x ', text('mine', [ins(DANA)]), text('ours', [ins(SAM, 'sam')]), ' y'))));
 		act(dana, (s) => s.tr.delete(dana.before('mine'), dana.after('ours')));
 		expect(redline(dana.shared())).toBe('x  y');
 	});
 
-	it('deleting inside the other party\'s insertion records a deletion, it does not erase it', () => {
+	it("deleting inside the other party's insertion records a deletion, it does not erase it", () => {
 		const dana = new Client(DANA, seedDoc(docJson(p('a ', text('district words', [ins(ELENA)]), ' z'))));
 		act(dana, (s) => s.tr.delete(dana.before('words'), dana.after('words')));
 		expect(redline(dana.shared())).toBe('a [+d:district +][+d:[-a:words-]+] z');
@@ -134,7 +134,8 @@ describe('deleting while suggesting', () => {
 describe('replacing while suggesting', () => {
 	it('select and type: the old text is struck, the new text follows it', () => {
 		const dana = new Client(DANA, base());
-		const from = dana.before('all'), to = dana.after('all');
+		const from = dana.before('all'),
+			to = dana.after('all');
 		dana.select(from, to);
 		act(dana, (s) => s.tr.insertText('most', s.selection.from, s.selection.to));
 		expect(redline(dana.shared())).toContain('attend [-a:all-][+a:most+] school');
@@ -143,14 +144,22 @@ describe('replacing while suggesting', () => {
 
 	it('replacing across paragraphs marks both parts and keeps the paragraphs', () => {
 		const dana = new Client(DANA, base());
-		const from = dana.before('events.'), to = dana.after('Second');
+		const from = dana.before('events.'),
+			to = dana.after('Second');
 		act(dana, (s) => s.tr.insertText('X', from, to));
 		expect(redline(dana.shared())).toBe('The officer will attend all school [-a:events.-] ¶ [-a:Second-][+a:X+] paragraph.');
 	});
 
-	it('pasting text with suggestion marks copied along gets only the paster\'s mark, without terms', () => {
+	it("pasting text with suggestion marks copied along gets only the paster's mark, without terms", () => {
 		const dana = new Client(DANA, base());
-		const pasted = new Slice(Fragment.from([schema.text('copied ', [schema.marks.deletion.create(del(ELENA).attrs as Record<string, unknown>)]), schema.nodes.term.create({ key: 'x' })]), 0, 0);
+		const pasted = new Slice(
+			Fragment.from([
+				schema.text('copied ', [schema.marks.deletion.create(del(ELENA).attrs as Record<string, unknown>)]),
+				schema.nodes.term.create({ key: 'x' })
+			]),
+			0,
+			0
+		);
 		act(dana, (s) => s.tr.replace(dana.before('school'), dana.before('school'), pasted));
 		expect(redline(dana.shared())).toContain('all [+a:copied +]school');
 	});
@@ -179,13 +188,13 @@ describe('paragraph structure while suggesting', () => {
 		expect(dana.notices[0]).toMatch(/split/);
 	});
 
-	it('Enter inside the author\'s own insertion splits it', () => {
+	it("Enter inside the author's own insertion splits it", () => {
 		const dana = new Client(DANA, seedDoc(docJson(p('Start ', text('my new words', [ins(DANA)])))));
 		act(dana, (s) => s.tr.split(dana.after('my new')));
 		expect(redline(dana.shared())).toBe('Start [+a:my new+] ¶ [+a: words+]');
 	});
 
-	it('Enter inside a colleague\'s insertion is refused (the server wants authorId = writer)', () => {
+	it("Enter inside a colleague's insertion is refused (the server wants authorId = writer)", () => {
 		const dana = new Client(DANA, seedDoc(docJson(p('Start ', text('sam words', [ins(SAM)])))));
 		act(dana, (s) => s.tr.split(dana.after('sam')));
 		expect(dana.shared().content).toHaveLength(1);
@@ -214,14 +223,22 @@ describe('paragraph structure while suggesting', () => {
 
 	it('pasting several paragraphs works at the end of a paragraph, with every new text marked', () => {
 		const dana = new Client(DANA, base());
-		const slice = new Slice(Fragment.from([schema.nodes.paragraph.create(null, schema.text(' More.')), schema.nodes.paragraph.create(null, schema.text('Another.'))]), 1, 1);
+		const slice = new Slice(
+			Fragment.from([schema.nodes.paragraph.create(null, schema.text(' More.')), schema.nodes.paragraph.create(null, schema.text('Another.'))]),
+			1,
+			1
+		);
 		act(dana, (s) => s.tr.replace(dana.after('events.'), dana.after('events.'), slice));
 		expect(redline(dana.shared())).toBe('The officer will attend all school events.[+a: More.+] ¶ [+a:Another.+] ¶ Second paragraph.');
 	});
 
 	it('pasting several paragraphs into the middle of original text is refused', () => {
 		const dana = new Client(DANA, base());
-		const slice = new Slice(Fragment.from([schema.nodes.paragraph.create(null, schema.text('a')), schema.nodes.paragraph.create(null, schema.text('b'))]), 1, 1);
+		const slice = new Slice(
+			Fragment.from([schema.nodes.paragraph.create(null, schema.text('a')), schema.nodes.paragraph.create(null, schema.text('b'))]),
+			1,
+			1
+		);
 		act(dana, (s) => s.tr.replace(dana.after('officer'), dana.after('officer'), slice));
 		expect(redline(dana.shared())).toBe('The officer will attend all school events. ¶ Second paragraph.');
 		expect(dana.notices[0]).toMatch(/pasted/);
@@ -229,7 +246,7 @@ describe('paragraph structure while suggesting', () => {
 });
 
 describe('formatting and block changes while suggesting', () => {
-	it('drops bold on original text but allows it on the author\'s own new text', () => {
+	it("drops bold on original text but allows it on the author's own new text", () => {
 		const dana = new Client(DANA, seedDoc(docJson(p('Old ', text('new', [ins(DANA)])))));
 		act(dana, (s) => s.tr.addMark(dana.before('Old'), dana.after('Old'), schema.marks.bold.create()));
 		expect(JSON.stringify(dana.shared())).not.toContain('bold');

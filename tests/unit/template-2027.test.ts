@@ -57,7 +57,15 @@ describe('template sro-mou 2027.1', () => {
 		expect(text('parties.authority')).toContain('{{cooperation_statute}}');
 		expect(text('definitions.sro')).toContain('{{basic_course_deadline_months}}');
 		expect(text('term.duration')).toMatch(/twelve months/);
-		for (const key of ['nonrenewal_notice_days', 'termination_notice_days', 'cost_cap', 'annual_escalator', 'absence_credit_per_day', 'late_payment_rate', 'district_paid_months']) {
+		for (const key of [
+			'nonrenewal_notice_days',
+			'termination_notice_days',
+			'cost_cap',
+			'annual_escalator',
+			'absence_credit_per_day',
+			'late_payment_rate',
+			'district_paid_months'
+		]) {
 			expect(term(key), key).toBeDefined();
 		}
 	});

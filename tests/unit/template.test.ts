@@ -2,12 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import { documentSchema } from '../../src/lib/editor/schema';
-import {
-	initialDocumentUpdate,
-	loadChecklist,
-	loadTemplate,
-	templateToDocument
-} from '../../src/lib/server/templates/index';
+import { initialDocumentUpdate, loadChecklist, loadTemplate, templateToDocument } from '../../src/lib/server/templates/index';
 import { blockTexts, templateProblems } from '../../src/lib/templates/lint';
 import { placeholderKeys } from '../../src/lib/templates/inline';
 import type { DocNode, Template } from '../../src/lib/templates/types';
@@ -90,10 +85,36 @@ describe('template content', () => {
 
 	it('keeps the section order of real SRO MOUs, ending with signatures', () => {
 		expect(template.sections.map((s) => s.id)).toEqual([
-			'parties', 'purpose', 'term', 'definitions', 'roles', 'discipline', 'arrests', 'searches',
-			'information', 'uniform', 'weapons', 'less_lethal', 'supervision', 'documentation', 'selection',
-			'training', 'evaluation', 'hours', 'duties', 'extracurricular', 'office', 'funding', 'data',
-			'complaints', 'insurance', 'disputes', 'review', 'termination', 'general', 'signatures'
+			'parties',
+			'purpose',
+			'term',
+			'definitions',
+			'roles',
+			'discipline',
+			'arrests',
+			'searches',
+			'information',
+			'uniform',
+			'weapons',
+			'less_lethal',
+			'supervision',
+			'documentation',
+			'selection',
+			'training',
+			'evaluation',
+			'hours',
+			'duties',
+			'extracurricular',
+			'office',
+			'funding',
+			'data',
+			'complaints',
+			'insurance',
+			'disputes',
+			'review',
+			'termination',
+			'general',
+			'signatures'
 		]);
 	});
 
@@ -209,7 +230,9 @@ describe('initialDocumentUpdate', () => {
 		const body = ydoc.getXmlFragment('body');
 		const fromYjs = documentSchema.nodeFromJSON({ type: 'doc', ...yXmlFragmentToProsemirrorJSON(body) });
 		expect(fromYjs.eq(documentSchema.nodeFromJSON(templateToDocument(template)))).toBe(true);
-		const locked = body.toArray().filter((el) => el instanceof Y.XmlElement && el.nodeName === 'clause')
+		const locked = body
+			.toArray()
+			.filter((el) => el instanceof Y.XmlElement && el.nodeName === 'clause')
 			.map((el) => ((el as Y.XmlElement).getAttributes() as Record<string, unknown>).locked);
 		expect(locked.filter((v) => v === true)).toHaveLength(clauses.filter((c) => c.level === 'required').length);
 	});

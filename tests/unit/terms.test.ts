@@ -107,9 +107,7 @@ describe('formatTermValue', () => {
 		expect(formatTermValue(term('agency_cost_share'), '33.30')).toBe('33.3%');
 		expect(formatTermValue(term('review_interval_months'), '12')).toBe('12 months');
 		expect(formatTermValue(term('probation_months'), '1')).toBe('1 month');
-		expect(formatTermValue(term('schools_covered'), 'Ocean View Elementary\n\nMesa Middle')).toBe(
-			'Ocean View Elementary; Mesa Middle'
-		);
+		expect(formatTermValue(term('schools_covered'), 'Ocean View Elementary\n\nMesa Middle')).toBe('Ocean View Elementary; Mesa Middle');
 	});
 
 	it('shows invalid or empty values as typed, so nothing the user wrote disappears', () => {

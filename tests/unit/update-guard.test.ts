@@ -20,11 +20,7 @@ const mouJson = (): PMNode => ({
 	type: 'doc',
 	content: [
 		{ type: 'heading', attrs: { level: 1 }, content: [text('Memorandum of Understanding')] },
-		clause(
-			'purpose',
-			true,
-			paragraph(text(LOCKED_TEXT), { type: 'term', attrs: { key: 'agencyName' } }, text(' sworn officers', [{ type: 'bold' }]))
-		),
+		clause('purpose', true, paragraph(text(LOCKED_TEXT), { type: 'term', attrs: { key: 'agencyName' } }, text(' sworn officers', [{ type: 'bold' }]))),
 		clause('local', false, paragraph(text('Parking is provided by the district.')))
 	]
 });
@@ -112,7 +108,9 @@ describe('update guard: edits the parties may make', () => {
 		};
 		expectAccepted(edit(client, () => body(client).insert(1, [provision('Added before.')])));
 		expectAccepted(edit(client, () => body(client).insert(3, [provision('Added after.')])));
-		const texts = body(server).toArray().map((node) => (node as Y.XmlElement).nodeName);
+		const texts = body(server)
+			.toArray()
+			.map((node) => (node as Y.XmlElement).nodeName);
 		expect(texts).toEqual(['heading', 'paragraph', 'clause', 'paragraph', 'clause']);
 		expect(body(server).get(3).toString()).toContain('Added after.');
 	});
@@ -123,7 +121,10 @@ describe('update guard: edits the parties may make', () => {
 	});
 
 	it('accepts deleting an unlocked clause', () => {
-		expectAccepted(edit(client, () => body(client).delete(2, 1)), []);
+		expectAccepted(
+			edit(client, () => body(client).delete(2, 1)),
+			[]
+		);
 		expect(body(server).length).toBe(2);
 	});
 
@@ -137,38 +138,77 @@ describe('update guard: edits the parties may make', () => {
 
 describe('update guard: locked clauses cannot change', () => {
 	it('refuses inserting text inside the locked clause', () => {
-		expectRefused(freshEdit((c) => firstText(lockedClause(c)).insert(4, 'local ')), /locked clause/);
+		expectRefused(
+			freshEdit((c) => firstText(lockedClause(c)).insert(4, 'local ')),
+			/locked clause/
+		);
 	});
 
 	it('refuses inserting text at the very start and end of the locked text', () => {
-		expectRefused(freshEdit((c) => firstText(lockedClause(c)).insert(0, 'Not ')), /locked clause/);
-		expectRefused(freshEdit((c) => boldText(c).insert(boldText(c).length, '!')), /locked clause/);
+		expectRefused(
+			freshEdit((c) => firstText(lockedClause(c)).insert(0, 'Not ')),
+			/locked clause/
+		);
+		expectRefused(
+			freshEdit((c) => boldText(c).insert(boldText(c).length, '!')),
+			/locked clause/
+		);
 	});
 
 	it('refuses formatting its text', () => {
-		expectRefused(freshEdit((c) => firstText(lockedClause(c)).format(0, 3, { italic: {} })), /locked clause/);
+		expectRefused(
+			freshEdit((c) => firstText(lockedClause(c)).format(0, 3, { italic: {} })),
+			/locked clause/
+		);
 	});
 
 	it('refuses changing or adding its attributes', () => {
-		expectRefused(freshEdit((c) => lockedClause(c).setAttribute('locked', false as never)), /locked clause/);
-		expectRefused(freshEdit((c) => lockedClause(c).setAttribute('title', 'Renamed')), /locked clause/);
-		expectRefused(freshEdit((c) => lockedClause(c).setAttribute('note', 'sneaky')), /locked clause/);
-		expectRefused(freshEdit((c) => lockedClause(c).removeAttribute('nasro')), /locked clause/);
+		expectRefused(
+			freshEdit((c) => lockedClause(c).setAttribute('locked', false as never)),
+			/locked clause/
+		);
+		expectRefused(
+			freshEdit((c) => lockedClause(c).setAttribute('title', 'Renamed')),
+			/locked clause/
+		);
+		expectRefused(
+			freshEdit((c) => lockedClause(c).setAttribute('note', 'sneaky')),
+			/locked clause/
+		);
+		expectRefused(
+			freshEdit((c) => lockedClause(c).removeAttribute('nasro')),
+			/locked clause/
+		);
 	});
 
 	it('refuses deleting the locked clause', () => {
-		expectRefused(freshEdit((c) => body(c).delete(1, 1)), 'deletes locked clause content');
+		expectRefused(
+			freshEdit((c) => body(c).delete(1, 1)),
+			'deletes locked clause content'
+		);
 	});
 
 	it('refuses deleting a run of siblings that includes it', () => {
-		expectRefused(freshEdit((c) => body(c).delete(0, 3)), 'deletes locked clause content');
+		expectRefused(
+			freshEdit((c) => body(c).delete(0, 3)),
+			'deletes locked clause content'
+		);
 	});
 
 	it('refuses deleting one character, the term, or the paragraph inside it', () => {
-		expectRefused(freshEdit((c) => firstText(lockedClause(c)).delete(2, 1)), 'deletes locked clause content');
+		expectRefused(
+			freshEdit((c) => firstText(lockedClause(c)).delete(2, 1)),
+			'deletes locked clause content'
+		);
 		const lockedParagraph = (doc: Y.Doc) => lockedClause(doc).get(0) as Y.XmlElement;
-		expectRefused(freshEdit((c) => lockedParagraph(c).delete(1, 1)), 'deletes locked clause content');
-		expectRefused(freshEdit((c) => lockedClause(c).delete(0, 1)), 'deletes locked clause content');
+		expectRefused(
+			freshEdit((c) => lockedParagraph(c).delete(1, 1)),
+			'deletes locked clause content'
+		);
+		expectRefused(
+			freshEdit((c) => lockedClause(c).delete(0, 1)),
+			'deletes locked clause content'
+		);
 	});
 
 	it('refuses deleting an unlocked clause that contains a locked one', () => {
@@ -178,8 +218,14 @@ describe('update guard: locked clauses cannot change', () => {
 		client = clientOf(server);
 		guard = createUpdateGuard(server, { allowedRoots: DOCUMENT_ROOTS });
 		const outer = (doc: Y.Doc) => body(doc).get(3) as Y.XmlElement;
-		expectRefused(freshEdit((c) => body(c).delete(3, 1)), 'deletes locked clause content');
-		expectRefused(freshEdit((c) => firstText(outer(c).get(1) as Y.XmlElement).insert(0, 'x')), /locked clause/);
+		expectRefused(
+			freshEdit((c) => body(c).delete(3, 1)),
+			'deletes locked clause content'
+		);
+		expectRefused(
+			freshEdit((c) => firstText(outer(c).get(1) as Y.XmlElement).insert(0, 'x')),
+			/locked clause/
+		);
 		expectAccepted(edit(client, () => firstText(outer(client)).insert(0, 'Edited. ')));
 	});
 
@@ -191,13 +237,19 @@ describe('update guard: locked clauses cannot change', () => {
 		// A reconnecting client's full delete set repeats that old deletion: harmless.
 		firstText(unlockedClause(client)).insert(0, 'Offline: ');
 		expectAccepted(Y.encodeStateAsUpdate(client, Y.encodeStateVector(server)));
-		expectRefused(freshEdit((c) => firstText(lockedClause(c)).insert(0, 'T')), /locked clause/);
+		expectRefused(
+			freshEdit((c) => firstText(lockedClause(c)).insert(0, 'T')),
+			/locked clause/
+		);
 	});
 });
 
 describe('update guard: roots, references, content and bytes', () => {
 	it('refuses writes to a root outside the document', () => {
-		expectRefused(freshEdit((c) => c.getMap('evil').set('payload', 1)), 'writes to unknown root evil');
+		expectRefused(
+			freshEdit((c) => c.getMap('evil').set('payload', 1)),
+			'writes to unknown root evil'
+		);
 		expect(server.share.has('evil')).toBe(false);
 	});
 
@@ -212,12 +264,21 @@ describe('update guard: roots, references, content and bytes', () => {
 
 	it('refuses an update that skips changes the server does not have', () => {
 		client.getMap('terms').set('a', '1'); // never sent
-		expectRefused(edit(client, () => client.getMap('terms').set('b', '2')), 'depends on changes the server does not have');
+		expectRefused(
+			edit(client, () => client.getMap('terms').set('b', '2')),
+			'depends on changes the server does not have'
+		);
 	});
 
 	it('refuses subdocuments and binary content', () => {
-		expectRefused(freshEdit((c) => c.getMap('terms').set('doc', new Y.Doc())), 'contains a subdocument');
-		expectRefused(freshEdit((c) => c.getMap('terms').set('bytes', new Uint8Array([1, 2]))), 'contains binary content');
+		expectRefused(
+			freshEdit((c) => c.getMap('terms').set('doc', new Y.Doc())),
+			'contains a subdocument'
+		);
+		expectRefused(
+			freshEdit((c) => c.getMap('terms').set('bytes', new Uint8Array([1, 2]))),
+			'contains binary content'
+		);
 	});
 
 	it('refuses garbage and truncated bytes without throwing', () => {

@@ -14,7 +14,12 @@ export function openSharedThreads(threads: readonly ThreadView[]): OpenThread[] 
 		.map((t) => {
 			const last = t.comments.at(-1);
 			const text = (last?.body ?? '').replace(/\s+/g, ' ').trim();
-			return { id: t.id, quote: t.quote, author: last ? `${last.authorName}${last.organizationName ? `, ${last.organizationName}` : ''}` : '', text: text.length > 140 ? `${text.slice(0, 139)}…` : text };
+			return {
+				id: t.id,
+				quote: t.quote,
+				author: last ? `${last.authorName}${last.organizationName ? `, ${last.organizationName}` : ''}` : '',
+				text: text.length > 140 ? `${text.slice(0, 139)}…` : text
+			};
 		});
 }
 

@@ -15,7 +15,15 @@ function formatter(kind: 'instant' | 'day', zone: string): Intl.DateTimeFormat {
 	if (!f) {
 		f =
 			kind === 'instant'
-				? new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: zone, timeZoneName: 'short' })
+				? new Intl.DateTimeFormat('en-US', {
+						year: 'numeric',
+						month: 'long',
+						day: 'numeric',
+						hour: 'numeric',
+						minute: '2-digit',
+						timeZone: zone,
+						timeZoneName: 'short'
+					})
 				: new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: zone });
 		formatters.set(key, f);
 	}

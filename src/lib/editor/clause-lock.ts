@@ -217,13 +217,7 @@ export const ClauseLock = Extension.create<ClauseLockOptions>({
 	/** A deletion spanning locked clauses becomes a deletion of what lies around them. */
 	dispatchTransaction({ transaction, next }) {
 		const state = this.editor.state;
-		if (
-			!isFromYjs(transaction) &&
-			transaction.docChanged &&
-			transaction.before === state.doc &&
-			isDeletion(transaction) &&
-			findLockViolation(transaction)
-		) {
+		if (!isFromYjs(transaction) && transaction.docChanged && transaction.before === state.doc && isDeletion(transaction) && findLockViolation(transaction)) {
 			const around = deleteAroundLockedClauses(state);
 			if (around) {
 				next(around);

@@ -50,8 +50,18 @@ export function editorExtensions({ doc, provider, user, termValues, onLockedEdit
 						decorations
 					)
 		}),
-		[ClauseRef.name]: ClauseRef.extend({ addNodeView: () => ({ node, decorations }) => new ClauseRefView(node, decorations) }),
-		[Term.name]: Term.extend({ addNodeView: () => ({ node }) => new TermView(node, termValues) }),
+		[ClauseRef.name]: ClauseRef.extend({
+			addNodeView:
+				() =>
+				({ node, decorations }) =>
+					new ClauseRefView(node, decorations)
+		}),
+		[Term.name]: Term.extend({
+			addNodeView:
+				() =>
+				({ node }) =>
+					new TermView(node, termValues)
+		}),
 		[PageBreak.name]: PageBreak.extend({ addNodeView: () => () => new PageBreakView() })
 	};
 	return [

@@ -39,7 +39,13 @@ export type Verification =
 			altered: string[];
 			signatureRemoved?: true;
 	  }
-	| { /** A clean copy or redline exported from an MOU here: never signed. */ outcome: 'export'; sha256: string; mouId: string; title: string; versionLabel: string | null }
+	| {
+			/** A clean copy or redline exported from an MOU here: never signed. */ outcome: 'export';
+			sha256: string;
+			mouId: string;
+			title: string;
+			versionLabel: string | null;
+	  }
 	| {
 			outcome: 'no-match';
 			sha256: string;

@@ -19,12 +19,7 @@ export function applyProfile(template: Template, profile: StateProfile): Templat
 }
 
 function isEmptyProfile(profile: StateProfile): boolean {
-	return (
-		profile.terms.length === 0 &&
-		profile.addTerms.length === 0 &&
-		profile.replaceClauses.length === 0 &&
-		profile.addClauses.length === 0
-	);
+	return profile.terms.length === 0 && profile.addTerms.length === 0 && profile.replaceClauses.length === 0 && profile.addClauses.length === 0;
 }
 
 function build(template: Template, profile: StateProfile): Template {
@@ -33,9 +28,7 @@ function build(template: Template, profile: StateProfile): Template {
 		...section,
 		clauses: section.clauses.flatMap((clause) => {
 			const replacement = replacements.get(clause.id);
-			const own: Clause = replacement
-				? { ...clause, title: replacement.title ?? clause.title, body: replacement.body, law: replacement.cite }
-				: clause;
+			const own: Clause = replacement ? { ...clause, title: replacement.title ?? clause.title, body: replacement.body, law: replacement.cite } : clause;
 			const added = profile.addClauses.filter((a) => a.after === clause.id).map((a) => ({ ...a.clause, law: a.cite }));
 			return [own, ...added];
 		})

@@ -185,18 +185,15 @@ function assessItem(item: ChecklistItem, index: TemplateIndex, draft: DraftClaus
 	return status === 'incomplete' ? { ...assessment, awaiting } : assessment;
 }
 
-function findEmptyRequiredTerms(
-	index: TemplateIndex,
-	document: DocNode,
-	terms: readonly TemplateTerm[],
-	values: TermValues
-): string[] {
+function findEmptyRequiredTerms(index: TemplateIndex, document: DocNode, terms: readonly TemplateTerm[], values: TermValues): string[] {
 	const inDraft = termKeysIn(document);
-	return terms
-		.filter((term) => term.required && !values[term.key]?.trim())
-		// A term used only by clauses the draft removed no longer needs a value.
-		.filter((term) => inDraft.has(term.key) || !index.termKeys.has(term.key))
-		.map((term) => term.key);
+	return (
+		terms
+			.filter((term) => term.required && !values[term.key]?.trim())
+			// A term used only by clauses the draft removed no longer needs a value.
+			.filter((term) => inDraft.has(term.key) || !index.termKeys.has(term.key))
+			.map((term) => term.key)
+	);
 }
 
 function summarise(items: ItemAssessment[], emptyTerms: number): string {
@@ -205,11 +202,7 @@ function summarise(items: ItemAssessment[], emptyTerms: number): string {
 	const notCovered = mandatory.filter((i) => i.status !== 'covered').length;
 	const removed = recommended.filter((i) => i.status === 'missing').length;
 	const modified = recommended.filter((i) => i.status === 'modified' || i.status === 'incomplete').length;
-	const parts = [
-		notCovered === 0
-			? `All ${mandatory.length} mandatory items covered`
-			: `${notCovered} of ${mandatory.length} mandatory items not covered`
-	];
+	const parts = [notCovered === 0 ? `All ${mandatory.length} mandatory items covered` : `${notCovered} of ${mandatory.length} mandatory items not covered`];
 	if (removed === 0 && modified === 0) parts.push(`all ${recommended.length} recommended covered`);
 	else {
 		const changes = [

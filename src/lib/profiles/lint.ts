@@ -60,7 +60,11 @@ export function profileProblems(profile: StateProfile, template: Template, check
 		// Only what the profile brings in: a template version's own flaws are its lint's business
 		// (2026.1 fails the dependency rules that 2027.1 was written to pass).
 		const inherited = new Set(templateProblems(template, checklist));
-		problems.push(...templateProblems(applied, checklist).filter((p) => !inherited.has(p)).map((p) => `${where}: ${p}`));
+		problems.push(
+			...templateProblems(applied, checklist)
+				.filter((p) => !inherited.has(p))
+				.map((p) => `${where}: ${p}`)
+		);
 	}
 	return problems;
 }

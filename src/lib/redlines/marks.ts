@@ -36,7 +36,7 @@ function suggestionMark(name: typeof INSERTION | typeof DELETION, tag: 'ins' | '
 				}),
 				0
 			];
-		},
+		}
 	});
 }
 

@@ -37,7 +37,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function newSuggestionId(): string {
 	const bytes = new Uint8Array(12);
 	crypto.getRandomValues(bytes);
-	return Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('').slice(0, 20);
+	return Array.from(bytes, (b) => b.toString(36).padStart(2, '0'))
+		.join('')
+		.slice(0, 20);
 }
 
 /** Parses mark attributes from untrusted input; null when they are not well formed. */

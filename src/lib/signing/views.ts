@@ -63,4 +63,3 @@ export interface SigningOverview {
 	current: RequestView | null;
 	earlier: Array<{ id: string; status: RequestStatus; createdAt: string; endedAt: string | null; endReason: string | null }>;
 }
-

@@ -49,7 +49,9 @@ export function draftClauses(document: DocNode): DraftClause[] {
 			found.push({
 				clauseId: String(node.attrs?.clauseId ?? ''),
 				title: String(node.attrs?.title ?? ''),
-				nasro: String(node.attrs?.nasro ?? '').split(/\s+/).filter(Boolean),
+				nasro: String(node.attrs?.nasro ?? '')
+					.split(/\s+/)
+					.filter(Boolean),
 				text: clauseText(node)
 			});
 			return;

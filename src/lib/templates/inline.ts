@@ -11,9 +11,7 @@ export interface InlineMarks {
 }
 
 export type InlineRun =
-	| ({ kind: 'text'; text: string } & InlineMarks)
-	| ({ kind: 'term'; key: string } & InlineMarks)
-	| ({ kind: 'ref'; target: string } & InlineMarks);
+	({ kind: 'text'; text: string } & InlineMarks) | ({ kind: 'term'; key: string } & InlineMarks) | ({ kind: 'ref'; target: string } & InlineMarks);
 
 const TOKEN = /\*\*|\*|\{\{([a-z][a-z0-9_]*)\}\}|\[\[([a-z][a-z0-9_]*\.[a-z][a-z0-9_]*)\]\]/g;
 

@@ -53,7 +53,7 @@ function termProblems(template: Template, clauses: Clause[]): string[] {
 	const keys = new Map(template.terms.map((term) => [term.key, term]));
 	for (const term of template.terms) {
 		if (!term.help?.trim()) problems.push(`term ${term.key}: no help text saying what it governs`);
-		if (term.type === 'choice' && !(term.options?.length)) problems.push(`term ${term.key}: a choice term needs options`);
+		if (term.type === 'choice' && !term.options?.length) problems.push(`term ${term.key}: a choice term needs options`);
 		if (term.type !== 'choice' && term.options) problems.push(`term ${term.key}: only choice terms may have options`);
 	}
 	for (const clause of clauses) {

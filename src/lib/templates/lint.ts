@@ -65,11 +65,12 @@ function clauseProblems(template: Template, checklist: readonly ChecklistItem[])
 /** Every mandatory checklist item must be carried by a required (locked) clause. */
 function coverageProblems(template: Template, checklist: readonly ChecklistItem[]): string[] {
 	const required = new Set(
-		template.sections.flatMap((s) => s.clauses).filter((c) => c.level === 'required').flatMap((c) => c.nasro)
+		template.sections
+			.flatMap((s) => s.clauses)
+			.filter((c) => c.level === 'required')
+			.flatMap((c) => c.nasro)
 	);
-	return checklist
-		.filter((item) => item.level === 'M' && !required.has(item.id))
-		.map((item) => `NASRO ${item.id}: mandatory item has no required clause`);
+	return checklist.filter((item) => item.level === 'M' && !required.has(item.id)).map((item) => `NASRO ${item.id}: mandatory item has no required clause`);
 }
 
 /** The inline-text strings a block holds. */

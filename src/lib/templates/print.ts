@@ -16,7 +16,11 @@ export function printConditions(template: Template): Record<string, string> {
 
 /** Clause ids of the optional blocks whose term is still empty. */
 export function hiddenClauseIds(conditions: Record<string, string>, values: TermValues): Set<string> {
-	return new Set(Object.entries(conditions).filter(([, key]) => !values[key]?.trim()).map(([id]) => id));
+	return new Set(
+		Object.entries(conditions)
+			.filter(([, key]) => !values[key]?.trim())
+			.map(([id]) => id)
+	);
 }
 
 /** The document without the optional blocks that have nothing to print. */
@@ -24,8 +28,6 @@ export function printableDocument(document: DocNode, template: Template | Record
 	const conditions = 'sections' in template ? printConditions(template as Template) : (template as Record<string, string>);
 	const hidden = hiddenClauseIds(conditions, values);
 	if (hidden.size === 0) return document;
-	const content = (document.content ?? []).filter(
-		(node) => !(node.type === 'clause' && hidden.has(String(node.attrs?.clauseId ?? '')))
-	);
+	const content = (document.content ?? []).filter((node) => !(node.type === 'clause' && hidden.has(String(node.attrs?.clauseId ?? ''))));
 	return { ...document, content };
 }

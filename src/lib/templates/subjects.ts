@@ -33,7 +33,8 @@ const SUBJECT_WORDS: Record<string, RegExp> = {
 	precedence: /\b(precedence|locked clauses?)\b/i
 };
 
-const OVERRIDE = /\b(notwithstanding|supersed\w*|in place of|instead of|prevails?|overrid\w*|takes? precedence|despite|regardless of|controls? over|waive\w*)\b/i;
+const OVERRIDE =
+	/\b(notwithstanding|supersed\w*|in place of|instead of|prevails?|overrid\w*|takes? precedence|despite|regardless of|controls? over|waive\w*)\b/i;
 
 export interface SubjectTouch {
 	clauseId: string;
@@ -71,9 +72,7 @@ export function lockedSubjectTouches(
 		const kind = !own ? 'added' : clause.text !== templateText.get(clause.clauseId) ? 'edited' : null;
 		if (!kind) continue;
 		const text = kind === 'edited' ? addedLines(clause.text, templateText.get(clause.clauseId) ?? '') : clause.text;
-		const subjects = [...locked]
-			.filter(([subject]) => SUBJECT_WORDS[subject]?.test(text))
-			.map(([subject, lockedClauses]) => ({ subject, lockedClauses }));
+		const subjects = [...locked].filter(([subject]) => SUBJECT_WORDS[subject]?.test(text)).map(([subject, lockedClauses]) => ({ subject, lockedClauses }));
 		if (subjects.length === 0) continue;
 		touches.push({ clauseId: clause.clauseId, title: clause.title || own?.title || 'Untitled clause', kind, subjects, overrides: OVERRIDE.test(text) });
 	}

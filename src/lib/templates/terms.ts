@@ -9,10 +9,7 @@ const TEXT_MAX = 300;
 const LONGTEXT_MAX = 4000;
 const MONEY_MAX_CENTS = 99_999_999_999; // $999,999,999.99 — far beyond any SRO budget
 const MONTHS_MAX = 120;
-const MONTH_NAMES = [
-	'January', 'February', 'March', 'April', 'May', 'June',
-	'July', 'August', 'September', 'October', 'November', 'December'
-];
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /** An error message for one value, or null when it is acceptable. */
 export function validateTerm(term: TemplateTerm, value: string | undefined): string | null {
@@ -83,8 +80,7 @@ export function validateTerms(terms: readonly TemplateTerm[], values: TermValues
 		const mine = values[term.key]!.trim();
 		const theirs = values[other.key]!.trim();
 		if (mine < theirs) {
-			errors[term.key] =
-				`${term.label} (${formatDate(mine)}) cannot be before ${other.label.toLowerCase()} (${formatDate(theirs)}).`;
+			errors[term.key] = `${term.label} (${formatDate(mine)}) cannot be before ${other.label.toLowerCase()} (${formatDate(theirs)}).`;
 		}
 	}
 	return errors;
@@ -111,7 +107,11 @@ export function formatTermValue(term: TemplateTerm, value: string | undefined): 
 			return term.options?.find((option) => option.value === v)?.label ?? v;
 		case 'longtext':
 			// Shown inline, so line breaks become separators.
-			return v.split(/\r?\n/).map((line) => line.trim()).filter(Boolean).join('; ');
+			return v
+				.split(/\r?\n/)
+				.map((line) => line.trim())
+				.filter(Boolean)
+				.join('; ');
 		default:
 			return v;
 	}
@@ -137,13 +137,7 @@ function moneyProblem(term: TemplateTerm, v: string): string | null {
 	return null;
 }
 
-function wholeNumberProblem(
-	term: TemplateTerm,
-	v: string,
-	min: number,
-	max: number | undefined,
-	unit?: string
-): string | null {
+function wholeNumberProblem(term: TemplateTerm, v: string, min: number, max: number | undefined, unit?: string): string | null {
 	if (!/^-?\d+$/.test(v)) return `${term.label} must be a whole number.`;
 	const n = Number(v);
 	const unitOf = (k: number) => (unit ? ` ${unit}${k === 1 ? '' : 's'}` : '');
@@ -189,13 +183,17 @@ function formatDate(v: string): string {
 }
 
 function formatCents(cents: number): string {
-	const dollars = Math.floor(cents / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+	const dollars = Math.floor(cents / 100)
+		.toString()
+		.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 	return `$${dollars}.${String(cents % 100).padStart(2, '0')}`;
 }
 
 function formatHundredths(hundredths: number): string {
 	const whole = Math.floor(hundredths / 100);
-	const fraction = String(hundredths % 100).padStart(2, '0').replace(/0+$/, '');
+	const fraction = String(hundredths % 100)
+		.padStart(2, '0')
+		.replace(/0+$/, '');
 	return fraction ? `${whole}.${fraction}` : String(whole);
 }
 

@@ -45,12 +45,7 @@ export type TemplateClauseLevel = 'required' | 'recommended' | 'standard';
  * A paragraph (string with `{{term_key}}` placeholders and **bold** / *italic* runs), a list,
  * a table (cells use the same inline syntax) or a page break.
  */
-export type Block =
-	| string
-	| { list: string[] }
-	| { ordered: string[] }
-	| { table: { header: string[]; rows: string[][] } }
-	| { pageBreak: true };
+export type Block = string | { list: string[] } | { ordered: string[] } | { table: { header: string[]; rows: string[][] } } | { pageBreak: true };
 
 export interface Clause {
 	id: string;

@@ -6,11 +6,7 @@ import type { TemplateTerm, TermValues } from './types';
  * annual review), nor while a count falls short of what it is counted against (fewer SROs than
  * Covered Schools does not meet one SRO per school).
  */
-export function itemsAwaitingValues(
-	terms: readonly TemplateTerm[],
-	values: TermValues,
-	errors: Readonly<Record<string, string>>
-): Map<string, string[]> {
+export function itemsAwaitingValues(terms: readonly TemplateTerm[], values: TermValues, errors: Readonly<Record<string, string>>): Map<string, string[]> {
 	const byKey = new Map(terms.map((term) => [term.key, term]));
 	const awaiting = new Map<string, string[]>();
 	for (const term of terms) {
@@ -27,8 +23,16 @@ export function itemsAwaitingValues(
 export function listCount(value: string | undefined): number {
 	const v = (value ?? '').trim();
 	if (!v) return 0;
-	const lines = v.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
-	return lines.length > 1 ? lines.length : v.split(';').map((part) => part.trim()).filter(Boolean).length;
+	const lines = v
+		.split(/\r?\n/)
+		.map((line) => line.trim())
+		.filter(Boolean);
+	return lines.length > 1
+		? lines.length
+		: v
+				.split(';')
+				.map((part) => part.trim())
+				.filter(Boolean).length;
 }
 
 function shortOfCount(value: string, list: string | undefined, listTerm: TemplateTerm | undefined): boolean {

@@ -16,7 +16,12 @@ export const GET: RequestHandler = async () => {
 		metric('mou_collab_remote_updates_total', 'counter', 'Updates stored by other instances and applied here.', stats.remoteUpdates),
 		metric('mou_collab_connections_refused_total', 'counter', 'Connections refused by a connection limit.', stats.connectionsRefused),
 		metric('mou_collab_connections_rate_limited_total', 'counter', 'Connections closed for sending too many messages.', stats.connectionsRateLimited),
-		metric('mou_collab_relay_up', 'gauge', '1 when the Redis relay is connected, 0 when down, absent without one.', stats.relay === 'off' ? null : stats.relay === 'ready' ? 1 : 0)
+		metric(
+			'mou_collab_relay_up',
+			'gauge',
+			'1 when the Redis relay is connected, 0 when down, absent without one.',
+			stats.relay === 'off' ? null : stats.relay === 'ready' ? 1 : 0
+		)
 	];
 	return new Response(lines.filter(Boolean).join(''), {
 		headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' }

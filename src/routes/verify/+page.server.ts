@@ -8,7 +8,12 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async () => ({ maxBytes: MAX_UPLOAD_BYTES });
 
 /** Each refusal's kind, and so its HTTP status (src/lib/errors.ts). */
-const CODE: Record<Refusal['reason'], AppErrorCode> = { missing: 'invalid_input', 'too-large': 'too_large', 'not-docx': 'unsupported_type', 'zip-bomb': 'unprocessable' };
+const CODE: Record<Refusal['reason'], AppErrorCode> = {
+	missing: 'invalid_input',
+	'too-large': 'too_large',
+	'not-docx': 'unsupported_type',
+	'zip-bomb': 'unprocessable'
+};
 
 export const actions: Actions = {
 	default: async ({ request }) => {
@@ -18,7 +23,14 @@ export const actions: Actions = {
 		} catch (e) {
 			// The server's own request size limit (adapter-node's BODY_SIZE_LIMIT) stops the body first.
 			if ((e as { status?: number })?.status === 413) {
-				return refuse({ outcome: 'refused', reason: 'too-large', message: 'This file is larger than the server accepts for checking. Signed MOUs from MOU Studio are far smaller.' }, '');
+				return refuse(
+					{
+						outcome: 'refused',
+						reason: 'too-large',
+						message: 'This file is larger than the server accepts for checking. Signed MOUs from MOU Studio are far smaller.'
+					},
+					''
+				);
 			}
 			return refuse({ outcome: 'refused', reason: 'missing', message: 'The upload could not be read. Choose the file and try again.' }, '');
 		}

@@ -36,8 +36,7 @@ export function createEditorApi(getEditor: () => Editor | null): { api: EditorAp
 			if (!editor || !binding) return null;
 			const { from, to, empty } = editor.state.selection;
 			if (empty) return null;
-			const relative = (pos: number) =>
-				Y.relativePositionToJSON(absolutePositionToRelativePosition(pos, binding.type, binding.mapping as never));
+			const relative = (pos: number) => Y.relativePositionToJSON(absolutePositionToRelativePosition(pos, binding.type, binding.mapping as never));
 			const quote = editor.state.doc.textBetween(from, to, ' ', ' ').replace(/\s+/g, ' ').trim().slice(0, MAX_QUOTE_LENGTH);
 			return { anchor: { from: relative(from), to: relative(to) }, quote };
 		},

@@ -55,9 +55,7 @@ function decorate(state: EditorState, anchors: HighlightedAnchor[]): DecorationS
 	for (const { id, anchor, active } of anchors) {
 		const range = resolveAnchor(binding, anchor);
 		if (!range || range.to > size) continue;
-		decorations.push(
-			Decoration.inline(range.from, range.to, { class: active ? 'comment-highlight is-active' : 'comment-highlight', 'data-comment': id })
-		);
+		decorations.push(Decoration.inline(range.from, range.to, { class: active ? 'comment-highlight is-active' : 'comment-highlight', 'data-comment': id }));
 	}
 	return DecorationSet.create(state.doc, decorations);
 }

@@ -20,8 +20,7 @@ function describe(node: PMNode, zone: string): string | null {
 	return parts.length ? parts.join('; ') : null;
 }
 
-const sameSuggestions = (a: PMNode | null, b: PMNode) =>
-	a !== null && insertionOf(a)?.id === insertionOf(b)?.id && deletionOf(a)?.id === deletionOf(b)?.id;
+const sameSuggestions = (a: PMNode | null, b: PMNode) => a !== null && insertionOf(a)?.id === insertionOf(b)?.id && deletionOf(a)?.id === deletionOf(b)?.id;
 
 /**
  * Who suggested what, for everyone: a readable tooltip on every suggested text node, and on the

@@ -1,15 +1,6 @@
 import type { Node as PMNode } from '@tiptap/pm/model';
 import type { Transaction } from '@tiptap/pm/state';
-import {
-	AddMarkStep,
-	AddNodeMarkStep,
-	AttrStep,
-	RemoveMarkStep,
-	RemoveNodeMarkStep,
-	ReplaceAroundStep,
-	type Mapping,
-	type Step
-} from '@tiptap/pm/transform';
+import { AddMarkStep, AddNodeMarkStep, AttrStep, RemoveMarkStep, RemoveNodeMarkStep, ReplaceAroundStep, type Mapping, type Step } from '@tiptap/pm/transform';
 import { isSuggestionMark, onlyOwnPending, type SuggestContext } from './attrs';
 import { NOTICES, type Notice } from './notices';
 

@@ -7,7 +7,10 @@ import { onlyOwnPending, type SuggestContext } from './attrs';
  * marks — the selected text is the user's own new text (a bare caret only sets stored marks);
  * block — the whole textblock is; insert — structure goes in at a paragraph's end or start.
  */
-export function formattingAllowed(state: EditorState, user: { id: string; side: SuggestContext['user']['side'] }): Record<'mark' | 'block' | 'insert', boolean> {
+export function formattingAllowed(
+	state: EditorState,
+	user: { id: string; side: SuggestContext['user']['side'] }
+): Record<'mark' | 'block' | 'insert', boolean> {
 	const ctx = { user: { ...user, name: '' } } as SuggestContext;
 	const { $from, $to, from, to, empty } = state.selection;
 	const mark = empty || onlyOwnPending(state.doc, from, to, ctx);

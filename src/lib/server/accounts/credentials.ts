@@ -15,8 +15,7 @@ import * as store from './store';
 export const RESETS_PER_EMAIL_PER_HOUR = 3;
 export const RESETS_PER_CLIENT_PER_HOUR = 20;
 
-export const RESET_REQUESTED =
-	'If an account uses that address, we have emailed it a link to choose a new password. The link works once, within an hour.';
+export const RESET_REQUESTED = 'If an account uses that address, we have emailed it a link to choose a new password. The link works once, within an hour.';
 
 const LINK_PROBLEM = {
 	expired: 'This reset link has expired (links last an hour). Ask for a new one.',
@@ -24,25 +23,42 @@ const LINK_PROBLEM = {
 	unknown: 'This reset link is not valid. Check that you opened the whole address from the email.'
 } as const;
 
-export async function requestPasswordReset(deps: AccountDeps, input: { email: unknown }, clientAddress: string, now = new Date()): Promise<Outcome<{ message: string }>> {
+export async function requestPasswordReset(
+	deps: AccountDeps,
+	input: { email: unknown },
+	clientAddress: string,
+	now = new Date()
+): Promise<Outcome<{ message: string }>> {
 	const email = normalizeEmail(input.email);
 	if (!email) return invalid({ email: 'Enter the email address you sign in with.' });
-	const allowed = await withinLimit(deps.sql, 'reset', [
-		{ key: `email:${email}`, max: RESETS_PER_EMAIL_PER_HOUR },
-		{ key: `client:${clientAddress}`, max: RESETS_PER_CLIENT_PER_HOUR }
-	], now);
+	const allowed = await withinLimit(
+		deps.sql,
+		'reset',
+		[
+			{ key: `email:${email}`, max: RESETS_PER_EMAIL_PER_HOUR },
+			{ key: `client:${clientAddress}`, max: RESETS_PER_CLIENT_PER_HOUR }
+		],
+		now
+	);
 	if (!allowed) return failure('rate_limited', 'Too many reset requests. Wait an hour and try again.');
 	const account = await store.findMemberAccountByEmail(deps.sql, email);
 	if (account) {
-		await mailAccountLink(deps, account, 'reset_password', email, {
-			subject: 'Reset your MOU Studio password',
-			paragraphs: [
-				'Someone (we hope you) asked to reset the password of your MOU Studio account.',
-				'Choose a new one with the link below: it works once, within an hour, and signs you out everywhere.',
-				'If you did not ask for this, ignore this email; your password stays as it is.'
-			],
-			label: 'Choose a new password'
-		}, now);
+		await mailAccountLink(
+			deps,
+			account,
+			'reset_password',
+			email,
+			{
+				subject: 'Reset your MOU Studio password',
+				paragraphs: [
+					'Someone (we hope you) asked to reset the password of your MOU Studio account.',
+					'Choose a new one with the link below: it works once, within an hour, and signs you out everywhere.',
+					'If you did not ask for this, ignore this email; your password stays as it is.'
+				],
+				label: 'Choose a new password'
+			},
+			now
+		);
 	}
 	return ok({ message: RESET_REQUESTED });
 }
@@ -53,7 +69,12 @@ export async function lookUpReset(sql: Sql, token: unknown, now = new Date()) {
 }
 
 /** Sets the new password, ends every session and every other reset link; the address is proven by the way. */
-export async function resetPassword(deps: Pick<AccountDeps, 'sql'>, token: unknown, input: { password: unknown }, now = new Date()): Promise<Outcome<{ userId: string }>> {
+export async function resetPassword(
+	deps: Pick<AccountDeps, 'sql'>,
+	token: unknown,
+	input: { password: unknown },
+	now = new Date()
+): Promise<Outcome<{ userId: string }>> {
 	const found = await lookUpLink(deps.sql, 'reset_password', token, now);
 	if (found.state !== 'valid') return failure('not_now', LINK_PROBLEM[found.state]);
 	const password = typeof input.password === 'string' ? input.password : '';

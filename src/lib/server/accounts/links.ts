@@ -55,6 +55,11 @@ export async function mailAccountLink(
 export async function withinLimit(sql: Sql, kind: string, limits: Array<{ key: string; max: number }>, now = new Date()): Promise<boolean> {
 	const since = new Date(now.getTime() - 60 * 60 * 1000);
 	for (const { key, max } of limits) if ((await store.countRequests(sql, kind, key, since)) >= max) return false;
-	await store.recordRequest(sql, kind, limits.map((l) => l.key), now);
+	await store.recordRequest(
+		sql,
+		kind,
+		limits.map((l) => l.key),
+		now
+	);
 	return true;
 }

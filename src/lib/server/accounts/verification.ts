@@ -33,15 +33,22 @@ export async function sendVerification(deps: AccountDeps, userId: string, now = 
 	if (!(await withinLimit(deps.sql, 'verify', [{ key: userId, max: SENDS_PER_HOUR }], now))) {
 		return failure('rate_limited', 'We have sent several links in the last hour. Check your inbox (and spam folder), or try again later.');
 	}
-	await mailAccountLink(deps, account, 'verify_email', account.email, {
-		subject: 'Confirm your email address for MOU Studio',
-		paragraphs: [
-			'Confirm that this address is yours to finish setting up your MOU Studio account.',
-			'Until you do, you can sign in and read drafts, but not join an MOU as a party, be named to sign one, or sign without an emailed code. The link works once, for 24 hours.',
-			'If you did not create an account, ignore this email.'
-		],
-		label: 'Confirm my address'
-	}, now);
+	await mailAccountLink(
+		deps,
+		account,
+		'verify_email',
+		account.email,
+		{
+			subject: 'Confirm your email address for MOU Studio',
+			paragraphs: [
+				'Confirm that this address is yours to finish setting up your MOU Studio account.',
+				'Until you do, you can sign in and read drafts, but not join an MOU as a party, be named to sign one, or sign without an emailed code. The link works once, for 24 hours.',
+				'If you did not create an account, ignore this email.'
+			],
+			label: 'Confirm my address'
+		},
+		now
+	);
 	return ok({ email: account.email });
 }
 
@@ -64,20 +71,31 @@ export async function requestEmailChange(
 		return failure('rate_limited', 'We have sent several links in the last hour. Try again later.');
 	}
 	await store.retireTokens(deps.sql, user.id, 'verify_email', now);
-	await mailAccountLink(deps, account, 'verify_email', email, {
-		subject: 'Confirm your new email address for MOU Studio',
-		paragraphs: [
-			`You asked to use this address for your MOU Studio account instead of ${user.email}.`,
-			'Your account keeps its current address until you confirm. The link works once, for 24 hours.',
-			'If you did not ask for this, ignore this email.'
-		],
-		label: 'Confirm my new address'
-	}, now);
+	await mailAccountLink(
+		deps,
+		account,
+		'verify_email',
+		email,
+		{
+			subject: 'Confirm your new email address for MOU Studio',
+			paragraphs: [
+				`You asked to use this address for your MOU Studio account instead of ${user.email}.`,
+				'Your account keeps its current address until you confirm. The link works once, for 24 hours.',
+				'If you did not ask for this, ignore this email.'
+			],
+			label: 'Confirm my new address'
+		},
+		now
+	);
 	return ok({ email });
 }
 
 /** Following the link (a button on its page: a mail scanner's GET confirms nothing). */
-export async function confirmEmail(deps: AccountDeps, token: unknown, now = new Date()): Promise<Outcome<{ userId: string; email: string; changedFrom: string | null }>> {
+export async function confirmEmail(
+	deps: AccountDeps,
+	token: unknown,
+	now = new Date()
+): Promise<Outcome<{ userId: string; email: string; changedFrom: string | null }>> {
 	const found = await lookUpLink(deps.sql, 'verify_email', token, now);
 	if (found.state !== 'valid') return failure('not_now', LINK_PROBLEM[found.state]);
 	const { token: row } = found;

@@ -9,12 +9,4 @@ export type { CollabRelay } from './relay';
 export { appendInitialState, loadDocumentState } from './persistence';
 export { ChangeRefused, DocumentFrozen } from './room';
 export { DEFAULT_LIMITS } from './types';
-export type {
-	CollabAuthorization,
-	CollabIdentity,
-	CollabLimits,
-	CollabLog,
-	CollabServerOptions,
-	CollabStats,
-	DocumentRules
-} from './types';
+export type { CollabAuthorization, CollabIdentity, CollabLimits, CollabLog, CollabServerOptions, CollabStats, DocumentRules } from './types';

@@ -2,14 +2,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
-import {
-	MESSAGE_AWARENESS,
-	MESSAGE_QUERY_AWARENESS,
-	MESSAGE_SYNC,
-	writeNotice,
-	writePersisted,
-	type NoticeTopic
-} from '../../collab/protocol';
+import { MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, writeNotice, writePersisted, type NoticeTopic } from '../../collab/protocol';
 
 /** A client → server message of the y-websocket protocol, decoded and bounds-checked. */
 export type ClientMessage =

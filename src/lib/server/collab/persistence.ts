@@ -58,12 +58,7 @@ export async function loadStoredDocument(sql: Queryable, mouId: string): Promise
  * The rows stored after `watermark` (by any instance), skipping the bytes of `known` seqs the
  * caller has already applied. Yjs updates are idempotent, so re-reading a row is only wasted work.
  */
-export async function loadTailSince(
-	sql: Queryable,
-	mouId: string,
-	watermark: string,
-	known: readonly string[]
-): Promise<StoredTail> {
+export async function loadTailSince(sql: Queryable, mouId: string, watermark: string, known: readonly string[]): Promise<StoredTail> {
 	const [checkpoint] = await sql<{ state: Uint8Array | null; upto_seq: string }[]>`
 		select case when upto_seq > ${watermark}::bigint then state end as state, upto_seq
 		from mou_checkpoints where mou_id = ${mouId}`;
@@ -139,10 +134,7 @@ export async function appendUpdates(sql: Queryable, mouId: string, updates: Stor
  * the same for any number of rows (the updates travel as one bytea cut by offsets), so
  * PostgreSQL and postgres.js prepare it once instead of once per row count.
  */
-export async function appendUpdatesOfMany(
-	sql: Queryable,
-	batches: ReadonlyArray<{ mouId: string; updates: StoredUpdate[] }>
-): Promise<Map<string, string[]>> {
+export async function appendUpdatesOfMany(sql: Queryable, batches: ReadonlyArray<{ mouId: string; updates: StoredUpdate[] }>): Promise<Map<string, string[]>> {
 	const seqs = new Map<string, string[]>(batches.map(({ mouId }) => [mouId, []]));
 	const mouIds: string[] = [];
 	const userIds: Array<string | null> = [];

@@ -166,9 +166,9 @@ export function createRedisRelay(options: RedisRelayOptions): CollabRelay {
 		publishToAll(message) {
 			if (closed) return;
 			// Not retried: an access change missed during an outage is caught when the person reconnects.
-			pub.publish(instanceChannel, Buffer.from(encodeInstanceMessage(instanceId, message))).catch((error) =>
-				log({ event: 'collab.error', stage: 'relay-publish', error: errorMessage(error) })
-			);
+			pub
+				.publish(instanceChannel, Buffer.from(encodeInstanceMessage(instanceId, message)))
+				.catch((error) => log({ event: 'collab.error', stage: 'relay-publish', error: errorMessage(error) }));
 		},
 
 		onInstanceMessage(listener) {
@@ -182,7 +182,10 @@ export function createRedisRelay(options: RedisRelayOptions): CollabRelay {
 		async ping() {
 			if (pub.status !== 'ready') return false;
 			const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), PING_TIMEOUT_MS).unref());
-			const answer = pub.ping().then((reply) => reply === 'PONG', () => false);
+			const answer = pub.ping().then(
+				(reply) => reply === 'PONG',
+				() => false
+			);
 			return Promise.race([answer, timeout]);
 		},
 

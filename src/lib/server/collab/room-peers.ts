@@ -189,10 +189,13 @@ export class RoomPeers {
 	private schedule(): void {
 		const interval = this.ctx.limits.catchUpIntervalMs;
 		// Jittered so that the rooms of an instance do not all query at once.
-		this.timer = setTimeout(() => {
-			this.catchUp();
-			this.schedule();
-		}, interval * (0.75 + Math.random() * 0.5));
+		this.timer = setTimeout(
+			() => {
+				this.catchUp();
+				this.schedule();
+			},
+			interval * (0.75 + Math.random() * 0.5)
+		);
 		this.timer.unref();
 	}
 

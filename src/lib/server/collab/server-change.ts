@@ -32,12 +32,7 @@ export interface ServerChangeHost {
  * what is staged) with a client id of its own, then through the same admission chain and write
  * pipeline as any update. Resolves with what `change` returned once the change is stored.
  */
-export async function applyServerChange<T>(
-	host: ServerChangeHost,
-	actorId: string,
-	change: (doc: Y.Doc) => T,
-	record?: ServerChangeRecord<T>
-): Promise<T> {
+export async function applyServerChange<T>(host: ServerChangeHost, actorId: string, change: (doc: Y.Doc) => T, record?: ServerChangeRecord<T>): Promise<T> {
 	if (!(await host.ready())) throw new Error('The document is not available right now; try again.');
 	const { doc, owners, pipeline } = host;
 	const work = new Y.Doc({ gc: false });

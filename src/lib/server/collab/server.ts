@@ -10,14 +10,7 @@ import type { ServerChangeRecord } from './server-change';
 import type { RoomContext } from './room-context';
 import { appendUpdates } from './persistence';
 import { postgresStatements, UpdateWriter } from './update-writer';
-import {
-	DEFAULT_LIMITS,
-	NO_DOCUMENT_RULES,
-	type CollabIdentity,
-	type CollabLog,
-	type CollabServerOptions,
-	type CollabStats
-} from './types';
+import { DEFAULT_LIMITS, NO_DOCUMENT_RULES, type CollabIdentity, type CollabLog, type CollabServerOptions, type CollabStats } from './types';
 
 export interface CollabServer {
 	/** Hand an HTTP upgrade for /collab/<mouId> to the collaboration server. */

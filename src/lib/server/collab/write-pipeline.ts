@@ -132,9 +132,7 @@ export class WritePipeline {
 			let seqs: string[];
 			try {
 				await this.host.owners.save(); // before the updates written with them
-				seqs = alsoWrite
-					? await this.ctx.storeWith(this.host.mouId, batch, alsoWrite)
-					: await this.ctx.store(this.host.mouId, batch);
+				seqs = alsoWrite ? await this.ctx.storeWith(this.host.mouId, batch, alsoWrite) : await this.ctx.store(this.host.mouId, batch);
 			} catch (error) {
 				if (hasSqlState(error, SqlState.mouTextFrozen)) {
 					settleAll(batch, new DocumentFrozen());

@@ -17,7 +17,11 @@ export function isUuid(value: unknown): value is string {
 export function checkBody(value: unknown): Checked<string> {
 	const body = typeof value === 'string' ? value.replace(/\r\n?/g, '\n').trim() : '';
 	if (!body) return { ok: false, error: 'Write a comment first.' };
-	if (body.length > MAX_BODY_LENGTH) return { ok: false, error: `Keep a comment under ${MAX_BODY_LENGTH.toLocaleString('en-US')} characters (this one has ${body.length.toLocaleString('en-US')}).` };
+	if (body.length > MAX_BODY_LENGTH)
+		return {
+			ok: false,
+			error: `Keep a comment under ${MAX_BODY_LENGTH.toLocaleString('en-US')} characters (this one has ${body.length.toLocaleString('en-US')}).`
+		};
 	return { ok: true, value: body };
 }
 
@@ -39,7 +43,8 @@ export function cleanQuote(value: unknown): string {
 export function checkAnchor(value: unknown): Checked<Record<string, unknown> | null> {
 	if (value === null || value === undefined || value === '') return { ok: true, value: null };
 	if (typeof value !== 'string') return { ok: false, error: 'The selected text could not be recorded.' };
-	if (new TextEncoder().encode(value).length > MAX_ANCHOR_BYTES) return { ok: false, error: 'The selection is too large to anchor a comment to; select less text.' };
+	if (new TextEncoder().encode(value).length > MAX_ANCHOR_BYTES)
+		return { ok: false, error: 'The selection is too large to anchor a comment to; select less text.' };
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(value);

@@ -109,11 +109,5 @@ export function pushRun(out: CompareRun[], text: string, look: Omit<CompareRun, 
 }
 
 function sameLook(a: Omit<CompareRun, 'text'>, b: Omit<CompareRun, 'text'>): boolean {
-	return (
-		a.change === b.change &&
-		a.party === b.party &&
-		a.author === b.author &&
-		a.pending === b.pending &&
-		(a.marks ?? []).join() === (b.marks ?? []).join()
-	);
+	return a.change === b.change && a.party === b.party && a.author === b.author && a.pending === b.pending && (a.marks ?? []).join() === (b.marks ?? []).join();
 }

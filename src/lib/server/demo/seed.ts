@@ -78,7 +78,10 @@ const DEMO_TERMS: Record<string, string> = {
 export async function seedDemo(sql: Sql): Promise<{ created: boolean }> {
 	if (await findUserIdByEmail(sql, DEMO_ORGANIZATIONS[0].people[0].email)) {
 		// A demo loaded before addresses were confirmed still signs in and works as the README says.
-		await confirmDemoAddresses(sql, DEMO_ORGANIZATIONS.flatMap((o) => o.people.map((p) => p.email)));
+		await confirmDemoAddresses(
+			sql,
+			DEMO_ORGANIZATIONS.flatMap((o) => o.people.map((p) => p.email))
+		);
 		return { created: false };
 	}
 	const passwordHash = await hashPassword(DEMO_PASSWORD);

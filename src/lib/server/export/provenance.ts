@@ -48,6 +48,9 @@ export function mouIdInPurpose(purpose: string | null): string | null {
 function readXml(bytes: Uint8Array | undefined): Document | null {
 	if (!bytes || bytes.length > 1024 * 1024) return null;
 	let failed = false;
-	const doc = new DOMParser({ errorHandler: { warning: () => {}, error: () => void (failed = true), fatalError: () => void (failed = true) } }).parseFromString(strFromU8(bytes), 'application/xml');
+	const doc = new DOMParser({ errorHandler: { warning: () => {}, error: () => void (failed = true), fatalError: () => void (failed = true) } }).parseFromString(
+		strFromU8(bytes),
+		'application/xml'
+	);
 	return failed || !doc?.documentElement ? null : (doc as unknown as Document);
 }

@@ -86,4 +86,3 @@ export function sealPurpose(title: string, mouId: string): string {
 function issued(row: store.SignedDocumentRow): IssuedDocument {
 	return { sha256: row.sha256, bytes: new Uint8Array(row.bytes), filename: row.filename };
 }
-

@@ -97,10 +97,7 @@ export async function hasSignedDocument(sql: Sql | Tx, mouId: string): Promise<b
 }
 
 /** Stores the first document issued for the MOU; a concurrent second one is dropped, never stored over it. */
-export async function insertSignedDocument(
-	sql: Sql | Tx,
-	doc: Omit<SignedDocumentRow, 'createdAt'> & { certificate: CompletionCertificate }
-): Promise<void> {
+export async function insertSignedDocument(sql: Sql | Tx, doc: Omit<SignedDocumentRow, 'createdAt'> & { certificate: CompletionCertificate }): Promise<void> {
 	await sql`
 		insert into signed_documents (mou_id, version_id, sha256, bytes, filename, certificate)
 		values (${doc.mouId}, ${doc.versionId}, ${doc.sha256}, ${doc.bytes}, ${doc.filename},

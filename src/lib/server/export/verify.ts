@@ -28,7 +28,10 @@ const refused = (reason: Refusal['reason'], message: string): Refusal => ({
 export function checkUploadSize(size: number): Refusal | null {
 	if (size <= 0) return refused('missing', 'Choose a Word document (.docx) to check.');
 	if (size > MAX_UPLOAD_BYTES) {
-		return refused('too-large', `This file is ${(size / 1024 / 1024).toFixed(1)} MB. Signed MOUs from MOU Studio are far smaller; files over ${MAX_UPLOAD_BYTES / 1024 / 1024} MB are not checked.`);
+		return refused(
+			'too-large',
+			`This file is ${(size / 1024 / 1024).toFixed(1)} MB. Signed MOUs from MOU Studio are far smaller; files over ${MAX_UPLOAD_BYTES / 1024 / 1024} MB are not checked.`
+		);
 	}
 	return null;
 }
@@ -78,7 +81,8 @@ export async function verifyDocument(sql: Sql, bytes: Uint8Array): Promise<Verif
 	const mou = await store.findMou(sql, claims.mouId);
 	if (!mou || mou.title !== claims.title) return { outcome: 'no-match', sha256 };
 	const issued = claims.signingRequestId ? await store.findIssued(sql, mou.id) : null;
-	if (issued) return { outcome: 'altered', sha256, mouId: mou.id, title: mou.title, issuedSha256: issued.sha256, seal: null, altered: [], signatureRemoved: true };
+	if (issued)
+		return { outcome: 'altered', sha256, mouId: mou.id, title: mou.title, issuedSha256: issued.sha256, seal: null, altered: [], signatureRemoved: true };
 	return { outcome: 'export', sha256, mouId: mou.id, title: mou.title, versionLabel: claims.versionLabel };
 }
 

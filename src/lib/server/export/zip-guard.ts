@@ -19,9 +19,7 @@ export const DOCX_LIMITS = {
 	ratioAppliesAbove: 1024 * 1024
 } as const;
 
-export type DocxCheck =
-	| { ok: true; entries: number }
-	| { ok: false; reason: 'not-zip' | 'not-docx' | 'zip-bomb' | 'damaged'; detail: string };
+export type DocxCheck = { ok: true; entries: number } | { ok: false; reason: 'not-zip' | 'not-docx' | 'zip-bomb' | 'damaged'; detail: string };
 
 interface Entry {
 	name: string;

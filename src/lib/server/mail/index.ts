@@ -1,10 +1,3 @@
 export { createMailer, type Mail, type Mailer } from './mailer';
 export { composeEmail, escapeHtml } from './compose';
-export {
-	listDeliveries,
-	listInbox,
-	findInboxMessage,
-	type Delivery,
-	type OutboxMessage,
-	type Reader as MailReader
-} from './store';
+export { listDeliveries, listInbox, findInboxMessage, type Delivery, type OutboxMessage, type Reader as MailReader } from './store';

@@ -43,8 +43,7 @@ export async function inviteParty(
 }
 
 export type PartyInvitationView =
-	| { state: 'valid'; invitation: store.PartyInvitation; canAccept: boolean; reason: string | null }
-	| { state: 'expired' | 'used' | 'unknown' };
+	{ state: 'valid'; invitation: store.PartyInvitation; canAccept: boolean; reason: string | null } | { state: 'expired' | 'used' | 'unknown' };
 
 export async function viewPartyInvitation(sql: Sql, user: SessionUser | null, token: string, now = new Date()): Promise<PartyInvitationView> {
 	const invitation = await store.findPartyInvitation(sql, hashToken(token));

@@ -79,10 +79,7 @@ export async function transitionStatus(tx: Tx, mouId: string, from: MouStatus, t
 	return true;
 }
 
-export async function insertPartyInvitation(
-	sql: Sql,
-	i: { mouId: string; email: string; side: Party; tokenHash: string; invitedBy: string; expiresAt: Date }
-) {
+export async function insertPartyInvitation(sql: Sql, i: { mouId: string; email: string; side: Party; tokenHash: string; invitedBy: string; expiresAt: Date }) {
 	await sql`
 		insert into mou_party_invitations (mou_id, email, side, token_hash, invited_by, expires_at)
 		values (${i.mouId}, ${i.email}, ${i.side}, ${i.tokenHash}, ${i.invitedBy}, ${i.expiresAt})`;
@@ -132,4 +129,3 @@ export async function sideTaken(sql: Sql | Tx, mouId: string, side: Party) {
 	const rows = await sql`select 1 from mou_parties where mou_id = ${mouId} and side = ${side}`;
 	return rows.length > 0;
 }
-

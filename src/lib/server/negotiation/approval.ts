@@ -67,7 +67,13 @@ export async function approveDraft(deps: NegotiationDeps, user: SessionUser, mou
 			// Given to an earlier state (the edit's trigger should already have removed it): it must not
 			// stand for this text, nor leave the other party unable to approve again.
 			await store.deleteApproval(tx, mouId, other.party);
-			await store.insertEvent(tx, { mouId, userId: other.userId, party: other.party, kind: 'approval_withdrawn', summary: 'Approval withdrawn: the draft changed after it was given' });
+			await store.insertEvent(tx, {
+				mouId,
+				userId: other.userId,
+				party: other.party,
+				kind: 'approval_withdrawn',
+				summary: 'Approval withdrawn: the draft changed after it was given'
+			});
 		}
 		if (!other || other.throughSeq !== snapshot.throughSeq) {
 			await touchActivity(tx, mouId);

@@ -18,8 +18,7 @@ export function approvalBlockers(state: Uint8Array, mou: MouTemplateRef): string
 	const problems: string[] = [];
 	const open = listOpenSuggestions(state);
 	if (open.length > 0) {
-		const bySide = PARTIES
-			.map((side) => [side, open.filter((s) => s.party === side).length] as const)
+		const bySide = PARTIES.map((side) => [side, open.filter((s) => s.party === side).length] as const)
 			.filter(([, count]) => count > 0)
 			.map(([side, count]) => `${count} by ${SIDE_NAME[side]}`);
 		problems.push(`${plural(open.length, 'open suggestion')} (${bySide.join(', ')}) must be accepted, rejected or withdrawn.`);

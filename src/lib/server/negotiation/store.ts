@@ -8,7 +8,6 @@ import type { TimelineEvent, VersionKind, VersionSummary } from '$lib/negotiatio
 
 type Queryable = Sql | Tx;
 
-
 export interface ApprovalRow {
 	party: Party;
 	userId: string;

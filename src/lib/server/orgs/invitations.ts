@@ -54,9 +54,7 @@ export async function inviteMember(
 	return ok({ email: email!, link: url });
 }
 
-export type InvitationState =
-	| { state: 'valid'; invitation: store.Invitation }
-	| { state: 'expired' | 'used' | 'unknown' };
+export type InvitationState = { state: 'valid'; invitation: store.Invitation } | { state: 'expired' | 'used' | 'unknown' };
 
 export async function lookUpInvitation(sql: Sql, token: string, now = new Date()): Promise<InvitationState> {
 	const invitation = await store.findInvitationByTokenHash(sql, hashToken(token));

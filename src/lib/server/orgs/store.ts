@@ -45,10 +45,7 @@ export async function insertUser(tx: Tx, email: string, name: string, passwordHa
 	return row.id;
 }
 
-export async function insertMembership(
-	tx: Tx,
-	m: { userId: string; organizationId: string; role: Role; title: string | null; isAdmin: boolean }
-) {
+export async function insertMembership(tx: Tx, m: { userId: string; organizationId: string; role: Role; title: string | null; isAdmin: boolean }) {
 	await tx`
 		insert into memberships (user_id, organization_id, role, title, is_admin)
 		values (${m.userId}, ${m.organizationId}, ${m.role}, ${m.title}, ${m.isAdmin})`;

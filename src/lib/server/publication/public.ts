@@ -103,8 +103,14 @@ export async function submitPublicComment(
 	const name = typeof input.name === 'string' ? input.name.replace(/\s+/g, ' ').trim().slice(0, 100) : '';
 	const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';
 	// Control characters (other than tab and newline) have no place in a comment.
-	// eslint-disable-next-line no-control-regex
-	const body = typeof input.body === 'string' ? input.body.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim() : '';
+	const body =
+		typeof input.body === 'string'
+			? input.body
+					.replace(/\r\n?/g, '\n')
+					// eslint-disable-next-line no-control-regex
+					.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+					.trim()
+			: '';
 	const errors: Record<string, string> = {};
 	if (!EMAIL.test(email) || email.length > 254) errors.email = 'Enter your email address: we send a link to confirm the comment is yours.';
 	if (body.length < MIN_COMMENT_CHARS) errors.body = `Write at least ${MIN_COMMENT_CHARS} characters.`;
@@ -117,7 +123,16 @@ export async function submitPublicComment(
 		return failure('rate_limited', 'Too many comments from this address today. Please try again tomorrow.');
 	}
 	const token = generateToken();
-	await store.insertComment(deps.sql, { mouId: mou.id, dueOn: mou.dueOn, name: name || null, email, body, tokenHash: hashToken(token), ip: ip.slice(0, 64), at: now });
+	await store.insertComment(deps.sql, {
+		mouId: mou.id,
+		dueOn: mou.dueOn,
+		name: name || null,
+		email,
+		body,
+		tokenHash: hashToken(token),
+		ip: ip.slice(0, 64),
+		at: now
+	});
 	const mail = composeEmail({
 		greeting: name ? `Hello ${name},` : 'Hello,',
 		paragraphs: [
@@ -162,7 +177,8 @@ export async function moderatePublicComment(
 		return failure('forbidden', 'Only counsel or an administrator of the district moderates public comments.');
 	}
 	const decision = input.decision === 'accept' ? 'accepted' : input.decision === 'reject' ? 'rejected' : null;
-	if (!decision || typeof input.commentId !== 'string' || !/^[0-9a-f-]{36}$/i.test(input.commentId)) return invalid({ form: 'Choose a comment and accept or reject it.' });
+	if (!decision || typeof input.commentId !== 'string' || !/^[0-9a-f-]{36}$/i.test(input.commentId))
+		return invalid({ form: 'Choose a comment and accept or reject it.' });
 	if (!(await store.moderate(sql, { mouId, commentId: input.commentId, status: decision, userId: user.id, at: now }))) {
 		return failure('not_found', 'No such confirmed comment on this MOU.');
 	}

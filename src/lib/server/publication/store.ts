@@ -124,8 +124,7 @@ export interface PublicComment {
 	status: 'pending' | 'accepted' | 'rejected';
 }
 
-const commentColumns = (sql: Queryable) =>
-	sql`id, name, body, created_at as "createdAt", verified_at as "verifiedAt", status`;
+const commentColumns = (sql: Queryable) => sql`id, name, body, created_at as "createdAt", verified_at as "verifiedAt", status`;
 
 export async function insertComment(
 	sql: Queryable,

@@ -36,7 +36,18 @@ function summarize(name: string, decision: Decision, decided: OpenSuggestion[]):
 
 /** Who decided what, newest first (for the suggestions history and tests). */
 export async function listDecisions(sql: Sql, mouId: string) {
-	return sql<{ suggestionId: string; kind: string; decision: Decision; suggestedParty: Party; decidedBy: string; decidedParty: Party; decidedAt: Date; excerpt: string }[]>`
+	return sql<
+		{
+			suggestionId: string;
+			kind: string;
+			decision: Decision;
+			suggestedParty: Party;
+			decidedBy: string;
+			decidedParty: Party;
+			decidedAt: Date;
+			excerpt: string;
+		}[]
+	>`
 		select suggestion_id as "suggestionId", kind, decision, suggested_party as "suggestedParty",
 			decided_by as "decidedBy", decided_party as "decidedParty", decided_at as "decidedAt", excerpt
 		from mou_decisions where mou_id = ${mouId} order by id desc`;

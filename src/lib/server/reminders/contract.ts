@@ -73,7 +73,10 @@ export function contractEmail(
 ) {
 	const { point } = facts;
 	const when = point.days === 0 ? 'today' : `in ${point.days} day${point.days === 1 ? '' : 's'}, on ${formatLongDate(point.target)}`;
-	const subject = point.kind === 'term-end' ? `Term ends ${point.days === 0 ? 'today' : `in ${point.days} days`}: “${facts.title}”` : `Non-renewal notice due ${point.days === 0 ? 'today' : `in ${point.days} days`}: “${facts.title}”`;
+	const subject =
+		point.kind === 'term-end'
+			? `Term ends ${point.days === 0 ? 'today' : `in ${point.days} days`}: “${facts.title}”`
+			: `Non-renewal notice due ${point.days === 0 ? 'today' : `in ${point.days} days`}: “${facts.title}”`;
 	const first =
 		point.kind === 'term-end'
 			? `The term of “${facts.title}” ends ${when}. Unless a party has given notice of non-renewal, it renews on the terms it states; a replacement agreement is signed as a review of it.`

@@ -3,7 +3,17 @@
  * the sweep that sends each at most once per person per due point, the pg-boss job that runs it
  * durably, schedule settings for administrators, and what each person was sent.
  */
-export { startReminderScheduler, TICK_QUEUE, TICK_CRON, SIGNING_QUEUE, SIGNING_CRON, PGBOSS_SCHEMA, type CronDuty, type ReminderScheduler, type SchedulerDeps } from './scheduler';
+export {
+	startReminderScheduler,
+	TICK_QUEUE,
+	TICK_CRON,
+	SIGNING_QUEUE,
+	SIGNING_CRON,
+	PGBOSS_SCHEMA,
+	type CronDuty,
+	type ReminderScheduler,
+	type SchedulerDeps
+} from './scheduler';
 export { runReminderSweep, retryDelayMs, CLAIM_LEASE_MS, MAX_ATTEMPTS, type ReminderDeps, type SweepReport } from './sweep';
 export { smtpTransport, type ReminderTransport } from './transport';
 export {
@@ -31,7 +41,14 @@ export {
 	type ReviewOverview,
 	type ReviewState
 } from './views';
-export { checkReviewTerms, checkScheduleSettings, reviewIntervalProblem, MIN_REVIEW_INTERVAL_MONTHS, MAX_REVIEW_INTERVAL_MONTHS, type ScheduleSettings } from './validation';
+export {
+	checkReviewTerms,
+	checkScheduleSettings,
+	reviewIntervalProblem,
+	MIN_REVIEW_INTERVAL_MONTHS,
+	MAX_REVIEW_INTERVAL_MONTHS,
+	type ScheduleSettings
+} from './validation';
 export { isTimeZone, isIsoDate, addDays, addMonths, daysBetween, localDate, zonedInstant, formatLongDate } from './time';
 export { postgresJsDb } from './pgboss-db';
 export { dryRunSweep, upcomingReminders, describePlan, type PlannedReminder } from './upcoming';

@@ -48,7 +48,9 @@ export function reminderEmail(facts: ReminderFacts, person: { name: string; orga
 			`The periodic review of “${facts.title}”${parties ? ` between ${parties}` : ''} ${status} The MOU provides for a review ${interval(facts.intervalMonths)}.`,
 			'Counsel of either party can start the review from the signed text — a new draft negotiated with the same tracked changes — or, if nothing needs to change, counsel of both parties confirm the review without changes and the next review moves a full interval forward.',
 			...(facts.missingSteps?.length
-				? [`Before the review can close, ${facts.lawName ?? 'state'} law requires its record to show what is still missing: ${facts.missingSteps.join(', ')}. Counsel record each step on the review page.`]
+				? [
+						`Before the review can close, ${facts.lawName ?? 'state'} law requires its record to show what is still missing: ${facts.missingSteps.join(', ')}. Counsel record each step on the review page.`
+					]
 				: []),
 			`Reminders stop once the review is started or confirmed. You receive them as counsel, signatory or administrator of ${person.organizationName}.`,
 			`The MOU: ${origin}/mous/${facts.mouId}`

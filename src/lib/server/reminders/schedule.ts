@@ -68,7 +68,12 @@ export const CATCH_UP_MS = 7 * 24 * 3_600_000;
  * as well: the latest one says what is true now, and a burst of stale reminders says nothing more.
  */
 export function currentDuePoint(schedule: ReminderSchedule, dueOn: string, now: Date): DuePoint | null {
-	const latest = lastOverduePoint(schedule, dueOn, now) ?? pointsBefore(schedule, dueOn).filter((point) => point.sendAt <= now).at(-1) ?? null;
+	const latest =
+		lastOverduePoint(schedule, dueOn, now) ??
+		pointsBefore(schedule, dueOn)
+			.filter((point) => point.sendAt <= now)
+			.at(-1) ??
+		null;
 	return latest && now.getTime() - latest.sendAt.getTime() <= CATCH_UP_MS ? latest : null;
 }
 

@@ -89,7 +89,13 @@ export async function startReminderScheduler(deps: SchedulerDeps): Promise<Remin
 		{ name: TICK_QUEUE, cron: TICK_CRON, run: (now) => runReminderSweep(reminderDeps, now) },
 		...(deps.signingDuties === false
 			? []
-			: [{ name: SIGNING_QUEUE, cron: SIGNING_CRON, run: (now: Date) => runSigningDuties({ sql: deps.sql, mailer: deps.mailer, origin: deps.origin, collab: deps.collab }, now) }]),
+			: [
+					{
+						name: SIGNING_QUEUE,
+						cron: SIGNING_CRON,
+						run: (now: Date) => runSigningDuties({ sql: deps.sql, mailer: deps.mailer, origin: deps.origin, collab: deps.collab }, now)
+					}
+				]),
 		...(deps.duties ?? [])
 	];
 	for (const job of jobs) {

@@ -79,8 +79,6 @@ export function describeSchedule(s: ScheduleSettings): string {
 	const points = [before.length ? `${before.join(', ')} days before the due date` : '', s.daysBefore.includes(0) ? 'on the due date' : '']
 		.filter(Boolean)
 		.join(' and ');
-	const overdue = s.overdueEveryDays
-		? `then every ${s.overdueEveryDays} day${s.overdueEveryDays === 1 ? '' : 's'} while overdue`
-		: 'none once overdue';
+	const overdue = s.overdueEveryDays ? `then every ${s.overdueEveryDays} day${s.overdueEveryDays === 1 ? '' : 's'} while overdue` : 'none once overdue';
 	return `${points}; ${overdue}; at ${String(s.sendHour).padStart(2, '0')}:00 ${s.timeZone ?? "in the district's time zone"}`;
 }

@@ -216,7 +216,8 @@ async function resume(deps: ReminderDeps, row: store.ClaimedDelivery, claim: sto
 	const mou = await store.remindableMou(deps.sql, row.mouId);
 	// A review reminder is for the MOU's current due date; a contract reminder for its own date.
 	const contract = /^(term-end|notice):/.test(row.duePoint);
-	const person = mou && (contract || mou.dueOn === row.dueOn) ? (await store.recipients(deps.sql, mou.id, row.dueOn)).find((p) => p.userId === row.userId) : null;
+	const person =
+		mou && (contract || mou.dueOn === row.dueOn) ? (await store.recipients(deps.sql, mou.id, row.dueOn)).find((p) => p.userId === row.userId) : null;
 	if (!person) {
 		await store.markCancelled(deps.sql, row.id, 'Not sent: the review was started or confirmed, or the MOU ended, before it went out.');
 		report.cancelled++;

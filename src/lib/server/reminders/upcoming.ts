@@ -30,7 +30,13 @@ export interface PlannedReminder {
 	whenInTheirZone: string;
 }
 
-async function plan(sql: Sql, mou: store.RemindableMou, point: Pick<DuePoint, 'key' | 'sendAt'>, skip: Set<string>, dueOn = mou.dueOn): Promise<PlannedReminder[]> {
+async function plan(
+	sql: Sql,
+	mou: store.RemindableMou,
+	point: Pick<DuePoint, 'key' | 'sendAt'>,
+	skip: Set<string>,
+	dueOn = mou.dueOn
+): Promise<PlannedReminder[]> {
 	const schedule = scheduleOf(mou);
 	const people = await store.recipients(sql, mou.id, dueOn);
 	return people
@@ -88,7 +94,9 @@ export function describePlan(planned: PlannedReminder[], asOf: Date): string {
 	for (const p of planned) {
 		const about = /^(term-end|notice):/.test(p.duePoint) ? `${p.dueOn}, ${p.pointLabel.toLowerCase()}` : `review due ${p.dueOn}, ${p.pointLabel.toLowerCase()}`;
 		lines.push(`  ${p.mouTitle} — ${about} (${p.duePoint})`);
-		lines.push(`    to ${p.recipient.name} <${p.recipient.email}>, ${p.recipient.organizationName}: ${p.whenInTheirZone} (${p.recipient.timeZone}); ${p.whenInDistrictZone} in the district (${p.districtZone})`);
+		lines.push(
+			`    to ${p.recipient.name} <${p.recipient.email}>, ${p.recipient.organizationName}: ${p.whenInTheirZone} (${p.recipient.timeZone}); ${p.whenInDistrictZone} in the district (${p.districtZone})`
+		);
 	}
 	return lines.join('\n');
 }

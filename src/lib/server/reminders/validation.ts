@@ -92,7 +92,8 @@ export function checkScheduleSettings(input: {
 	let overdueEveryDays: number | null = null;
 	if (overdueText !== '' && overdueText !== 'none') {
 		const n = wholeNumber(overdueText);
-		if (n === null || n < 1 || n > MAX_OVERDUE_EVERY) errors.overdueEveryDays = `Repeat every 1 to ${MAX_OVERDUE_EVERY} days while overdue, or choose no repeats.`;
+		if (n === null || n < 1 || n > MAX_OVERDUE_EVERY)
+			errors.overdueEveryDays = `Repeat every 1 to ${MAX_OVERDUE_EVERY} days while overdue, or choose no repeats.`;
 		else overdueEveryDays = n;
 	}
 

@@ -87,10 +87,25 @@ function overviewOf(f: store.ReviewFacts, now: Date): ReviewOverview {
 	const daysLeft = daysBetween(today, f.dueOn);
 	const dated = { ...base, dueOn: f.dueOn, dueOnText: formatLongDate(f.dueOn), daysLeft };
 	if (f.reviewId && f.reviewStatus === 'signed') {
-		return { ...dated, state: 'replaced', label: 'Replaced by its signed review', link: { href: `/mous/${f.reviewId}`, text: `“${f.reviewTitle}”` }, dueOn: null, dueOnText: null, daysLeft: null, tier: 4 };
+		return {
+			...dated,
+			state: 'replaced',
+			label: 'Replaced by its signed review',
+			link: { href: `/mous/${f.reviewId}`, text: `“${f.reviewTitle}”` },
+			dueOn: null,
+			dueOnText: null,
+			daysLeft: null,
+			tier: 4
+		};
 	}
 	if (f.reviewId) {
-		return { ...dated, state: 'in-review', label: `Review under way — ${dueWords(daysLeft)}`, link: { href: `/mous/${f.reviewId}`, text: `Open the review draft` }, tier: 2 };
+		return {
+			...dated,
+			state: 'in-review',
+			label: `Review under way — ${dueWords(daysLeft)}`,
+			link: { href: `/mous/${f.reviewId}`, text: `Open the review draft` },
+			tier: 2
+		};
 	}
 	if (daysLeft < 0) return { ...dated, state: 'overdue', label: `Overdue by ${plural(-daysLeft, 'day')}`, tier: 0 };
 	if (daysLeft <= DUE_SOON_DAYS) return { ...dated, state: 'due-soon', label: daysLeft === 0 ? 'Due today' : `Due in ${plural(daysLeft, 'day')}`, tier: 1 };

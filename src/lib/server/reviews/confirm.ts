@@ -42,13 +42,19 @@ export async function confirmReview(deps: ReviewDeps, user: SessionUser, mouId: 
 		const mou = await store.lockMou(tx, mouId);
 		if (!mou) return failure('not_found', 'No such MOU.');
 		if (mou.status !== 'signed' || !mou.dueOn) {
-			return failure('not_now', mou.status === 'terminated' ? 'This MOU has ended: there is nothing to review.' : 'Only a signed MOU with a review date can be confirmed.');
+			return failure(
+				'not_now',
+				mou.status === 'terminated' ? 'This MOU has ended: there is nothing to review.' : 'Only a signed MOU with a review date can be confirmed.'
+			);
 		}
 		const live = await store.liveReview(tx, mouId);
 		if (live) return failure('not_now', `The review is under way in “${live.title}”: finish it there.`);
 		const opensOn = addDays(mou.dueOn, -CONFIRM_WINDOW_DAYS);
 		if (today < opensOn) {
-			return failure('not_now', `The review due on ${formatLongDate(mou.dueOn)} can be confirmed from ${formatLongDate(opensOn)}, ${CONFIRM_WINDOW_DAYS} days before it is due.`);
+			return failure(
+				'not_now',
+				`The review due on ${formatLongDate(mou.dueOn)} can be confirmed from ${formatLongDate(opensOn)}, ${CONFIRM_WINDOW_DAYS} days before it is due.`
+			);
 		}
 		const dueOn = mou.dueOn;
 		// The state's law decides what the review must have recorded before it can close.
@@ -91,7 +97,14 @@ export async function confirmReview(deps: ReviewDeps, user: SessionUser, mouId: 
 				reviewedDueOn: dueOn,
 				nextDueOn,
 				intervalMonths,
-				steps: (record?.steps ?? []).map((s) => ({ id: s.id, kind: s.kind, occurredOn: s.occurredOn, fileSha256: s.fileSha256, party: s.party, by: s.recordedByName })),
+				steps: (record?.steps ?? []).map((s) => ({
+					id: s.id,
+					kind: s.kind,
+					occurredOn: s.occurredOn,
+					fileSha256: s.fileSha256,
+					party: s.party,
+					by: s.recordedByName
+				})),
 				confirmations: confirmations.map((c) => ({ party: c.party, userId: c.userId, name: c.userName, at: c.confirmedAt.toISOString() }))
 			}
 		});

@@ -10,7 +10,16 @@ export { startReview, reviewTitle, type ReviewStarted } from './start';
 export { confirmReview, CONFIRM_WINDOW_DAYS, type ReviewConfirmed } from './confirm';
 export { loadReviewPage, type ReviewPage, type PartyConfirmation } from './view';
 export type { ReviewDeps } from './deps';
-export { recordReviewStep, reviewStepFile, loadReviewRecord, recordBlockers, reviewDraftBlockers, MAX_FILE_BYTES, type ReviewRecord, type StepInput } from './record';
+export {
+	recordReviewStep,
+	reviewStepFile,
+	loadReviewRecord,
+	recordBlockers,
+	reviewDraftBlockers,
+	MAX_FILE_BYTES,
+	type ReviewRecord,
+	type StepInput
+} from './record';
 export type { ReviewStepRow } from './store';
 
 /**

@@ -53,7 +53,10 @@ export async function loadReviewRecord(
 		cite: profile.review.cite,
 		required: [...profile.review.requiredSteps],
 		steps,
-		missing: missingSteps(profile.review.requiredSteps, steps.map((s) => s.kind)),
+		missing: missingSteps(
+			profile.review.requiredSteps,
+			steps.map((s) => s.kind)
+		),
 		requiresPublication: profile.review.requiresPublication,
 		published,
 		publicComments
@@ -67,7 +70,9 @@ export function recordBlockers(record: ReviewRecord | null): string[] {
 	const blockers: string[] = [];
 	if (record.missing.length) {
 		const names = record.missing.map((kind) => stepLabel(kind).toLowerCase());
-		blockers.push(`${law} requires the review record to show: ${names.join(', ')}. Record ${record.missing.length === 1 ? 'it' : 'them'} on the review page first.`);
+		blockers.push(
+			`${law} requires the review record to show: ${names.join(', ')}. Record ${record.missing.length === 1 ? 'it' : 'them'} on the review page first.`
+		);
 	}
 	if (record.requiresPublication && !record.published) {
 		blockers.push(`${law} requires the current MOU to be published: the district publishes it on its public page first.`);
@@ -140,7 +145,13 @@ function checkDetails(kind: ReviewStepKind, input: StepInput, occurredOn: string
 }
 
 /** Counsel records one step of the review of a signed MOU's current due date. */
-export async function recordReviewStep(deps: Pick<ReviewDeps, 'sql' | 'collab'>, user: SessionUser, mouId: string, input: StepInput, now = new Date()): Promise<Outcome<{ id: string }> | null> {
+export async function recordReviewStep(
+	deps: Pick<ReviewDeps, 'sql' | 'collab'>,
+	user: SessionUser,
+	mouId: string,
+	input: StepInput,
+	now = new Date()
+): Promise<Outcome<{ id: string }> | null> {
 	const access = await getMouAccess(deps.sql, user, mouId);
 	if (!access) return null;
 	if (!can(user, 'recordReviewStep')) return failure('forbidden', 'Only counsel can add to the review record.');
@@ -161,7 +172,10 @@ export async function recordReviewStep(deps: Pick<ReviewDeps, 'sql' | 'collab'>,
 		kind,
 		occurredOn,
 		details,
-		file: file && data ? { name: fileName(file.name), type: file.type || 'application/octet-stream', data, sha256: createHash('sha256').update(data).digest('hex') } : null,
+		file:
+			file && data
+				? { name: fileName(file.name), type: file.type || 'application/octet-stream', data, sha256: createHash('sha256').update(data).digest('hex') }
+				: null,
 		party: access.side,
 		userId: user.id,
 		at: now
@@ -181,7 +195,11 @@ export async function recordReviewStep(deps: Pick<ReviewDeps, 'sql' | 'collab'>,
 
 /** A file name safe to store and to send back in Content-Disposition. */
 function fileName(name: string): string {
-	const cleaned = name.replace(/[^\w.\- ]+/g, '_').replace(/\s+/g, ' ').trim().slice(-200);
+	const cleaned = name
+		.replace(/[^\w.\- ]+/g, '_')
+		.replace(/\s+/g, ' ')
+		.trim()
+		.slice(-200);
 	return cleaned || 'file';
 }
 

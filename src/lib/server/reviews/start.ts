@@ -44,7 +44,12 @@ export async function startReview(deps: ReviewDeps, user: SessionUser, mouId: st
 			const signed = await store.lockMou(tx, mouId);
 			if (!signed) return failure('not_found', 'No such MOU.');
 			if (signed.status !== 'signed') {
-				return failure('not_now', signed.status === 'terminated' ? 'This MOU has ended: there is nothing to review.' : 'Only a signed MOU can be reviewed. Finish negotiating and signing it first.');
+				return failure(
+					'not_now',
+					signed.status === 'terminated'
+						? 'This MOU has ended: there is nothing to review.'
+						: 'Only a signed MOU can be reviewed. Finish negotiating and signing it first.'
+				);
 			}
 			const live = await store.liveReview(tx, mouId);
 			if (live) return failure('not_now', `The review of this MOU has already started: “${live.title}”.`);

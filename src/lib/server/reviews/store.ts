@@ -64,7 +64,16 @@ export async function agreedVersion(sql: Queryable, mouId: string): Promise<Agre
 /** A review draft: negotiated from the start (both parties are in), linked to the MOU it reviews. */
 export async function insertReviewDraft(
 	tx: Tx,
-	r: { title: string; templateId: string; templateVersion: string; stateCode: string; stateProfileVersion: string; createdBy: string; reviewsMouId: string; now: Date }
+	r: {
+		title: string;
+		templateId: string;
+		templateVersion: string;
+		stateCode: string;
+		stateProfileVersion: string;
+		createdBy: string;
+		reviewsMouId: string;
+		now: Date;
+	}
 ): Promise<string> {
 	const [row] = await tx<{ id: string }[]>`
 		insert into mous (title, status, template_id, template_version, state_code, state_profile_version, created_by, created_at, reviews_mou_id)

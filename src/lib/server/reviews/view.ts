@@ -110,7 +110,11 @@ export async function loadReviewPage(sql: Sql, user: SessionUser, mouId: string,
 		review,
 		reviews: reviewed ? { id: reviewed.id, title: reviewed.title } : null,
 		nextReminder: next
-			? { label: describeDuePoint(next.key), at: next.sendAt, when: `${formatLongDate(next.date)}, ${String(schedule.effective.sendHour).padStart(2, '0')}:00 ${zone}` }
+			? {
+					label: describeDuePoint(next.key),
+					at: next.sendAt,
+					when: `${formatLongDate(next.date)}, ${String(schedule.effective.sendHour).padStart(2, '0')}:00 ${zone}`
+				}
 			: null,
 		confirmOpensOn,
 		schedule,

@@ -48,7 +48,9 @@ export async function signingIdentity(sql: Sql | Tx, env: IdentityEnv = process.
 	try {
 		privateKey = createPrivateKey({ key: stored.encryptedKeyPem, passphrase: secret });
 	} catch (error) {
-		throw new Error('The stored signing key cannot be decrypted: SIGNING_KEY_SECRET (or DATA_DIR/signing-key.secret) is not the secret it was stored with.', { cause: error });
+		throw new Error('The stored signing key cannot be decrypted: SIGNING_KEY_SECRET (or DATA_DIR/signing-key.secret) is not the secret it was stored with.', {
+			cause: error
+		});
 	}
 	const identity = checked(new X509Certificate(stored.certificatePem), privateKey);
 	decrypted.set(cacheKey, identity);
@@ -123,7 +125,10 @@ function installedIdentity(env: IdentityEnv): SigningIdentity {
 	try {
 		privateKey = createPrivateKey({ key: key.toString('utf8'), passphrase });
 	} catch (error) {
-		throw new Error(`SIGNING_KEY cannot be read${passphrase ? ' with SIGNING_KEY_PASSPHRASE' : ' (if it is encrypted, set SIGNING_KEY_PASSPHRASE)'}: ${(error as Error).message}`, { cause: error });
+		throw new Error(
+			`SIGNING_KEY cannot be read${passphrase ? ' with SIGNING_KEY_PASSPHRASE' : ' (if it is encrypted, set SIGNING_KEY_PASSPHRASE)'}: ${(error as Error).message}`,
+			{ cause: error }
+		);
 	}
 	return checked(new X509Certificate(material(env.SIGNING_CERT)), privateKey);
 }
@@ -147,7 +152,10 @@ function pkcs12(bytes: Buffer, passphrase: string): { keyPem: string; certificat
 	} catch (error) {
 		throw new Error(`SIGNING_KEY is neither PEM nor a PKCS#12 file that opens with SIGNING_KEY_PASSPHRASE: ${(error as Error).message}`, { cause: error });
 	}
-	const keyBags = [...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag] ?? []), ...(p12.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag] ?? [])];
+	const keyBags = [
+		...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag] ?? []),
+		...(p12.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag] ?? [])
+	];
 	const certBags = p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];
 	const key = keyBags.find((b) => b.key)?.key;
 	const cert = certBags.find((b) => b.cert)?.cert;
@@ -157,7 +165,8 @@ function pkcs12(bytes: Buffer, passphrase: string): { keyPem: string; certificat
 
 /** The certificate must be RSA (the signature is RSA-SHA256) and belong to the key. */
 function checked(certificate: X509Certificate, privateKey: KeyObject): SigningIdentity {
-	if (certificate.publicKey.asymmetricKeyType !== 'rsa') throw new Error('The signing certificate must have an RSA key (OOXML signatures here are RSA-SHA256).');
+	if (certificate.publicKey.asymmetricKeyType !== 'rsa')
+		throw new Error('The signing certificate must have an RSA key (OOXML signatures here are RSA-SHA256).');
 	const fromKey = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
 	if (!fromKey.equals(certificate.publicKey.export({ type: 'spki', format: 'der' }))) throw new Error('SIGNING_KEY is not the key of SIGNING_CERT.');
 	return { privateKey, certificate };

@@ -72,7 +72,8 @@ export function parseRelationships(xml: string): Relationship[] {
  */
 export function writeRelationships(relationships: Relationship[]): Uint8Array {
 	const items = relationships.map(
-		(r) => `<Relationship Id="${escapeAttribute(r.id)}" Type="${escapeAttribute(r.type)}" Target="${escapeAttribute(r.target)}"${r.targetMode ? ` TargetMode="${escapeAttribute(r.targetMode)}"` : ''}/>`
+		(r) =>
+			`<Relationship Id="${escapeAttribute(r.id)}" Type="${escapeAttribute(r.type)}" Target="${escapeAttribute(r.target)}"${r.targetMode ? ` TargetMode="${escapeAttribute(r.targetMode)}"` : ''}/>`
 	);
 	return strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="${NS.relationships}">${items.join('')}</Relationships>`);
 }
@@ -123,7 +124,9 @@ export function prepareForSignature(source: Parts): Parts {
 		if (isSignaturePart(name)) continue;
 		parts.set(name, isRelationshipPart(name) ? writeRelationships(parseRelationships(strFromU8(bytes))) : bytes);
 	}
-	const root = parseRelationships(strFromU8(parts.get('_rels/.rels') ?? strToU8('<Relationships xmlns="' + NS.relationships + '"/>'))).filter((r) => r.type !== REL.origin);
+	const root = parseRelationships(strFromU8(parts.get('_rels/.rels') ?? strToU8('<Relationships xmlns="' + NS.relationships + '"/>'))).filter(
+		(r) => r.type !== REL.origin
+	);
 	root.push({ id: freeId(root, 'rIdSignatureOrigin'), type: REL.origin, target: ORIGIN_PART });
 	parts.set('_rels/.rels', writeRelationships(root));
 	parts.set(CONTENT_TYPES, withSignatureContentTypes(parts.get(CONTENT_TYPES)!));

@@ -35,7 +35,8 @@ export interface SignatureOptions {
 
 export const sha256Base64 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('base64');
 const digestMethod = `<DigestMethod Algorithm="${ALG.sha256}"/>`;
-const reference = (attrs: string, digest: string, transforms = '') => `<Reference ${attrs}>${transforms}${digestMethod}<DigestValue>${digest}</DigestValue></Reference>`;
+const reference = (attrs: string, digest: string, transforms = '') =>
+	`<Reference ${attrs}>${transforms}${digestMethod}<DigestValue>${digest}</DigestValue></Reference>`;
 
 /** What a relationship part is digested as, or the part's raw bytes for every other part. */
 export function partDigestInput(name: string, bytes: Uint8Array, sourceIds?: string[]): string | Uint8Array {
@@ -118,7 +119,11 @@ export function signatureXml(parts: Parts, identity: SigningIdentity, options: S
 	const compose = (info: string, value: string) =>
 		`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Signature xmlns="${DSIG}" Id="idPackageSignature">${info}<SignatureValue>${value}</SignatureValue>${keyInfo}${body}</Signature>`;
 	const draft = parseXml(compose(signedInfo(['', '', '']), ''));
-	const digests = ['idPackageObject', 'idOfficeObject', 'idSignedProperties'].map((id) => sha256Base64(canonicalize(byId(draft, id)!))) as [string, string, string];
+	const digests = ['idPackageObject', 'idOfficeObject', 'idSignedProperties'].map((id) => sha256Base64(canonicalize(byId(draft, id)!))) as [
+		string,
+		string,
+		string
+	];
 	const info = signedInfo(digests);
 	const canonicalInfo = canonicalize(parseXml(compose(info, '')).getElementsByTagNameNS(DSIG, 'SignedInfo')[0]);
 	const value = createSign('RSA-SHA256').update(canonicalInfo).sign(identity.privateKey, 'base64');

@@ -111,9 +111,7 @@ export function isTransaction(sql: Sql | Tx): sql is Tx {
 	return typeof (sql as Tx).savepoint === 'function';
 }
 
-export type ChainVerification =
-	| { ok: true; entries: number }
-	| { ok: false; entries: number; brokenAt: number; reason: string };
+export type ChainVerification = { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number; reason: string };
 
 /** Walks the chain from the first entry and reports the first link that does not hold. */
 export async function verifyAuditChain(sql: Sql | Tx, mouId: string): Promise<ChainVerification> {
@@ -131,7 +129,12 @@ export async function verifyAuditChain(sql: Sql | Tx, mouId: string): Promise<Ch
 	}
 	if (head && (head.seq !== previous.seq || head.hash !== previous.hash)) {
 		if (head.seq > previous.seq) {
-			return { ok: false, entries: rows.length, brokenAt: previous.seq + 1, reason: `Entries ${previous.seq + 1} to ${head.seq} are missing from the end of the trail.` };
+			return {
+				ok: false,
+				entries: rows.length,
+				brokenAt: previous.seq + 1,
+				reason: `Entries ${previous.seq + 1} to ${head.seq} are missing from the end of the trail.`
+			};
 		}
 		return { ok: false, entries: rows.length, brokenAt: head.seq, reason: `The trail's last entry does not match its recorded head (entry ${head.seq}).` };
 	}

@@ -6,5 +6,11 @@ import { SIGNING_PATH } from './context';
 export const CEREMONY_COOKIE = 'mou_signing';
 
 export function setCeremonyCookie(cookies: Cookies, token: string, value: string, expires: Date) {
-	cookies.set(CEREMONY_COOKIE, value, { path: SIGNING_PATH(token), httpOnly: true, sameSite: 'lax', secure: !dev && process.env.INSECURE_COOKIES !== '1', expires });
+	cookies.set(CEREMONY_COOKIE, value, {
+		path: SIGNING_PATH(token),
+		httpOnly: true,
+		sameSite: 'lax',
+		secure: !dev && process.env.INSECURE_COOKIES !== '1',
+		expires
+	});
 }

@@ -7,7 +7,21 @@ import type { SigningDeps } from './deps';
 import { queueMail } from './mail';
 import { accessCodeHash, newOneTimeCode, oneTimeCodeHash, sameHash } from './secrets';
 import * as store from './store';
-import { ACCESS_LOCK_MS, ACCESS_MAX_FAILURES, CEREMONY_LIFETIME_MS, CODES_PER_HOUR, CODE_LIFETIME_MS, CODE_MAX_FAILURES, CODE_MAX_TOTAL_FAILURES, CODE_RESEND_AFTER_MS, type CeremonyInput, TOO_MANY_CODES, fail, signerAudit, step } from './ceremony-step';
+import {
+	ACCESS_LOCK_MS,
+	ACCESS_MAX_FAILURES,
+	CEREMONY_LIFETIME_MS,
+	CODES_PER_HOUR,
+	CODE_LIFETIME_MS,
+	CODE_MAX_FAILURES,
+	CODE_MAX_TOTAL_FAILURES,
+	CODE_RESEND_AFTER_MS,
+	type CeremonyInput,
+	TOO_MANY_CODES,
+	fail,
+	signerAudit,
+	step
+} from './ceremony-step';
 
 // Proving who the signer is: the emailed code or their account, the access code, the consumer disclosure.
 
@@ -51,7 +65,14 @@ export async function requestCode(deps: SigningDeps, token: string, input: Cerem
 async function startCeremony(tx: Tx, signer: store.SignerRow, method: 'email_code' | 'account', now: Date) {
 	const ceremonyToken = generateToken();
 	const expiresAt = new Date(now.getTime() + CEREMONY_LIFETIME_MS);
-	await store.insertCeremony(tx, { signerId: signer.id, tokenHash: hashToken(ceremonyToken), method, accessOk: !signer.accessCodeHash, createdAt: now, expiresAt });
+	await store.insertCeremony(tx, {
+		signerId: signer.id,
+		tokenHash: hashToken(ceremonyToken),
+		method,
+		accessOk: !signer.accessCodeHash,
+		createdAt: now,
+		expiresAt
+	});
 	return { ceremonyToken, expiresAt };
 }
 
@@ -108,14 +129,20 @@ export async function verifyAccessCode(deps: SigningDeps, token: string, code: u
 	return step<void>(deps, token, input, now, 'ceremony', async ({ tx, request, signer, ceremony, context }) => {
 		if (!signer.accessCodeHash || ceremony!.accessOk) return { result: ok(), audits: [] };
 		if (signer.accessLockedUntil && signer.accessLockedUntil > now) {
-			return { result: fail(`Too many wrong access codes. Try again after ${formatWhen(signer.accessLockedUntil, context.zone)}, or ask the sender.`, 'accessCode'), audits: [] };
+			return {
+				result: fail(`Too many wrong access codes. Try again after ${formatWhen(signer.accessLockedUntil, context.zone)}, or ask the sender.`, 'accessCode'),
+				audits: []
+			};
 		}
 		if (!sameHash(signer.accessCodeHash, accessCodeHash(request.id, signer.email, typed))) {
 			const failures = await store.recordAccessFailure(tx, signer.id, ACCESS_MAX_FAILURES, new Date(now.getTime() + ACCESS_LOCK_MS));
 			const left = ACCESS_MAX_FAILURES - failures;
 			const audits = [signerAudit(context, request, signer, 'access_code_failed', input, { triesLeft: Math.max(0, left) })];
 			return {
-				result: fail(left > 0 ? `That access code is wrong. ${left} ${left === 1 ? 'try' : 'tries'} left.` : 'That access code is wrong. Access is locked for 30 minutes.', 'accessCode'),
+				result: fail(
+					left > 0 ? `That access code is wrong. ${left} ${left === 1 ? 'try' : 'tries'} left.` : 'That access code is wrong. Access is locked for 30 minutes.',
+					'accessCode'
+				),
 				audits
 			};
 		}

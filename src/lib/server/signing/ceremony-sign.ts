@@ -54,7 +54,18 @@ export async function sign(deps: SigningDeps, token: string, form: SignInput, in
 			return { result: fail('The agreed text no longer matches its fingerprint, so it cannot be signed. The sender has to look into it.'), audits: [] };
 		}
 		const authentication = describeAuthentication(signer, ceremony!);
-		if (!(await store.markSigned(tx, signer.id, { at: now, ip: input.ipAddress, userAgent: input.userAgent, fingerprint: request.fingerprint, authentication, kind, text: typedName, image: image.dataUrl }))) {
+		if (
+			!(await store.markSigned(tx, signer.id, {
+				at: now,
+				ip: input.ipAddress,
+				userAgent: input.userAgent,
+				fingerprint: request.fingerprint,
+				authentication,
+				kind,
+				text: typedName,
+				image: image.dataUrl
+			}))
+		) {
 			return { result: fail(STATE_MESSAGE.signed), audits: [] };
 		}
 		const audits: AuditInput[] = [
@@ -94,10 +105,7 @@ export async function sign(deps: SigningDeps, token: string, form: SignInput, in
 }
 
 function describeAuthentication(signer: store.SignerRow, ceremony: store.CeremonyRow): string {
-	const how =
-		ceremony.method === 'account'
-			? `Email link + signed in to MOU Studio as ${signer.email}`
-			: `Email link + one-time code sent to ${signer.email}`;
+	const how = ceremony.method === 'account' ? `Email link + signed in to MOU Studio as ${signer.email}` : `Email link + one-time code sent to ${signer.email}`;
 	return signer.accessCodeHash ? `${how} + access code given out of band` : how;
 }
 
@@ -112,7 +120,19 @@ export async function decline(deps: SigningDeps, token: string, reason: unknown,
 		await store.endRequest(tx, request.id, 'declined', now, null, text);
 		await transitionStatus(tx, context.mou.id, 'signing', 'agreed');
 		mouId = context.mou.id;
-		await queueEndNotices(tx, { request, context, kind: 'declined', who: `${signer.name} (${signer.title}, ${context.partyName(signer.party)})`, reason: text, origin: deps.origin, except: signer.id }, now);
+		await queueEndNotices(
+			tx,
+			{
+				request,
+				context,
+				kind: 'declined',
+				who: `${signer.name} (${signer.title}, ${context.partyName(signer.party)})`,
+				reason: text,
+				origin: deps.origin,
+				except: signer.id
+			},
+			now
+		);
 		return { result: ok(), audits: [signerAudit(context, request, signer, 'declined', input, { reason: text })] };
 	});
 	if (result.ok) deps.collab?.notify?.(mouId, 'status');
@@ -125,7 +145,15 @@ export async function decline(deps: SigningDeps, token: string, reason: unknown,
  */
 export async function queueEndNotices(
 	tx: Tx,
-	input: { request: store.RequestRow; context: MouContext; kind: 'declined' | 'voided' | 'expired'; who: string | null; reason: string | null; origin: string; except?: string },
+	input: {
+		request: store.RequestRow;
+		context: MouContext;
+		kind: 'declined' | 'voided' | 'expired';
+		who: string | null;
+		reason: string | null;
+		origin: string;
+		except?: string;
+	},
 	now: Date
 ) {
 	const { request, context } = input;
@@ -134,8 +162,14 @@ export async function queueEndNotices(
 	const signers = (await store.listSigners(tx, request.id)).filter((s) => s.status !== 'waiting' && s.id !== input.except);
 	const what = {
 		declined: { subject: `Declined: “${title}”`, line: `${input.who} declined to sign “${title}”. The signing request has ended; nobody else can sign it.` },
-		voided: { subject: `Signing request withdrawn: “${title}”`, line: `${input.who} voided the signing request for “${title}”. The signing links no longer work.` },
-		expired: { subject: `Signing request expired: “${title}”`, line: `The signing request for “${title}” expired before every signer had signed. The signing links no longer work.` }
+		voided: {
+			subject: `Signing request withdrawn: “${title}”`,
+			line: `${input.who} voided the signing request for “${title}”. The signing links no longer work.`
+		},
+		expired: {
+			subject: `Signing request expired: “${title}”`,
+			line: `The signing request for “${title}” expired before every signer had signed. The signing links no longer work.`
+		}
 	}[input.kind];
 	const reason = input.reason ? [`Reason given: “${input.reason}”`] : [];
 	for (const person of counsel) {
@@ -167,7 +201,11 @@ export async function queueEndNotices(
 				to: signer.email,
 				subject: what.subject,
 				greeting: `Hello ${signer.name},`,
-				paragraphs: [what.line, ...reason, signer.status === 'signed' ? 'Your signature on this request will not be used.' : 'Nothing more is needed from you for this request.']
+				paragraphs: [
+					what.line,
+					...reason,
+					signer.status === 'signed' ? 'Your signature on this request will not be used.' : 'Nothing more is needed from you for this request.'
+				]
 			},
 			now
 		);

@@ -44,7 +44,7 @@ export async function resolveLink(sql: SigningDeps['sql'] | Tx, token: string, n
 	const link = await store.findLink(sql, hashToken(token));
 	if (!link || link.purpose !== 'sign' || !link.signerId) return none;
 	const request = await store.findRequest(sql, link.requestId);
-	const signer = request ? (await store.listSigners(sql, request.id)).find((s) => s.id === link.signerId) ?? null : null;
+	const signer = request ? ((await store.listSigners(sql, request.id)).find((s) => s.id === link.signerId) ?? null) : null;
 	if (!request || !signer) return none;
 	return { state: linkState(request, signer, link, now), link, request, signer };
 }
@@ -86,7 +86,14 @@ export function stepFor(signer: store.SignerRow, ceremony: store.CeremonyRow | n
 	return 'sign';
 }
 
-export function signerAudit(context: MouContext, request: store.RequestRow, signer: store.SignerRow, kind: string, input: RequestContext, detail?: Record<string, unknown>): AuditInput {
+export function signerAudit(
+	context: MouContext,
+	request: store.RequestRow,
+	signer: store.SignerRow,
+	kind: string,
+	input: RequestContext,
+	detail?: Record<string, unknown>
+): AuditInput {
 	return {
 		mouId: context.mou.id,
 		requestId: request.id,
@@ -116,13 +123,11 @@ export async function step<T>(
 	input: CeremonyInput,
 	now: Date,
 	needs: 'link' | 'ceremony' | 'access' | 'consent',
-	body: (s: {
-		tx: Tx;
-		request: store.RequestRow;
-		signer: store.SignerRow;
-		ceremony: store.CeremonyRow | null;
-		context: MouContext;
-	}) => Promise<{ result: Outcome<T>; audits: AuditInput[]; /** Runs in the transaction once the audits are appended. */ afterAudits?: (tx: Tx) => Promise<void> }>
+	body: (s: { tx: Tx; request: store.RequestRow; signer: store.SignerRow; ceremony: store.CeremonyRow | null; context: MouContext }) => Promise<{
+		result: Outcome<T>;
+		audits: AuditInput[];
+		/** Runs in the transaction once the audits are appended. */ afterAudits?: (tx: Tx) => Promise<void>;
+	}>
 ): Promise<Outcome<T>> {
 	const first = await resolveLink(deps.sql, token, now);
 	if (first.state !== 'active') return fail(first.state === 'unknown' ? STATE_MESSAGE.unknown : STATE_MESSAGE[first.state]);

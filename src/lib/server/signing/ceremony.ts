@@ -5,7 +5,18 @@ import { formatWhen, loadMouContext, maskEmail } from './context';
 import type { SigningDeps } from './deps';
 import { renderAgreement } from './render';
 import * as store from './store';
-import { CODE_LIFETIME_MS, CODE_RESEND_AFTER_MS, type CeremonyInput, type LinkState, STATE_MESSAGE, type Step, resolveLink, step, stepFor, validCeremony } from './ceremony-step';
+import {
+	CODE_LIFETIME_MS,
+	CODE_RESEND_AFTER_MS,
+	type CeremonyInput,
+	type LinkState,
+	STATE_MESSAGE,
+	type Step,
+	resolveLink,
+	step,
+	stepFor,
+	validCeremony
+} from './ceremony-step';
 
 /**
  * The signer's ceremony behind /sign/<token>: the link identifies one signer; a one-time code
@@ -14,7 +25,6 @@ import { CODE_LIFETIME_MS, CODE_RESEND_AFTER_MS, type CeremonyInput, type LinkSt
  * signature or a decline. Every step re-checks everything on the server, in a transaction that
  * locks the request row first, then the signer row; the audit head is locked last.
  */
-
 
 export interface CeremonyView {
 	state: LinkState;
@@ -106,7 +116,10 @@ export async function openSigningLink(deps: SigningDeps, token: string, input: C
 		accessCodeRequired: !!signer.accessCodeHash,
 		viewed: !!signer.viewedAt,
 		accountMatches: !!input.user && input.user.emailVerified && input.user.email === signer.email,
-		code: { sentAt: latest?.createdAt.toISOString() ?? null, canResendAt: latest ? new Date(latest.createdAt.getTime() + CODE_RESEND_AFTER_MS).toISOString() : null },
+		code: {
+			sentAt: latest?.createdAt.toISOString() ?? null,
+			canResendAt: latest ? new Date(latest.createdAt.getTime() + CODE_RESEND_AFTER_MS).toISOString() : null
+		},
 		accessLockedUntil: signer.accessLockedUntil && signer.accessLockedUntil > now ? signer.accessLockedUntil.toISOString() : null,
 		sender: sender ? { name: sender.name, email: sender.email, organization: sender.organizationName } : null,
 		disclosure: sender ? disclosureSections({ name: sender.name, email: sender.email, organization: sender.organizationName }) : [],
@@ -139,14 +152,6 @@ export async function recordView(deps: SigningDeps, token: string, input: Ceremo
 	return step<void>(deps, token, input, now, 'link', async () => ({ result: ok(), audits: [] }));
 }
 
-export {
-	CODE_LIFETIME_MS,
-	CODE_MAX_FAILURES,
-	CEREMONY_LIFETIME_MS,
-	linkStateMessage,
-	type CeremonyInput,
-	type LinkState,
-	type Step
-} from './ceremony-step';
+export { CODE_LIFETIME_MS, CODE_MAX_FAILURES, CEREMONY_LIFETIME_MS, linkStateMessage, type CeremonyInput, type LinkState, type Step } from './ceremony-step';
 export { requestCode, verifyCode, continueWithAccount, verifyAccessCode, giveConsent, type CeremonyStarted } from './ceremony-identity';
 export { sign, decline, queueEndNotices } from './ceremony-sign';

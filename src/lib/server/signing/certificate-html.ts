@@ -25,7 +25,10 @@ export function certificateDocument(c: CompletionCertificate): string {
 		)
 		.join('\n');
 	const events = c.events
-		.map((ev) => `<tr><td>${when(ev.at)}</td><td>${e(AUDIT_LABEL[ev.kind] ?? ev.kind)}</td><td>${e(ev.actor)}</td><td>${e(ev.ipAddress ?? '')}</td><td>${e(ev.detail ?? '')}</td></tr>`)
+		.map(
+			(ev) =>
+				`<tr><td>${when(ev.at)}</td><td>${e(AUDIT_LABEL[ev.kind] ?? ev.kind)}</td><td>${e(ev.actor)}</td><td>${e(ev.ipAddress ?? '')}</td><td>${e(ev.detail ?? '')}</td></tr>`
+		)
 		.join('\n');
 	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Certificate of completion — ${e(c.title)}</title>
 <style>body{font-family:Georgia,serif;color:#1f2933;max-width:50rem;margin:2rem auto;padding:0 1rem;line-height:1.45}

@@ -90,7 +90,8 @@ export function describeDetail(row: Pick<AuditRow, 'kind' | 'detail'>, zone: str
 	if (typeof d.disclosureVersion === 'string') parts.push(`disclosure version ${d.disclosureVersion}`);
 	if (typeof d.error === 'string') parts.push(`error: ${d.error}`);
 	if (row.kind === 'sealed' && typeof d.sha256 === 'string') parts.push(`file SHA-256 ${d.sha256}, digitally signed by ${String(d.signedBy)}`);
-	if (row.kind === 'prepared' && Array.isArray(d.signers)) parts.push(`${d.signers.length} signers, ${d.routing} order, expires ${formatWhen(String(d.expiresAt), zone)}`);
+	if (row.kind === 'prepared' && Array.isArray(d.signers))
+		parts.push(`${d.signers.length} signers, ${d.routing} order, expires ${formatWhen(String(d.expiresAt), zone)}`);
 	return parts.length ? parts.join('; ') : null;
 }
 
@@ -116,6 +117,10 @@ export async function loadCertificateByToken(sql: Sql, token: string, now = new 
 	const signer = link.signerId ? (await store.listSigners(sql, request.id)).find((s) => s.id === link.signerId) : null;
 	if (link.purpose === 'sign' && signer?.status !== 'signed') return null;
 	const recipient = link.recipientId ? (await store.listRecipients(sql, request.id)).find((r) => r.id === link.recipientId) : null;
-	const holder = signer ? { name: signer.name, email: signer.email, party: signer.party } : recipient ? { name: recipient.name, email: recipient.email, party: null } : null;
+	const holder = signer
+		? { name: signer.name, email: signer.email, party: signer.party }
+		: recipient
+			? { name: recipient.name, email: recipient.email, party: null }
+			: null;
 	return { certificate, holder };
 }

@@ -64,7 +64,13 @@ export async function completeRequest(
 				requestId: request.id,
 				kind: 'completed',
 				actor: SYSTEM_ACTOR,
-				detail: { fingerprint: request.fingerprint, effectiveDate: dates.effectiveDate, reviewDueOn: dates.reviewDueOn, signers: input.signers.length, notified: people.length }
+				detail: {
+					fingerprint: request.fingerprint,
+					effectiveDate: dates.effectiveDate,
+					reviewDueOn: dates.reviewDueOn,
+					signers: input.signers.length,
+					notified: people.length
+				}
 			}
 		],
 		announce: async (tx) => {
@@ -106,7 +112,11 @@ export async function completeRequest(
 	};
 }
 
-async function completionRecipients(tx: Tx, input: { origin: string; request: store.RequestRow; signers: store.SignerRow[]; context: MouContext }, now: Date): Promise<Person[]> {
+async function completionRecipients(
+	tx: Tx,
+	input: { origin: string; request: store.RequestRow; signers: store.SignerRow[]; context: MouContext },
+	now: Date
+): Promise<Person[]> {
 	const { request, context } = input;
 	const members = await store.listPartyMembers(tx, context.mou.id, ['counsel', 'signatory']);
 	const memberEmails = new Set(members.map((m) => m.email));
@@ -118,7 +128,8 @@ async function completionRecipients(tx: Tx, input: { origin: string; request: st
 		seen.add(p.email);
 		people.push(p);
 	};
-	for (const m of members) add({ name: m.name, email: m.email, organizationId: m.organizationId, link: `${input.origin}/mous/${context.mou.id}/signing/certificate` });
+	for (const m of members)
+		add({ name: m.name, email: m.email, organizationId: m.organizationId, link: `${input.origin}/mous/${context.mou.id}/signing/certificate` });
 	const certificateLink = async (link: { signerId: string | null; recipientId: string | null }) => {
 		const token = generateToken();
 		await store.insertLink(tx, {
@@ -132,7 +143,8 @@ async function completionRecipients(tx: Tx, input: { origin: string; request: st
 		return `${input.origin}/sign/${token}/certificate`;
 	};
 	for (const s of input.signers) {
-		if (!memberEmails.has(s.email) && !seen.has(s.email)) add({ name: s.name, email: s.email, organizationId: null, link: await certificateLink({ signerId: s.id, recipientId: null }) });
+		if (!memberEmails.has(s.email) && !seen.has(s.email))
+			add({ name: s.name, email: s.email, organizationId: null, link: await certificateLink({ signerId: s.id, recipientId: null }) });
 	}
 	for (const r of recipients) {
 		if (!seen.has(r.email)) add({ name: r.name, email: r.email, organizationId: null, link: await certificateLink({ signerId: null, recipientId: r.id }) });
@@ -155,11 +167,22 @@ async function issueSealed(tx: Tx, mouId: string, requestId: string, now: Date) 
 			const identity = await signingIdentity(sp);
 			const signedBy = /(?:^|\n)CN=([^\n]*)/.exec(identity.certificate.subject)?.[1] ?? 'MOU Studio';
 			const certificateSha256 = identity.certificate.fingerprint256.replace(/:/g, '').toLowerCase();
-			const head = await appendAudit(sp, { mouId, requestId, kind: 'sealed', actor: SYSTEM_ACTOR, detail: { sha256: issued.sha256, signedBy, certificateSha256 } }, now);
+			const head = await appendAudit(
+				sp,
+				{ mouId, requestId, kind: 'sealed', actor: SYSTEM_ACTOR, detail: { sha256: issued.sha256, signedBy, certificateSha256 } },
+				now
+			);
 			return { sha256: issued.sha256, signedBy, head: { seq: head.seq, hash: head.hash } };
 		});
 	} catch (error) {
-		console.error(JSON.stringify({ time: new Date().toISOString(), event: 'signed_docx_not_issued_at_completion', mouId, error: error instanceof Error ? error.message : String(error) }));
+		console.error(
+			JSON.stringify({
+				time: new Date().toISOString(),
+				event: 'signed_docx_not_issued_at_completion',
+				mouId,
+				error: error instanceof Error ? error.message : String(error)
+			})
+		);
 		return null;
 	}
 }

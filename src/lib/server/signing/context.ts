@@ -105,16 +105,16 @@ export async function openStage(
 			now
 		);
 		audits.push({
-				mouId: context.mou.id,
-				requestId: request.id,
-				kind: 'sent',
-				actor: input.actor.name,
-				actorEmail: input.actor.email,
-				party: input.actor.party,
-				signerId: signer.id,
-				ipAddress: input.requestContext?.ipAddress,
-				userAgent: input.requestContext?.userAgent,
-				detail: { to: signer.email, signer: signer.name, stage: signer.stage }
+			mouId: context.mou.id,
+			requestId: request.id,
+			kind: 'sent',
+			actor: input.actor.name,
+			actorEmail: input.actor.email,
+			party: input.actor.party,
+			signerId: signer.id,
+			ipAddress: input.requestContext?.ipAddress,
+			userAgent: input.requestContext?.userAgent,
+			detail: { to: signer.email, signer: signer.name, stage: signer.stage }
 		});
 	}
 	return audits;

@@ -48,7 +48,11 @@ async function expire(deps: SigningDeps, requestId: string, now: Date): Promise<
 		await store.endRequest(tx, request.id, 'expired', now, null, 'The expiry date passed before every signer signed.');
 		await transitionStatus(tx, request.mouId, 'signing', 'agreed');
 		await queueEndNotices(tx, { request, context, kind: 'expired', who: null, reason: null, origin: deps.origin }, now);
-		await appendAll(tx, [{ mouId: request.mouId, requestId: request.id, kind: 'expired', actor: SYSTEM_ACTOR, detail: { expiresAt: request.expiresAt.toISOString() } }], now);
+		await appendAll(
+			tx,
+			[{ mouId: request.mouId, requestId: request.id, kind: 'expired', actor: SYSTEM_ACTOR, detail: { expiresAt: request.expiresAt.toISOString() } }],
+			now
+		);
 		return request;
 	});
 	if (expired) deps.collab?.notify?.(expired.mouId, 'status');
@@ -90,8 +94,29 @@ async function remind(deps: SigningDeps, request: store.RequestRow, now: Date): 
 				now
 			);
 			if (!queued) return false;
-			await store.insertLink(tx, { requestId: request.id, signerId: signer.id, recipientId: null, purpose: 'sign', tokenHash: hashToken(token), createdAt: now, expiresAt: request.expiresAt });
-			await appendAll(tx, [{ mouId: request.mouId, requestId: request.id, kind: 'reminded', actor: SYSTEM_ACTOR, signerId: signer.id, detail: { to: signer.email, reminder: period } }], now);
+			await store.insertLink(tx, {
+				requestId: request.id,
+				signerId: signer.id,
+				recipientId: null,
+				purpose: 'sign',
+				tokenHash: hashToken(token),
+				createdAt: now,
+				expiresAt: request.expiresAt
+			});
+			await appendAll(
+				tx,
+				[
+					{
+						mouId: request.mouId,
+						requestId: request.id,
+						kind: 'reminded',
+						actor: SYSTEM_ACTOR,
+						signerId: signer.id,
+						detail: { to: signer.email, reminder: period }
+					}
+				],
+				now
+			);
 			return true;
 		});
 		if (done) reminded++;

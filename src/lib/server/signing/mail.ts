@@ -129,7 +129,9 @@ async function signedDocxAttachment(deps: SigningDeps, mouId: string): Promise<S
 		const doc = await issueSignedDocx({ sql: deps.sql, loadCertificate }, mouId);
 		return { filename: doc.filename, content: Buffer.from(doc.bytes), contentType: DOCX_TYPE };
 	} catch (error) {
-		console.error(JSON.stringify({ time: new Date().toISOString(), event: 'signed_docx_unavailable', mouId, error: error instanceof Error ? error.message : String(error) }));
+		console.error(
+			JSON.stringify({ time: new Date().toISOString(), event: 'signed_docx_unavailable', mouId, error: error instanceof Error ? error.message : String(error) })
+		);
 		return null;
 	}
 }

@@ -85,7 +85,12 @@ async function requestView(sql: Sql, request: store.RequestRow, contacts: boolea
 				declineReason: s.declineReason,
 				delivery: linkMail
 					? {
-							state: linkMail.deliveredAt || linkMail.outboxStatus === 'sent' || linkMail.outboxStatus === 'kept' ? 'delivered' : linkMail.outboxStatus === 'failed' ? 'retrying' : 'queued',
+							state:
+								linkMail.deliveredAt || linkMail.outboxStatus === 'sent' || linkMail.outboxStatus === 'kept'
+									? 'delivered'
+									: linkMail.outboxStatus === 'failed'
+										? 'retrying'
+										: 'queued',
 							at: (linkMail.deliveredAt ?? linkMail.createdAt).toISOString(),
 							error: contacts && linkMail.outboxStatus === 'failed' ? linkMail.lastError : null
 						}

@@ -53,13 +53,27 @@ export async function prefillDraft(deps: Pick<SigningDeps, 'sql'>, mouId: string
 		accessCode: ''
 	}));
 	if (!signers.some((s) => s.capacity === 'agency_head')) {
-		signers.unshift({ name: terms.agency_head_name ?? '', title: terms.agency_head_title ?? 'Chief of Police', email: '', party: 'agency', capacity: 'agency_head', accessCode: '' });
+		signers.unshift({
+			name: terms.agency_head_name ?? '',
+			title: terms.agency_head_title ?? 'Chief of Police',
+			email: '',
+			party: 'agency',
+			capacity: 'agency_head',
+			accessCode: ''
+		});
 	}
 	if (!signers.some((s) => s.capacity === 'superintendent')) {
 		signers.push({ name: terms.superintendent_name ?? '', title: 'Superintendent', email: '', party: 'district', capacity: 'superintendent', accessCode: '' });
 	}
 	if (terms.board_president_name?.trim() && !signers.some((s) => s.capacity === 'board_president')) {
-		signers.push({ name: terms.board_president_name, title: 'President of the Board of Education', email: '', party: 'district', capacity: 'board_president', accessCode: '' });
+		signers.push({
+			name: terms.board_president_name,
+			title: 'President of the Board of Education',
+			email: '',
+			party: 'district',
+			capacity: 'board_president',
+			accessCode: ''
+		});
 	}
 	const order: Record<string, number> = { agency_head: 0, mayor: 1, city_manager: 2, superintendent: 3, board_president: 4, other: 5 };
 	signers.sort((a, b) => (a.party === b.party ? (order[a.capacity] ?? 9) - (order[b.capacity] ?? 9) : a.party === 'agency' ? -1 : 1));
@@ -128,7 +142,8 @@ export async function sendForSignature(
 
 	const outcome = await deps.sql.begin(async (tx): Promise<SendResult> => {
 		const mou = await store.lockMou(tx, mouId);
-		if (!mou || mou.status !== 'agreed') return { ...failure('not_now', 'Only an MOU whose text both parties have agreed can be sent for signature.'), draft: checked.draft };
+		if (!mou || mou.status !== 'agreed')
+			return { ...failure('not_now', 'Only an MOU whose text both parties have agreed can be sent for signature.'), draft: checked.draft };
 		const agreed = await store.findAgreedVersion(tx, mouId);
 		if (!agreed || sha256Hex(agreed.state) !== agreed.sha256) {
 			return { ...failure('not_now', 'The agreed version cannot be verified against its fingerprint; it cannot be sent for signature.'), draft: checked.draft };
@@ -198,7 +213,15 @@ export async function sendForSignature(
 						routing: input.routing,
 						expiresAt: input.expiresAt.toISOString(),
 						reminderDays: input.reminderDays,
-						signers: input.signers.map((s, i) => ({ name: s.name, title: s.title, email: s.email, party: s.party, role: s.role, stage: stageOf[i], accessCode: s.accessCode })),
+						signers: input.signers.map((s, i) => ({
+							name: s.name,
+							title: s.title,
+							email: s.email,
+							party: s.party,
+							role: s.role,
+							stage: stageOf[i],
+							accessCode: s.accessCode
+						})),
 						copies: input.recipients.map((r) => r.email)
 					}
 				},
@@ -220,7 +243,10 @@ export async function sendForSignature(
  * could be named, and sign in the signer's place.
  */
 async function unconfirmedSigner(tx: Tx, signers: ValidSigner[]): Promise<string | null> {
-	const unconfirmed = await store.unconfirmedAccountEmails(tx, signers.map((s) => s.email));
+	const unconfirmed = await store.unconfirmedAccountEmails(
+		tx,
+		signers.map((s) => s.email)
+	);
 	const signer = signers.find((s) => unconfirmed.has(s.email.toLowerCase()));
 	return signer
 		? `${signer.name} (${signer.email}) has not confirmed their email address yet, so cannot be named to sign. They can have the link sent again from their account page.`

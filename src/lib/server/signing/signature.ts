@@ -100,12 +100,23 @@ function unfilter(raw: Buffer, stride: number, bpp: number, height: number): Buf
 			const c = prev >= 0 && x >= bpp ? out[prev + x - bpp] : 0;
 			let value: number;
 			switch (filter) {
-				case 0: value = line[x]; break;
-				case 1: value = line[x] + a; break;
-				case 2: value = line[x] + b; break;
-				case 3: value = line[x] + ((a + b) >> 1); break;
-				case 4: value = line[x] + paeth(a, b, c); break;
-				default: return null;
+				case 0:
+					value = line[x];
+					break;
+				case 1:
+					value = line[x] + a;
+					break;
+				case 2:
+					value = line[x] + b;
+					break;
+				case 3:
+					value = line[x] + ((a + b) >> 1);
+					break;
+				case 4:
+					value = line[x] + paeth(a, b, c);
+					break;
+				default:
+					return null;
 			}
 			out[row + x] = value & 0xff;
 		}

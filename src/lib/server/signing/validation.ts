@@ -90,7 +90,11 @@ export function validatePrepare(
 ): { ok: true; value: ValidPrepare; draft: PrepareDraft } | { ok: false; errors: PrepareErrors; draft: PrepareDraft } {
 	const errors: PrepareErrors = {};
 	// Blank rows are dropped (and the kept rows renumbered) so the form comes back as it will be read.
-	const cleaned: PrepareDraft = { ...draft, signers: draft.signers.filter((s) => !blank(s)), recipients: draft.recipients.filter((r) => r.name.trim() || r.email.trim()) };
+	const cleaned: PrepareDraft = {
+		...draft,
+		signers: draft.signers.filter((s) => !blank(s)),
+		recipients: draft.recipients.filter((r) => r.name.trim() || r.email.trim())
+	};
 	const signers: ValidSigner[] = [];
 	const seen = new Map<string, string>();
 
@@ -113,7 +117,8 @@ export function validatePrepare(
 		const capacity = role === 'attester' ? 'clerk' : (CAPACITIES as string[]).includes(s.capacity) && s.capacity !== 'clerk' ? (s.capacity as Capacity) : null;
 		if (!capacity) refuse('capacity', 'Choose the capacity in which this person signs.');
 		else if (party && CAPACITY_PARTY[capacity] && CAPACITY_PARTY[capacity] !== party) {
-			errors[`${key}.capacity`] = `A ${capacity === 'agency_head' ? 'chief or sheriff signs for the agency' : 'superintendent or board president signs for the district'}.`;
+			errors[`${key}.capacity`] =
+				`A ${capacity === 'agency_head' ? 'chief or sheriff signs for the agency' : 'superintendent or board president signs for the district'}.`;
 			ok = false;
 		}
 		return ok ? { name, title, email: email!, party: party!, capacity: capacity!, role, accessCode: s.accessCode === 'on' } : null;
@@ -142,7 +147,10 @@ export function validatePrepare(
 	cleaned.recipients.forEach((r, i) => {
 		const email = normalizeEmail(r.email);
 		const name = cleanText(r.name, 120);
-		if (!email) errors[`recipients.${i}.email`] = r.email.trim() ? `“${r.email.trim().slice(0, 80)}” is not a valid email address.` : 'Enter an email address, or clear the row.';
+		if (!email)
+			errors[`recipients.${i}.email`] = r.email.trim()
+				? `“${r.email.trim().slice(0, 80)}” is not a valid email address.`
+				: 'Enter an email address, or clear the row.';
 		else if (seen.has(email)) errors[`recipients.${i}.email`] = `${email} is a signer: signers receive the completed MOU anyway.`;
 		else if (copies.has(email)) errors[`recipients.${i}.email`] = `${email} is listed twice.`;
 		else {

@@ -46,10 +46,7 @@ export function loadTemplate(id: string = DEFAULT_TEMPLATE.id, version: string =
 }
 
 /** The NASRO checklist the template version answers to. */
-export function loadChecklist(
-	id: string = DEFAULT_TEMPLATE.id,
-	version: string = DEFAULT_TEMPLATE.version
-): ChecklistItem[] {
+export function loadChecklist(id: string = DEFAULT_TEMPLATE.id, version: string = DEFAULT_TEMPLATE.version): ChecklistItem[] {
 	return templateVersion(id, version).checklist;
 }
 

@@ -13,7 +13,12 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const { invitation } = view;
 	return {
 		state: view.state,
-		invitation: { mouTitle: invitation.mouTitle, invitedByName: invitation.invitedByName, invitingOrganization: invitation.invitingOrganization, side: invitation.side },
+		invitation: {
+			mouTitle: invitation.mouTitle,
+			invitedByName: invitation.invitedByName,
+			invitingOrganization: invitation.invitingOrganization,
+			side: invitation.side
+		},
 		canAccept: view.canAccept,
 		reason: view.reason
 	};

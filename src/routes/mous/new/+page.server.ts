@@ -21,7 +21,8 @@ export const actions: Actions = {
 		const { db } = await getRuntime();
 		const form = await request.formData();
 		const result = await createMou(db.sql, user, { title: form.get('title'), state: form.get('state') ?? undefined });
-		if (!result.ok) return failAction(result.error, { errors: formErrors(result.error), title: String(form.get('title') ?? ''), state: String(form.get('state') ?? 'none') });
+		if (!result.ok)
+			return failAction(result.error, { errors: formErrors(result.error), title: String(form.get('title') ?? ''), state: String(form.get('state') ?? 'none') });
 		redirect(303, `/mous/${result.value.id}`);
 	}
 };

@@ -20,7 +20,11 @@ export const actions: Actions = {
 		const input = { name: form.get('name'), email: form.get('email'), body: form.get('body') };
 		const result = await submitPublicComment({ sql: runtime.db.sql, mailer: runtime.mailer, origin: url.origin }, params.slug, input, getClientAddress());
 		if (!result) error(404, 'This MOU is not published.');
-		const kept = { name: String(input.name ?? '').slice(0, 100), email: String(input.email ?? '').slice(0, 254), body: String(input.body ?? '').slice(0, MAX_COMMENT_CHARS) };
+		const kept = {
+			name: String(input.name ?? '').slice(0, 100),
+			email: String(input.email ?? '').slice(0, 254),
+			body: String(input.body ?? '').slice(0, MAX_COMMENT_CHARS)
+		};
 		if (!result.ok) return failAction(result.error, { commentErrors: formErrors(result.error), ...kept });
 		return { sentTo: result.value.email };
 	}

@@ -19,7 +19,6 @@ import {
 } from '$lib/server/signing';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
-
 function ceremonyInput(event: Pick<RequestEvent, 'cookies' | 'params' | 'request' | 'getClientAddress' | 'locals'>): CeremonyInput {
 	return {
 		ipAddress: event.getClientAddress(),

@@ -55,7 +55,8 @@ function removedIdentityRefusal(ds: DeleteSet, doc: Y.Doc): Refusal | null {
 				const item = structs[i];
 				if (!(item instanceof Y.Item) || item.deleted || !isIdentityKey(item.parentSub)) continue;
 				const clauseItem = isClause(item.parent as Y.AbstractType<unknown>) ? (item.parent as Y.XmlElement)._item : null;
-				if (clauseItem && !clauseItem.deleted && !deletes(ds, clauseItem.id)) return refused(`removes the ${item.parentSub} of a clause; only the template sets it`);
+				if (clauseItem && !clauseItem.deleted && !deletes(ds, clauseItem.id))
+					return refused(`removes the ${item.parentSub} of a clause; only the template sets it`);
 			}
 		}
 	}

@@ -39,9 +39,7 @@ export const clientOwnership: AdmissionCheck = ({ intake, author }, { owners, do
 
 /** Too much accepted but not yet stored: the writer waits. */
 export const stagedCap: AdmissionCheck = ({ intake }, { stagedBytes }) =>
-	stagedBytes + intake.bytes.length > MAX_STAGED_BYTES
-		? { code: CloseCode.rateLimited, reason: 'Too many unsaved changes; reconnect shortly' }
-		: null;
+	stagedBytes + intake.bytes.length > MAX_STAGED_BYTES ? { code: CloseCode.rateLimited, reason: 'Too many unsaved changes; reconnect shortly' } : null;
 
 /**
  * While negotiating, every change of a person's is a suggestion their party answers for (judged

@@ -91,7 +91,6 @@ function markClaim(content: Y.ContentFormat): Claim | null {
 
 function integratedClaim(item: Y.Item, proposals: unknown): Claim | null {
 	if (item.content instanceof Y.ContentFormat) return markClaim(item.content);
-	if (item.content instanceof Y.ContentAny && proposals !== undefined && item.parent === proposals)
-		return parseTermProposal(item.content.getContent()[0]);
+	if (item.content instanceof Y.ContentAny && proposals !== undefined && item.parent === proposals) return parseTermProposal(item.content.getContent()[0]);
 	return null;
 }

@@ -97,8 +97,7 @@ function structViolation(struct: DecodedStruct, ctx: RuleContext, placements: Pl
 }
 
 function describeUnresolved(unresolved: Unresolved): string {
-	if (unresolved.kind === 'parent')
-		return `refers to an unknown parent ${unresolved.ref.client}:${unresolved.ref.clock}`;
+	if (unresolved.kind === 'parent') return `refers to an unknown parent ${unresolved.ref.client}:${unresolved.ref.clock}`;
 	if (unresolved.kind === 'neighbour') return 'refers to content the server does not have';
 	return 'depends on changes the server does not have';
 }

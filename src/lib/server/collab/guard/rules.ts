@@ -48,29 +48,23 @@ function placementViolation(item: Y.Item, { lock, allowedRoots, store }: RuleCon
 	if (typeof parent === 'string') {
 		if (!allowedRoots.has(parent)) return `writes to unknown root ${displayName(parent)}`;
 	} else if (parent instanceof Y.ID) {
-		if (lock.boundary.has(parent.client, parent.clock) || lock.interior.has(parent.client, parent.clock))
-			return 'edits a locked clause';
+		if (lock.boundary.has(parent.client, parent.clock) || lock.interior.has(parent.client, parent.clock)) return 'edits a locked clause';
 	}
 	// With parent null Yjs places the item beside its origin / right origin, so a neighbour
 	// inside a locked clause means the item lands inside it. The clause's own item is fine.
-	if (item.origin !== null && lock.interior.has(item.origin.client, item.origin.clock))
-		return 'inserts into a locked clause';
-	if (item.rightOrigin !== null && lock.interior.has(item.rightOrigin.client, item.rightOrigin.clock))
-		return 'inserts into a locked clause';
+	if (item.origin !== null && lock.interior.has(item.origin.client, item.origin.clock)) return 'inserts into a locked clause';
+	if (item.rightOrigin !== null && lock.interior.has(item.rightOrigin.client, item.rightOrigin.clock)) return 'inserts into a locked clause';
 	// A struct the doc partly has is integrated from the first unknown clock, right after
 	// the doc's last item of that client, whatever its declared origin (Item.integrate offset).
 	const { client, clock } = item.id;
 	const known = Y.getState(store, client);
-	if (clock < known && known < clock + item.length && lock.interior.has(client, known - 1))
-		return 'inserts into a locked clause';
+	if (clock < known && known < clock + item.length && lock.interior.has(client, known - 1)) return 'inserts into a locked clause';
 	return null;
 }
 
 export function gcViolation(gc: Y.GC, { lock }: RuleContext): string | null {
 	const { client, clock } = gc.id;
-	return lock.protectedIds.overlaps(client, clock, clock + gc.length)
-		? 'erases locked clause content'
-		: null;
+	return lock.protectedIds.overlaps(client, clock, clock + gc.length) ? 'erases locked clause content' : null;
 }
 
 export function deleteSetViolation(ds: ReturnType<typeof Y.decodeUpdate>['ds'], { lock }: RuleContext): string | null {
@@ -83,11 +77,7 @@ export function deleteSetViolation(ds: ReturnType<typeof Y.decodeUpdate>['ds'], 
 }
 
 /** Yjs reads a parent id as `parentItem.content.type`; anything but a type item corrupts the doc. */
-export function parentViolation(
-	item: Y.Item,
-	runs: Map<number, DecodedStruct[]>,
-	store: StructStore
-): string | null {
+export function parentViolation(item: Y.Item, runs: Map<number, DecodedStruct[]>, store: StructStore): string | null {
 	const parent = item.parent as unknown;
 	if (!(parent instanceof Y.ID)) return null;
 	const holder = structAt(parent, runs, store);

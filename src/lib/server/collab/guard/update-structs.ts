@@ -28,9 +28,7 @@ export function groupByClient(structs: DecodedStruct[]): Map<number, DecodedStru
 	return runs;
 }
 
-export type Unresolved =
-	| { kind: 'gap'; struct: DecodedStruct }
-	| { kind: 'parent' | 'neighbour'; struct: Y.Item; ref: Y.ID };
+export type Unresolved = { kind: 'gap'; struct: DecodedStruct } | { kind: 'parent' | 'neighbour'; struct: Y.Item; ref: Y.ID };
 
 /**
  * Finds a struct Yjs could never integrate: one after a gap in its client's clocks, or one
@@ -40,14 +38,10 @@ export type Unresolved =
  * Mirrors the order-independence of Yjs' integrateStructs: a client blocked on another
  * client is retried whenever that client advances.
  */
-export function findUnresolved(
-	runs: Map<number, DecodedStruct[]>,
-	store: StructStore
-): Unresolved | null {
+export function findUnresolved(runs: Map<number, DecodedStruct[]>, store: StructStore): Unresolved | null {
 	const frontier = new Map<number, number>();
 	for (const client of runs.keys()) frontier.set(client, Y.getState(store, client));
-	const known = (id: Y.ID): boolean =>
-		id.clock < (frontier.get(id.client) ?? Y.getState(store, id.client));
+	const known = (id: Y.ID): boolean => id.clock < (frontier.get(id.client) ?? Y.getState(store, id.client));
 
 	const nextIndex = new Map<number, number>();
 	const waiters = new Map<number, number[]>();
@@ -103,13 +97,9 @@ export function findUnresolved(
 	return null;
 }
 
-function firstMissingRef(
-	item: Y.Item,
-	known: (id: Y.ID) => boolean
-): { kind: 'parent' | 'neighbour'; ref: Y.ID } | null {
+function firstMissingRef(item: Y.Item, known: (id: Y.ID) => boolean): { kind: 'parent' | 'neighbour'; ref: Y.ID } | null {
 	if (item.origin !== null && !known(item.origin)) return { kind: 'neighbour', ref: item.origin };
-	if (item.rightOrigin !== null && !known(item.rightOrigin))
-		return { kind: 'neighbour', ref: item.rightOrigin };
+	if (item.rightOrigin !== null && !known(item.rightOrigin)) return { kind: 'neighbour', ref: item.rightOrigin };
 	const parent = item.parent as unknown;
 	if (parent instanceof Y.ID && !known(parent)) return { kind: 'parent', ref: parent };
 	return null;
@@ -119,11 +109,7 @@ function firstMissingRef(
  * The struct holding `id`: from the doc when the doc already has that clock (Yjs ignores
  * re-sent structs), otherwise from the update. Both are assumed resolvable (see findUnresolved).
  */
-export function structAt(
-	id: Y.ID,
-	runs: Map<number, DecodedStruct[]>,
-	store: StructStore
-): Y.AbstractStruct | undefined {
+export function structAt(id: Y.ID, runs: Map<number, DecodedStruct[]>, store: StructStore): Y.AbstractStruct | undefined {
 	if (id.clock < Y.getState(store, id.client)) {
 		const structs = store.clients.get(id.client) as Array<Y.GC | Y.Item>;
 		return structs[Y.findIndexSS(structs, id.clock)];

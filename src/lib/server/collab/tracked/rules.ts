@@ -79,8 +79,7 @@ function proposalViolation(item: Y.Item, writer: Writer): string | null {
 	const values = item.content instanceof Y.ContentAny ? item.content.getContent() : [];
 	const proposal = parseTermProposal(values[0]);
 	if (!proposal) return 'writes a term proposal that is not well formed';
-	if (proposal.party !== writer.side || proposal.authorId !== writer.userId)
-		return 'writes a term proposal in someone else’s name';
+	if (proposal.party !== writer.side || proposal.authorId !== writer.userId) return 'writes a term proposal in someone else’s name';
 	return null;
 }
 
@@ -102,15 +101,12 @@ function deletedItemViolation(item: Y.Item, tr: Y.Transaction, writer: Writer, t
 	if (root === TERM_PROPOSALS_FIELD) {
 		const key = item.parentSub!;
 		const current = (item.parent as Y.Map<unknown>)._map.get(key);
-		return current && !current.deleted && !existedBefore(current, tr)
-			? null
-			: 'removes a term proposal; withdraw it instead';
+		return current && !current.deleted && !existedBefore(current, tr) ? null : 'removes a term proposal; withdraw it instead';
 	}
 	if (root !== BODY_FIELD) return null;
 	if (item.content instanceof Y.ContentType && isTerm(item.content.type) && !writer.ownsClient(item.id.client))
 		return 'removes a fill-in term while negotiating';
-	if (item.content instanceof Y.ContentType && isClause(item.content.type))
-		return 'removes a clause while negotiating; mark its text as a deletion';
+	if (item.content instanceof Y.ContentType && isClause(item.content.type)) return 'removes a clause while negotiating; mark its text as a deletion';
 	if (item.parent instanceof Y.XmlText) texts.add(item.parent);
 	return null;
 }
@@ -158,9 +154,7 @@ function charViolation(wasVisible: boolean, isVisible: boolean, before: Attrs, a
 		return isOwn(after.get(INSERTION), writer, true) ? null : 'adds text that is not marked as your party’s insertion';
 	}
 	if (wasVisible && !isVisible) {
-		return isOwn(before.get(INSERTION), writer, false)
-			? null
-			: 'removes text that is not your party’s pending insertion; mark it as a deletion';
+		return isOwn(before.get(INSERTION), writer, false) ? null : 'removes text that is not your party’s pending insertion; mark it as a deletion';
 	}
 	if (!wasVisible) return null;
 	return formattingViolation(before, after, writer);
@@ -171,8 +165,7 @@ function formattingViolation(before: Attrs, after: Attrs, writer: Writer): strin
 	const ownText = isOwn(before.get(INSERTION), writer, false);
 	if (!sameValue(before.get(INSERTION), after.get(INSERTION))) return 'changes an insertion mark; decisions are made on the server';
 	if (!sameValue(before.get(DELETION), after.get(DELETION))) {
-		if (before.has(DELETION) || !isOwn(after.get(DELETION), writer, true))
-			return 'changes a deletion mark; decisions are made on the server';
+		if (before.has(DELETION) || !isOwn(after.get(DELETION), writer, true)) return 'changes a deletion mark; decisions are made on the server';
 	}
 	if (ownText) return null;
 	for (const key of new Set([...before.keys(), ...after.keys()])) {

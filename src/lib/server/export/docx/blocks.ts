@@ -201,9 +201,7 @@ function list(node: DocNode, walk: Walk, place: Place): FileChild[] {
 				out.push(...list(child, walk, { ...place, list: { reference, level, instance } }));
 				continue;
 			}
-			const itemPlace: Place = first
-				? { ...place, list: { reference, level, instance } }
-				: { ...place, list: undefined, indent: 720 * (level + 1) };
+			const itemPlace: Place = first ? { ...place, list: { reference, level, instance } } : { ...place, list: undefined, indent: 720 * (level + 1) };
 			out.push(...block(child, walk, itemPlace));
 			first = false;
 		}

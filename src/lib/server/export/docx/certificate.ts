@@ -43,7 +43,13 @@ export function certificateSection(certificate: CompletionCertificate, mouTitle:
 	}
 	out.push(new Paragraph({ style: STYLE.clause, children: [new TextRun('Copies sent to')] }));
 	if (certificate.copyRecipients.length) {
-		out.push(gridTable(['Name', 'Email'], certificate.copyRecipients.map((r) => [r.name, r.email]), [1, 1]));
+		out.push(
+			gridTable(
+				['Name', 'Email'],
+				certificate.copyRecipients.map((r) => [r.name, r.email]),
+				[1, 1]
+			)
+		);
 	} else {
 		out.push(text('No one besides the signers.'));
 	}

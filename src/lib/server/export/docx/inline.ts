@@ -65,8 +65,7 @@ export function segmentsOf(content: readonly DocNode[] | undefined): Segment[] {
 					if (i) segments.push({ kind: 'break' });
 					if (text) segments.push({ kind: 'text', text, marks });
 				});
-		}
-		else if (node.type === 'term') segments.push({ kind: 'term', key: String(node.attrs?.key ?? '') });
+		} else if (node.type === 'term') segments.push({ kind: 'term', key: String(node.attrs?.key ?? '') });
 		else if (node.type === 'hardBreak') segments.push({ kind: 'break' });
 	}
 	return segments;
@@ -223,8 +222,5 @@ function termRuns(key: string, state: RenderState): ParagraphChild[] {
 	if (!proposal || !proposed || proposed.text === current.text) {
 		return [new TextRun({ text: current.text, highlight: !current.filled && state.mode === 'redline' ? 'yellow' : undefined })];
 	}
-	return [
-		new DeletedTextRun({ text: current.text, ...state.revision(proposal) }),
-		new InsertedTextRun({ text: proposed.text, ...state.revision(proposal) })
-	];
+	return [new DeletedTextRun({ text: current.text, ...state.revision(proposal) }), new InsertedTextRun({ text: proposed.text, ...state.revision(proposal) })];
 }

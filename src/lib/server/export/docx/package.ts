@@ -1,16 +1,4 @@
-import {
-	AlignmentType,
-	Document,
-	DocumentProtectionType,
-	FileChild,
-	Footer,
-	Header,
-	Packer,
-	PageNumber,
-	Paragraph,
-	TextRun,
-	type ICommentOptions
-} from 'docx';
+import { AlignmentType, Document, DocumentProtectionType, FileChild, Footer, Header, Packer, PageNumber, Paragraph, TextRun, type ICommentOptions } from 'docx';
 import { xmlSafe } from './inline';
 import { GREY, PAGE, SMALL_SIZE, numbering, styles } from './styles';
 

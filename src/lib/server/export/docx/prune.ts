@@ -5,13 +5,18 @@ import type { Segment } from './inline';
  * paragraph left with no sentence goes too. Beside a filled optional term ("{{clerk_name}},
  * {{clerk_title}}" with only the name given) just the blank term and its comma go.
  */
-export function pruneBlankTerms(segments: readonly Segment[], isBlankOptional: (key: string) => boolean, isOptional: (key: string) => boolean): Segment[] | null {
+export function pruneBlankTerms(
+	segments: readonly Segment[],
+	isBlankOptional: (key: string) => boolean,
+	isOptional: (key: string) => boolean
+): Segment[] | null {
 	if (!segments.some((s) => s.kind === 'term' && isBlankOptional(s.key))) return [...segments];
 	const kept: Segment[] = [];
 	for (const sentence of sentences(segments)) {
 		const blank = sentence.some((s) => s.kind === 'term' && isBlankOptional(s.key));
 		if (!blank) kept.push(...sentence);
-		else if (sentence.some((s) => s.kind === 'term' && isOptional(s.key) && !isBlankOptional(s.key))) kept.push(...withoutBlankTerms(sentence, isBlankOptional));
+		else if (sentence.some((s) => s.kind === 'term' && isOptional(s.key) && !isBlankOptional(s.key)))
+			kept.push(...withoutBlankTerms(sentence, isBlankOptional));
 	}
 	const text = kept.map((s) => (s.kind === 'text' ? s.text : s.kind === 'term' ? 'x' : '')).join('');
 	return text.trim() ? trimEnd(kept) : null;

@@ -34,7 +34,11 @@ const CLAUSE_CAPACITIES: Record<string, { heading: string; capacities: string[] 
 };
 const OWN_CLAUSE = new Set(Object.values(CLAUSE_CAPACITIES).flatMap((c) => c.capacities));
 
-export function executedSignatures(certificate: CompletionCertificate, partyNames: Partial<Record<Party, string>>, terms: Record<string, string>): ExecutedBlocks {
+export function executedSignatures(
+	certificate: CompletionCertificate,
+	partyNames: Partial<Record<Party, string>>,
+	terms: Record<string, string>
+): ExecutedBlocks {
 	const zone = certificate.zone ?? 'UTC';
 	const partyName = (party: Party) => partyNames[party] ?? partyLabel(party);
 	const signers = certificate.signers.filter((s) => s.role === 'signer');
@@ -69,7 +73,14 @@ export function executedSignatures(certificate: CompletionCertificate, partyName
 		others.set(clauseId, {
 			heading,
 			blocks: [
-				...(approved ? [new Paragraph({ style: STYLE.body, children: [new TextRun(xmlSafe(`Approved by the Board of Education of ${partyName('district')} on ${longDate(approved)}.`))] })] : []),
+				...(approved
+					? [
+							new Paragraph({
+								style: STYLE.body,
+								children: [new TextRun(xmlSafe(`Approved by the Board of Education of ${partyName('district')} on ${longDate(approved)}.`))]
+							})
+						]
+					: []),
 				...theirs.flatMap((s) => signatureBlock(s, organization(s), zone))
 			]
 		});
@@ -78,7 +89,10 @@ export function executedSignatures(certificate: CompletionCertificate, partyName
 	if (attesters.length) {
 		others.set('signatures.attestation', {
 			heading: 'Attestation',
-			blocks: [new Paragraph({ style: STYLE.body, keepNext: true, children: [new TextRun({ text: 'ATTEST:', bold: true })] }), ...attesters.flatMap((s) => signatureBlock(s, partyName(s.party), zone))]
+			blocks: [
+				new Paragraph({ style: STYLE.body, keepNext: true, children: [new TextRun({ text: 'ATTEST:', bold: true })] }),
+				...attesters.flatMap((s) => signatureBlock(s, partyName(s.party), zone))
+			]
 		});
 	}
 	return { parties, others };
@@ -95,7 +109,12 @@ export function leftovers(blocks: ExecutedBlocks): FileChild[] {
 }
 
 function partyHeading(text: string): Paragraph {
-	return new Paragraph({ style: STYLE.cellHeader, keepNext: true, spacing: { before: 240, after: 0 }, children: [new TextRun({ text: xmlSafe(text), bold: true })] });
+	return new Paragraph({
+		style: STYLE.cellHeader,
+		keepNext: true,
+		spacing: { before: 240, after: 0 },
+		children: [new TextRun({ text: xmlSafe(text), bold: true })]
+	});
 }
 
 function signatureBlock(signer: CertificateSigner, organization: string, zone: string): Paragraph[] {
@@ -103,7 +122,12 @@ function signatureBlock(signer: CertificateSigner, organization: string, zone: s
 		new Paragraph({ style: STYLE.cell, keepNext: !last, keepLines: true, spacing: last ? { after: 240 } : undefined, children: [new TextRun(xmlSafe(text))] });
 	return [
 		// Single line spacing that grows with its content: the document's 1.1 spacing would clip the image.
-		new Paragraph({ keepNext: true, keepLines: true, spacing: { before: 120, after: 40, line: 240, lineRule: LineRuleType.AUTO }, children: [signatureImage(signer)] }),
+		new Paragraph({
+			keepNext: true,
+			keepLines: true,
+			spacing: { before: 120, after: 40, line: 240, lineRule: LineRuleType.AUTO },
+			children: [signatureImage(signer)]
+		}),
 		new Paragraph({
 			style: STYLE.cell,
 			keepNext: true,
@@ -125,7 +149,11 @@ function signatureImage(signer: CertificateSigner): ImageRun | TextRun {
 		type: 'png',
 		data: png.bytes,
 		transformation: { width: Math.max(1, Math.round(png.width * scale)), height: Math.max(1, Math.round(png.height * scale)) },
-		altText: { name: 'Signature', title: `Signature of ${xmlSafe(signer.name)}`, description: `${signer.signatureKind} signature adopted by ${xmlSafe(signer.name)}` }
+		altText: {
+			name: 'Signature',
+			title: `Signature of ${xmlSafe(signer.name)}`,
+			description: `${signer.signatureKind} signature adopted by ${xmlSafe(signer.name)}`
+		}
 	});
 }
 

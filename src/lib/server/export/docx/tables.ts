@@ -24,9 +24,7 @@ export function keyValueTable(rows: readonly (readonly [string, string])[]): Tab
 	return new Table({
 		width: { size: TEXT_WIDTH, type: WidthType.DXA },
 		columnWidths: [label, value],
-		rows: rows.map(
-			([key, text]) => new TableRow({ cantSplit: true, children: [cell(key, label, { bold: true, shaded: true }), cell(text, value)] })
-		)
+		rows: rows.map(([key, text]) => new TableRow({ cantSplit: true, children: [cell(key, label, { bold: true, shaded: true }), cell(text, value)] }))
 	});
 }
 

@@ -14,7 +14,15 @@ export interface LinkRow {
 
 export async function insertLink(
 	tx: Queryable,
-	l: { requestId: string; signerId: string | null; recipientId: string | null; purpose: 'sign' | 'certificate'; tokenHash: string; createdAt: Date; expiresAt: Date }
+	l: {
+		requestId: string;
+		signerId: string | null;
+		recipientId: string | null;
+		purpose: 'sign' | 'certificate';
+		tokenHash: string;
+		createdAt: Date;
+		expiresAt: Date;
+	}
 ) {
 	await tx`
 		insert into signing_links (request_id, signer_id, recipient_id, purpose, token_hash, created_at, expires_at)
@@ -72,7 +80,10 @@ export interface CeremonyRow {
 	expiresAt: Date;
 }
 
-export async function insertCeremony(tx: Tx, c: { signerId: string; tokenHash: string; method: 'email_code' | 'account'; accessOk: boolean; createdAt: Date; expiresAt: Date }) {
+export async function insertCeremony(
+	tx: Tx,
+	c: { signerId: string; tokenHash: string; method: 'email_code' | 'account'; accessOk: boolean; createdAt: Date; expiresAt: Date }
+) {
 	await tx`
 		insert into signing_ceremonies (signer_id, token_hash, method, access_ok, created_at, expires_at)
 		values (${c.signerId}, ${c.tokenHash}, ${c.method}, ${c.accessOk}, ${c.createdAt}, ${c.expiresAt})`;

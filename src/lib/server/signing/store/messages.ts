@@ -23,7 +23,19 @@ const messageColumns = (sql: Queryable) => sql`
 /** Queues a message once per dedupe key; false when that key was already queued (by anyone). */
 export async function queueMessage(
 	tx: Queryable,
-	m: { requestId: string; signerId: string | null; kind: string; dedupeKey: string; to: string; organizationId: string | null; subject: string; text: string; html: string; attachSignedDocx?: boolean; createdAt: Date }
+	m: {
+		requestId: string;
+		signerId: string | null;
+		kind: string;
+		dedupeKey: string;
+		to: string;
+		organizationId: string | null;
+		subject: string;
+		text: string;
+		html: string;
+		attachSignedDocx?: boolean;
+		createdAt: Date;
+	}
 ) {
 	const rows = await tx`
 		insert into signing_messages (request_id, signer_id, kind, dedupe_key, to_address, organization_id, subject, text_body, html_body, attach_signed_docx, created_at)

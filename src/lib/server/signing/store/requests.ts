@@ -30,7 +30,18 @@ const requestColumns = (sql: Queryable) => sql`
 
 export async function insertRequest(
 	tx: Tx,
-	r: { mouId: string; versionId: string; fingerprint: string; routing: Routing; expiresAt: Date; reminderDays: number; message: string; preparedBy: string; preparedParty: Party; createdAt: Date }
+	r: {
+		mouId: string;
+		versionId: string;
+		fingerprint: string;
+		routing: Routing;
+		expiresAt: Date;
+		reminderDays: number;
+		message: string;
+		preparedBy: string;
+		preparedParty: Party;
+		createdAt: Date;
+	}
 ) {
 	const [row] = await tx<RequestRow[]>`
 		insert into signing_requests (mou_id, version_id, fingerprint, routing, expires_at, reminder_days, message, prepared_by, prepared_party, created_at)
@@ -128,7 +139,18 @@ const signerColumns = (sql: Queryable) => sql`
 
 export async function insertSigner(
 	tx: Tx,
-	s: { requestId: string; position: number; stage: number; party: Party; role: 'signer' | 'attester'; capacity: string; name: string; title: string; email: string; accessCodeHash: string | null }
+	s: {
+		requestId: string;
+		position: number;
+		stage: number;
+		party: Party;
+		role: 'signer' | 'attester';
+		capacity: string;
+		name: string;
+		title: string;
+		email: string;
+		accessCodeHash: string | null;
+	}
 ) {
 	const [row] = await tx<SignerRow[]>`
 		insert into signing_signers (request_id, position, stage, party, role, capacity, name, title, email, access_code_hash)

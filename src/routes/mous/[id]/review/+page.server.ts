@@ -17,7 +17,12 @@ export const load: PageServerLoad = async ({ locals, params, url, depends }) => 
 		mou: access.mou,
 		side: access.side,
 		isAdmin: user.isAdmin,
-		schedule: { settings: schedule.settings, districtTimeZone: schedule.districtTimeZone, updatedAt: schedule.updatedAt, updatedByName: schedule.updatedByName },
+		schedule: {
+			settings: schedule.settings,
+			districtTimeZone: schedule.districtTimeZone,
+			updatedAt: schedule.updatedAt,
+			updatedByName: schedule.updatedByName
+		},
 		timeZones: Intl.supportedValuesOf('timeZone'),
 		...rest
 	};

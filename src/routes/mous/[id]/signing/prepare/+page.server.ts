@@ -22,13 +22,10 @@ export const actions: Actions = {
 		const user = requireUserForAction(locals);
 		const runtime = await getRuntime();
 		const draft = parsePrepareForm(await request.formData());
-		const result = await sendForSignature(
-			{ sql: runtime.db.sql, mailer: runtime.mailer, origin: url.origin, collab: runtime.collab },
-			user,
-			params.id,
-			draft,
-			{ ipAddress: getClientAddress(), userAgent: request.headers.get('user-agent') ?? '' }
-		);
+		const result = await sendForSignature({ sql: runtime.db.sql, mailer: runtime.mailer, origin: url.origin, collab: runtime.collab }, user, params.id, draft, {
+			ipAddress: getClientAddress(),
+			userAgent: request.headers.get('user-agent') ?? ''
+		});
 		if (!result) error(404, 'No such MOU.');
 		if (!result.ok) return failAction(result.error, { errors: formErrors(result.error), draft: result.draft ?? draft });
 		// Access codes are shown once, here; without any, the status page is the next step.
