@@ -94,7 +94,7 @@ describe('an MOU between an agency and a district', () => {
 
 		const mailer = createMailer({ sql: db.sql });
 		await inviteParty({ sql: db.sql, mailer, origin: 'http://app.test' }, agency.user, mouId, { email: district.email });
-		const [mail] = await db.sql`select text_body from outbox where to_address = ${district.email}`;
+		const [mail] = await db.sql`select text_body from outbox where to_address = ${district.email} and subject like ${'%invites you%'}`;
 		const server = await startCollabHttp(db.sql);
 		try {
 			const accepted = await acceptPartyInvitation(db.sql, district.user, inviteToken(mail.text_body), new Date(), server.collab);
