@@ -139,18 +139,7 @@ const signerColumns = (sql: Queryable) => sql`
 
 export async function insertSigner(
 	tx: Tx,
-	s: {
-		requestId: string;
-		position: number;
-		stage: number;
-		party: Party;
-		role: 'signer' | 'attester';
-		capacity: string;
-		name: string;
-		title: string;
-		email: string;
-		accessCodeHash: string | null;
-	}
+	s: Pick<SignerRow, 'requestId' | 'position' | 'stage' | 'party' | 'role' | 'capacity' | 'name' | 'title' | 'email' | 'accessCodeHash'>
 ) {
 	const [row] = await tx<SignerRow[]>`
 		insert into signing_signers (request_id, position, stage, party, role, capacity, name, title, email, access_code_hash)
