@@ -5,11 +5,17 @@ import { createSession } from '$lib/server/auth';
 import { setSessionCookie } from '$lib/server/auth';
 import { requireUser, requireUserForAction } from '$lib/server/auth';
 import { changePassword, requestEmailChange, sendVerification } from '$lib/server/accounts';
+import { getNotificationChoices, setNotificationChoices } from '$lib/server/mail';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals, url }) => {
+export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = requireUser(locals, url);
-	return { account: { name: user.name, email: user.email, emailVerified: user.emailVerified }, passwordChanged: url.searchParams.has('password-changed') };
+	const { db } = await getRuntime();
+	return {
+		account: { name: user.name, email: user.email, emailVerified: user.emailVerified },
+		notifications: await getNotificationChoices(db.sql, user.id),
+		passwordChanged: url.searchParams.has('password-changed')
+	};
 };
 
 async function deps(url: URL) {
@@ -30,6 +36,13 @@ export const actions: Actions = {
 		const result = await requestEmailChange(await deps(url), user, { email: form.get('email'), password: form.get('emailPassword') });
 		if (!result.ok) return failAction(result.error, { form: 'email', errors: formErrors(result.error), email: String(form.get('email') ?? '') });
 		return { form: 'email', sentTo: result.value.email };
+	},
+	notifications: async ({ locals, request }) => {
+		const user = requireUserForAction(locals);
+		const form = await request.formData();
+		const { db } = await getRuntime();
+		await setNotificationChoices(db.sql, user.id, form.getAll('event'));
+		return { form: 'notifications', saved: true };
 	},
 	password: async ({ locals, request, cookies }) => {
 		const user = requireUserForAction(locals);

@@ -5,12 +5,24 @@ import type { CommentView, ThreadView } from '$lib/comments/types';
 import { can } from '$lib/mou/lifecycle';
 import { failure, invalid, ok, type Outcome } from '$lib/errors';
 import * as store from './store';
+import { notifyMentions, type MentionMail } from './mentions';
 import { checkAnchor, checkBody, checkVisibility, cleanQuote, isUuid } from './validation';
 
 /** Only the topic goes out live, never content, so internal comments cannot leak through it. */
-export interface CommentsDeps {
+export interface CommentsDeps extends MentionMail {
 	sql: Sql;
 	collab?: { notify?(mouId: string, topic: 'comments'): void };
+}
+
+/**
+ * Every comment is posted here, first comments and replies alike: stored, its mentions mailed
+ * (only to people who may read it), and the topic announced. Returns the new id and who was notified.
+ */
+async function post(deps: CommentsDeps, user: SessionUser, access: MouAccess, row: Omit<store.NewComment, 'mouId' | 'authorId' | 'party'>) {
+	const id = await store.insertComment(deps.sql, { ...row, mouId: access.mou.id, authorId: user.id, party: access.side });
+	const notified = await notifyMentions(deps, user, access, { body: row.body, visibility: row.visibility });
+	deps.collab?.notify?.(access.mou.id, 'comments');
+	return { id, notified };
 }
 
 /** Counsel and signatories comment; viewers only read shared threads. */
@@ -69,7 +81,7 @@ export async function addComment(
 	user: SessionUser,
 	mouId: string,
 	input: { body: unknown; quote: unknown; anchor: unknown; visibility: unknown }
-): Promise<Outcome<{ threadId: string }> | null> {
+): Promise<Outcome<{ threadId: string; notified: string[] }> | null> {
 	const access = await getMouAccess(deps.sql, user, mouId);
 	if (!access) return null;
 	if (!mayComment(user)) return failure('forbidden', 'Only counsel and signatories can comment.');
@@ -82,18 +94,14 @@ export async function addComment(
 	if (!visibility.ok) errors.visibility = visibility.error;
 	if (!anchor.ok) errors.anchor = anchor.error;
 	if (!body.ok || !visibility.ok || !anchor.ok) return invalid(errors);
-	const threadId = await store.insertComment(deps.sql, {
-		mouId,
+	const posted = await post(deps, user, access, {
 		threadId: null,
-		authorId: user.id,
-		party: access.side,
 		visibility: visibility.value,
 		body: body.value,
 		quote: anchor.value ? cleanQuote(input.quote) : '',
 		anchor: anchor.value
 	});
-	deps.collab?.notify?.(mouId, 'comments');
-	return ok({ threadId });
+	return ok({ threadId: posted.id, notified: posted.notified });
 }
 
 /** Looks up a thread the person may act on; foreign internal threads are simply not found. */
@@ -110,7 +118,7 @@ export async function replyToThread(
 	user: SessionUser,
 	mouId: string,
 	input: { threadId: unknown; body: unknown }
-): Promise<Outcome<{ commentId: string }> | null> {
+): Promise<Outcome<{ commentId: string; notified: string[] }> | null> {
 	const found = await visibleThread(deps, user, mouId, input.threadId);
 	if (!found) return null;
 	if (!mayComment(user)) return failure('forbidden', 'Only counsel and signatories can comment.');
@@ -120,18 +128,8 @@ export async function replyToThread(
 	if (thread.resolvedAt) return failure('not_now', 'This thread is resolved; reopen it to reply.');
 	const body = checkBody(input.body);
 	if (!body.ok) return invalid({ body: body.error });
-	const commentId = await store.insertComment(deps.sql, {
-		mouId,
-		threadId: thread.id,
-		authorId: user.id,
-		party: access.side,
-		visibility: thread.visibility,
-		body: body.value,
-		quote: '',
-		anchor: null
-	});
-	deps.collab?.notify?.(mouId, 'comments');
-	return ok({ commentId });
+	const posted = await post(deps, user, access, { threadId: thread.id, visibility: thread.visibility, body: body.value, quote: '', anchor: null });
+	return ok({ commentId: posted.id, notified: posted.notified });
 }
 
 /** Resolves a thread, or reopens it (resolved = false). */
@@ -149,4 +147,9 @@ export async function setThreadResolved(
 	await store.setResolved(deps.sql, mouId, found.thread.id, input.resolved ? user.id : null);
 	deps.collab?.notify?.(mouId, 'comments');
 	return ok({ threadId: found.thread.id });
+}
+
+/** Comments this person may read that others wrote after `since`: never another party's internal ones. */
+export async function commentsSince(sql: Sql, user: SessionUser, access: MouAccess, since: Date) {
+	return store.visibleSince(sql, access.mou.id, readerOf(user, access), since, user.id);
 }

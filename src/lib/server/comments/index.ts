@@ -2,6 +2,7 @@
  * Comment threads on an MOU's text. Shared threads are read by both parties; internal ones only by
  * their own party's counsel and signatories — filtered in SQL on every read and checked on every action.
  */
-export { listThreads, addComment, replyToThread, setThreadResolved, type CommentsDeps } from './comments';
+export { listThreads, addComment, replyToThread, setThreadResolved, commentsSince, type CommentsDeps } from './comments';
+export { listMentionable } from './mentions';
 export { MAX_BODY_LENGTH, MAX_ANCHOR_BYTES } from './validation';
 export type { ThreadView, CommentView, Visibility } from '$lib/comments/types';

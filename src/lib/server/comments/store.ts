@@ -66,10 +66,18 @@ export async function findVisibleThread(sql: Sql, mouId: string, threadId: strin
 	return row ?? null;
 }
 
-export async function insertComment(
-	sql: Sql,
-	c: { mouId: string; threadId: string | null; authorId: string; party: Party; visibility: Visibility; body: string; quote: string; anchor: unknown }
-) {
+export interface NewComment {
+	mouId: string;
+	threadId: string | null;
+	authorId: string;
+	party: Party;
+	visibility: Visibility;
+	body: string;
+	quote: string;
+	anchor: unknown;
+}
+
+export async function insertComment(sql: Sql, c: NewComment) {
 	const anchor = c.anchor === null ? null : sql.json(c.anchor as JSONValue);
 	const [row] = await sql<{ id: string }[]>`
 		insert into mou_comments (mou_id, thread_id, author_id, party, visibility, body, quote, anchor)
@@ -83,4 +91,35 @@ export async function setResolved(sql: Sql, mouId: string, threadId: string, res
 		update mou_comments
 		set resolved_at = case when ${resolvedBy}::uuid is null then null else now() end, resolved_by = ${resolvedBy}::uuid
 		where mou_id = ${mouId} and id = ${threadId} and thread_id is null`;
+}
+
+/** Everyone on the MOU's two parties (who may be mentioned, before the comment's visibility narrows it). */
+export interface MouPerson {
+	id: string;
+	name: string;
+	email: string;
+	party: Party;
+	role: 'counsel' | 'signatory' | 'viewer';
+	organizationId: string;
+}
+
+export async function listMouPeople(sql: Sql, mouId: string) {
+	return sql<MouPerson[]>`
+		select u.id, u.name, u.email, p.side as party, m.role, m.organization_id as "organizationId"
+		from mou_parties p
+		join memberships m on m.organization_id = p.organization_id
+		join users u on u.id = m.user_id
+		where p.mou_id = ${mouId}
+		order by p.side, u.name, u.id`;
+}
+
+/** Comments (first or reply) the reader may see that someone else wrote after `since`, oldest first. */
+export async function visibleSince(sql: Sql, mouId: string, reader: Reader, since: Date, userId: string) {
+	return sql<{ id: string; threadId: string; authorName: string; body: string; createdAt: Date }[]>`
+		select c.id, coalesce(c.thread_id, c.id) as "threadId", u.name as "authorName", c.body, c.created_at as "createdAt"
+		from mou_comments c
+		left join mou_comments t on t.id = c.thread_id
+		join users u on u.id = c.author_id
+		where c.mou_id = ${mouId} and c.created_at > ${since} and c.author_id <> ${userId} and ${visibleTo(sql, reader)}
+		order by c.created_at, c.id`;
 }

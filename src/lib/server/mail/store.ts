@@ -1,4 +1,4 @@
-import type { Sql } from '$lib/server/db';
+import type { Sql, Tx } from '$lib/server/db';
 
 export interface OutboxMessage {
 	id: string;
@@ -93,4 +93,25 @@ export async function listInbox(sql: Sql, reader: Reader, limit = 200) {
 export async function findInboxMessage(sql: Sql, reader: Reader, id: string) {
 	const rows = await sql<OutboxMessage[]>`select ${columns(sql)} from outbox where id = ${id} and ${readable(sql, reader)}`;
 	return rows[0] ?? null;
+}
+
+/** The events a person has turned off (no row: they want mail about it). */
+export async function listOptOuts(sql: Sql | Tx, userId: string) {
+	const rows = await sql<{ event: string }[]>`select event from notification_opt_outs where user_id = ${userId}`;
+	return rows.map((r) => r.event);
+}
+
+export async function replaceOptOuts(sql: Sql, userId: string, events: string[]) {
+	await sql.begin(async (tx) => {
+		await tx`delete from notification_opt_outs where user_id = ${userId}`;
+		if (events.length) await tx`insert into notification_opt_outs ${tx(events.map((event) => ({ user_id: userId, event })))}`;
+	});
+}
+
+/** Whether the account with this address turned the event off; addresses without an account never did. */
+export async function optedOut(sql: Sql | Tx, email: string, event: string) {
+	const rows = await sql`
+		select 1 from notification_opt_outs o join users u on u.id = o.user_id
+		where u.email = ${email.toLowerCase()} and o.event = ${event}`;
+	return rows.length > 0;
 }

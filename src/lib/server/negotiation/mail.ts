@@ -1,14 +1,16 @@
-import { composeEmail } from '$lib/server/mail';
+import { composeEmail, keepWanting, type NotificationEvent } from '$lib/server/mail';
 import type { NegotiationDeps } from './deps';
 import type { Recipient } from './store';
 
 /** One email per person (never a shared To: line, so nobody learns the other party's addresses). */
 async function sendEach(
 	deps: NegotiationDeps,
-	people: Recipient[],
+	event: NotificationEvent,
+	everyone: Recipient[],
 	mail: (person: Recipient) => { subject: string; paragraphs: string[]; organizationId: string | null },
 	link: { label: string; url: string }
 ): Promise<number> {
+	const people = await keepWanting(deps.sql, everyone, event);
 	for (const person of people) {
 		const { subject, paragraphs, organizationId } = mail(person);
 		const body = composeEmail({ greeting: `Hello ${person.name},`, paragraphs, action: link });
@@ -30,6 +32,7 @@ export function mailRoundSent(
 ) {
 	return sendEach(
 		deps,
+		'rounds',
 		counsel,
 		() => ({
 			subject: `${round.senderOrganization} sent Round ${round.number} of “${round.title}”`,
@@ -47,6 +50,7 @@ export function mailRoundSent(
 export function mailAgreed(deps: NegotiationDeps, people: Recipient[], agreed: { mouId: string; title: string; label: string }) {
 	return sendEach(
 		deps,
+		'decisions',
 		people,
 		(person) => ({
 			subject: `“${agreed.title}” is agreed and ready for signature`,

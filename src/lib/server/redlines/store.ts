@@ -52,3 +52,11 @@ export async function listDecisions(sql: Sql, mouId: string) {
 			decided_by as "decidedBy", decided_party as "decidedParty", decided_at as "decidedAt", excerpt
 		from mou_decisions where mou_id = ${mouId} order by id desc`;
 }
+
+/** Decisions someone other than `userId` made after `since` (one timeline event each), oldest first. */
+export async function decisionsSince(sql: Sql, mouId: string, since: Date, userId: string) {
+	return sql<{ eventId: string; summary: string; at: Date }[]>`
+		select id::text as "eventId", summary, at from mou_events
+		where mou_id = ${mouId} and kind = 'decision' and at > ${since} and user_id is distinct from ${userId}
+		order by at, id`;
+}

@@ -7,6 +7,7 @@ import { completeRequest } from './complete';
 import type { SigningDeps } from './deps';
 import { SYSTEM_ACTOR } from './deps';
 import { queueMail } from './mail';
+import { wantsMail } from '$lib/server/mail';
 import { checkSignatureImage } from './signature';
 import { transitionStatus } from '$lib/server/mous';
 import * as store from './store';
@@ -172,7 +173,11 @@ export async function queueEndNotices(
 		}
 	}[input.kind];
 	const reason = input.reason ? [`Reason given: “${input.reason}”`] : [];
+	const mailed = new Set<string>();
 	for (const person of counsel) {
+		// Counsel chose whether signing news mails them; a signer among them is told below regardless.
+		if (!signers.some((s) => s.email === person.email) && !(await wantsMail(tx, person.email, 'signing'))) continue;
+		mailed.add(person.email);
 		await queueMail(
 			tx,
 			{
@@ -190,7 +195,7 @@ export async function queueEndNotices(
 		);
 	}
 	for (const signer of signers) {
-		if (counsel.some((c) => c.email === signer.email)) continue;
+		if (mailed.has(signer.email)) continue;
 		await queueMail(
 			tx,
 			{

@@ -8,6 +8,7 @@ import { formatDayLong, type MouContext } from './context';
 import { addMonths, dayIn, parseDay } from './dates';
 import { SYSTEM_ACTOR } from './deps';
 import { queueMail } from './mail';
+import { wantsMail } from '$lib/server/mail';
 import * as store from './store';
 
 const DEFAULT_REVIEW_MONTHS = 12;
@@ -128,8 +129,12 @@ async function completionRecipients(
 		seen.add(p.email);
 		people.push(p);
 	};
-	for (const m of members)
+	const signerEmails = new Set(input.signers.map((s) => s.email));
+	for (const m of members) {
+		// Counsel and signatories who did not sign this request chose whether signing news mails them.
+		if (!signerEmails.has(m.email) && !(await wantsMail(tx, m.email, 'signing'))) continue;
 		add({ name: m.name, email: m.email, organizationId: m.organizationId, link: `${input.origin}/mous/${context.mou.id}/signing/certificate` });
+	}
 	const certificateLink = async (link: { signerId: string | null; recipientId: string | null }) => {
 		const token = generateToken();
 		await store.insertLink(tx, {

@@ -8,7 +8,8 @@ import { getMouAccess, inviteParty, listPartyInvitations } from '$lib/server/mou
 import { loadChecklist } from '$lib/server/templates';
 import { mouProfile, mouTemplate } from '$lib/server/profiles';
 import { approveDraft, loadNegotiation, sendRound, withdrawApproval } from '$lib/server/negotiation';
-import { addComment, listThreads, replyToThread, setThreadResolved } from '$lib/server/comments';
+import { addComment, listMentionable, listThreads, replyToThread, setThreadResolved } from '$lib/server/comments';
+import { whatChanged } from '$lib/server/visits';
 import { decideSuggestions } from '$lib/server/redlines';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -19,10 +20,12 @@ export const load: PageServerLoad = async ({ locals, params, url, depends }) => 
 	const { db } = await getRuntime();
 	const access = await getMouAccess(db.sql, user, params.id);
 	if (!access) error(404, 'No such MOU.');
-	const [negotiation, threads, partyInvitations] = await Promise.all([
+	const [negotiation, threads, partyInvitations, sinceLastVisit, mentionable] = await Promise.all([
 		loadNegotiation(db.sql, user, access),
 		listThreads(db.sql, user, access.mou.id),
-		access.canInviteParty ? listPartyInvitations(db.sql, access.mou.id) : []
+		access.canInviteParty ? listPartyInvitations(db.sql, access.mou.id) : [],
+		whatChanged(db.sql, user, access),
+		listMentionable(db.sql, user, access)
 	]);
 	return {
 		mou: access.mou,
@@ -33,6 +36,8 @@ export const load: PageServerLoad = async ({ locals, params, url, depends }) => 
 		me: { id: user.id, name: user.name, role: user.role, isAdmin: user.isAdmin, organizationName: user.organizationName },
 		negotiation,
 		threads: threads ?? [],
+		sinceLastVisit,
+		mentionable,
 		template: mouTemplate(access.mou),
 		profile: mouProfile(access.mou),
 		checklist: loadChecklist(access.mou.templateId, access.mou.templateVersion)
@@ -118,7 +123,7 @@ export const actions: Actions = {
 		if (!result.ok) {
 			return failAction(result.error, { commentErrors: formErrors(result.error), commentBody: String(form.get('body') ?? '').slice(0, 10_000) });
 		}
-		return { commented: result.value.threadId };
+		return { commented: result.value.threadId, notified: result.value.notified };
 	},
 
 	reply: async ({ locals, params, request, url }) => {
@@ -133,7 +138,7 @@ export const actions: Actions = {
 				replyBody: String(form.get('body') ?? '').slice(0, 10_000)
 			});
 		}
-		return { replied: threadId };
+		return { replied: threadId, notified: result.value.notified };
 	},
 
 	resolveThread: async (event) => setResolved(event, true),

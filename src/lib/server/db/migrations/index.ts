@@ -12,6 +12,7 @@ import reviewRecords from './0011_review_records';
 import publication from './0012_publication';
 import contractReminders from './0013_contract_reminders';
 import accountTrust from './0013_account_trust';
+import visitsNotifications from './0015_visits_notifications';
 
 /** Applied in this order, each once, at start. Append; never edit a shipped one. */
 export const migrations: { id: string; sql: string }[] = [
@@ -28,5 +29,6 @@ export const migrations: { id: string; sql: string }[] = [
 	{ id: '0011_review_records', sql: reviewRecords },
 	{ id: '0012_publication', sql: publication },
 	{ id: '0013_contract_reminders', sql: contractReminders },
-	{ id: '0013_account_trust', sql: accountTrust }
+	{ id: '0013_account_trust', sql: accountTrust },
+	{ id: '0015_visits_notifications', sql: visitsNotifications }
 ];

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { freshDatabase } from '../helpers/db';
+import { addColleague, createMouBetween, createOrganization } from '../helpers/fixtures';
+import { startSmtpServer } from '../helpers/smtp';
+import { appendInitialState, loadDocumentState } from '../../src/lib/server/collab';
+import { approveDraft } from '../../src/lib/server/negotiation';
+import { sendForSignature, voidRequest, type SigningDeps } from '../../src/lib/server/signing';
+import { loadTemplate } from '../../src/lib/server/templates';
+import { createMailer, setNotificationChoices, type Mailer } from '../../src/lib/server/mail';
+import type { PrepareDraft } from '../../src/lib/signing/types';
+import type { Database } from '../../src/lib/server/db';
+import { agreedMou, lastMail } from './signing-world';
+
+// Each notification path asks the person's choice (wantsMail); mail needed to act still goes.
+
+let db: Database;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let mailer: Mailer;
+const deps = (): SigningDeps => ({ sql: db.sql, mailer, origin: 'http://app.test', collab: { notify: () => {} } });
+const browser = { ipAddress: '203.0.113.7', userAgent: 'Vitest Browser/1.0' };
+
+beforeAll(async () => {
+	db = await freshDatabase();
+	smtp = await startSmtpServer();
+	mailer = createMailer({ sql: db.sql, smtpUrl: smtp.url });
+});
+afterAll(async () => {
+	mailer?.close();
+	await smtp?.close();
+	await db?.close();
+});
+
+const SAMPLE: Record<string, string> = { date: '2027-08-01', money: '1000.00', integer: '3', months: '12', percent: '50', timezone: 'America/Chicago' };
+
+async function fillRequiredTerms(mouId: string) {
+	const doc = new Y.Doc({ gc: false });
+	Y.applyUpdate(doc, await loadDocumentState(db.sql, mouId));
+	const before = Y.encodeStateVector(doc);
+	const terms = doc.getMap<string>('terms');
+	for (const term of loadTemplate().terms) if (term.required && !terms.get(term.key)) terms.set(term.key, SAMPLE[term.type] ?? `Sample ${term.label}`);
+	terms.set('term_end', '2028-07-31');
+	await appendInitialState(db.sql, mouId, Y.encodeStateAsUpdate(doc, before));
+}
+
+describe('notification choices on every notification path', () => {
+	it('decisions: the agreement is mailed only to those who want decision mail', async () => {
+		const agency = await createOrganization(db.sql, 'agency');
+		const district = await createOrganization(db.sql, 'district');
+		const chief = await addColleague(db.sql, agency, 'signatory');
+		const mouId = await createMouBetween(db.sql, agency, district);
+		await fillRequiredTerms(mouId);
+		await setNotificationChoices(db.sql, district.user.id, ['rounds', 'mentions', 'signing']);
+		expect(await approveDraft(deps(), agency.user, mouId)).toMatchObject({ ok: true });
+		expect(await approveDraft(deps(), district.user, mouId)).toMatchObject({ ok: true, value: { agreed: true } });
+		for (const person of [agency, chief]) expect(await lastMail(db.sql, person.email, '%agreed and ready for signature')).not.toBeNull();
+		expect(await lastMail(db.sql, district.email, '%agreed and ready for signature')).toBeNull();
+	});
+
+	it('signing: counsel who turned it off hear nothing of a voided request; its signers are told anyway', async () => {
+		const w = await agreedMou(db.sql);
+		await setNotificationChoices(db.sql, w.agencyCounsel.user.id, []);
+		await setNotificationChoices(db.sql, w.chief.user.id, []);
+		const draft: PrepareDraft = {
+			signers: [
+				{ name: 'Marcus Reyes', title: 'Chief of Police', email: w.chief.email, party: 'agency', capacity: 'agency_head', accessCode: '' },
+				{ name: 'Thomas Okafor', title: 'Superintendent', email: w.superintendent.email, party: 'district', capacity: 'superintendent', accessCode: '' }
+			],
+			clerk: null,
+			recipients: [],
+			routing: 'parallel',
+			expiresOn: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+			reminderDays: '3',
+			message: ''
+		};
+		const sent = await sendForSignature(deps(), w.agencyCounsel.user, w.mouId, draft, browser);
+		expect(sent).toMatchObject({ ok: true });
+		// The signing invitation goes whatever the signer chose.
+		expect(await lastMail(db.sql, w.chief.email, 'Please sign%')).not.toBeNull();
+		expect(await voidRequest(deps(), w.districtCounsel.user, w.mouId, { reason: 'The board moved its vote.' }, browser)).toMatchObject({ ok: true });
+		expect(await lastMail(db.sql, w.districtCounsel.email, 'Signing request withdrawn%')).not.toBeNull();
+		expect(await lastMail(db.sql, w.agencyCounsel.email, 'Signing request withdrawn%')).toBeNull();
+		expect(await lastMail(db.sql, w.chief.email, 'Signing request withdrawn%')).not.toBeNull();
+	});
+});
