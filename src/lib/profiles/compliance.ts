@@ -81,8 +81,9 @@ export function assessCompliance(input: ComplianceInput): ComplianceReport {
 	const emptyRequiredTerms = findEmptyRequiredTerms(index, document, terms, termValues);
 	const termErrors = Object.fromEntries(Object.entries(allErrors).filter(([key]) => termValues[key]?.trim()));
 	const state = profile && profile.code !== 'none' ? assessProfile(profile, template, document, termValues) : null;
-	const touches = lockedSubjectTouches(template, draft, index.text);
-	const dangling = danglingReferences(document, numberDocument(document));
+	const numbering = numberDocument(document);
+	const touches = lockedSubjectTouches(template, draft, index.text, numbering.clauses);
+	const dangling = danglingReferences(document, numbering);
 	const lockedMissing = template.sections
 		.flatMap((section) => section.clauses)
 		.filter((clause) => clause.level === 'required')
@@ -128,7 +129,7 @@ function blockersOf(report: Judged, terms: readonly TemplateTerm[], openSuggesti
 	for (const touch of report.touches.filter((t) => t.overrides)) {
 		const subjects = touch.subjects.map((s) => subjectLabel(s.subject)).join(', ');
 		blockers.push(
-			`The ${touch.kind} clause “${touch.title}” says it overrides a locked clause on ${subjects}; under the order of precedence it has no effect. Reword or remove it.`
+			`The ${touch.kind} clause “${touch.title}” says it overrides a locked clause on ${subjects} (“${touch.derogation}”); under the order of precedence it has no effect. Reword or remove it.`
 		);
 	}
 	if (report.danglingReferences.length) {

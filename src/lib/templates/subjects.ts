@@ -1,40 +1,47 @@
 import type { DraftClause } from './clause-text';
+import { derogationIn, normaliseForMatching } from './derogation';
 import type { Clause, Template } from './types';
 
 /**
  * Subjects the locked clauses settle, recognised in the parties' own text. Text added or edited
  * outside the locked clauses that touches one is listed for counsel: the order-of-precedence
  * clause makes it void where it conflicts, but a reader should not have to find that out. Text
- * that also says it overrides ("notwithstanding", "supersedes", "instead of" …) cannot be made
- * ready: it tries to do what the precedence clause forbids.
+ * that also uses derogation language ("in lieu of", "does not apply", "notwithstanding", "except
+ * that" … see derogation.ts) cannot be made ready: it tries to do what the precedence clause
+ * forbids. A locked clause is touched by its subject's words, by a cross-reference to it, by its
+ * number ("Section 5.1") or by its title ("the decision-to-arrest clause").
  */
 
+/** Run on normalised text (lower case, hyphens as spaces; see `normaliseForMatching`). */
 const SUBJECT_WORDS: Record<string, RegExp> = {
-	discipline: /\b(discipline|disciplinary|detention|suspen(d|sion)|expel|expulsion)\b/i,
-	arrest: /\b(arrest\w*|cite|citations?|custody|tickets?|juvenile authorities)\b/i,
-	force: /\b(force|restrain\w*|restraint|handcuff\w*|taser|pepper spray|de-escalat\w*)\b/i,
-	disabilities: /\b(disabilit\w*|IEP|504 plan|special education|behaviou?r (intervention )?plan)\b/i,
-	civil_rights: /\b(discriminat\w*|Title VI|Title IX|civil rights)\b/i,
-	information: /\b(FERPA|education records?|student (records|information|database)|log-?in|disclos\w*)\b/i,
-	cameras: /\b(cameras?|footage|body-worn|recording)\b/i,
-	confidentiality: /\b(confidential\w*)\b/i,
-	uniform: /\b(uniform|plain ?clothes|badge)\b/i,
-	weapons: /\b(firearms?|weapons?|rifle|safe|ammunition)\b/i,
-	supervision: /\b(chain of command|supervis\w*|direct(s|ed)? the SRO)\b/i,
-	documentation: /\b(reports?|documentation)\b/i,
-	selection: /\b(select\w*|interview panel|assign\w*)\b/i,
-	training: /\b(training|course|trained)\b/i,
-	evaluation: /\b(evaluat\w*|probation\w*)\b/i,
-	hours: /\b(hours|schedule|on campus)\b/i,
-	duties: /\b(duties|posts?|lunch duty|traffic)\b/i,
-	funding: /\b(cost|pay(s|ment)?|invoice|salary|reimburs\w*)\b/i,
-	review: /\b(review of this MOU|annual review|review interval)\b/i,
-	definitions: /\b(means|defined as|shall mean)\b/i,
-	precedence: /\b(precedence|locked clauses?)\b/i
+	discipline: /\b(discipline|disciplinary|detention|suspen(d|sion)|expel|expulsion)\b/,
+	arrest: /\b(arrest\w*|cite|citations?|custody|tickets?|juvenile authorities)\b/,
+	force: /\b(force|restrain\w*|restraint|handcuff\w*|taser|pepper spray|de ?escalat\w*)\b/,
+	disabilities: /\b(disabilit\w*|iep|504 plan|special education|behaviou?r (intervention )?plan)\b/,
+	civil_rights: /\b(discriminat\w*|title vi|title ix|civil rights)\b/,
+	information: /\b(ferpa|education records?|student (records|information|database)|log ?in|disclos\w*)\b/,
+	cameras: /\b(cameras?|footage|body worn|recording)\b/,
+	confidentiality: /\b(confidential\w*)\b/,
+	uniform: /\b(uniform|plain ?clothes|badge)\b/,
+	weapons: /\b(firearms?|weapons?|rifle|safe|ammunition)\b/,
+	supervision: /\b(chain of command|supervis\w*|direct(s|ed)? the sro)\b/,
+	documentation: /\b(reports?|documentation)\b/,
+	selection: /\b(select\w*|interview panel|assign\w*)\b/,
+	staffing: /\b(covered schools?|number of sros|staffing)\b/,
+	roles: /\b(triad|three roles|informal counsel\w*|mentor\w*|educator)\b/,
+	collaboration: /\b(collaborat\w*|liaison)\b/,
+	training: /\b(training|course|trained)\b/,
+	evaluation: /\b(evaluat\w*|probation\w*)\b/,
+	hours: /\b(hours|schedule|on campus)\b/,
+	duties: /\b(duties|posts?|lunch duty|traffic)\b/,
+	funding: /\b(cost|pay(s|ment)?|invoice|salary|reimburs\w*)\b/,
+	review: /\b(review of this mou|annual review|review interval)\b/,
+	definitions: /\b(means|defined as|shall mean)\b/,
+	precedence: /\b(precedence|locked clauses?|locked text)\b/
 };
 
-const OVERRIDE =
-	/\b(notwithstanding|supersed\w*|in place of|instead of|prevails?|overrid\w*|takes? precedence|despite|regardless of|controls? over|waive\w*)\b/i;
+/** "Section 5.1", "clause 5", "§ 5.1": a clause by number, or every clause of a section. */
+const BY_NUMBER = /(?:\bsections?|\bclauses?|\bparagraphs?|\barticles?|§)\s*(\d+)(?:\.(\d+))?/g;
 
 export interface SubjectTouch {
 	clauseId: string;
@@ -43,8 +50,10 @@ export interface SubjectTouch {
 	kind: 'added' | 'edited';
 	/** Locked subjects it touches, with the locked clauses that settle each. */
 	subjects: { subject: string; lockedClauses: string[] }[];
-	/** It also says it overrides: cannot be ready until reworded or removed. */
+	/** It also uses derogation language: cannot be ready until reworded or removed. */
 	overrides: boolean;
+	/** The derogating words found, as the text has them normalised ("in lieu of"). */
+	derogation?: string;
 }
 
 /** Subject tag → required clauses carrying it. */
@@ -57,13 +66,19 @@ function lockedSubjects(clauses: Clause[]): Map<string, string[]> {
 	return bySubject;
 }
 
+/**
+ * @param numbering the draft's clause numbers ("5.1" by clause id), to recognise a locked clause
+ *   named by number; without it only words, titles and cross-references count.
+ */
 export function lockedSubjectTouches(
 	template: Template,
 	draft: readonly (DraftClause & { title?: string; locked?: boolean })[],
-	templateText: ReadonlyMap<string, string>
+	templateText: ReadonlyMap<string, string>,
+	numbering: ReadonlyMap<string, string> = new Map()
 ): SubjectTouch[] {
 	const clauses = template.sections.flatMap((section) => section.clauses);
 	const byId = new Map(clauses.map((clause) => [clause.id, clause]));
+	const required = clauses.filter((clause) => clause.level === 'required');
 	const locked = lockedSubjects(clauses);
 	const touches: SubjectTouch[] = [];
 	for (const clause of draft) {
@@ -71,12 +86,44 @@ export function lockedSubjectTouches(
 		if (own?.level === 'required') continue; // locked: the server refuses edits to it
 		const kind = !own ? 'added' : clause.text !== templateText.get(clause.clauseId) ? 'edited' : null;
 		if (!kind) continue;
-		const text = kind === 'edited' ? addedLines(clause.text, templateText.get(clause.clauseId) ?? '') : clause.text;
-		const subjects = [...locked].filter(([subject]) => SUBJECT_WORDS[subject]?.test(text)).map(([subject, lockedClauses]) => ({ subject, lockedClauses }));
-		if (subjects.length === 0) continue;
-		touches.push({ clauseId: clause.clauseId, title: clause.title || own?.title || 'Untitled clause', kind, subjects, overrides: OVERRIDE.test(text) });
+		const raw = kind === 'edited' ? addedLines(clause.text, templateText.get(clause.clauseId) ?? '') : clause.text;
+		const text = normaliseForMatching(raw);
+		const subjects = new Map<string, Set<string>>();
+		const note = (subject: string, clauseId: string) => subjects.set(subject, (subjects.get(subject) ?? new Set()).add(clauseId));
+		for (const [subject, lockedClauses] of locked) {
+			if (SUBJECT_WORDS[subject]?.test(text)) lockedClauses.forEach((id) => note(subject, id));
+		}
+		for (const target of namedClauses(raw, text, required, numbering)) {
+			for (const subject of target.subjects?.length ? target.subjects : [target.id]) note(subject, target.id);
+		}
+		if (subjects.size === 0) continue;
+		const derogation = derogationIn(text);
+		touches.push({
+			clauseId: clause.clauseId,
+			title: clause.title || own?.title || 'Untitled clause',
+			kind,
+			subjects: [...subjects].map(([subject, ids]) => ({ subject, lockedClauses: [...ids] })),
+			overrides: derogation !== null,
+			...(derogation ? { derogation } : {})
+		});
 	}
 	return touches;
+}
+
+/** Locked clauses the text names: by cross-reference, by number, or by a title of two words or more. */
+function namedClauses(raw: string, text: string, required: Clause[], numbering: ReadonlyMap<string, string>): Clause[] {
+	const numbers = [...text.matchAll(BY_NUMBER)].map((m) => (m[2] ? `${m[1]}.${m[2]}` : m[1]));
+	return required.filter((clause) => {
+		if (raw.includes(`[[${clause.id}]]`)) return true;
+		const number = numbering.get(clause.id);
+		if (number && numbers.some((n) => n === number || (!n.includes('.') && number.startsWith(`${n}.`)))) return true;
+		const title = normaliseForMatching(clause.title);
+		return title.includes(' ') && new RegExp(`\\b${escapeRegExp(title)}\\b`).test(text);
+	});
+}
+
+function escapeRegExp(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
