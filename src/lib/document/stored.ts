@@ -41,11 +41,16 @@ export function withStoredDoc<T>(state: Uint8Array, read: (doc: Y.Doc) => T): T 
 
 /** Body and terms of a stored MOU (export, readiness, the signing render, reminders). */
 export function readStoredMou(state: Uint8Array): StoredMou {
-	return withStoredDoc(state, (doc) => ({
+	return withStoredDoc(state, storedMouOf);
+}
+
+/** Body and terms of a document already decoded (one decode for several readers). */
+export function storedMouOf(doc: Y.Doc): StoredMou {
+	return {
 		body: yXmlFragmentToProsemirrorJSON(doc.getXmlFragment(BODY_FIELD)) as DocNode,
 		terms: termValuesOf(doc),
 		proposals: termProposalsOf(doc)
-	}));
+	};
 }
 
 /** The current string term values of a decoded document. */

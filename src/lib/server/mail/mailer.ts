@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
-import type { Sql } from '$lib/server/db';
+import type { Sql, Tx } from '$lib/server/db';
 import * as store from './store';
 
 export interface Mail {
@@ -23,6 +24,12 @@ export interface Mailer {
 	send(mail: Mail): Promise<{ id: string; delivered: boolean }>;
 	/** Records the message and delivers it in the background: the caller's answer does not wait on SMTP. */
 	queue(mail: Mail): Promise<{ id: string }>;
+	/**
+	 * Records the messages on the caller's transaction (one INSERT): they exist if and only if it
+	 * commits. Call the returned function after the commit to deliver them in the background; if
+	 * it is never called (the process stopped), the retry pass sends them later.
+	 */
+	record(tx: Tx, mails: Mail[]): Promise<() => void>;
 	/** Retries messages whose delivery failed; returns how many went out. */
 	retryFailed(): Promise<number>;
 	close(): void;
@@ -60,6 +67,16 @@ export function createMailer(options: { sql: Sql; smtpUrl?: string; from?: strin
 			// deliver() records a failure itself; a database error here is left to the retry pass.
 			void deliver(id, mail).catch(() => {});
 			return { id };
+		},
+		async record(tx, mails) {
+			const recorded = mails.map((mail) => ({ ...mail, id: randomUUID() }));
+			await store.insertMessages(tx, recorded);
+			return () => {
+				if (recorded.length === 0) return;
+				// deliver() records a failure itself; a database error here is left to the retry pass.
+				if (!transport) void store.markKept(sql, recorded.map((m) => m.id)).catch(() => {});
+				else for (const mail of recorded) void deliver(mail.id, mail).catch(() => {});
+			};
 		},
 		async retryFailed() {
 			if (!transport) return 0;

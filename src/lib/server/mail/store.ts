@@ -28,6 +28,30 @@ export async function insertMessage(
 	return row.id;
 }
 
+/**
+ * Several messages in one INSERT, on the caller's transaction: they exist exactly when what they
+ * announce does. The ids come from the caller, so each message keeps its own.
+ */
+export async function insertMessages(
+	sql: Sql | Tx,
+	messages: Array<{ id: string; to: string; subject: string; text: string; html: string; organizationId: string | null; proofFor?: string | null }>
+) {
+	if (messages.length === 0) return;
+	const column = <K extends keyof (typeof messages)[number]>(key: K) => messages.map((m) => m[key] ?? null);
+	await sql`
+		insert into outbox (id, to_address, subject, text_body, html_body, organization_id, proof_for, retry_after)
+		select id, to_address, subject, text_body, html_body, organization_id, proof_for, now() + interval '5 minutes'
+		from unnest(${column('id') as string[]}::uuid[], ${column('to') as string[]}::text[], ${column('subject') as string[]}::text[],
+			${column('text') as string[]}::text[], ${column('html') as string[]}::text[], ${column('organizationId') as string[]}::uuid[],
+			${column('proofFor') as string[]}::uuid[])
+			as m(id, to_address, subject, text_body, html_body, organization_id, proof_for)`;
+}
+
+/** Without a mail server, messages stay in the app: one statement marks a batch kept. */
+export async function markKept(sql: Sql, ids: string[]) {
+	await sql`update outbox set status = 'kept', attempts = attempts + 1 where id = any(${ids}::uuid[])`;
+}
+
 export async function markMessage(sql: Sql, id: string, status: OutboxMessage['status'], error: string | null) {
 	await sql`
 		update outbox set status = ${status}, attempts = attempts + 1, last_error = ${error},

@@ -6,7 +6,7 @@ import { can } from '$lib/mou/lifecycle';
 import { failure, ok, type Outcome } from '$lib/errors';
 import type { NegotiationDeps } from './deps';
 import { formatDay } from './dates';
-import { mailAgreed } from './mail';
+import { agreedMails } from './mail';
 import { approvalBlockers } from './readiness';
 import { reviewDraftBlockers } from '$lib/server/reviews';
 import { notNegotiating } from './rounds';
@@ -36,7 +36,7 @@ export async function approveDraft(deps: NegotiationDeps, user: SessionUser, mou
 	const statusProblem = notNegotiating(access.mou.status);
 	if (statusProblem) return failure('not_now', statusProblem);
 
-	const outcome = await deps.sql.begin(async (tx): Promise<Outcome<Approved>> => {
+	const outcome = await deps.sql.begin(async (tx): Promise<Outcome<Approved & { deliver?: () => void }>> => {
 		const locked = await store.lockMou(tx, mouId);
 		const problem = locked ? notNegotiating(locked.status) : 'No such MOU.';
 		if (problem) return failure(locked ? 'not_now' : 'not_found', problem);
@@ -80,17 +80,18 @@ export async function approveDraft(deps: NegotiationDeps, user: SessionUser, mou
 			return ok({ agreed: false, agreedVersionId: null, agreedLabel: null });
 		}
 		const agreed = await recordAgreement(tx, mouId, user, access, snapshot, now);
-		return ok({ agreed: true, agreedVersionId: agreed.id, agreedLabel: agreed.label });
+		// The mail is recorded with the agreement (both or neither) and sent after the answer.
+		const people = await store.recipients(tx, mouId, ['counsel', 'signatory'], null);
+		const deliver = await deps.mailer.record(tx, await agreedMails(tx, deps, people, { mouId, title: access.mou.title, label: agreed.label }));
+		return ok({ agreed: true, agreedVersionId: agreed.id, agreedLabel: agreed.label, deliver });
 	});
 
 	if (!outcome.ok) return outcome;
+	const { deliver, ...approved } = outcome.value;
 	deps.collab?.notify?.(mouId, 'history');
-	if (outcome.value.agreed) {
-		deps.collab?.notify?.(mouId, 'status');
-		const people = await store.recipients(deps.sql, mouId, ['counsel', 'signatory'], null);
-		await mailAgreed(deps, people, { mouId, title: access.mou.title, label: outcome.value.agreedLabel ?? 'Agreed version' });
-	}
-	return outcome;
+	if (approved.agreed) deps.collab?.notify?.(mouId, 'status');
+	deliver?.();
+	return ok(approved);
 }
 
 /** Freezes the text: status agreed (the database then refuses any edit) and the agreed version stored. */

@@ -1,37 +1,41 @@
-import { composeEmail, keepWanting, type NotificationEvent } from '$lib/server/mail';
+import { composeEmail, keepWanting, type Mail, type NotificationEvent } from '$lib/server/mail';
+import type { Tx } from '$lib/server/db';
 import type { NegotiationDeps } from './deps';
 import type { Recipient } from './store';
 
-/** One email per person (never a shared To: line, so nobody learns the other party's addresses). */
-async function sendEach(
-	deps: NegotiationDeps,
+/**
+ * One email per person who wants mail about the event (never a shared To: line, so nobody learns
+ * the other party's addresses). The messages are recorded on the transaction that makes what they
+ * announce (mailer.record), so the answer waits for neither SMTP nor one INSERT per person.
+ */
+async function mailEach(
+	tx: Tx,
 	event: NotificationEvent,
 	everyone: Recipient[],
 	mail: (person: Recipient) => { subject: string; paragraphs: string[]; organizationId: string | null },
 	link: { label: string; url: string }
-): Promise<number> {
-	const people = await keepWanting(deps.sql, everyone, event);
-	for (const person of people) {
+): Promise<Mail[]> {
+	const people = await keepWanting(tx, everyone, event);
+	return people.map((person) => {
 		const { subject, paragraphs, organizationId } = mail(person);
 		const body = composeEmail({ greeting: `Hello ${person.name},`, paragraphs, action: link });
-		// Stored now, delivered in the background: approving or sending a round does not wait on SMTP.
-		await deps.mailer.queue({ to: person.email, subject, ...body, organizationId });
-	}
-	return people.length;
+		return { to: person.email, subject, ...body, organizationId };
+	});
 }
 
-export function mouLink(deps: NegotiationDeps, mouId: string) {
+export function mouLink(deps: Pick<NegotiationDeps, 'origin'>, mouId: string) {
 	return `${deps.origin}/mous/${mouId}`;
 }
 
 /** Tells the other party's counsel that a round has been sent to them. */
-export function mailRoundSent(
-	deps: NegotiationDeps,
+export function roundSentMails(
+	tx: Tx,
+	deps: Pick<NegotiationDeps, 'origin'>,
 	counsel: Recipient[],
 	round: { mouId: string; title: string; label: string; number: number; senderName: string; senderOrganization: string; senderOrganizationId: string }
-) {
-	return sendEach(
-		deps,
+): Promise<Mail[]> {
+	return mailEach(
+		tx,
 		'rounds',
 		counsel,
 		() => ({
@@ -47,9 +51,14 @@ export function mailRoundSent(
 }
 
 /** Tells counsel and signatories of both parties that the text is agreed and ready for signature. */
-export function mailAgreed(deps: NegotiationDeps, people: Recipient[], agreed: { mouId: string; title: string; label: string }) {
-	return sendEach(
-		deps,
+export function agreedMails(
+	tx: Tx,
+	deps: Pick<NegotiationDeps, 'origin'>,
+	people: Recipient[],
+	agreed: { mouId: string; title: string; label: string }
+): Promise<Mail[]> {
+	return mailEach(
+		tx,
 		'decisions',
 		people,
 		(person) => ({

@@ -1,7 +1,8 @@
 import type { Sql } from '$lib/server/db';
 import { loadDocumentState } from '$lib/server/collab';
-import { listOpenSuggestions } from '$lib/server/redlines';
-import { assessStoredDraft, type MouTemplateRef } from '$lib/server/profiles';
+import { openSuggestions } from '$lib/server/redlines';
+import { assessStoredMou, type MouTemplateRef } from '$lib/server/profiles';
+import { storedMouOf, withStoredDoc } from '$lib/document';
 import { PARTIES, type Party } from '$lib/mou/party';
 
 const SIDE_NAME: Record<Party, string> = { agency: 'the agency', district: 'the district' };
@@ -16,7 +17,7 @@ function plural(count: number, one: string, many = `${one}s`) {
  */
 export function approvalBlockers(state: Uint8Array, mou: MouTemplateRef): string[] {
 	const problems: string[] = [];
-	const open = listOpenSuggestions(state);
+	const { open, stored } = readDraft(state);
 	if (open.length > 0) {
 		const bySide = PARTIES.map((side) => [side, open.filter((s) => s.party === side).length] as const)
 			.filter(([, count]) => count > 0)
@@ -24,8 +25,13 @@ export function approvalBlockers(state: Uint8Array, mou: MouTemplateRef): string
 		problems.push(`${plural(open.length, 'open suggestion')} (${bySide.join(', ')}) must be accepted, rejected or withdrawn.`);
 	}
 	// Everything else is the compliance report's: the same words the panel shows counsel.
-	problems.push(...assessStoredDraft(state, mou).blockers);
+	problems.push(...assessStoredMou(stored, mou).blockers);
 	return problems;
+}
+
+/** The open suggestions and the text of a stored state, from one decode of it. */
+function readDraft(state: Uint8Array) {
+	return withStoredDoc(state, (doc) => ({ open: openSuggestions(doc), stored: storedMouOf(doc) }));
 }
 
 /**
@@ -34,7 +40,8 @@ export function approvalBlockers(state: Uint8Array, mou: MouTemplateRef): string
  */
 export async function draftReadiness(sql: Sql, mou: MouTemplateRef & { id: string }) {
 	const state = await loadDocumentState(sql, mou.id);
-	const report = assessStoredDraft(state, mou, listOpenSuggestions(state).length);
+	const { open, stored } = readDraft(state);
+	const report = assessStoredMou(stored, mou, open.length);
 	return {
 		ready: report.readyForSignature,
 		blockers: report.blockers,

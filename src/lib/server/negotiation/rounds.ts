@@ -5,7 +5,7 @@ import { can } from '$lib/mou/lifecycle';
 import { failure, ok, type Outcome } from '$lib/errors';
 import type { NegotiationDeps } from './deps';
 import { formatDay } from './dates';
-import { mailRoundSent } from './mail';
+import { roundSentMails } from './mail';
 import { snapshotDraft } from './snapshot';
 import * as store from './store';
 
@@ -67,21 +67,23 @@ export async function sendRound(deps: NegotiationDeps, user: SessionUser, mouId:
 			detail: { versionId: version.id, round, label }
 		});
 		await touchActivity(tx, mouId);
-		return { ok: true as const, value: { versionId: version.id, round, label, sender, receiver } };
+		const counsel = await store.recipients(tx, mouId, ['counsel'], recipientSide);
+		const mails = await roundSentMails(tx, deps, counsel, {
+			mouId,
+			title: access.mou.title,
+			label,
+			number: round,
+			senderName: user.name,
+			senderOrganization: sender.name,
+			senderOrganizationId: sender.id
+		});
+		const deliver = await deps.mailer.record(tx, mails);
+		return { ok: true as const, value: { versionId: version.id, round, label, emailed: mails.length, deliver } };
 	});
 	if (!sent.ok) return sent;
 
+	sent.value.deliver();
 	deps.collab?.notify?.(mouId, 'history');
-	const counsel = await store.recipients(deps.sql, mouId, ['counsel'], recipientSide);
-	const emailed = await mailRoundSent(deps, counsel, {
-		mouId,
-		title: access.mou.title,
-		label: sent.value.label,
-		number: sent.value.round,
-		senderName: user.name,
-		senderOrganization: sent.value.sender.name,
-		senderOrganizationId: sent.value.sender.id
-	});
-	const { versionId, round, label } = sent.value;
+	const { versionId, round, label, emailed } = sent.value;
 	return ok({ versionId, round, label, emailed });
 }

@@ -1,4 +1,4 @@
-import { readStoredMou } from '../../document';
+import { readStoredMou, type StoredMou } from '../../document';
 import { assessCompliance, type ComplianceReport } from '../../profiles/compliance';
 import { mouProfile, mouTemplate, type MouTemplateRef } from './index';
 import { loadChecklist } from '../templates';
@@ -9,7 +9,11 @@ import { loadChecklist } from '../templates';
  * approval and signing will rely on, never the browser.
  */
 export function assessStoredDraft(state: Uint8Array, mou: MouTemplateRef, openSuggestions = 0): ComplianceReport {
-	const { body, terms: termValues } = readStoredMou(state);
+	return assessStoredMou(readStoredMou(state), mou, openSuggestions);
+}
+
+/** The same report from a draft already read (storedMouOf), when other readers share the decode. */
+export function assessStoredMou({ body, terms: termValues }: Pick<StoredMou, 'body' | 'terms'>, mou: MouTemplateRef, openSuggestions = 0): ComplianceReport {
 	const template = mouTemplate(mou);
 	return assessCompliance({
 		checklist: loadChecklist(mou.templateId, mou.templateVersion),

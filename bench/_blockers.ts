@@ -1,0 +1,26 @@
+import * as Y from 'yjs';
+import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
+import { initialDocumentUpdate, loadChecklist } from '../src/lib/server/templates';
+import { mouTemplate, mouProfile, assessStoredDraft } from '../src/lib/server/profiles';
+import { listOpenSuggestions } from '../src/lib/server/redlines/scan';
+import { openStoredDoc } from '../src/lib/document';
+import { assessCompliance } from '../src/lib/profiles/compliance';
+const mou = { templateId: 'sro-mou', templateVersion: '2027.1', stateCode: 'il', stateProfileVersion: '2027.1' };
+const state = initialDocumentUpdate(mouTemplate(mou));
+console.log('state bytes', state.length);
+const time = (name: string, f: () => unknown) => {
+	for (let i = 0; i < 5; i++) f();
+	const t = performance.now();
+	for (let i = 0; i < 20; i++) f();
+	console.log(name.padEnd(24), ((performance.now() - t) / 20).toFixed(2), 'ms');
+};
+time('decode', () => openStoredDoc(state).destroy());
+time('listOpenSuggestions', () => listOpenSuggestions(state));
+const doc = openStoredDoc(state);
+time('toPMJSON', () => yXmlFragmentToProsemirrorJSON(doc.getXmlFragment('body')));
+time('mouTemplate', () => mouTemplate(mou));
+time('mergeUpdates(1)', () => Y.mergeUpdates([state, state]));
+const body = yXmlFragmentToProsemirrorJSON(doc.getXmlFragment('body')) as never;
+const template = mouTemplate(mou);
+time('assessCompliance', () => assessCompliance({ checklist: loadChecklist('sro-mou', '2027.1'), template, document: body, terms: template.terms, termValues: {}, profile: mouProfile(mou), openSuggestions: 0 }));
+time('assessStoredDraft', () => assessStoredDraft(state, mou));
