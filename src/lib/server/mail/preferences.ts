@@ -14,9 +14,10 @@ export async function wantsMail(sql: Sql | Tx, email: string, event: Notificatio
 
 /** Keeps the people who want mail about the event, in order. */
 export async function keepWanting<T extends { email: string }>(sql: Sql | Tx, people: T[], event: NotificationEvent): Promise<T[]> {
-	const kept: T[] = [];
-	for (const person of people) if (await wantsMail(sql, person.email, event)) kept.push(person);
-	return kept;
+	if (people.length === 0) return [];
+	// One query for the whole list (this runs inside the transactions of approvals and rounds).
+	const off = new Set(await store.optedOutAmong(sql, people.map((p) => p.email), event));
+	return people.filter((person) => !off.has(person.email.toLowerCase()));
 }
 
 export type NotificationChoices = Record<NotificationEvent, boolean>;

@@ -139,3 +139,11 @@ export async function optedOut(sql: Sql | Tx, email: string, event: string) {
 		where u.email = ${email.toLowerCase()} and o.event = ${event}`;
 	return rows.length > 0;
 }
+
+/** Which of these addresses (lower-cased) belong to accounts that turned the event off. */
+export async function optedOutAmong(sql: Sql | Tx, emails: string[], event: string) {
+	const rows = await sql<{ email: string }[]>`
+		select u.email from notification_opt_outs o join users u on u.id = o.user_id
+		where u.email = any(${emails.map((e) => e.toLowerCase())}::text[]) and o.event = ${event}`;
+	return rows.map((r) => r.email.toLowerCase());
+}
