@@ -27,7 +27,9 @@ describe('mail recorded with the change it announces', () => {
 	it('exists once the transaction commits, each person their own message, and is delivered after it', async () => {
 		const admin = await createOrganization(db.sql, 'agency');
 		const mailer = createMailer({ sql: db.sql, smtpUrl: smtp.url });
-		const deliver = await db.sql.begin((tx) => mailer.record(tx, [mail('a@record.example', admin.user.organizationId), mail('b@record.example', admin.user.organizationId)]));
+		const deliver = await db.sql.begin((tx) =>
+			mailer.record(tx, [mail('a@record.example', admin.user.organizationId), mail('b@record.example', admin.user.organizationId)])
+		);
 		expect(await statusOf('a@record.example')).toEqual(['queued']);
 		expect(await statusOf('b@record.example')).toEqual(['queued']);
 		deliver();

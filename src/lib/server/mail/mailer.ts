@@ -74,7 +74,13 @@ export function createMailer(options: { sql: Sql; smtpUrl?: string; from?: strin
 			return () => {
 				if (recorded.length === 0) return;
 				// deliver() records a failure itself; a database error here is left to the retry pass.
-				if (!transport) void store.markKept(sql, recorded.map((m) => m.id)).catch(() => {});
+				if (!transport)
+					void store
+						.markKept(
+							sql,
+							recorded.map((m) => m.id)
+						)
+						.catch(() => {});
 				else for (const mail of recorded) void deliver(mail.id, mail).catch(() => {});
 			};
 		},

@@ -16,7 +16,13 @@ export async function wantsMail(sql: Sql | Tx, email: string, event: Notificatio
 export async function keepWanting<T extends { email: string }>(sql: Sql | Tx, people: T[], event: NotificationEvent): Promise<T[]> {
 	if (people.length === 0) return [];
 	// One query for the whole list (this runs inside the transactions of approvals and rounds).
-	const off = new Set(await store.optedOutAmong(sql, people.map((p) => p.email), event));
+	const off = new Set(
+		await store.optedOutAmong(
+			sql,
+			people.map((p) => p.email),
+			event
+		)
+	);
 	return people.filter((person) => !off.has(person.email.toLowerCase()));
 }
 
