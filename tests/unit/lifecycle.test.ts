@@ -32,6 +32,7 @@ const expected: Record<Action, { who: string[]; when: readonly MouStatus[] }> = 
 	edit: { who: COUNSEL, when: ['draft', 'negotiating'] },
 	comment: { who: ['counsel', 'counsel (admin)', 'signatory', 'signatory (admin)'], when: ['draft', 'negotiating'] },
 	decide: { who: COUNSEL, when: ['negotiating'] },
+	discussSuggestion: { who: COUNSEL, when: ['negotiating'] },
 	sendRound: { who: COUNSEL, when: ['negotiating'] },
 	approve: { who: COUNSEL, when: ['negotiating'] },
 	withdrawApproval: { who: COUNSEL, when: ['negotiating'] },

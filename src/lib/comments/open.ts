@@ -8,9 +8,10 @@ export interface OpenThread {
 	text: string;
 }
 
+/** Suggestion threads are not among them: every suggestion is decided before approval anyway. */
 export function openSharedThreads(threads: readonly ThreadView[]): OpenThread[] {
 	return threads
-		.filter((t) => t.visibility === 'shared' && !t.resolvedAt)
+		.filter((t) => t.visibility === 'shared' && !t.resolvedAt && !t.suggestionId)
 		.map((t) => {
 			const last = t.comments.at(-1);
 			const text = (last?.body ?? '').replace(/\s+/g, ' ').trim();

@@ -23,5 +23,7 @@ export interface ThreadView {
 	createdAt: Date;
 	resolvedAt: Date | null;
 	resolvedByName: string | null;
+	/** A thread on a suggestion (tracked change or term proposal) rather than on selected text. */
+	suggestionId: string | null;
 	comments: CommentView[];
 }

@@ -75,6 +75,7 @@ export type Action =
 	| 'edit'
 	| 'comment'
 	| 'decide'
+	| 'discussSuggestion'
 	| 'sendRound'
 	| 'approve'
 	| 'withdrawApproval'
@@ -118,6 +119,8 @@ const RULES: Record<Action, Rule> = {
 	// discussion of it closes too.
 	comment: { who: (p) => p.role === 'counsel' || p.role === 'signatory', when: (m) => isEditable(m.status) },
 	decide: { who: counsel, when: inStatus('negotiating') },
+	// A suggestion's thread is between the counsel who negotiate it; it closes with the negotiation.
+	discussSuggestion: { who: counsel, when: inStatus('negotiating') },
 	sendRound: { who: counsel, when: inStatus('negotiating') },
 	approve: { who: counsel, when: inStatus('negotiating') },
 	withdrawApproval: { who: counsel, when: inStatus('negotiating') },

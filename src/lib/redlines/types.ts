@@ -31,6 +31,11 @@ export interface TermProposal extends SuggestionAttrs {
 export type Decision = 'accept' | 'reject' | 'withdraw';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** A well-formed suggestion id (what marks and proposals carry); says nothing of whether it exists. */
+export function isSuggestionId(value: unknown): value is string {
+	return typeof value === 'string' && ID.test(value);
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A new random suggestion id (URL-safe, no coordination needed between clients). */

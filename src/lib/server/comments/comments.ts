@@ -4,26 +4,10 @@ import { getMouAccess, type MouAccess } from '$lib/server/mous';
 import type { CommentView, ThreadView } from '$lib/comments/types';
 import { can } from '$lib/mou/lifecycle';
 import { failure, invalid, ok, type Outcome } from '$lib/errors';
+import { post, type CommentsDeps } from './post';
 import * as store from './store';
-import { notifyMentions, type MentionMail } from './mentions';
+import { replyToSuggestion } from './suggestions';
 import { checkAnchor, checkBody, checkVisibility, cleanQuote, isUuid } from './validation';
-
-/** Only the topic goes out live, never content, so internal comments cannot leak through it. */
-export interface CommentsDeps extends MentionMail {
-	sql: Sql;
-	collab?: { notify?(mouId: string, topic: 'comments'): void };
-}
-
-/**
- * Every comment is posted here, first comments and replies alike: stored, its mentions mailed
- * (only to people who may read it), and the topic announced. Returns the new id and who was notified.
- */
-async function post(deps: CommentsDeps, user: SessionUser, access: MouAccess, row: Omit<store.NewComment, 'mouId' | 'authorId' | 'party'>) {
-	const id = await store.insertComment(deps.sql, { ...row, mouId: access.mou.id, authorId: user.id, party: access.side });
-	const notified = await notifyMentions(deps, user, access, { body: row.body, visibility: row.visibility });
-	deps.collab?.notify?.(access.mou.id, 'comments');
-	return { id, notified };
-}
 
 /** Counsel and signatories comment; viewers only read shared threads. */
 function mayComment(user: SessionUser) {
@@ -66,6 +50,7 @@ export async function listThreads(sql: Sql, user: SessionUser, mouId: string): P
 				createdAt: row.createdAt,
 				resolvedAt: row.resolvedAt,
 				resolvedByName: row.resolvedByName,
+				suggestionId: row.suggestionId,
 				comments: [comment]
 			});
 		} else {
@@ -101,6 +86,7 @@ export async function addComment(
 		quote: anchor.value ? cleanQuote(input.quote) : '',
 		anchor: anchor.value
 	});
+	if (!posted) throw new Error('A new comment thread was not stored.');
 	return ok({ threadId: posted.id, notified: posted.notified });
 }
 
@@ -112,7 +98,10 @@ async function visibleThread(deps: CommentsDeps, user: SessionUser, mouId: strin
 	return { access, thread: await store.findVisibleThread(deps.sql, mouId, threadId, readerOf(user, access)) };
 }
 
-/** A reply keeps its thread's visibility: a reply in an internal thread stays internal. */
+/**
+ * A reply keeps its thread's visibility: a reply in an internal thread stays internal. A reply in a
+ * suggestion's thread follows the suggestion's rules (replyToSuggestion), whichever form sent it.
+ */
 export async function replyToThread(
 	deps: CommentsDeps,
 	user: SessionUser,
@@ -124,11 +113,16 @@ export async function replyToThread(
 	if (!mayComment(user)) return failure('forbidden', 'Only counsel and signatories can comment.');
 	const { access, thread } = found;
 	if (!thread) return NOT_FOUND;
+	if (thread.suggestionId) {
+		const replied = await replyToSuggestion(deps, user, mouId, { suggestionId: thread.suggestionId, body: input.body, visibility: thread.visibility });
+		return replied && (replied.ok ? ok({ commentId: replied.value.commentId, notified: replied.value.notified }) : replied);
+	}
 	if (!commentsOpen(user, access)) return CLOSED;
 	if (thread.resolvedAt) return failure('not_now', 'This thread is resolved; reopen it to reply.');
 	const body = checkBody(input.body);
 	if (!body.ok) return invalid({ body: body.error });
 	const posted = await post(deps, user, access, { threadId: thread.id, visibility: thread.visibility, body: body.value, quote: '', anchor: null });
+	if (!posted) throw new Error('A reply was not stored.');
 	return ok({ commentId: posted.id, notified: posted.notified });
 }
 
@@ -143,6 +137,7 @@ export async function setThreadResolved(
 	if (!found) return null;
 	if (!mayComment(user)) return failure('forbidden', 'Only counsel and signatories can resolve comments.');
 	if (!found.thread) return NOT_FOUND;
+	if (found.thread.suggestionId) return failure('not_now', 'A suggestion’s thread closes when the suggestion is accepted, rejected or withdrawn.');
 	if (!commentsOpen(user, found.access)) return CLOSED;
 	await store.setResolved(deps.sql, mouId, found.thread.id, input.resolved ? user.id : null);
 	deps.collab?.notify?.(mouId, 'comments');

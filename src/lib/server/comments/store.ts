@@ -29,6 +29,8 @@ export interface CommentRow {
 	createdAt: Date;
 	resolvedAt: Date | null;
 	resolvedByName: string | null;
+	/** On a thread's first comment: the suggestion the thread is about (null for a comment on text). */
+	suggestionId: string | null;
 }
 
 export interface ThreadRoot {
@@ -36,6 +38,7 @@ export interface ThreadRoot {
 	visibility: Visibility;
 	party: Party;
 	resolvedAt: Date | null;
+	suggestionId: string | null;
 }
 
 const visibleTo = (sql: Sql, reader: Reader) => sql`
@@ -46,7 +49,7 @@ export async function listVisible(sql: Sql, mouId: string, reader: Reader) {
 	return sql<CommentRow[]>`
 		select c.id, c.thread_id as "threadId", c.author_id as "authorId", u.name as "authorName", o.name as "organizationName",
 			c.party, c.visibility, c.body, c.quote, c.anchor, c.created_at as "createdAt",
-			c.resolved_at as "resolvedAt", ru.name as "resolvedByName"
+			c.resolved_at as "resolvedAt", ru.name as "resolvedByName", c.suggestion_id as "suggestionId"
 		from mou_comments c
 		left join mou_comments t on t.id = c.thread_id
 		join users u on u.id = c.author_id
@@ -60,10 +63,28 @@ export async function listVisible(sql: Sql, mouId: string, reader: Reader) {
 /** A thread (its first comment) the reader may see; null for anything else, foreign internal threads included. */
 export async function findVisibleThread(sql: Sql, mouId: string, threadId: string, reader: Reader) {
 	const [row] = await sql<ThreadRoot[]>`
-		select c.id, c.visibility, c.party, c.resolved_at as "resolvedAt"
+		select c.id, c.visibility, c.party, c.resolved_at as "resolvedAt", c.suggestion_id as "suggestionId"
 		from mou_comments c left join mou_comments t on t.id = c.thread_id
 		where c.mou_id = ${mouId} and c.id = ${threadId} and c.thread_id is null and ${visibleTo(sql, reader)}`;
 	return row ?? null;
+}
+
+/**
+ * The thread a reply to a suggestion goes into: its shared thread, or the writer's own party's
+ * internal one (the other party's internal thread is never a candidate). Null until its first reply.
+ */
+export async function findSuggestionThread(sql: Sql, mouId: string, suggestionId: string, visibility: Visibility, party: Party) {
+	const [row] = await sql<{ id: string }[]>`
+		select id from mou_comments
+		where mou_id = ${mouId} and suggestion_id = ${suggestionId} and visibility = ${visibility}
+			and (visibility = 'shared' or party = ${party})`;
+	return row?.id ?? null;
+}
+
+/** Whether a suggestion of this MOU was accepted, rejected or withdrawn (so its thread is closed, not unknown). */
+export async function wasDecided(sql: Sql, mouId: string, suggestionId: string): Promise<boolean> {
+	const [row] = await sql`select 1 from mou_decisions where mou_id = ${mouId} and suggestion_id = ${suggestionId} limit 1`;
+	return Boolean(row);
 }
 
 export interface NewComment {
@@ -75,15 +96,22 @@ export interface NewComment {
 	body: string;
 	quote: string;
 	anchor: unknown;
+	/** Only on the first comment of a suggestion's thread. */
+	suggestionId?: string | null;
 }
 
-export async function insertComment(sql: Sql, c: NewComment) {
+/**
+ * Stores a comment; null when it would start a second thread of the same kind on a suggestion
+ * (someone else's first reply won the race: the caller replies in that thread instead).
+ */
+export async function insertComment(sql: Sql, c: NewComment): Promise<string | null> {
 	const anchor = c.anchor === null ? null : sql.json(c.anchor as JSONValue);
 	const [row] = await sql<{ id: string }[]>`
-		insert into mou_comments (mou_id, thread_id, author_id, party, visibility, body, quote, anchor)
-		values (${c.mouId}, ${c.threadId}, ${c.authorId}, ${c.party}, ${c.visibility}, ${c.body}, ${c.quote}, ${anchor})
+		insert into mou_comments (mou_id, thread_id, author_id, party, visibility, body, quote, anchor, suggestion_id)
+		values (${c.mouId}, ${c.threadId}, ${c.authorId}, ${c.party}, ${c.visibility}, ${c.body}, ${c.quote}, ${anchor}, ${c.suggestionId ?? null})
+		on conflict do nothing
 		returning id`;
-	return row.id;
+	return row?.id ?? null;
 }
 
 export async function setResolved(sql: Sql, mouId: string, threadId: string, resolvedBy: string | null) {

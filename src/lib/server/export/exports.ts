@@ -107,7 +107,8 @@ function threadsOf(rows: store.SharedCommentRow[]): ExportThread[] {
 	const threads = new Map<string, ExportThread>();
 	for (const row of rows) {
 		const comment = { authorName: row.authorName, party: row.party, body: row.body, createdAt: row.createdAt };
-		if (row.threadId === null) threads.set(row.id, { id: row.id, quote: row.quote, resolved: row.resolvedAt !== null, comments: [comment] });
+		if (row.threadId === null)
+			threads.set(row.id, { id: row.id, quote: row.quote, resolved: row.resolvedAt !== null, suggestionId: row.suggestionId, comments: [comment] });
 		else threads.get(row.threadId)?.comments.push(comment);
 	}
 	return [...threads.values()];

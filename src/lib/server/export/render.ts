@@ -43,7 +43,8 @@ export async function renderRedlineDocx(raw: RedlineInput): Promise<RenderedRedl
 	const asOf = utcTime(input.generatedAt);
 	const summary =
 		`Redline of the current draft as of ${asOf}. ${count(state.suggestions.size, 'open suggestion')} from both parties ` +
-		`appear as tracked changes, and ${count(threads.length, 'shared comment thread')} as comments; internal comments are not included. ` +
+		`appear as tracked changes, and ${count(comments?.threads ?? 0, 'shared comment thread')} as comments (replies to a suggestion on its change); ` +
+		'internal comments are not included. ' +
 		'Accepting or rejecting changes in this file does not change the MOU in MOU Studio.';
 	const bytes = await packDocx({
 		title: input.mouTitle,

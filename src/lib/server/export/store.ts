@@ -41,13 +41,14 @@ export interface SharedCommentRow {
 	quote: string;
 	createdAt: Date;
 	resolvedAt: Date | null;
+	suggestionId: string | null;
 }
 
 /** Shared threads and their replies, oldest first; a reply counts only if its thread is shared too. */
 export async function sharedComments(sql: Sql | Tx, mouId: string): Promise<SharedCommentRow[]> {
 	return sql<SharedCommentRow[]>`
 		select c.id, c.thread_id as "threadId", u.name as "authorName", c.party, c.body, c.quote,
-			c.created_at as "createdAt", c.resolved_at as "resolvedAt"
+			c.created_at as "createdAt", c.resolved_at as "resolvedAt", c.suggestion_id as "suggestionId"
 		from mou_comments c
 		join users u on u.id = c.author_id
 		left join mou_comments t on t.id = c.thread_id

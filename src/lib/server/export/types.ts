@@ -17,6 +17,8 @@ export interface ExportThread {
 	/** The selected text the thread was started on ('' for a comment on the whole MOU). */
 	quote: string;
 	resolved: boolean;
+	/** A thread on a suggestion sits on that tracked change (not on a quote); null for a comment on text. */
+	suggestionId?: string | null;
 	comments: ExportComment[];
 }
 

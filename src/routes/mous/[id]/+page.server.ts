@@ -8,7 +8,7 @@ import { getMouAccess, inviteParty, listPartyInvitations } from '$lib/server/mou
 import { loadChecklist } from '$lib/server/templates';
 import { mouProfile, mouTemplate } from '$lib/server/profiles';
 import { approveDraft, loadNegotiation, sendRound, withdrawApproval } from '$lib/server/negotiation';
-import { addComment, listMentionable, listThreads, replyToThread, setThreadResolved } from '$lib/server/comments';
+import { addComment, listMentionable, listThreads, replyToSuggestion, replyToThread, setThreadResolved } from '$lib/server/comments';
 import { whatChanged } from '$lib/server/visits';
 import { decideSuggestions } from '$lib/server/redlines';
 import type { Actions, PageServerLoad } from './$types';
@@ -139,6 +139,25 @@ export const actions: Actions = {
 			});
 		}
 		return { replied: threadId, notified: result.value.notified };
+	},
+
+	replySuggestion: async ({ locals, params, request, url }) => {
+		const { user, deps, form } = await context(locals, request, url);
+		const suggestion = String(form.get('suggestion') ?? '').slice(0, 64);
+		const result = await replyToSuggestion(deps, user, params.id, {
+			suggestionId: suggestion,
+			body: form.get('body'),
+			visibility: form.get('visibility')
+		});
+		if (!result) notFound();
+		if (!result.ok) {
+			return failAction(result.error, {
+				suggestionReplyErrors: formErrors(result.error),
+				suggestion,
+				replyBody: String(form.get('body') ?? '').slice(0, 10_000)
+			});
+		}
+		return { repliedToSuggestion: suggestion, notified: result.value.notified };
 	},
 
 	resolveThread: async (event) => setResolved(event, true),

@@ -12,6 +12,7 @@ import reviewRecords from './0011_review_records';
 import publication from './0012_publication';
 import contractReminders from './0013_contract_reminders';
 import accountTrust from './0013_account_trust';
+import suggestionThreads from './0014_suggestion_threads';
 import visitsNotifications from './0015_visits_notifications';
 
 /** Applied in this order, each once, at start. Append; never edit a shipped one. */
@@ -30,5 +31,6 @@ export const migrations: { id: string; sql: string }[] = [
 	{ id: '0012_publication', sql: publication },
 	{ id: '0013_contract_reminders', sql: contractReminders },
 	{ id: '0013_account_trust', sql: accountTrust },
+	{ id: '0014_suggestion_threads', sql: suggestionThreads },
 	{ id: '0015_visits_notifications', sql: visitsNotifications }
 ];

@@ -61,7 +61,7 @@ export function textBlocks(body: DocNode, state: RenderState, segments = new Map
 	const visit = (node: DocNode) => {
 		if (TEXTBLOCKS.has(node.type)) {
 			const list = segmentsFor(node, segments);
-			out.push({ node, text: plainText(list, state) });
+			out.push({ node, text: plainText(list, state), segments: list });
 			return;
 		}
 		for (const child of node.content ?? []) visit(child);

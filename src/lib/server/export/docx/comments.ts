@@ -1,7 +1,7 @@
 import { Paragraph, TextRun, type ICommentOptions } from 'docx';
 import type { DocNode } from '../../../templates/types';
 import type { ExportThread } from '../types';
-import { xmlSafe, type CommentRange } from './inline';
+import { xmlSafe, type CommentRange, type Segment } from './inline';
 import type { RenderState } from './state';
 
 /**
@@ -9,16 +9,22 @@ import type { RenderState } from './state';
  * quote is looked up in the paragraphs in reading order (whitespace-insensitive; a quote the
  * editor shortened with "…" matches by its beginning; one that spans paragraphs by its first
  * words). A comment on the whole MOU, or on text that has since gone, sits on the title.
- * Replies share their thread's place and point to it (Word shows them as one conversation).
+ * A thread on a suggestion sits on that suggestion's tracked change instead (its first paragraph);
+ * one whose suggestion is no longer open — decided — is left out: it belongs to the history, not
+ * to a change the file still shows. Replies share their thread's place and point to it (Word shows
+ * them as one conversation).
  */
 
 export interface TextBlock {
 	node: DocNode;
 	text: string;
+	segments: readonly Segment[];
 }
 
 export interface CommentPlan {
 	comments: ICommentOptions[];
+	/** Threads placed in the file (a decided suggestion's thread is not). */
+	threads: number;
 	rangesFor(node: DocNode): CommentRange[];
 }
 
@@ -28,11 +34,14 @@ const MIN_PREFIX = 15;
 export function planComments(threads: readonly ExportThread[], blocks: readonly TextBlock[], state: RenderState): CommentPlan {
 	const ranges = new Map<DocNode, CommentRange[]>();
 	const comments: ICommentOptions[] = [];
-	if (!blocks.length) return { comments, rangesFor: () => [] };
+	if (!blocks.length) return { comments, threads: 0, rangesFor: () => [] };
 	const collapsed = blocks.map((block) => collapse(block.text));
+	let placed = 0;
 	for (const thread of threads) {
 		if (!thread.comments.length) continue;
-		const place = locate(thread.quote, blocks, collapsed);
+		const place = thread.suggestionId ? locateSuggestion(thread.suggestionId, blocks, state) : locate(thread.quote, blocks, collapsed);
+		if (!place) continue;
+		placed += 1;
 		let rootId = -1;
 		thread.comments.forEach((comment, index) => {
 			const id = state.takeId();
@@ -53,7 +62,34 @@ export function planComments(threads: readonly ExportThread[], blocks: readonly 
 			ranges.set(place.node, list);
 		});
 	}
-	return { comments, rangesFor: (node) => ranges.get(node) ?? [] };
+	return { comments, threads: placed, rangesFor: (node) => ranges.get(node) ?? [] };
+}
+
+/**
+ * Where a suggestion shows in the file: the runs of its first paragraph that carry its mark, or
+ * the term its proposal is for, in the same plain-text offsets renderInline places comments by.
+ */
+function locateSuggestion(id: string, blocks: readonly TextBlock[], state: RenderState) {
+	const proposed = new Set(Object.keys(state.proposals).filter((key) => state.proposals[key].id === id));
+	for (const block of blocks) {
+		let offset = 0;
+		let start = -1;
+		let end = -1;
+		for (const segment of block.segments) {
+			const length = segment.kind === 'text' ? segment.text.length : segment.kind === 'term' ? state.termText(segment.key).text.length : 1;
+			const ours =
+				segment.kind === 'text'
+					? segment.marks.insertion?.id === id || segment.marks.deletion?.id === id
+					: segment.kind === 'term' && proposed.has(segment.key);
+			if (ours) {
+				if (start < 0) start = offset;
+				end = offset + length;
+			}
+			offset += length;
+		}
+		if (start >= 0) return { node: block.node, start, end };
+	}
+	return null;
 }
 
 interface Collapsed {
