@@ -28,6 +28,7 @@ const COUNSEL_OR_ADMIN = ['counsel', 'counsel (admin)', 'signatory (admin)', 'vi
 const expected: Record<Action, { who: string[]; when: readonly MouStatus[] }> = {
 	createMou: { who: COUNSEL_OR_ADMIN, when: ALL },
 	inviteParty: { who: COUNSEL_OR_ADMIN, when: ALL },
+	changeStateProfile: { who: COUNSEL, when: ['draft'] },
 	acceptPartyInvitation: { who: COUNSEL_OR_ADMIN, when: ['draft'] },
 	edit: { who: COUNSEL, when: ['draft', 'negotiating'] },
 	comment: { who: ['counsel', 'counsel (admin)', 'signatory', 'signatory (admin)'], when: ['draft', 'negotiating'] },

@@ -26,7 +26,9 @@ export const MESSAGE_PERSISTED = 8;
  * private (an internal comment) can reach the other party this way.
  */
 export const MESSAGE_NOTICE = 9;
-export const NOTICE_TOPICS = ['comments', 'history', 'status', 'suggestions'] as const;
+// 'template' goes between instances only: the MOU's template was re-applied (a new state profile),
+// so every instance reloads its room (new locks and term rules); browsers hear 4409 instead.
+export const NOTICE_TOPICS = ['comments', 'history', 'status', 'suggestions', 'template'] as const;
 export type NoticeTopic = (typeof NOTICE_TOPICS)[number];
 
 export function writeNotice(encoder: encoding.Encoder, topic: NoticeTopic): void {

@@ -71,6 +71,7 @@ export interface Person {
 export type Action =
 	| 'createMou'
 	| 'inviteParty'
+	| 'changeStateProfile'
 	| 'acceptPartyInvitation'
 	| 'edit'
 	| 'comment'
@@ -113,6 +114,8 @@ const inStatus =
 const RULES: Record<Action, Rule> = {
 	createMou: { who: counselOrAdmin, when: always },
 	inviteParty: { who: counselOrAdmin, when: (m) => !m.otherPartyJoined },
+	// The district's state chooses the profile; it may change until negotiation starts (issue 14 §1).
+	changeStateProfile: { who: counsel, when: inStatus('draft') },
 	acceptPartyInvitation: { who: counselOrAdmin, when: inStatus('draft') },
 	edit: { who: counsel, when: (m) => isEditable(m.status) },
 	// Viewers only read; internal threads stay within a party. Once agreed the text is final, so the

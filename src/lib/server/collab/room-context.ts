@@ -32,4 +32,6 @@ export interface RoomContext {
 	onEmpty(room: Room): void;
 	/** The room can no longer be trusted (load or write failed); drop it. */
 	onFailed(room: Room): void;
+	/** The room's template changed under it: drop it, and load the next one after it is done. */
+	retire(room: Room): void;
 }

@@ -55,7 +55,8 @@ export class Room {
 
 	constructor(
 		readonly mouId: string,
-		private readonly ctx: RoomContext
+		private readonly ctx: RoomContext,
+		private readonly after: Promise<void> = Promise.resolve() // a retired room of this MOU, finishing its writes
 	) {
 		this.awareness.setLocalState(null);
 		this.owners = new ClientOwners(ctx.sql, mouId);
@@ -122,19 +123,25 @@ export class Room {
 		this.doc.destroy();
 	}
 
-	/**
-	 * Makes a change as the server (a decision on a suggestion), on behalf of `actorId`, through
-	 * the same admission chain and write pipeline as any update (server-change.ts).
-	 */
-	applyServerChange<T>(actorId: string, change: (doc: Y.Doc) => T, record?: ServerChangeRecord<T>): Promise<T> {
-		return applyServerChange(this.serverChangeHost(), actorId, change, record);
+	/** A change by the server for `actorId` (a decision), through the admission chain and write pipeline (server-change.ts). */
+	applyServerChange<T>(actorId: string, change: (doc: Y.Doc) => T, record?: ServerChangeRecord<T>, options?: { rewritesTemplate?: boolean }): Promise<T> {
+		return applyServerChange(this.serverChangeHost(), actorId, change, record, options);
+	}
+
+	/** Ends this room for a freshly loaded one (the template changed): all are closed with 4409 and reload. */
+	async retire(): Promise<void> {
+		this.closeAll(CloseCode.statusChanged, 'The MOU’s template changed');
+		this.pipeline.drop(new DocumentFrozen());
+		await this.settled();
+		this.unload();
 	}
 
 	/** Tells every connection (and, unless it came from there, the other instances) that `topic` changed. */
 	notice(topic: NoticeTopic, relay = true): Promise<void> {
+		if (relay) this.peers?.notice(topic);
+		if (topic === 'template') return Promise.resolve(this.ctx.retire(this)); // browsers hear 4409 instead
 		const message = encodeNotice(topic);
 		for (const connection of this.connections) connection.send(message);
-		if (relay) this.peers?.notice(topic);
 		if (topic === 'history') this.ctx.track(this.refreshApprovals());
 		if (topic !== 'status') return Promise.resolve();
 		const refreshed = this.refreshStatus();
@@ -145,6 +152,7 @@ export class Room {
 	private async load(): Promise<void> {
 		let watermark: string;
 		try {
+			await this.after;
 			await this.peers?.join(); // first: what is stored after the read below arrives relayed
 			const [stored, status, approved, rules] = await Promise.all([
 				loadStoredDocument(this.ctx.sql, this.mouId),

@@ -32,7 +32,13 @@ export interface ServerChangeHost {
  * what is staged) with a client id of its own, then through the same admission chain and write
  * pipeline as any update. Resolves with what `change` returned once the change is stored.
  */
-export async function applyServerChange<T>(host: ServerChangeHost, actorId: string, change: (doc: Y.Doc) => T, record?: ServerChangeRecord<T>): Promise<T> {
+export async function applyServerChange<T>(
+	host: ServerChangeHost,
+	actorId: string,
+	change: (doc: Y.Doc) => T,
+	record?: ServerChangeRecord<T>,
+	options: { rewritesTemplate?: boolean } = {}
+): Promise<T> {
 	if (!(await host.ready())) throw new Error('The document is not available right now; try again.');
 	const { doc, owners, pipeline } = host;
 	const work = new Y.Doc({ gc: false });
@@ -53,7 +59,11 @@ export async function applyServerChange<T>(host: ServerChangeHost, actorId: stri
 	}
 	const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
 	const candidate = pipeline.candidateFor(update);
-	const refusal = host.admit({ intake: readUpdate(doc, update), author: { kind: 'server', actorId }, candidate });
+	const refusal = host.admit({
+		intake: readUpdate(doc, update),
+		author: { kind: 'server', actorId, rewritesTemplate: options.rewritesTemplate === true },
+		candidate
+	});
 	if (refusal !== null) {
 		if (refusal.code === CloseCode.statusChanged) throw new DocumentFrozen();
 		throw new ChangeRefused(`The change was refused: ${refusal.reason}`);

@@ -34,6 +34,13 @@ export interface CollabServer {
 	 */
 	applyServerChange<T>(mouId: string, actorId: string, change: (doc: Y.Doc) => T, record?: ServerChangeRecord<T>): Promise<T>;
 	/**
+	 * Re-applies the MOU's template to its live document as the server (a new state profile): like
+	 * `applyServerChange`, but it may replace locked clauses; once stored with `record`, every
+	 * instance reloads the document, so the new locks and term rules hold, and everyone with it
+	 * open is closed with 4409 (their pages reload).
+	 */
+	rewriteTemplate<T>(mouId: string, actorId: string, change: (doc: Y.Doc) => T, record: ServerChangeRecord<T>): Promise<T>;
+	/**
 	 * A person's role or membership changed: every instance (over the relay) re-checks that
 	 * person's open connections with `authorize`. One that may no longer write — or may now — is
 	 * closed with 4409 (the editor reloads and reconnects, read-only or writable as they now are);
@@ -53,6 +60,8 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	// not to retry); beyond that ws cuts them off itself (1009) without buffering them.
 	const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * limits.maxMessageBytes, perMessageDeflate: false });
 	const rooms = new Map<string, Room>();
+	/** Rooms retired after a template change, until their last write is done. */
+	const retiring = new Map<string, Promise<void>>();
 	const connections = new Set<Connection>();
 	const background = new Set<Promise<unknown>>();
 	const counters = { updatesAccepted: 0, updatesRefused: 0, remoteUpdates: 0, connectionsRefused: 0, connectionsRateLimited: 0 };
@@ -95,6 +104,15 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		onFailed: (room) => {
 			if (rooms.get(room.mouId) === room) rooms.delete(room.mouId);
 			track(room.settled().then(() => room.unload()));
+		},
+		retire: (room) => {
+			if (rooms.get(room.mouId) !== room) return;
+			rooms.delete(room.mouId);
+			const done = room.retire().finally(() => {
+				if (retiring.get(room.mouId) === done) retiring.delete(room.mouId);
+			});
+			retiring.set(room.mouId, done);
+			track(done);
 		}
 	};
 
@@ -145,7 +163,11 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	function roomFor(mouId: string): Room {
 		let room = rooms.get(mouId);
 		if (!room) {
-			room = new Room(mouId, roomContext);
+			room = new Room(
+				mouId,
+				roomContext,
+				retiring.get(mouId)?.catch(() => {})
+			);
 			rooms.set(mouId, room);
 		}
 		return room;
@@ -247,6 +269,18 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			const room = roomFor(mouId);
 			try {
 				return await room.applyServerChange(actorId, change, record);
+			} finally {
+				if (room.isEmpty) track(unloadWhenIdle(room));
+			}
+		},
+
+		async rewriteTemplate(mouId, actorId, change, record) {
+			if (closing) throw new Error('The server is shutting down; try again.');
+			const room = roomFor(mouId);
+			try {
+				const result = await room.applyServerChange(actorId, change, record, { rewritesTemplate: true });
+				await room.notice('template'); // this room and those of other instances retire
+				return result;
 			} finally {
 				if (room.isEmpty) track(unloadWhenIdle(room));
 			}

@@ -10,6 +10,8 @@ export interface MouAccess {
 	canEdit: boolean;
 	/** Counsel or an administrator may invite the other side until it has joined (lifecycle `inviteParty`). */
 	canInviteParty: boolean;
+	/** Counsel may change the state profile while the MOU is a draft (lifecycle `changeStateProfile`). */
+	canChangeState: boolean;
 }
 
 export function accessFor(user: SessionUser, mou: MouSummary & { side: Party }): MouAccess {
@@ -18,6 +20,7 @@ export function accessFor(user: SessionUser, mou: MouSummary & { side: Party }):
 		mou,
 		side: mou.side,
 		canEdit: can(user, 'edit', mou),
-		canInviteParty: can(user, 'inviteParty', { status: mou.status, otherPartyJoined })
+		canInviteParty: can(user, 'inviteParty', { status: mou.status, otherPartyJoined }),
+		canChangeState: can(user, 'changeStateProfile', mou)
 	};
 }

@@ -42,6 +42,19 @@ export async function insertMou(
 	return row.id;
 }
 
+/**
+ * The state profile of a draft, compare-and-set: only while the MOU is still a draft under the
+ * profile `from` (negotiation may have started, or another counsel changed it, meanwhile).
+ */
+export async function setStateProfile(tx: Tx, mouId: string, from: string, to: { code: string; version: string }): Promise<boolean> {
+	const rows = await tx`
+		update mous set state_code = ${to.code}, state_profile_version = ${to.version}
+		where id = ${mouId} and status = 'draft' and state_code = ${from} returning id`;
+	if (rows.length === 0) return false;
+	await touchActivity(tx, mouId);
+	return true;
+}
+
 export async function insertParty(tx: Tx, mouId: string, organizationId: string, side: Party) {
 	await tx`insert into mou_parties (mou_id, organization_id, side) values (${mouId}, ${organizationId}, ${side})`;
 }

@@ -4,9 +4,9 @@ import { fromFormOutcome } from '$lib/errors';
 import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
 import { requireUser, requireUserForAction } from '$lib/server/auth';
-import { getMouAccess, inviteParty, listPartyInvitations } from '$lib/server/mous';
+import { changeStateProfile, getMouAccess, inviteParty, listPartyInvitations } from '$lib/server/mous';
 import { loadChecklist } from '$lib/server/templates';
-import { mouProfile, mouTemplate } from '$lib/server/profiles';
+import { mouProfile, mouTemplate, profileChoices } from '$lib/server/profiles';
 import { approveDraft, loadNegotiation, sendRound, withdrawApproval } from '$lib/server/negotiation';
 import { addComment, listMentionable, listThreads, replyToSuggestion, replyToThread, setThreadResolved } from '$lib/server/comments';
 import { whatChanged } from '$lib/server/visits';
@@ -33,6 +33,8 @@ export const load: PageServerLoad = async ({ locals, params, url, depends }) => 
 		canEdit: access.canEdit,
 		canInviteParty: access.canInviteParty,
 		partyInvitations,
+		// The states a draft can move to, for counsel while it is a draft.
+		states: access.canChangeState ? profileChoices({ id: access.mou.templateId, version: access.mou.templateVersion }) : [],
 		me: { id: user.id, name: user.name, role: user.role, isAdmin: user.isAdmin, organizationName: user.organizationName },
 		negotiation,
 		threads: threads ?? [],
@@ -63,6 +65,14 @@ export const actions: Actions = {
 		if (!result) notFound();
 		if (!result.ok) return failAction(result.error, { errors: formErrors(result.error), email: String(form.get('email') ?? '') });
 		return { invited: result.value.email };
+	},
+
+	changeState: async ({ locals, params, request, url }) => {
+		const { user, deps, form } = await context(locals, request, url);
+		const result = await changeStateProfile(deps, user, params.id, { state: form.get('state') });
+		if (!result) notFound();
+		if (!result.ok) return failAction(result.error, { stateError: result.error.message });
+		return { stateChanged: result.value };
 	},
 
 	sendRound: async ({ locals, params, request, url }) => {

@@ -12,8 +12,13 @@ const refused = (reason: string): Refusal => ({ code: CloseCode.updateRefused, r
 export const frozen: AdmissionCheck = (_change, { mode }) =>
 	mode === 'frozen' ? { code: CloseCode.statusChanged, reason: 'This MOU can no longer change' } : null;
 
-/** Locked clauses, allowed roots, and structs Yjs could never integrate (guard/). */
-export const lockGuard: AdmissionCheck = ({ intake, candidate }, { guard }) => {
+/**
+ * Locked clauses, allowed roots, and structs Yjs could never integrate (guard/). The server's
+ * re-application of the template (a new state profile) replaces locked clauses by design: it is
+ * computed from the room's own document, and the room reloads its locks once it is stored.
+ */
+export const lockGuard: AdmissionCheck = ({ intake, candidate, author }, { guard }) => {
+	if (author.kind === 'server' && author.rewritesTemplate === true) return null;
 	// Without anything staged the candidate is the update itself: its decoding is reused.
 	const verdict = guard.check(candidate, candidate === intake.bytes ? intake.decoded : undefined);
 	return verdict.ok ? null : refused(verdict.reason);

@@ -8,8 +8,12 @@ import type { DocumentRules } from '../types';
 import type { Intake } from '../update-intake';
 import type { SuggestionIds } from './suggestion-ids';
 
-/** Who makes a change: a person on a connection, or the server on someone's behalf (a decision). */
-export type ChangeAuthor = { kind: 'person'; userId: string; side: Party } | { kind: 'server'; actorId: string };
+/**
+ * Who makes a change: a person on a connection, or the server on someone's behalf (a decision).
+ * `rewritesTemplate`: the server re-applies the MOU's template under a new state profile, the one
+ * change that may replace locked clauses (the room is reloaded with the new locks right after).
+ */
+export type ChangeAuthor = { kind: 'person'; userId: string; side: Party } | { kind: 'server'; actorId: string; rewritesTemplate?: boolean };
 
 /** A decoded update asking to be stored. */
 export interface ProposedChange {
