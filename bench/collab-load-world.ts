@@ -4,8 +4,7 @@
  */
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../src/lib/server/db';
-// The sessions module itself: the auth index also reaches SvelteKit's $app, which this process lacks.
-import { createSession, SESSION_COOKIE } from '../src/lib/server/auth/sessions';
+import { createSession, SESSION_COOKIE } from '../src/lib/server/auth';
 import { appendInitialState } from '../src/lib/server/collab';
 import type { HistoryDocument } from './collab-load-doc';
 

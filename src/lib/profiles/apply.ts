@@ -1,5 +1,5 @@
 import type { Clause, Section, Template, TemplateTerm } from '../templates/types';
-import type { StateProfile } from './types';
+import type { ClauseReplacement, StateProfile } from './types';
 
 /**
  * The template a draft under `profile` starts from and is judged against: the profile's clause
@@ -28,7 +28,7 @@ function build(template: Template, profile: StateProfile): Template {
 		...section,
 		clauses: section.clauses.flatMap((clause) => {
 			const replacement = replacements.get(clause.id);
-			const own: Clause = replacement ? { ...clause, title: replacement.title ?? clause.title, body: replacement.body, law: replacement.cite } : clause;
+			const own: Clause = replacement ? replaced(clause, replacement) : clause;
 			const added = profile.addClauses.filter((a) => a.after === clause.id).map((a) => ({ ...a.clause, law: a.cite }));
 			return [own, ...added];
 		})
@@ -48,6 +48,13 @@ function build(template: Template, profile: StateProfile): Template {
 		...profile.addTerms
 	];
 	return { ...template, terms, sections };
+}
+
+function replaced(clause: Clause, replacement: ClauseReplacement): Clause {
+	const own: Clause = { ...clause, title: replacement.title ?? clause.title, body: replacement.body, law: replacement.cite };
+	if (replacement.printWhen === null) delete own.printWhen;
+	else if (replacement.printWhen !== undefined) own.printWhen = replacement.printWhen;
+	return own;
 }
 
 /** The template key a profile must name to apply to it, e.g. "sro-mou@2026.1". */

@@ -5,4 +5,5 @@
 export { applyProfile, appliesTo, templateKey } from './apply';
 export { assessProfile, findForbidden, type ProfileReport, type ProfileItemAssessment, type ProfileItemStatus, type ForbiddenMatch } from './assess';
 export { profileProblems, REVIEW_STEP_KINDS } from './lint';
+export { missingRequiredSigners } from './signers';
 export type * from './types';

@@ -4,7 +4,8 @@ import { templateProblems } from '../templates/lint';
 import type { ChecklistItem, Template } from '../templates/types';
 import { applyProfile, appliesTo, templateKey } from './apply';
 import { findForbidden } from './assess';
-import type { ReviewStepKind, StateProfile } from './types';
+import type { Party } from '../mou/party';
+import type { RequiredSigner, ReviewStepKind, StateProfile } from './types';
 
 export const REVIEW_STEP_KINDS: readonly ReviewStepKind[] = ['public_notice', 'community_input', 'data_report', 'board_adoption'];
 
@@ -47,6 +48,7 @@ export function profileProblems(profile: StateProfile, template: Template, check
 	}
 	for (const c of profile.citations) if (!/^\d{4}-\d{2}-\d{2}$/.test(c.effective)) problems.push(`${where}: citation ${c.cite} has no effective date`);
 	for (const step of profile.review.requiredSteps) if (!REVIEW_STEP_KINDS.includes(step)) problems.push(`${where}: unknown review step ${step}`);
+	problems.push(...signerProblems(profile, where));
 	const interval = applied.terms.find((t) => t.key === 'review_interval_months');
 	if (profile.review.maxIntervalMonths !== null && interval && (interval.max ?? Infinity) > profile.review.maxIntervalMonths) {
 		problems.push(`${where}: the review interval term allows more than the law's ${profile.review.maxIntervalMonths} months`);
@@ -65,6 +67,31 @@ export function profileProblems(profile: StateProfile, template: Template, check
 				.filter((p) => !inherited.has(p))
 				.map((p) => `${where}: ${p}`)
 		);
+	}
+	return problems;
+}
+
+const SIGNER_PARTY: Record<RequiredSigner['capacity'], Party | null> = {
+	agency_head: 'agency',
+	superintendent: 'district',
+	board_president: 'district',
+	city_manager: null,
+	mayor: null
+};
+
+/** Required signers: known capacities, each for the party it can sign for, always the two heads. */
+function signerProblems(profile: StateProfile, where: string): string[] {
+	const problems: string[] = [];
+	const required = profile.requiredSigners ?? [];
+	for (const signer of required) {
+		if (!(signer.capacity in SIGNER_PARTY)) problems.push(`${where}: unknown required signer ${signer.capacity}`);
+		else if (signer.party !== 'agency' && signer.party !== 'district') problems.push(`${where}: required signer ${signer.capacity} signs for no party`);
+		else if (SIGNER_PARTY[signer.capacity] && SIGNER_PARTY[signer.capacity] !== signer.party) {
+			problems.push(`${where}: required signer ${signer.capacity} cannot sign for the ${signer.party}`);
+		}
+	}
+	for (const capacity of ['agency_head', 'superintendent'] as const) {
+		if (!required.some((s) => s.capacity === capacity)) problems.push(`${where}: required signers lack ${capacity}`);
 	}
 	return problems;
 }

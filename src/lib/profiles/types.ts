@@ -4,6 +4,8 @@
  * the statute it comes from and when that took effect. Shared by server and browser.
  */
 import type { Block, Clause, TemplateTerm } from '../templates/types';
+import type { Party } from '../mou/party';
+import type { Capacity } from '../signing/types';
 
 export type StateCode = 'none' | 'il' | 'wa' | 'va';
 
@@ -23,6 +25,8 @@ export interface ClauseReplacement {
 	title?: string;
 	body: Block[];
 	cite: string;
+	/** null: the clause always prints (a block the law requires, e.g. Washington's board adoption). */
+	printWhen?: string | null;
 }
 
 /** A clause the profile adds, placed after `after` (a clause id of the template). */
@@ -79,6 +83,14 @@ export interface ReviewRules {
 	cite: string | null;
 }
 
+/** A signature the law needs on the MOU: the capacity, the party it signs for, and why. */
+export interface RequiredSigner {
+	capacity: Exclude<Capacity, 'clerk' | 'other'>;
+	party: Party;
+	/** The statute, or null for what every MOU needs (the agency head and the superintendent). */
+	cite: string | null;
+}
+
 export interface StateProfile {
 	code: StateCode;
 	version: string;
@@ -97,4 +109,6 @@ export interface StateProfile {
 	forbiddenText: ForbiddenText[];
 	items: ProfileItem[];
 	review: ReviewRules;
+	/** Who must sign; sending for signature without one of them is refused (`missingRequiredSigners`). */
+	requiredSigners: RequiredSigner[];
 }

@@ -4,6 +4,8 @@ import type { Tx } from '$lib/server/db';
 import { getMouAccess, transitionStatus, type MouAccess } from '$lib/server/mous';
 import type { Party } from '$lib/mou/party';
 import { can } from '$lib/mou/lifecycle';
+import { missingRequiredSigners } from '$lib/profiles';
+import { mouProfile } from '$lib/server/profiles';
 import type { Capacity, PrepareDraft, SignerDraft } from '$lib/signing/types';
 import { addMonths, dayIn } from './dates';
 import { failure, invalid, ok, type Outcome } from '$lib/errors';
@@ -139,6 +141,9 @@ export async function sendForSignature(
 	const checked = validatePrepare(draft, now, context.zone);
 	if (!checked.ok) return { ...invalid(checked.errors), draft: checked.draft };
 	const input = checked.value;
+	// The state's law may need more signatures than the agency head's and the superintendent's.
+	const missingSigner = missingRequiredSigners(mouProfile(context.mou), input.signers);
+	if (missingSigner) return { ...invalid({ form: missingSigner }), draft: checked.draft };
 
 	const outcome = await deps.sql.begin(async (tx): Promise<SendResult> => {
 		const mou = await store.lockMou(tx, mouId);
