@@ -4,7 +4,8 @@
  */
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../src/lib/server/db';
-import { createSession, SESSION_COOKIE } from '../src/lib/server/auth';
+// The sessions module itself: the auth index also reaches SvelteKit's $app, which this process lacks.
+import { createSession, SESSION_COOKIE } from '../src/lib/server/auth/sessions';
 import { appendInitialState } from '../src/lib/server/collab';
 import type { HistoryDocument } from './collab-load-doc';
 

@@ -36,8 +36,12 @@ let base = '';
 const cleanups: Array<() => void> = [];
 
 function connect(mouId: string, token: string) {
+	return connectTo(base, mouId, token);
+}
+
+function connectTo(serverUrl: string, mouId: string, token: string) {
 	const doc = new Y.Doc();
-	const provider = new WebsocketProvider(base, mouId, doc, {
+	const provider = new WebsocketProvider(serverUrl, mouId, doc, {
 		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
 		params: { token },
 		disableBc: true
@@ -145,6 +149,70 @@ describe('collaboration speed with every edit stored first', () => {
 		expect(violations).toEqual([]);
 		expect(checks.length).toBeGreaterThan(0);
 		expect(localText(riley.doc).toString()).toBe('aaaaaaLocal terms.dddddd');
+	});
+
+	it('sends a cursor moved with a keystroke together with the stored keystroke, not ahead of it', async () => {
+		const mouId = await newMou();
+		const avery = connect(mouId, 'avery');
+		const dakota = connect(mouId, 'dakota');
+		await waitFor(() => avery.provider.synced && dakota.provider.synced, 'both synced');
+		// Each commit takes 150 ms: longer than the presence interval, shorter than its wait for an edit.
+		await db.sql.unsafe(`
+			create function slow_commit() returns trigger language plpgsql as $$ begin perform pg_sleep(0.15); return null; end $$;
+			create trigger slow_commit before insert on mou_updates for each statement execute function slow_commit();`);
+		const arrivals: Array<{ cursor: number; text: string }> = [];
+		dakota.provider.awareness.on('change', () => {
+			const cursor = dakota.provider.awareness.getStates().get(avery.doc.clientID)?.cursor as number | undefined;
+			if (cursor !== undefined) arrivals.push({ cursor, text: localText(dakota.doc).toString() });
+		});
+		try {
+			for (const [i, letter] of ['x', 'y', 'z'].entries()) {
+				localText(avery.doc).insert(i, letter);
+				avery.provider.awareness.setLocalStateField('cursor', i + 1);
+				await waitFor(() => arrivals.at(-1)?.cursor === i + 1, `cursor ${i + 1} arrives`);
+			}
+		} finally {
+			await db.sql.unsafe('drop trigger slow_commit on mou_updates; drop function slow_commit();');
+		}
+		// Each cursor position arrived when the text it stands after was already there.
+		for (const { cursor, text } of arrivals) expect(text.slice(0, cursor)).toBe('xyz'.slice(0, cursor));
+		expect(arrivals.map((arrival) => arrival.cursor)).toEqual([1, 2, 3]);
+	});
+
+	it('stamps every edited MOU as recently active, all in one statement', async () => {
+		const own = createCollabServer({ sql: db.sql, authorize: world.authorize });
+		const ownHttp = createServer((_req, res) => res.writeHead(404).end());
+		ownHttp.on('upgrade', (req, socket, head) => own.handleUpgrade(req, socket, head));
+		await new Promise<void>((resolve) => ownHttp.listen(0, '127.0.0.1', resolve));
+		const ownBase = `ws://127.0.0.1:${(ownHttp.address() as AddressInfo).port}/collab`;
+		const mouIds = [await newMou(), await newMou()];
+		await db.sql`update mous set last_activity_at = now() - interval '1 day' where id = any(${mouIds}::uuid[])`;
+		// Every UPDATE statement of mous, with the MOUs it changed.
+		await db.sql.unsafe(`
+			create table mou_update_statements (ids uuid[]);
+			create function log_mou_update() returns trigger language plpgsql as $$
+				begin insert into mou_update_statements select array_agg(id) from changed; return null; end $$;
+			create trigger log_mou_update after update on mous referencing new table as changed
+				for each statement execute function log_mou_update();`);
+		try {
+			const editors = mouIds.map((mouId) => connectTo(ownBase, mouId, 'avery'));
+			await waitFor(() => editors.every((editor) => editor.provider.synced), 'both synced');
+			for (const editor of editors) localText(editor.doc).insert(0, 'Edited ');
+			await waitFor(
+				() => editors.every((editor) => editor.persisted.get(editor.doc.clientID) === Y.getState(editor.doc.store, editor.doc.clientID)),
+				'both stored'
+			);
+			await own.close(); // writes the stamps that are due
+			const stamped = await db.sql<{ recent: boolean }[]>`
+				select last_activity_at > now() - interval '1 minute' as recent from mous where id = any(${mouIds}::uuid[])`;
+			expect(stamped.map((row) => row.recent)).toEqual([true, true]);
+			const statements = await db.sql<{ ids: string[] }[]>`select ids from mou_update_statements where ids && ${mouIds}::uuid[]`;
+			expect(statements.map((row) => [...row.ids].sort())).toEqual([[...mouIds].sort()]);
+		} finally {
+			await db.sql.unsafe('drop trigger log_mou_update on mous; drop function log_mou_update(); drop table mou_update_statements;');
+			await own.close();
+			await new Promise((resolve) => ownHttp.close(resolve));
+		}
 	});
 
 	it('sends a fast-moving cursor at human rates and always delivers where it stopped', async () => {

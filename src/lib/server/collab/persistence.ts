@@ -175,8 +175,9 @@ export async function hasApprovals(sql: Queryable, mouId: string): Promise<boole
 	return row.found;
 }
 
-export async function touchActivity(sql: Queryable, mouId: string): Promise<void> {
-	await sql`update mous set last_activity_at = now() where id = ${mouId}`;
+/** Marks the MOUs as edited now (one statement for all). */
+export async function touchActivity(sql: Queryable, mouIds: string[]): Promise<void> {
+	await sql`update mous set last_activity_at = now() where id = any(${mouIds}::uuid[])`;
 }
 
 /**

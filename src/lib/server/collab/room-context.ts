@@ -26,6 +26,8 @@ export interface RoomContext {
 	 * burst that stalls every room's edits.
 	 */
 	oneCompactionAtATime<T>(job: () => Promise<T>): Promise<T>;
+	/** An edit of the MOU was stored: its "recently edited" stamp is due (activity-stamps.ts). */
+	edited(mouId: string): void;
 	/** Keeps a background task (compaction, activity stamp) for shutdown to wait on. */
 	track(task: Promise<unknown>): void;
 	/** The room has no connections left. */

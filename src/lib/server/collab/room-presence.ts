@@ -11,6 +11,12 @@ import type { RoomPeers } from './room-peers';
  * often (the last state of each client wins; nothing is lost, only intermediate positions).
  */
 export const PRESENCE_INTERVAL_MS = 50;
+/**
+ * How long presence waits for an edit of the room that is being stored. A cursor usually points
+ * into the text just typed, which others do not have until it is stored; sent with that text it
+ * arrives where it can be placed, in the same socket write, instead of in a write of its own.
+ */
+export const PRESENCE_WAIT_FOR_EDIT_MS = 250;
 
 /** Origin of the presence removal when a connection leaves. */
 class Departure {
@@ -28,19 +34,24 @@ interface AwarenessChanges {
  * client ids, under its signed-in name; changes go to the other connections and instances.
  * Changes are collected and sent together: with the room's next stored edit (a cursor then
  * arrives with the text it follows, in the same socket write) or PRESENCE_INTERVAL_MS after the
- * first one, whichever comes first, and never more often than that. Someone leaving is sent at once.
+ * first one when no edit is being stored (else up to PRESENCE_WAIT_FOR_EDIT_MS for it), and never
+ * more often than every PRESENCE_INTERVAL_MS. Someone leaving is sent at once.
  */
 export class RoomPresence {
 	/** Client ids changed since the last send → the connection that changed them (not sent back to it). */
 	private readonly pending = new Map<number, Connection | null>();
 	private timer: ReturnType<typeof setTimeout> | null = null;
 	private lastSent = -Infinity;
+	/** When the oldest change in `pending` was made. */
+	private pendingSince = 0;
 	private readonly stamps = new WeakMap<Connection, IdentityStamp>();
 
 	constructor(
 		private readonly awareness: Awareness,
 		private readonly connections: () => Iterable<Connection>,
-		private readonly peers: RoomPeers | null
+		private readonly peers: RoomPeers | null,
+		/** Whether the room has edits admitted but not yet stored and broadcast. */
+		private readonly editsUnderway: () => boolean
 	) {
 		awareness.on('update', (changes: AwarenessChanges, origin: unknown) => this.changed(changes, origin));
 	}
@@ -107,10 +118,21 @@ export class RoomPresence {
 		}
 		this.peers?.forget(removed);
 		const from = origin instanceof Connection ? origin : null;
+		if (this.pending.size === 0) this.pendingSince = performance.now();
 		for (const client of [...added, ...updated, ...removed]) this.pending.set(client, from);
 		this.relay([...added, ...updated, ...removed], origin);
 		if (removed.length > 0) this.flush();
-		else this.timer ??= setTimeout(() => this.flush(), Math.max(0, this.lastSent + PRESENCE_INTERVAL_MS - performance.now(), PRESENCE_INTERVAL_MS / 2));
+		else this.timer ??= setTimeout(() => this.due(), Math.max(0, this.lastSent + PRESENCE_INTERVAL_MS - performance.now(), PRESENCE_INTERVAL_MS / 2));
+	}
+
+	/** The interval has passed: send now, unless an edit being stored will carry it soon. */
+	private due(): void {
+		const waited = performance.now() - this.pendingSince;
+		if (this.editsUnderway() && waited < PRESENCE_WAIT_FOR_EDIT_MS) {
+			this.timer = setTimeout(() => this.due(), PRESENCE_WAIT_FOR_EDIT_MS - waited);
+			return;
+		}
+		this.flush();
 	}
 
 	/** Sends what changed, each client's current state, to every connection but the one that changed it. */

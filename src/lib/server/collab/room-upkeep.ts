@@ -1,20 +1,17 @@
 import { errorMessage } from './connection';
-import { compactDocument, touchActivity } from './persistence';
+import { compactDocument } from './persistence';
 import type { RoomContext } from './room-context';
-
-/** mous.last_activity_at is a "recently edited" hint, not an audit trail. */
-const ACTIVITY_INTERVAL_MS = 5_000;
 
 /**
  * A room's housekeeping after writes: merging the log into the checkpoint once it grows past
- * compactAfterUpdates rows (one compaction at a time per instance), and the activity stamp.
- * Both run in the background; a failure is logged and tried again after a later write.
+ * compactAfterUpdates rows (one compaction at a time per instance), and the activity stamp
+ * (written for the whole instance, activity-stamps.ts). Both run in the background; a failure is
+ * logged and tried again after a later write.
  */
 export class RoomUpkeep {
 	/** Log rows past the checkpoint, as far as this room knows. */
 	private tailCount = 0;
 	private compacting = false;
-	private lastActivityStamp = 0;
 
 	constructor(
 		private readonly mouId: string,
@@ -31,7 +28,7 @@ export class RoomUpkeep {
 	stored(rows: number): void {
 		this.tailCount += rows;
 		this.maybeCompact();
-		this.maybeStampActivity();
+		this.ctx.edited(this.mouId);
 	}
 
 	private maybeCompact(): void {
@@ -45,16 +42,6 @@ export class RoomUpkeep {
 			})
 			.catch((error) => this.ctx.log({ event: 'collab.error', stage: 'compact', mouId: this.mouId, error: errorMessage(error) }))
 			.finally(() => (this.compacting = false));
-		this.ctx.track(task);
-	}
-
-	private maybeStampActivity(): void {
-		const now = Date.now();
-		if (now - this.lastActivityStamp < ACTIVITY_INTERVAL_MS) return;
-		this.lastActivityStamp = now;
-		const task = touchActivity(this.ctx.sql, this.mouId).catch((error) =>
-			this.ctx.log({ event: 'collab.error', stage: 'activity', mouId: this.mouId, error: errorMessage(error) })
-		);
 		this.ctx.track(task);
 	}
 }

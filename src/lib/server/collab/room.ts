@@ -62,7 +62,12 @@ export class Room {
 		this.owners = new ClientOwners(ctx.sql, mouId);
 		this.peers = ctx.relay ? new RoomPeers(ctx, ctx.relay, this.peerHost()) : null;
 		this.pipeline = new WritePipeline(ctx, this.pipelineHost());
-		this.presence = new RoomPresence(this.awareness, () => this.connections, this.peers);
+		this.presence = new RoomPresence(
+			this.awareness,
+			() => this.connections,
+			this.peers,
+			() => this.pipeline.underway
+		);
 		this.upkeep = new RoomUpkeep(mouId, ctx);
 		// Cheap (no encoding): changes that did not come through admission leave the shadow behind.
 		this.doc.on('afterTransaction', (tr: Y.Transaction) => {

@@ -8,6 +8,7 @@ import { ConnectionCounts, RateMeter } from './limits';
 import { Room } from './room';
 import type { ServerChangeRecord } from './server-change';
 import type { RoomContext } from './room-context';
+import { ActivityStamps } from './activity-stamps';
 import { appendUpdates } from './persistence';
 import { postgresStatements, UpdateWriter } from './update-writer';
 import { DEFAULT_LIMITS, NO_DOCUMENT_RULES, type CollabIdentity, type CollabLog, type CollabServerOptions, type CollabStats } from './types';
@@ -78,6 +79,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	}
 
 	const writer = new UpdateWriter(postgresStatements(options.sql));
+	const activity = new ActivityStamps(options.sql, log);
 	let compactions: Promise<unknown> = Promise.resolve();
 	const roomContext: RoomContext = {
 		sql: options.sql,
@@ -100,6 +102,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		acceptedRate,
 		relay,
 		track,
+		edited: (mouId) => activity.edited(mouId),
 		onEmpty: (room) => track(unloadWhenIdle(room)),
 		onFailed: (room) => {
 			if (rooms.get(room.mouId) === room) rooms.delete(room.mouId);
@@ -295,6 +298,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		for (const room of rooms.values()) room.unload();
 		rooms.clear();
 		while (background.size > 0) await Promise.all([...background]);
+		await activity.flush();
 		await terminateStragglers(wss, SHUTDOWN_GRACE_MS);
 		await new Promise<void>((resolve) => wss.close(() => resolve()));
 		await relay?.close();

@@ -82,6 +82,11 @@ export class WritePipeline {
 		return this.stagedCache;
 	}
 
+	/** Whether anything is admitted and not yet applied and broadcast. */
+	get underway(): boolean {
+		return this.inFlight.length + this.queue.length > 0;
+	}
+
 	get stagedBytes(): number {
 		return this.stagedSize;
 	}

@@ -1,0 +1,122 @@
+/**
+ * CPU per update only, ours against the reference, for optimising the server while the machine
+ * is busy: latency on a shared machine is the machine's, but CPU time per update moves much less,
+ * and taking many short windows in turns (ours, reference, reference, ours, …) lets drift fall on
+ * both alike. Prints each window and the median ratio. Same load as bench/collab-load.ts.
+ *
+ * Run: npx tsx bench/collab-cpu.ts [--rooms 200] [--clients 3] [--rate 5] [--windows 8] [--seconds 4]
+ *      [--strace]   (also counts each server's system calls per update; needs strace)
+ *      BENCH_PROFILE=<dir> profiles each of our windows (as collab-load.ts does).
+ */
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { templateUpdate } from './collab-load-doc';
+import { cpuPerUpdate, LoadSession, startServerProcess, type LoadOptions, type LoadResult, type Target } from './collab-load-run';
+import { median } from './collab-load-report';
+import { freshBenchDatabase, seedMous, seedPeople } from './collab-load-world';
+
+const { values: args } = parseArgs({
+	options: {
+		rooms: { type: 'string', default: '200' },
+		clients: { type: 'string', default: '3' },
+		rate: { type: 'string', default: '5' },
+		windows: { type: 'string', default: '8' },
+		seconds: { type: 'string', default: '4' },
+		strace: { type: 'boolean', default: false }
+	}
+});
+const ROOMS = Number(args.rooms);
+const WINDOWS = Number(args.windows);
+const load: LoadOptions = {
+	rooms: ROOMS,
+	clientsPerRoom: Number(args.clients),
+	keystrokesPerSecond: Number(args.rate),
+	warmupMs: 1_000,
+	measureMs: Number(args.seconds) * 1000,
+	cursors: true,
+	initial: templateUpdate()
+};
+
+const bench = await freshBenchDatabase(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test');
+const world = await seedPeople(bench.db, ROOMS, load.clientsPerRoom);
+const mouIds = await seedMous(bench.db, world, ROOMS, load.initial);
+const ours = await startServerProcess('collab-load-server.ts', { DATABASE_URL: bench.url, REDIS_URL: '' }, join(tmpdir(), 'collab-cpu-ours.log'));
+const reference = await startServerProcess('reference-server.ts', {}, join(tmpdir(), 'collab-cpu-reference.log'));
+const targets: Target[] = [
+	{
+		name: 'ours',
+		child: ours.child,
+		url: (room) => `ws://127.0.0.1:${ours.port}/collab/${room}`,
+		cookie: (slot, room) => world.cookies[slot][room],
+		rooms: (_run, count) => mouIds.slice(0, count),
+		acknowledges: true,
+		writerSeeds: false
+	},
+	{
+		name: 'reference',
+		child: reference.child,
+		url: (room) => `ws://127.0.0.1:${reference.port}/${room}`,
+		cookie: () => undefined,
+		rooms: (run, count) => Array.from({ length: count }, (_, i) => `run${run}-room${i}`),
+		acknowledges: false,
+		writerSeeds: true
+	}
+];
+
+try {
+	const sessions = [await LoadSession.open(targets[0], load), await LoadSession.open(targets[1], load)];
+	const results: LoadResult[][] = [[], []];
+	const syscalls: Array<Array<Record<string, number>>> = [[], []];
+	await sessions[0].measureWindow(load.measureMs, 4_000); // JIT and the garbage of loading, for each
+	await sessions[1].measureWindow(load.measureMs, 4_000);
+	for (let round = 0; round < WINDOWS; round++) {
+		const order = round % 2 === 0 ? [0, 1] : [1, 0];
+		for (const i of order) {
+			const traced = args.strace ? strace(targets[i].child.pid!, load.warmupMs + 200, load.measureMs - 400) : null;
+			results[i].push(await sessions[i].measureWindow(load.measureMs));
+			if (traced) syscalls[i].push(await traced);
+		}
+	}
+	for (const session of sessions) session.close();
+	for (const [i, target] of targets.entries()) {
+		const perUpdate = results[i].map(cpuPerUpdate);
+		console.log(`${target.name.padEnd(10)} CPU per update (µs): ${perUpdate.map((x) => x.toFixed(0)).join(' ')}  median ${median(perUpdate).toFixed(0)}`);
+		if (args.strace) {
+			const rate = results[i][0].updates / (load.measureMs / 1000);
+			const names = [...new Set(syscalls[i].flatMap((counts) => Object.keys(counts)))];
+			const per = names.map((name) => `${name} ${(median(syscalls[i].map((c) => c[name] ?? 0)) / ((load.measureMs - 400) / 1000) / rate).toFixed(2)}`);
+			console.log(`${''.padEnd(10)} system calls per update: ${per.join(', ')}`);
+		}
+	}
+	const ratios = results[0].map((r, w) => cpuPerUpdate(r) / cpuPerUpdate(results[1][w]));
+	console.log(
+		`ours/reference per round: ${ratios.map((x) => x.toFixed(2)).join(' ')}  median ${median(ratios).toFixed(2)}×, ratio of medians ${(median(results[0].map(cpuPerUpdate)) / median(results[1].map(cpuPerUpdate))).toFixed(2)}×`
+	);
+} finally {
+	ours.child.disconnect();
+	reference.child.disconnect();
+	await new Promise((resolve) => setTimeout(resolve, 500));
+	await bench.drop();
+}
+process.exit(0);
+
+/** System call counts of `pid` (all threads) for `forMs`, starting in `afterMs`. */
+function strace(pid: number, afterMs: number, forMs: number): Promise<Record<string, number>> {
+	return new Promise((resolve) => {
+		setTimeout(() => {
+			const file = join(tmpdir(), `collab-cpu-strace-${pid}.txt`);
+			const child = spawn('timeout', ['-s', 'INT', String(forMs / 1000), 'strace', '-c', '-f', '-p', String(pid), '-o', file], { stdio: 'ignore' });
+			child.on('exit', async () => {
+				const { readFileSync } = await import('node:fs');
+				const counts: Record<string, number> = {};
+				for (const line of readFileSync(file, 'utf8').split('\n')) {
+					const cells = line.trim().split(/\s+/);
+					if (cells.length >= 5 && /^\d+$/.test(cells[3]) && cells.at(-1) !== 'total') counts[cells.at(-1)!] = Number(cells[3]);
+				}
+				resolve(counts);
+			});
+		}, afterMs);
+	});
+}
