@@ -7,12 +7,20 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '../..');
 const lib = join(root, 'src/lib');
 
-function sourceFiles(dir: string): string[] {
+function sourceFiles(dir: string, kinds = /\.(ts|js|svelte)$/): string[] {
 	return readdirSync(dir).flatMap((name) => {
 		const path = join(dir, name);
-		if (statSync(path).isDirectory()) return sourceFiles(path);
-		return /\.(ts|js|svelte)$/.test(name) ? [path] : [];
+		if (statSync(path).isDirectory()) return sourceFiles(path, kinds);
+		return kinds.test(name) ? [path] : [];
 	});
+}
+
+const MAX_LINES = 400;
+
+/** Lines as `wc -l` counts them, plus a last line without its newline. */
+function lineCount(text: string): number {
+	const newlines = text.split('\n').length - 1;
+	return text.endsWith('\n') || text === '' ? newlines : newlines + 1;
 }
 
 /** The domain a file or folder belongs to: src/lib/<domain> or src/lib/server/<domain> (a lone file is its own). */
@@ -68,6 +76,14 @@ function cyclesOf(graph: Map<string, Set<string>>): string[][] {
 }
 
 describe('source structure', () => {
+	it('has no file in src over 400 lines', () => {
+		const long = sourceFiles(join(root, 'src'), /\.(ts|js|svelte|css|html|sql)$/)
+			.map((file) => ({ file: relative(root, file), lines: lineCount(readFileSync(file, 'utf8')) }))
+			.filter(({ lines }) => lines > MAX_LINES)
+			.map(({ file, lines }) => `${file}: ${lines} lines`);
+		expect(long).toEqual([]);
+	});
+
 	it('has no import cycle between domain folders', () => {
 		expect(cyclesOf(domainGraph()).map((cycle) => cycle.join(' → '))).toEqual([]);
 	});

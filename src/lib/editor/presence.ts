@@ -1,4 +1,5 @@
 import type { DecorationAttrs } from '@tiptap/pm/view';
+import type { Awareness } from 'y-protocols/awareness';
 
 import type { Party } from '../mou/party';
 
@@ -60,4 +61,12 @@ export function renderCaret(raw: Record<string, unknown>): HTMLElement {
 export function renderSelection(raw: Record<string, unknown>): DecorationAttrs {
 	const color = partyColor(presenceUser(raw).side);
 	return { class: 'collaboration-carets__selection collaboration-caret__selection', style: `background-color: ${color}33` };
+}
+
+/** Everyone else connected to the draft (this tab excluded), by name. */
+export function othersPresent(awareness: Awareness): (PresenceUser & { clientId: number })[] {
+	return [...awareness.getStates()]
+		.filter(([clientId, state]) => clientId !== awareness.clientID && state && typeof state.user === 'object')
+		.map(([clientId, state]) => ({ clientId, ...presenceUser(state.user) }))
+		.sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -1,4 +1,6 @@
 import type * as Y from 'yjs';
+import { formatTermValue } from '$lib/templates/terms';
+import type { TemplateTerm } from '$lib/templates/types';
 
 /** How a fill-in term is shown: its label when empty, its value formatted for reading when filled. */
 export interface TermPresentation {
@@ -61,4 +63,17 @@ export class TermValues {
 		this.map.unobserve(this.onMapChange);
 		this.listeners.clear();
 	}
+}
+
+/** Term nodes show the template's label when empty and the value formatted by type when filled. */
+export function templateTermPresentation(terms: TemplateTerm[] | undefined): TermPresentation | undefined {
+	if (!terms) return undefined;
+	const byKey = new Map(terms.map((term) => [term.key, term]));
+	return {
+		label: (key) => byKey.get(key)?.label ?? humanizeTermKey(key),
+		format: (key, value) => {
+			const term = byKey.get(key);
+			return term ? formatTermValue(term, value) : value;
+		}
+	};
 }

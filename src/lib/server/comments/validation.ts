@@ -1,6 +1,7 @@
 import type { Visibility } from '$lib/comments/types';
+import { MAX_BODY_LENGTH } from '$lib/comments/limits';
 
-export const MAX_BODY_LENGTH = 5000;
+export { MAX_BODY_LENGTH };
 /** The quoted text is only a reminder of what was selected; longer selections are shortened. */
 export const MAX_QUOTE_LENGTH = 300;
 export const MAX_ANCHOR_BYTES = 2048;
