@@ -1,5 +1,3 @@
-import { AUDIT_LABEL } from '../../signing/types';
-
 /**
  * How exported files write dates, names and file names. Times are UTC and say so: a signed MOU
  * is read in several time zones and in court, and the certificate must not depend on the reader's.
@@ -39,15 +37,4 @@ export function slug(text: string, fallback = 'mou'): string {
 		.slice(0, 60)
 		.replace(/-+$/, '');
 	return cleaned || fallback;
-}
-
-/** An audit event's name as the signing feature labels it ("consent_given" → "Agreed to do business electronically"). */
-export function eventLabel(kind: string): string {
-	return AUDIT_LABEL[kind] ?? humanize(kind);
-}
-
-/** "signature_requested" → "Signature requested". */
-export function humanize(kind: string): string {
-	const words = kind.replace(/[_-]+/g, ' ').trim();
-	return words ? words[0].toUpperCase() + words.slice(1) : kind;
 }

@@ -1,7 +1,7 @@
 import { AlignmentType, BorderStyle, FileChild, ImageRun, LineRuleType, Paragraph, TextRun } from 'docx';
-import { formatWhen } from '../../../dates/format';
+import { certificateView, type CertificateSignerView } from '$lib/certificate';
 import { partyLabel, type Party } from '../../../redlines/types';
-import type { CertificateSigner, CompletionCertificate } from '../../../signing/certificate';
+import type { CompletionCertificate } from '../../../signing/certificate';
 import { longDate } from '../format';
 import { xmlSafe } from './inline';
 import { STYLE } from './styles';
@@ -39,9 +39,9 @@ export function executedSignatures(
 	partyNames: Partial<Record<Party, string>>,
 	terms: Record<string, string>
 ): ExecutedBlocks {
-	const zone = certificate.zone ?? 'UTC';
+	const view = certificateView(certificate, partyNames);
 	const partyName = (party: Party) => partyNames[party] ?? partyLabel(party);
-	const signers = certificate.signers.filter((s) => s.role === 'signer');
+	const signers = view.signers.filter((s) => s.role === 'signer');
 	const parties: FileChild[] = [
 		new Paragraph({
 			style: STYLE.body,
@@ -50,8 +50,8 @@ export function executedSignatures(
 			children: [
 				new TextRun(
 					xmlSafe(
-						`Signed electronically through MOU Studio. Each person below reviewed the agreed text — ${certificate.versionLabel}, ` +
-							`fingerprint ${certificate.fingerprint} — and adopted the signature shown; the certificate of completion at the end of ` +
+						`Signed electronically through MOU Studio. Each person below reviewed the agreed text — ${view.versionLabel}, ` +
+							`fingerprint ${view.fingerprint} — and adopted the signature shown; the certificate of completion at the end of ` +
 							'this document records how each was identified and when each step took place.'
 					)
 				)
@@ -59,17 +59,17 @@ export function executedSignatures(
 		})
 	];
 	for (const party of ['agency', 'district'] as const) {
-		const theirs = signers.filter((s) => s.party === party && !OWN_CLAUSE.has(s.capacity ?? ''));
+		const theirs = signers.filter((s) => s.party === party && !OWN_CLAUSE.has(s.capacity));
 		if (!theirs.length) continue;
 		parties.push(partyHeading(`For ${partyName(party)}`));
-		for (const signer of theirs) parties.push(...signatureBlock(signer, partyName(party), zone));
+		for (const signer of theirs) parties.push(...signatureBlock(signer, partyName(party)));
 	}
 	const others = new Map<string, { heading: string; blocks: FileChild[] }>();
 	for (const [clauseId, { heading, capacities }] of Object.entries(CLAUSE_CAPACITIES)) {
-		const theirs = signers.filter((s) => capacities.includes(s.capacity ?? ''));
+		const theirs = signers.filter((s) => capacities.includes(s.capacity));
 		const approved = clauseId === 'signatures.board' ? terms.board_approval_date?.trim() : '';
 		if (!theirs.length && !approved) continue;
-		const organization = (s: CertificateSigner) => (clauseId === 'signatures.board' ? `Board of Education, ${partyName('district')}` : partyName(s.party));
+		const organization = (s: CertificateSignerView) => (clauseId === 'signatures.board' ? `Board of Education, ${partyName('district')}` : partyName(s.party));
 		others.set(clauseId, {
 			heading,
 			blocks: [
@@ -81,17 +81,17 @@ export function executedSignatures(
 							})
 						]
 					: []),
-				...theirs.flatMap((s) => signatureBlock(s, organization(s), zone))
+				...theirs.flatMap((s) => signatureBlock(s, organization(s)))
 			]
 		});
 	}
-	const attesters = certificate.signers.filter((s) => s.role === 'attester');
+	const attesters = view.signers.filter((s) => s.role === 'attester');
 	if (attesters.length) {
 		others.set('signatures.attestation', {
 			heading: 'Attestation',
 			blocks: [
 				new Paragraph({ style: STYLE.body, keepNext: true, children: [new TextRun({ text: 'ATTEST:', bold: true })] }),
-				...attesters.flatMap((s) => signatureBlock(s, partyName(s.party), zone))
+				...attesters.flatMap((s) => signatureBlock(s, partyName(s.party)))
 			]
 		});
 	}
@@ -117,7 +117,7 @@ function partyHeading(text: string): Paragraph {
 	});
 }
 
-function signatureBlock(signer: CertificateSigner, organization: string, zone: string): Paragraph[] {
+function signatureBlock(signer: CertificateSignerView, organization: string): Paragraph[] {
 	const line = (text: string, last = false) =>
 		new Paragraph({ style: STYLE.cell, keepNext: !last, keepLines: true, spacing: last ? { after: 240 } : undefined, children: [new TextRun(xmlSafe(text))] });
 	return [
@@ -137,11 +137,11 @@ function signatureBlock(signer: CertificateSigner, organization: string, zone: s
 		}),
 		...(signer.title ? [line(signer.title)] : []),
 		line(organization),
-		line(`${signer.role === 'attester' ? 'Attested' : 'Signed'} ${formatWhen(signer.signedAt, zone)}`, true)
+		line(signer.signedLine, true)
 	];
 }
 
-function signatureImage(signer: CertificateSigner): ImageRun | TextRun {
+function signatureImage(signer: CertificateSignerView): ImageRun | TextRun {
 	const png = decodePng(signer.signatureImage);
 	if (!png) return new TextRun({ text: 'Signature on file — see the certificate of completion', italics: true });
 	const scale = Math.min(1, MAX_WIDTH / png.width, MAX_HEIGHT / png.height);
