@@ -133,14 +133,6 @@ export class Room {
 		return applyServerChange(this.serverChangeHost(), actorId, change, record, options);
 	}
 
-	/** Ends this room for a freshly loaded one (the template changed): all are closed with 4409 and reload. */
-	async retire(): Promise<void> {
-		this.closeAll(CloseCode.statusChanged, 'The MOU’s template changed');
-		this.pipeline.drop(new DocumentFrozen());
-		await this.settled();
-		this.unload();
-	}
-
 	/** Tells every connection (and, unless it came from there, the other instances) that `topic` changed. */
 	notice(topic: NoticeTopic, relay = true): Promise<void> {
 		if (relay) this.peers?.notice(topic);

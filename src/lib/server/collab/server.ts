@@ -111,9 +111,14 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		retire: (room) => {
 			if (rooms.get(room.mouId) !== room) return;
 			rooms.delete(room.mouId);
-			const done = room.retire().finally(() => {
-				if (retiring.get(room.mouId) === done) retiring.delete(room.mouId);
-			});
+			// Everyone reconnects (4409: pages reload) to a room loaded after this one's last write.
+			room.closeAll(CloseCode.statusChanged, 'The MOU’s template changed');
+			const done: Promise<void> = room
+				.settled()
+				.then(() => room.unload())
+				.finally(() => {
+					if (retiring.get(room.mouId) === done) retiring.delete(room.mouId);
+				});
 			retiring.set(room.mouId, done);
 			track(done);
 		}
