@@ -144,6 +144,21 @@ describe('the lint fails drafts of the template that let locked text rest on rem
 		);
 	});
 
+	it('finds a part named in words whatever its case or number, not a generic “the locked clause”', () => {
+		const broken = copy();
+		const duties = broken.sections.find((s) => s.id === 'duties')!.clauses[0];
+		duties.body = [
+			'Duties follow the roles section and the selection and evaluation sections.',
+			'The decision-to-arrest clause stays with the SRO; the locked clause governs, as do the following sections.'
+		];
+		const problems = templateProblems(broken, checklist).filter((p) => p.startsWith('clause duties.daily: refers to'));
+		expect(problems).toEqual([
+			'clause duties.daily: refers to “the roles section” by name; use a [[clause.id]] cross-reference',
+			'clause duties.daily: refers to “the selection and evaluation sections” by name; use a [[clause.id]] cross-reference',
+			'clause duties.daily: refers to “The decision-to-arrest clause” by name; use a [[clause.id]] cross-reference'
+		]);
+	});
+
 	it('fails an unknown cross-reference, a lowercase defined term and a term without help', () => {
 		const broken = copy();
 		broken.sections.find((s) => s.id === 'office')!.clauses[0].body = ['See [[nowhere.clause]] at the covered schools.'];

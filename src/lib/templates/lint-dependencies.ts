@@ -25,9 +25,8 @@ export function dependencyProblems(template: Template, texts: (block: Block) => 
 				problems.push(`${where}: required clause refers to [[${target}]], which is not required`);
 			}
 		}
-		for (const text of body) {
-			const named = /\bthe ([A-Z][A-Za-z]*(?: (?:and )?[A-Z][A-Za-z]*)*) section\b/.exec(text);
-			if (named) problems.push(`${where}: refers to “the ${named[1]} section” by name; use a [[clause.id]] cross-reference`);
+		for (const named of body.flatMap(sectionsByName)) {
+			problems.push(`${where}: refers to “${named}” by name; use a [[clause.id]] cross-reference`);
 		}
 		if (clause.level === 'required') {
 			for (const key of body.flatMap(placeholderKeys)) {
@@ -46,6 +45,44 @@ export function dependencyProblems(template: Template, texts: (block: Block) => 
 		}
 	}
 	return [...problems, ...termProblems(template, clauses)];
+}
+
+/** Words that say which part without naming one ("the locked clause", "the following sections"). */
+const GENERIC_PART = new Set([
+	'locked',
+	'other',
+	'following',
+	'preceding',
+	'above',
+	'below',
+	'same',
+	'previous',
+	'next',
+	'remaining',
+	'relevant',
+	'applicable',
+	'required',
+	'optional',
+	'two',
+	'three',
+	'several',
+	'and',
+	'or',
+	'of'
+]);
+/** Words a part's name does not run across ("the report under the Data Reporting section"). */
+const NOT_IN_NAME = 'in|under|this|that|these|those|every|each|any|all|its|their|with|to|from|by|for|per|on|at|as|is|are|an?|see|the';
+const BY_NAME = new RegExp(`\\bthe ((?:(?!(?:${NOT_IN_NAME})\\b)[a-z][a-z-]*,? ){1,5})(sections?|clauses?)\\b`, 'gi');
+
+/**
+ * Parts of the MOU named in words ("the Roles section", "the selection and evaluation sections",
+ * "the decision-to-arrest clause"), whatever their case: a name goes stale when clauses move, a
+ * cross-reference does not.
+ */
+export function sectionsByName(text: string): string[] {
+	return [...text.matchAll(BY_NAME)]
+		.filter((match) => match[1].split(/[\s,]+/).some((word) => word && !GENERIC_PART.has(word.toLowerCase())))
+		.map((match) => match[0]);
 }
 
 function termProblems(template: Template, clauses: Clause[]): string[] {
