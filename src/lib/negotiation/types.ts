@@ -30,6 +30,8 @@ export interface TimelineEvent {
 	versionId: string | null;
 	/** A few words of the text a decision was about. */
 	excerpt: string | null;
+	/** The suggestions a decision was about, to show their threads with it. */
+	suggestionIds: string[];
 }
 
 export interface VersionEntry extends VersionSummary {

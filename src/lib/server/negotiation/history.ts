@@ -20,6 +20,13 @@ function firstExcerpt(suggestions: unknown): string | null {
 	return excerpt && suggestions.length > 1 ? `${excerpt} (and ${suggestions.length - 1} more)` : excerpt;
 }
 
+/** The ids of the suggestions a decision event lists. */
+function suggestionIds(suggestions: unknown): string[] {
+	if (!Array.isArray(suggestions)) return [];
+	const ids = suggestions.map((s) => (s as { id?: unknown } | null)?.id).filter((id): id is string => typeof id === 'string' && id.length <= 64);
+	return [...new Set(ids)];
+}
+
 /** The negotiation state of an MOU for someone who may open it (access comes from getMouAccess). */
 export async function loadNegotiation(sql: Sql, user: SessionUser, access: MouAccess): Promise<NegotiationView> {
 	const mouId = access.mou.id;
@@ -36,7 +43,8 @@ export async function loadNegotiation(sql: Sql, user: SessionUser, access: MouAc
 	const events = eventRows.map(({ detail, ...event }) => ({
 		...event,
 		versionId: text(detail?.versionId, 64),
-		excerpt: text(detail?.excerpt, 200) ?? firstExcerpt(detail?.suggestions)
+		excerpt: text(detail?.excerpt, 200) ?? firstExcerpt(detail?.suggestions),
+		suggestionIds: event.kind === 'decision' ? suggestionIds(detail?.suggestions) : []
 	}));
 	const other = access.mou.parties.find((p) => p.side === otherParty(access.side));
 	const mine = approvalRows.some((a) => a.party === access.side);

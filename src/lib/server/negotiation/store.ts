@@ -17,7 +17,7 @@ export interface ApprovalRow {
 }
 
 /** A stored timeline event: what the history shows, with its detail still raw (the version and excerpt are read from it). */
-export interface EventRow extends Omit<TimelineEvent, 'versionId' | 'excerpt'> {
+export interface EventRow extends Omit<TimelineEvent, 'versionId' | 'excerpt' | 'suggestionIds'> {
 	detail: Record<string, unknown>;
 }
 
