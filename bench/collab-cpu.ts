@@ -6,6 +6,8 @@
  *
  * Run: npx tsx bench/collab-cpu.ts [--rooms 200] [--clients 3] [--rate 5] [--windows 8] [--seconds 4]
  *      [--strace]   (also counts each server's system calls per update; needs strace)
+ *      [--together] (both servers typed at in the same windows: whatever else the machine does then
+ *                    falls on both at once; each window's ratio is then a fair one)
  *      BENCH_PROFILE=<dir> profiles each of our windows (as collab-load.ts does).
  */
 import { spawn } from 'node:child_process';
@@ -24,7 +26,8 @@ const { values: args } = parseArgs({
 		rate: { type: 'string', default: '5' },
 		windows: { type: 'string', default: '8' },
 		seconds: { type: 'string', default: '4' },
-		strace: { type: 'boolean', default: false }
+		strace: { type: 'boolean', default: false },
+		together: { type: 'boolean', default: false }
 	}
 });
 const ROOMS = Number(args.rooms);
@@ -72,6 +75,13 @@ try {
 	await sessions[0].measureWindow(load.measureMs, 4_000); // JIT and the garbage of loading, for each
 	await sessions[1].measureWindow(load.measureMs, 4_000);
 	for (let round = 0; round < WINDOWS; round++) {
+		if (args.together) {
+			const traced = args.strace ? [0, 1].map((i) => strace(targets[i].child.pid!, load.warmupMs + 200, load.measureMs - 400)) : null;
+			const both = await Promise.all(sessions.map((session) => session.measureWindow(load.measureMs)));
+			for (const i of [0, 1]) results[i].push(both[i]);
+			if (traced) for (const [i, counts] of (await Promise.all(traced)).entries()) syscalls[i].push(counts);
+			continue;
+		}
 		const order = round % 2 === 0 ? [0, 1] : [1, 0];
 		for (const i of order) {
 			const traced = args.strace ? strace(targets[i].child.pid!, load.warmupMs + 200, load.measureMs - 400) : null;

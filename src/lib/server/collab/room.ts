@@ -241,7 +241,7 @@ export class Room {
 		this.suggestionIds.recordAdmitted(intake, this.doc);
 		this.ctx.counters.updatesAccepted++;
 		this.ctx.acceptedRate.add();
-		this.pipeline.enqueue({ connection, update, userId, clients: intake.touched }, candidate);
+		this.pipeline.enqueue({ connection, update, decoded: intake.decoded, userId, clients: intake.touched }, candidate);
 	}
 
 	private admit(change: ProposedChange): Refusal | null {

@@ -1,7 +1,9 @@
 import * as Y from 'yjs';
 import type { Tx } from '../db';
 import { hasSqlState, SqlState } from '../db/errors';
+import type { Candidate } from './admission';
 import type { Connection } from './connection';
+import type { DecodedStruct, StagedRuns } from './guard';
 import { encodePersisted } from './messages';
 import { standsAlone, type DecodedUpdate } from './update-intake';
 import type { RoomContext } from './room-context';
@@ -12,6 +14,8 @@ import type { ClientOwners } from './tracked/client-owners';
 export interface PendingUpdate {
 	connection: Connection | null;
 	update: Uint8Array;
+	/** Its decoding, when the intake has it (lets later updates be judged with it unmerged). */
+	decoded?: DecodedUpdate;
 	userId: string;
 	clients: number[];
 	/** For server changes: settled once the change is stored and applied (or failed). */
@@ -67,6 +71,8 @@ export class WritePipeline {
 	private inFlight: PendingUpdate[] = [];
 	/** In-flight and queued updates merged, when known (merged only when someone needs it). */
 	private stagedCache: Uint8Array | null = null;
+	/** In-flight and queued structs per client, when known; null when they cannot be laid out so. */
+	private stagedRunsCache: Map<number, DecodedStruct[]> | null | undefined;
 	private stagedSize = 0;
 	private writer: Promise<void> | null = null;
 
@@ -95,19 +101,24 @@ export class WritePipeline {
 	 * What an update is checked as: everything still being stored, then the update — unless the
 	 * update stands on the document alone (it refers to nothing that is only staged), as nearly
 	 * every keystroke does. Then it is checked by itself, which keeps the cost of an update from
-	 * growing with the queue when commits are slow (merging and re-checking the whole queue for
-	 * every keystroke is what would make a slow database slower still).
+	 * growing with the queue when commits are slow. A keystroke that continues the writer's
+	 * previous one while that is still being stored is judged after the staged structs as they
+	 * were decoded (nothing merged, the staged ones not judged again); only what cannot be laid
+	 * out so (an update that repeats staged content, the server's own changes) is merged.
 	 */
-	candidateFor(update: Uint8Array, decoded?: DecodedUpdate): Uint8Array {
-		if (this.inFlight.length + this.queue.length === 0) return update;
-		if (decoded && standsAlone(this.host.doc, decoded)) return update;
-		return Y.mergeUpdates([this.staged!, update]);
+	candidateFor(update: Uint8Array, decoded?: DecodedUpdate): Candidate {
+		if (!this.underway) return { bytes: update, staged: null };
+		if (decoded && standsAlone(this.host.doc, decoded)) return { bytes: update, staged: null };
+		const staged = decoded ? this.stagedRuns() : null;
+		if (staged && continuesRuns(staged, decoded!)) return { bytes: update, staged };
+		return { bytes: Y.mergeUpdates([this.staged!, update]), staged: null };
 	}
 
 	/** Queues an admitted update; `candidate` is what `candidateFor` gave for it. */
-	enqueue(pending: PendingUpdate, candidate: Uint8Array): void {
+	enqueue(pending: PendingUpdate, candidate: Candidate): void {
 		// A merged candidate is exactly what is staged now; otherwise it is merged when asked for.
-		this.stagedCache = candidate !== pending.update ? candidate : null;
+		this.stagedCache = candidate.bytes !== pending.update ? candidate.bytes : null;
+		this.stagedRunsCache = undefined;
 		this.stagedSize += pending.update.length;
 		this.queue.push(pending);
 		this.writer ??= this.writeLoop().finally(() => {
@@ -127,6 +138,7 @@ export class WritePipeline {
 		this.queue = [];
 		this.inFlight = [];
 		this.stagedCache = null;
+		this.stagedRunsCache = undefined;
 		this.stagedSize = 0;
 	}
 
@@ -165,6 +177,11 @@ export class WritePipeline {
 		}
 	}
 
+	private stagedRuns(): StagedRuns | null {
+		if (this.stagedRunsCache === undefined) this.stagedRunsCache = layOutRuns([...this.inFlight, ...this.queue], this.host.doc);
+		return this.stagedRunsCache;
+	}
+
 	/** What queued, up to the limits; an update with its own transaction (`alsoWrite`) goes alone. */
 	private takeBatch(): PendingUpdate[] {
 		if (this.queue[0].alsoWrite) return this.queue.splice(0, 1);
@@ -183,6 +200,7 @@ export class WritePipeline {
 	private restage(): void {
 		this.inFlight = [];
 		this.stagedCache = null;
+		this.stagedRunsCache = undefined;
 		this.stagedSize = this.queue.reduce((sum, pending) => sum + pending.update.length, 0);
 	}
 
@@ -239,6 +257,41 @@ export class WritePipeline {
 			connection.send(encodePersisted(clocks));
 		}
 	}
+}
+
+/**
+ * The staged updates' structs per client, each run continuing where the document leaves off and
+ * each update where the one before left off (null otherwise: overlaps and gaps are for merging).
+ */
+function layOutRuns(pending: PendingUpdate[], doc: Y.Doc): Map<number, DecodedStruct[]> | null {
+	const runs = new Map<number, DecodedStruct[]>();
+	for (const { decoded } of pending) {
+		if (!decoded) return null;
+		for (const struct of decoded.structs as DecodedStruct[]) {
+			if (struct instanceof Y.Skip) return null;
+			const run = runs.get(struct.id.client);
+			const last = run?.[run.length - 1];
+			const end = last ? last.id.clock + last.length : Y.getState(doc.store, struct.id.client);
+			if (struct.id.clock !== end) return null;
+			if (run) run.push(struct);
+			else runs.set(struct.id.client, [struct]);
+		}
+	}
+	return runs;
+}
+
+/** Whether each client of the update starts where its staged run ends (or has none). */
+function continuesRuns(staged: StagedRuns, decoded: DecodedUpdate): boolean {
+	let client = -1;
+	for (const struct of decoded.structs) {
+		if (struct instanceof Y.Skip) return false;
+		if (struct.id.client === client) continue;
+		client = struct.id.client;
+		const run = staged.get(client);
+		const last = run?.[run.length - 1];
+		if (last && struct.id.clock !== last.id.clock + last.length) return false;
+	}
+	return true;
 }
 
 function mergeAll(pending: PendingUpdate[]): Uint8Array {

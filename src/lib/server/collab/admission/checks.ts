@@ -19,8 +19,9 @@ export const frozen: AdmissionCheck = (_change, { mode }) =>
  */
 export const lockGuard: AdmissionCheck = ({ intake, candidate, author }, { guard }) => {
 	if (author.kind === 'server' && author.rewritesTemplate === true) return null;
-	// Without anything staged the candidate is the update itself: its decoding is reused.
-	const verdict = guard.check(candidate, candidate === intake.bytes ? intake.decoded : undefined);
+	// Unless it was merged with what is staged, the candidate is the update itself: its decoding is reused.
+	const own = candidate.bytes === intake.bytes;
+	const verdict = guard.check(candidate.bytes, own ? intake.decoded : undefined, own ? (candidate.staged ?? undefined) : undefined);
 	return verdict.ok ? null : refused(verdict.reason);
 };
 

@@ -9,7 +9,7 @@ import { suggestionIdOwnership } from './suggestion-ids';
 import type { AdmissionCheck, AdmissionState, ProposedChange, Refusal } from './types';
 
 export { SuggestionIds } from './suggestion-ids';
-export type { AdmissionCheck, AdmissionState, ChangeAuthor, ProposedChange, Refusal } from './types';
+export type { AdmissionCheck, AdmissionState, Candidate, ChangeAuthor, ProposedChange, Refusal } from './types';
 
 /** In order: cheap and structural first; the tracked-change rules last (they touch the shadow). */
 export const ADMISSION_CHAIN: readonly AdmissionCheck[] = [

@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import type { DocumentMode } from '../../../mou/lifecycle';
 import type { Party } from '../../../mou/party';
-import type { UpdateGuard } from '../guard';
+import type { StagedRuns, UpdateGuard } from '../guard';
 import type { ClientOwners } from '../tracked/client-owners';
 import type { ShadowDocument } from '../tracked/shadow';
 import type { DocumentRules } from '../types';
@@ -19,8 +19,16 @@ export type ChangeAuthor = { kind: 'person'; userId: string; side: Party } | { k
 export interface ProposedChange {
 	readonly intake: Intake;
 	readonly author: ChangeAuthor;
-	/** The update merged after everything still being stored (it may build on that). */
-	readonly candidate: Uint8Array;
+	/** What the update is judged as, after everything still being stored (it may build on that). */
+	readonly candidate: Candidate;
+}
+
+/** The update as it is judged (the write pipeline's candidateFor). */
+export interface Candidate {
+	/** The update itself, or everything staged merged with it. */
+	readonly bytes: Uint8Array;
+	/** When the update is judged after what is staged without merging: the staged structs. */
+	readonly staged: StagedRuns | null;
 }
 
 /** The room as admission sees it: read-only, except the tracked shadow (see the chain's order). */
