@@ -8,6 +8,7 @@ import type { Template } from '../../templates/types';
 import { loadTemplate } from '../templates';
 export { assessStoredDraft, assessStoredMou } from './readiness';
 export { reapplyTemplate, type ReapplyReport } from './reapply';
+export { upgradedStart, type UpgradeReport } from './upgrade';
 // Static imports so the files travel in the Vite/SSR bundle and load under tsx alike.
 import none2026_1 from '../../../../templates/states/none/2026.1/profile.json';
 import il2026_1 from '../../../../templates/states/il/2026.1/profile.json';

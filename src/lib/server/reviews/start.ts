@@ -9,6 +9,7 @@ import { localDate, reviewTimeZone } from '$lib/server/reminders';
 import { failure, ok, type Outcome } from '$lib/errors';
 import type { ReviewDeps } from './deps';
 import * as store from './store';
+import { reviewStart, startSummary, type ReviewStart } from './template';
 
 const MAX_TITLE = 300;
 const REVIEW_SUFFIX = / — \d{4} review$/;
@@ -17,6 +18,8 @@ export interface ReviewStarted {
 	/** The new draft. */
 	mouId: string;
 	title: string;
+	/** The draft moved to a newer template than the signed MOU's: what could not come along. */
+	upgrade?: NonNullable<ReviewStart['upgrade']>;
 }
 
 /** "Springfield SRO MOU — 2028 review" (a review of a review does not stack suffixes). */
@@ -29,8 +32,9 @@ export function reviewTitle(signedTitle: string, year: number): string {
 /**
  * Counsel of either party starts the periodic review of a signed MOU: a new MOU between the same
  * parties, in negotiation from the start (every change a tracked suggestion), whose document is the
- * signed text — the agreed version's stored Yjs state, byte for byte, so its history continues.
- * The signed MOU stays as it is (readable, with its certificate); its reminders stop.
+ * signed text — the agreed version's stored Yjs state, byte for byte, so its history continues —
+ * or, when the signed MOU is on an older template, the newest one with the signed values and the
+ * parties' own clauses (template.ts). The signed MOU stays as it is; its reminders stop.
  */
 export async function startReview(deps: ReviewDeps, user: SessionUser, mouId: string, now = new Date()): Promise<Outcome<ReviewStarted> | null> {
 	const access = await getMouAccess(deps.sql, user, mouId);
@@ -38,7 +42,7 @@ export async function startReview(deps: ReviewDeps, user: SessionUser, mouId: st
 	if (!can(user, 'startReview')) return failure('forbidden', 'Only counsel can start the review of an MOU.');
 	const zone = await reviewTimeZone(deps.sql, mouId);
 
-	let started: Outcome<ReviewStarted & { signedTitle: string; year: number }>;
+	let started: Outcome<Omit<ReviewStarted, 'upgrade'> & { signedTitle: string; year: number; upgrade: ReviewStart['upgrade'] }>;
 	try {
 		started = await deps.sql.begin(async (tx) => {
 			const signed = await store.lockMou(tx, mouId);
@@ -58,29 +62,30 @@ export async function startReview(deps: ReviewDeps, user: SessionUser, mouId: st
 
 			const year = Number((signed.dueOn ?? localDate(now, zone)).slice(0, 4));
 			const title = reviewTitle(signed.title, year);
+			const start = reviewStart(signed, agreed.state, access.mou.parties);
 			const draftId = await store.insertReviewDraft(tx, {
 				title,
 				templateId: signed.templateId,
-				templateVersion: signed.templateVersion,
+				templateVersion: start.templateVersion,
 				// A review keeps the state its MOU was signed under (the law it answers to).
 				stateCode: signed.stateCode,
-				stateProfileVersion: signed.stateProfileVersion,
+				stateProfileVersion: start.stateProfileVersion,
 				createdBy: user.id,
 				reviewsMouId: mouId,
 				now
 			});
 			await touchActivity(tx, draftId, now);
 			await store.copyParties(tx, mouId, draftId, now);
-			await store.copyClientBindings(tx, mouId, draftId);
-			await appendInitialState(tx, draftId, agreed.state);
+			if (!start.upgrade) await store.copyClientBindings(tx, mouId, draftId);
+			await appendInitialState(tx, draftId, start.state);
 			await store.insertEvent(tx, {
 				mouId: draftId,
 				at: now,
 				userId: user.id,
 				party: access.side,
 				kind: 'review_started',
-				summary: `Started the ${year} review from the signed text of “${signed.title}”`,
-				detail: { reviewsMouId: mouId, versionId: agreed.id, sha256: agreed.sha256 }
+				summary: startSummary(year, signed.title, start.upgrade),
+				detail: { reviewsMouId: mouId, versionId: agreed.id, sha256: agreed.sha256, ...(start.upgrade ? { upgrade: start.upgrade } : {}) }
 			});
 			await store.insertEvent(tx, {
 				mouId,
@@ -92,7 +97,7 @@ export async function startReview(deps: ReviewDeps, user: SessionUser, mouId: st
 				detail: { reviewMouId: draftId }
 			});
 			await touchActivity(tx, mouId, now);
-			return ok({ mouId: draftId, title, signedTitle: signed.title, year });
+			return ok({ mouId: draftId, title, signedTitle: signed.title, year, upgrade: start.upgrade });
 		});
 	} catch (error) {
 		// Two counsel pressing at once: the unique index lets one review through.
@@ -109,11 +114,13 @@ export async function startReview(deps: ReviewDeps, user: SessionUser, mouId: st
 			greeting: `Hello ${person.name},`,
 			paragraphs: [
 				`${user.name} of ${user.organizationName} has started the ${draft.year} review of “${draft.signedTitle}”.`,
-				'The review draft starts from the signed text. Every change is a tracked suggestion, as in the original negotiation, and the compare view shows the changes against the signed MOU.'
+				draft.upgrade
+					? `The review draft starts from template ${draft.upgrade.to} with the signed values and the Parties’ own clauses. Every change is a tracked suggestion, as in the original negotiation, and the compare view shows the changes against the signed MOU.`
+					: 'The review draft starts from the signed text. Every change is a tracked suggestion, as in the original negotiation, and the compare view shows the changes against the signed MOU.'
 			],
 			action: { label: 'Open the review draft', url: `${deps.origin}/mous/${draft.mouId}` }
 		});
 		await deps.mailer.send({ to: person.email, subject: `Review started: “${draft.signedTitle}”`, ...body, organizationId: user.organizationId });
 	}
-	return ok({ mouId: draft.mouId, title: draft.title });
+	return ok({ mouId: draft.mouId, title: draft.title, ...(draft.upgrade ? { upgrade: draft.upgrade } : {}) });
 }
