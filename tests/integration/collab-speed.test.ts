@@ -215,6 +215,25 @@ describe('collaboration speed with every edit stored first', () => {
 		}
 	});
 
+	it('gives each newcomer the document as it is now, after every change since it was loaded', async () => {
+		const mouId = await newMou();
+		const avery = connect(mouId, 'avery');
+		await waitFor(() => avery.provider.synced, 'synced');
+		const first = connect(mouId, 'dakota');
+		await waitFor(() => first.provider.synced, 'first newcomer synced');
+		expect(localText(first.doc).toString()).toBe('Local terms.');
+		localText(avery.doc).insert(0, 'New ');
+		await waitFor(() => avery.persisted.get(avery.doc.clientID) === Y.getState(avery.doc.store, avery.doc.clientID), 'stored');
+		const second = connect(mouId, 'riley');
+		await waitFor(() => second.provider.synced, 'second newcomer synced');
+		expect(localText(second.doc).toString()).toBe('New Local terms.');
+		localText(avery.doc).delete(0, 4);
+		await waitFor(() => localText(first.doc).toString() === 'Local terms.', 'deletion stored and relayed');
+		const third = connect(mouId, 'dakota');
+		await waitFor(() => third.provider.synced, 'third newcomer synced');
+		expect(localText(third.doc).toString()).toBe('Local terms.');
+	});
+
 	it('sends a fast-moving cursor at human rates and always delivers where it stopped', async () => {
 		const mouId = await newMou();
 		const dakota = connect(mouId, 'dakota');

@@ -90,12 +90,16 @@ function settledWatermark(from: string, rows: TailRow[]): string {
 	return watermark;
 }
 
-/** Applies the stored log; a row Yjs cannot read is skipped (and reported) rather than losing the document. */
-export function applyStoredLog(doc: Y.Doc, updates: Uint8Array[], report: (stage: string, error: unknown, row?: number) => void): void {
-	if (updates.length === 0) return;
+/**
+ * Applies the stored log; a row Yjs cannot read is skipped (and reported) rather than losing the
+ * document. Returns the log as the one update it applied (null when it went row by row).
+ */
+export function applyStoredLog(doc: Y.Doc, updates: Uint8Array[], report: (stage: string, error: unknown, row?: number) => void): Uint8Array | null {
+	if (updates.length === 0) return null;
 	try {
-		Y.applyUpdate(doc, Y.mergeUpdates(updates));
-		return;
+		const merged = Y.mergeUpdates(updates);
+		Y.applyUpdate(doc, merged);
+		return merged;
 	} catch (error) {
 		report('load-merge', error);
 	}
@@ -106,6 +110,7 @@ export function applyStoredLog(doc: Y.Doc, updates: Uint8Array[], report: (stage
 			report('load-row', error, index);
 		}
 	}
+	return null;
 }
 
 /** The whole document as one update (checkpoint + log), e.g. for exports and comparisons. */

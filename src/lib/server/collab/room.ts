@@ -4,9 +4,10 @@ import { CloseCode, type NoticeTopic } from '../../collab/protocol';
 import { documentMode, type DocumentMode } from '../../mou/lifecycle';
 import { DOCUMENT_ROOTS, TERMS_FIELD, TERM_PROPOSALS_FIELD } from '../../document';
 import { admit, SuggestionIds, type AdmissionState, type ProposedChange, type Refusal } from './admission';
+import { FullState } from './full-state';
 import { createUpdateGuard, type UpdateGuard } from './guard';
 import { Connection, errorMessage } from './connection';
-import { encodeNotice, encodePersisted, encodeSyncStep1, encodeSyncStep2, encodeUpdate, type ClientMessage } from './messages';
+import { encodeNotice, encodePersisted, encodeSyncStep1, encodeUpdate, type ClientMessage } from './messages';
 import { applyStoredLog, hasApprovals, loadMouStatus, loadStoredDocument } from './persistence';
 import type { RoomContext } from './room-context';
 import { NO_DOCUMENT_RULES, type DocumentRules } from './types';
@@ -34,6 +35,7 @@ export { ChangeRefused, SERVER_CHANGE } from './server-change';
 export class Room {
 	readonly doc = new Y.Doc({ gc: false }); // never gc: deleted text is the negotiation history
 	readonly awareness = new Awareness(this.doc);
+	private readonly fullState = new FullState(this.doc);
 	readonly loaded: Promise<void>;
 	private readonly connections = new Set<Connection>();
 	private status: 'loading' | 'ready' | 'failed' | 'unloaded' = 'loading';
@@ -162,9 +164,10 @@ export class Room {
 			this.rules = rules;
 			if (this.status !== 'loading') return;
 			this.setMode(documentMode(status));
-			applyStoredLog(this.doc, stored.updates, (stage, error, row) =>
+			const applied = applyStoredLog(this.doc, stored.updates, (stage, error, row) =>
 				this.ctx.log({ event: 'collab.error', stage, mouId: this.mouId, row, error: errorMessage(error) })
 			);
+			this.fullState.loaded(applied);
 			this.suggestionIds = SuggestionIds.of(this.doc);
 			this.guard = createUpdateGuard(this.doc, { allowedRoots: [...DOCUMENT_ROOTS], textMapRoots: [TERMS_FIELD, TERM_PROPOSALS_FIELD] });
 			watermark = stored.watermark;
@@ -195,7 +198,7 @@ export class Room {
 	private handle(connection: Connection, message: ClientMessage): void {
 		switch (message.kind) {
 			case 'syncStep1':
-				connection.send(encodeSyncStep2(this.doc, message.stateVector));
+				connection.send(this.fullState.syncStep2(message.stateVector));
 				return;
 			case 'syncStep2':
 			case 'update':
