@@ -1,4 +1,5 @@
 import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
+import { strFromU8, unzipSync } from 'fflate';
 import type { RunningApp } from '../helpers/app';
 import { DEMO, startDemoApp } from '../helpers/demo';
 import { expectNoAxeViolations, signedInPage } from './fixtures';
@@ -66,7 +67,7 @@ async function idsInPageData(request: APIRequestContext, path: string): Promise<
 }
 
 test('counsel discuss a suggestion on the suggestion itself; the thread goes into the history with the decision', async ({ browser, demo }) => {
-	test.setTimeout(240_000);
+	test.setTimeout(360_000);
 	const agency = await signedInPage(browser, demo, DEMO.agencyCounsel);
 	const district = await signedInPage(browser, demo, DEMO.districtCounsel);
 	const mouPath = await openMou(agency, NEGOTIATION);
@@ -105,6 +106,8 @@ test('counsel discuss a suggestion on the suggestion itself; the thread goes int
 	await agencyItem.getByLabel('Who reads it').selectOption('internal');
 	await agencyItem.getByRole('button', { name: 'Reply', exact: true }).click();
 	await expect(agencyItem.locator('li.reply.internal')).toContainText(NOTE);
+	// The next reply is shared again unless the agency chooses otherwise.
+	await expect(agencyItem.getByLabel('Who reads it')).toHaveValue('shared');
 	await expect(agencyItem.getByRole('button', { name: /^3 replies — / })).toBeVisible();
 	await expectNoAxeViolations(agency);
 	await shots(agency, 'suggestion-thread-agency', agencyItem);
@@ -143,6 +146,25 @@ test('counsel discuss a suggestion on the suggestion itself; the thread goes int
 	await expect(reloadedItem.getByRole('button', { name: /^3 replies — / })).toBeVisible();
 	await expect(agency.locator('body')).not.toContainText('Sneaky');
 	await expect(agency.locator('body')).not.toContainText('Peeking in');
+
+	// The redline either party downloads carries the shared replies as a Word comment thread on the change, never the internal note.
+	for (const page of [district, agency]) {
+		const file = await page.request.get(`${mouPath}/export/redline`);
+		expect(file.status()).toBe(200);
+		const parts = unzipSync(new Uint8Array(await file.body()));
+		const comments = strFromU8(parts['word/comments.xml']);
+		expect(comments).toContain('Why this change?');
+		expect(comments).toContain('The state grant requires a quarterly summary');
+		expect(Object.values(parts).some((part) => strFromU8(part).includes('AGENCY NOTE'))).toBe(false);
+		const documentXml = strFromU8(parts['word/document.xml']);
+		expect(documentXml).toMatch(/<w:commentRangeStart w:id="\d+"\/>(<w:commentRangeStart w:id="\d+"\/>)?<w:ins [^>]*>.*?Officers file a written summary/);
+	}
+	await district.goto(`${mouPath}/export`);
+	await expect(district.getByText('the shared replies to a suggestion are a comment on that change')).toBeVisible();
+	await expectNoAxeViolations(district);
+	await shots(district, 'export-page', district.getByRole('heading', { name: 'Redline of the current draft' }));
+	await district.goto(mouPath);
+	await expect(district.locator('.ProseMirror')).toBeVisible();
 
 	// The district accepts; the thread stays with the decision in the history, read-only, for both.
 	await districtItem.getByRole('button', { name: /^Accept: / }).click();
