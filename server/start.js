@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { hostname, networkInterfaces } from 'node:os';
 
 if (process.argv.includes('--demo')) process.env.MOU_DEMO = '1';
 
@@ -31,6 +32,19 @@ function stampLocalProtocol(req) {
 	if (stampProtocol) req.headers[LOCAL_PROTOCOL_HEADER] = 'http';
 }
 
+// Without ORIGIN, SvelteKit builds url.origin (and so every link in mail) from the request's Host
+// header, which a client chooses: a request for evil.example would mail others links to it. So unless
+// the operator set ORIGIN, only this machine's own names are served.
+const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', hostname().toLowerCase(), (process.env.HOST || '').toLowerCase()]);
+for (const list of Object.values(networkInterfaces())) for (const net of list ?? []) LOCAL_NAMES.add(net.family === 'IPv6' ? `[${net.address}]` : net.address);
+/** @param {import('node:http').IncomingMessage} req */
+function hostIsOurs(req) {
+	if (process.env.ORIGIN) return true;
+	const name = (req.headers.host || '').toLowerCase().replace(/:\d+$/, '');
+	return LOCAL_NAMES.has(name);
+}
+const MISDIRECTED = 'This server answers only to its own addresses. Behind a proxy or on a public name, set ORIGIN to its public address.';
+
 // /verify takes signed DOCX uploads up to 10 MB (SvelteKit's default body limit is 512 KB).
 process.env.BODY_SIZE_LIMIT ??= '11M';
 // Importing the handler runs SvelteKit's init hook, which opens the database and registers the collab server.
@@ -44,6 +58,11 @@ const host = process.env.HOST || '127.0.0.1';
 let draining = false;
 const server = createServer((req, res) => {
 	stampLocalProtocol(req);
+	if (!hostIsOurs(req)) {
+		res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' });
+		res.end(MISDIRECTED);
+		return;
+	}
 	if (draining && req.url === '/health') {
 		res.writeHead(503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
 		res.end(JSON.stringify({ status: 'draining' }));
@@ -53,7 +72,8 @@ const server = createServer((req, res) => {
 });
 server.on('upgrade', (req, socket, head) => {
 	stampLocalProtocol(req);
-	if (req.url?.startsWith('/collab/')) collab.handleUpgrade(req, socket, head);
+	if (!hostIsOurs(req)) socket.destroy();
+	else if (req.url?.startsWith('/collab/')) collab.handleUpgrade(req, socket, head);
 	else socket.destroy();
 });
 server.listen(port, host, () => {

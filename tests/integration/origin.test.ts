@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { request } from 'node:http';
 import * as Y from 'yjs';
 import { syncStep1Message } from '../helpers/yjs-client';
 import { DEMO, DEMO_PASSWORD, firstMouId, signInCookie, startDemoApp } from '../helpers/demo';
@@ -28,6 +29,19 @@ function collabCloseCode(app: RunningApp, mouId: string, cookie: string, headers
 	});
 }
 
+/** Status of a GET for `path` sent to the app with the given Host header (fetch cannot set Host). */
+function statusForHost(app: RunningApp, host: string, path = '/login'): Promise<number> {
+	const { hostname, port } = new URL(app.url);
+	return new Promise((resolve, reject) => {
+		const req = request({ hostname, port, path, headers: { host } }, (res) => {
+			res.resume();
+			resolve(res.statusCode ?? 0);
+		});
+		req.on('error', reject);
+		req.end();
+	});
+}
+
 describe('started as the README says, with no ORIGIN', () => {
 	let running: Running;
 	let cookie: string;
@@ -44,6 +58,14 @@ describe('started as the README says, with no ORIGIN', () => {
 		expect(await signInFrom(running.app, url)).toBe(303);
 		const localhost = url.replace('127.0.0.1', 'localhost');
 		expect(await signInFrom(running.app, localhost, {}, localhost)).toBe(303);
+	});
+
+	it('answers only to its own names, so no link it mails can point at a host a client made up', async () => {
+		const { port } = new URL(running.app.url);
+		expect(await statusForHost(running.app, `127.0.0.1:${port}`)).toBe(200);
+		expect(await statusForHost(running.app, `localhost:${port}`)).toBe(200);
+		expect(await statusForHost(running.app, 'evil.example')).toBe(421);
+		expect(await statusForHost(running.app, `evil.example:${port}`, '/login/forgot')).toBe(421);
 	});
 
 	it('refuses posts from another site, another scheme, or a forged protocol header', async () => {

@@ -159,6 +159,14 @@ describe('@mentions', () => {
 		expect(mailTo(agency)).toHaveLength(0);
 	});
 
+	it('are by name only: an email address guessed in a comment mails nobody and confirms nothing', async () => {
+		const { agency, district, mouId } = await world();
+		const posted = await comment(agency, mouId, 'shared', `@${district.email} and @${district.email.toUpperCase()} is this you?`);
+		expect(posted.notified).toEqual([]);
+		await settle();
+		expect(mailTo(district)).toHaveLength(0);
+	});
+
 	it('in an internal comment reach only counsel and signatories of the author’s own party', async () => {
 		const { agency, district, chief, agencyViewer, superintendent, mouId } = await world();
 		// A hostile mention of the other party in an internal comment: not an error, and nothing is sent.
@@ -199,7 +207,8 @@ describe('notification preferences', () => {
 		await smtp.waitFor(districtCounsel2.email);
 		// Mentions: nothing to the opted-out person, still mail to others mentioned.
 		const posted = await comment(agency, mouId, 'shared', '@Dana Ortiz @Sam Super please read');
-		expect(posted.notified).toEqual(['Dana Ortiz', 'Sam Super']);
+		// Dana turned mention mail off: she is mentioned, not mailed.
+		expect(posted.notified).toEqual(['Sam Super']);
 		await smtp.waitFor(superintendent.email);
 		await settle();
 		expect(mailTo(district)).toHaveLength(0);

@@ -1,19 +1,20 @@
 /**
  * `@name` in a comment: which of the people who may be mentioned it names. Pure, shared by the
  * comment box (to show who will be notified) and the server (which decides who is mailed).
- * A mention is `@` followed by a person's full name or email address (case does not matter), not
- * followed by a letter or digit; the longest name wins, so "@Ana Li" is not "@Ana Lise".
+ * A mention is `@` followed by a person's full name (case does not matter), not followed by a letter
+ * or digit; the longest name wins, so "@Ana Li" is not "@Ana Lise". Never by email address: the
+ * answer would tell the author whether a guessed address of the other party exists.
  */
 export interface Mentionable {
 	id: string;
 	name: string;
-	email?: string;
 }
 
 const WORD_CHAR = /[\p{L}\p{N}_]/u;
 
 function keysOf(person: Mentionable): string[] {
-	return [person.name, person.email ?? ''].map((k) => k.trim().toLowerCase()).filter((k) => k.length > 0);
+	const key = person.name.trim().toLowerCase();
+	return key.length > 0 ? [key] : [];
 }
 
 /** The people the body mentions, each once, in the order first mentioned. */

@@ -27,7 +27,7 @@ const EXCERPT = 400;
 
 /**
  * Mails everyone the body mentions who may read it and wants mention mail; anyone else named is
- * simply not notified. Returns the names of those who were.
+ * simply not notified. Returns the names of those who were mailed (not those who turned it off).
  */
 export async function notifyMentions(
 	deps: MentionMail,
@@ -39,9 +39,10 @@ export async function notifyMentions(
 	const allowed = mayBeMentioned(await store.listMouPeople(deps.sql, access.mou.id), { id: user.id, side: access.side }, comment.visibility);
 	const mentioned = findMentions(comment.body, allowed);
 	const { mailer, origin } = deps;
-	if (!mailer || !origin || mentioned.length === 0) return mentioned.map((p) => p.name);
+	if (!mailer || !origin || mentioned.length === 0) return [];
+	const mailed = await keepWanting(deps.sql, mentioned, 'mentions');
 	const excerpt = comment.body.length > EXCERPT ? `${comment.body.slice(0, EXCERPT - 1)}…` : comment.body;
-	for (const person of await keepWanting(deps.sql, mentioned, 'mentions')) {
+	for (const person of mailed) {
 		const body = composeEmail({
 			greeting: `Hello ${person.name},`,
 			paragraphs: [
@@ -52,7 +53,7 @@ export async function notifyMentions(
 		});
 		await mailer.queue({ to: person.email, subject: `${user.name} mentioned you on “${access.mou.title}”`, ...body, organizationId: person.organizationId });
 	}
-	return mentioned.map((p) => p.name);
+	return mailed.map((p) => p.name);
 }
 
 /** The names the comment box may match `@` against, with whether each reads internal comments (no addresses). */
