@@ -135,8 +135,16 @@ describe('confirming without changes', () => {
 		const [mou] = await db.sql`select to_char(review_due_on, 'YYYY-MM-DD') as due from mous where id = ${mouId}`;
 		expect(mou.due).toBe('2029-02-28');
 		const [event] = await db.sql`select summary, detail from mou_events where mou_id = ${mouId} and kind = 'review_confirmed'`;
-		expect(event.summary).toBe('Review completed without changes on February 3, 2028: both parties confirmed. Next review due February 28, 2029.');
-		expect(event.detail).toMatchObject({ reviewedOn: '2028-02-03', reviewedDueOn: '2028-01-31', nextDueOn: '2029-02-28', intervalMonths: 13 });
+		expect(event.summary).toBe(
+			'Review completed without changes on February 3, 2028: both parties confirmed; 0 public comments accepted. Next review due February 28, 2029.'
+		);
+		expect(event.detail).toMatchObject({
+			reviewedOn: '2028-02-03',
+			reviewedDueOn: '2028-01-31',
+			nextDueOn: '2029-02-28',
+			intervalMonths: 13,
+			publicComments: 0
+		});
 		// A new cycle: nobody has confirmed it yet.
 		const after = await loadReviewPage(db.sql, world.agency.user, mouId, new Date('2028-02-03T16:00:00Z'));
 		expect(after!.confirmations.every((c) => c.confirmedBy === null)).toBe(true);

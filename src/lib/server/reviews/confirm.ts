@@ -8,7 +8,8 @@ import type { ReviewDeps } from './deps';
 import * as store from './store';
 import { loadReviewRecord, recordBlockers } from './record';
 import { mouProfile } from '$lib/server/profiles';
-import { REVIEW_WINDOW_DAYS, stepLabel } from '$lib/profiles/review';
+import { REVIEW_WINDOW_DAYS } from '$lib/profiles/review';
+import { completedRecord } from './close';
 
 /** A review can be confirmed from this many days before it is due (and any time once overdue). */
 export const CONFIRM_WINDOW_DAYS = REVIEW_WINDOW_DAYS;
@@ -82,7 +83,7 @@ export async function confirmReview(deps: ReviewDeps, user: SessionUser, mouId: 
 		const maxInterval = mouProfile(mou).review.maxIntervalMonths;
 		const intervalMonths = maxInterval ? Math.min(mou.intervalMonths, maxInterval) : mou.intervalMonths;
 		const nextDueOn = addMonths(dueOn, intervalMonths);
-		const done = (record?.steps ?? []).map((s) => `${stepLabel(s.kind).toLowerCase()} (${s.occurredOn})`);
+		const completed = completedRecord(record);
 		await store.setDueOn(tx, mouId, nextDueOn);
 		await touchActivity(tx, mouId, now);
 		await store.insertEvent(tx, {
@@ -91,20 +92,13 @@ export async function confirmReview(deps: ReviewDeps, user: SessionUser, mouId: 
 			userId: user.id,
 			party: access.side,
 			kind: 'review_confirmed',
-			summary: `Review completed without changes on ${formatLongDate(today)}: both parties confirmed${done.length ? `; recorded: ${done.join(', ')}` : ''}. Next review due ${formatLongDate(nextDueOn)}.`,
+			summary: `Review completed without changes on ${formatLongDate(today)}: both parties confirmed; ${completed.words}. Next review due ${formatLongDate(nextDueOn)}.`,
 			detail: {
 				reviewedOn: today,
 				reviewedDueOn: dueOn,
 				nextDueOn,
 				intervalMonths,
-				steps: (record?.steps ?? []).map((s) => ({
-					id: s.id,
-					kind: s.kind,
-					occurredOn: s.occurredOn,
-					fileSha256: s.fileSha256,
-					party: s.party,
-					by: s.recordedByName
-				})),
+				...completed.detail,
 				confirmations: confirmations.map((c) => ({ party: c.party, userId: c.userId, name: c.userName, at: c.confirmedAt.toISOString() }))
 			}
 		});

@@ -76,6 +76,7 @@ export async function sign(deps: SigningDeps, token: string, form: SignInput, in
 		const pending = after.filter((s) => s.status !== 'signed');
 		if (pending.length === 0) {
 			const completion = await completeRequest(tx, { origin: deps.origin, request, signers: after, context }, now);
+			await deps.closeReview?.(tx, context.mou.id, now);
 			audits.push(...completion.audits);
 			return { result: ok({ completed: true }), audits, afterAudits: completion.announce };
 		}

@@ -1,4 +1,4 @@
-import type { Sql } from '$lib/server/db';
+import type { Sql, Tx } from '$lib/server/db';
 import type { Mailer } from '$lib/server/mail';
 import type { NoticeTopic } from '$lib/collab/protocol';
 
@@ -9,6 +9,12 @@ export interface SigningDeps {
 	/** The app's public origin, for links in emails. */
 	origin: string;
 	collab?: { notify?(mouId: string, topic: NoticeTopic): void };
+	/**
+	 * Run in the transaction that completes a signing: a signed review draft closes the review of
+	 * the MOU it reviews (reviews' `closeReviewBySuccessor`). Passed in, because reviews reach
+	 * signing through publication and signing may not import them back.
+	 */
+	closeReview?(tx: Tx, signedMouId: string, now: Date): Promise<void>;
 }
 
 /** Where a request came from, for the audit trail and the certificate. */

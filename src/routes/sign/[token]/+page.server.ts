@@ -17,6 +17,7 @@ import {
 	type CeremonyInput,
 	type SigningDeps
 } from '$lib/server/signing';
+import { closeReviewBySuccessor } from '$lib/server/reviews';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 function ceremonyInput(event: Pick<RequestEvent, 'cookies' | 'params' | 'request' | 'getClientAddress' | 'locals'>): CeremonyInput {
@@ -30,7 +31,7 @@ function ceremonyInput(event: Pick<RequestEvent, 'cookies' | 'params' | 'request
 
 async function deps(origin: string): Promise<SigningDeps> {
 	const runtime = await getRuntime();
-	return { sql: runtime.db.sql, mailer: runtime.mailer, origin, collab: runtime.collab };
+	return { sql: runtime.db.sql, mailer: runtime.mailer, origin, collab: runtime.collab, closeReview: closeReviewBySuccessor };
 }
 
 export const load: PageServerLoad = async (event) => {
