@@ -38,7 +38,7 @@ const post = async (path: string, who: string | undefined, fields: Record<string
 
 describe('pages', () => {
 	it('send strangers to sign in', async () => {
-		for (const path of ['/mous', '/mous/new', '/mous/:id', '/org', '/outbox', '/join/abc']) {
+		for (const path of ['/mous', '/mous/new', '/mous/:id', '/mous/:id/template', '/org', '/outbox', '/join/abc']) {
 			const response = await get(running.app, path.replace(':id', mouId));
 			expect(response.status, path).toBe(303);
 			expect(response.headers.get('location'), path).toMatch(/^\/login\?redirectTo=/);
@@ -52,6 +52,17 @@ describe('pages', () => {
 		expect(await status('/mous/not-an-id', 'agencyCounsel')).toBe(404);
 		const listing = await (await get(running.app, '/mous', cookies.outsider)).text();
 		expect(listing).not.toContain(mouId);
+	});
+
+	it('give the MOU page its template (fetched once per tab) only to the parties', async () => {
+		for (const who of Object.keys(DEMO)) expect(await status('/mous/:id/template', who), who).toBe(200);
+		expect(await status('/mous/:id/template', 'outsider')).toBe(404);
+		expect(await status('/mous/00000000-0000-4000-8000-000000000000/template', 'agencyCounsel')).toBe(404);
+		const body = await (await get(running.app, `/mous/${mouId}/template`, cookies.districtCounsel)).json();
+		expect(body.key).toBe('sro-mou@2027.1/il@2027.1');
+		expect(body.template.sections.length).toBeGreaterThan(20);
+		expect(body.checklist.length).toBeGreaterThan(20);
+		expect(body.profile.code).toBe('il');
 	});
 
 	it('let only counsel and administrators start MOUs, and only administrators read the outbox', async () => {

@@ -2,6 +2,7 @@ import { tick } from 'svelte';
 import { enhance as enhanceWithKit } from '$app/forms';
 import type { ActionResult, SubmitFunction } from '@sveltejs/kit';
 import { clearFormProblem, showFormProblem } from './form-problem.svelte';
+import { trackPost } from './own-posts';
 
 const KNOWN_RESULTS = new Set(['success', 'failure', 'redirect', 'error']);
 
@@ -40,18 +41,36 @@ function unshownFailure(result: ActionResult): string | null {
 export function enhance(form: HTMLFormElement, submit?: SubmitFunction) {
 	return enhanceWithKit(form, async (input) => {
 		clearFormProblem();
-		const after = await submit?.(input);
+		const settle = trackPost();
+		let reloaded = false;
+		const after = await submit?.({
+			...input,
+			cancel() {
+				settle(false);
+				input.cancel();
+			}
+		});
 		return async (options) => {
 			const problem = problemOf(options.result);
 			if (problem) {
+				settle(false);
 				showFormProblem(problem);
 				// The page's own busy states still end; nothing is applied or reloaded.
 				const failure: ActionResult = { type: 'failure', status: 400, data: { message: problem } };
 				if (typeof after === 'function') await after({ ...options, result: failure, update: async () => {} });
 				return;
 			}
-			if (typeof after === 'function') await after(options);
-			else await options.update();
+			// Whether the page's data is reloaded after this answer (SvelteKit's update does on success).
+			const update: typeof options.update = (opts) => {
+				reloaded ||= options.result.type === 'success' && opts?.invalidateAll !== false;
+				return options.update(opts);
+			};
+			try {
+				if (typeof after === 'function') await after({ ...options, update });
+				else await update();
+			} finally {
+				settle(reloaded);
+			}
 			await tick();
 			const unshown = unshownFailure(options.result);
 			if (unshown) showFormProblem(unshown);

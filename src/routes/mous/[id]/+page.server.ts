@@ -5,8 +5,7 @@ import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
 import { requireUser, requireUserForAction } from '$lib/server/auth';
 import { changeStateProfile, getMouAccess, inviteParty, listPartyInvitations } from '$lib/server/mous';
-import { loadChecklist } from '$lib/server/templates';
-import { mouProfile, mouTemplate, profileChoices } from '$lib/server/profiles';
+import { profileChoices } from '$lib/server/profiles';
 import { approveDraft, loadNegotiation, sendRound, withdrawApproval } from '$lib/server/negotiation';
 import { addComment, listMentionable, listThreads, replyToSuggestion, replyToThread, setThreadResolved } from '$lib/server/comments';
 import { whatChanged } from '$lib/server/visits';
@@ -39,10 +38,8 @@ export const load: PageServerLoad = async ({ locals, params, url, depends }) => 
 		negotiation,
 		threads: threads ?? [],
 		sinceLastVisit,
-		mentionable,
-		template: mouTemplate(access.mou),
-		profile: mouProfile(access.mou),
-		checklist: loadChecklist(access.mou.templateId, access.mou.templateVersion)
+		mentionable
+		// The template, checklist and profile come once per tab from ./template (see +page.ts).
 	};
 };
 
