@@ -92,11 +92,20 @@ export function encodeSyncStep2Of(update: Uint8Array): Uint8Array {
 	return encoding.toUint8Array(encoder);
 }
 
+/** A sync update message, written straight into a buffer of its size (one per broadcast, so no encoder). */
 export function encodeUpdate(update: Uint8Array): Uint8Array {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, MESSAGE_SYNC);
-	syncProtocol.writeUpdate(encoder, update);
-	return encoding.toUint8Array(encoder);
+	const header = [MESSAGE_SYNC, syncProtocol.messageYjsUpdate];
+	for (let length = update.length; ; length >>>= 7) {
+		if (length < 0x80) {
+			header.push(length);
+			break;
+		}
+		header.push((length & 0x7f) | 0x80);
+	}
+	const message = new Uint8Array(header.length + update.length);
+	message.set(header);
+	message.set(update, header.length);
+	return message;
 }
 
 export function encodeAwareness(awarenessUpdate: Uint8Array): Uint8Array {

@@ -84,7 +84,11 @@ export class RoomPresence {
 
 	/** The room broadcast a stored edit: presence waiting to go rides along, if the interval allows. */
 	editSent(): void {
-		if (this.pending.size > 0 && performance.now() - this.lastSent >= PRESENCE_INTERVAL_MS) this.flush();
+		if (this.pending.size === 0) return;
+		if (performance.now() - this.lastSent >= PRESENCE_INTERVAL_MS) return this.flush();
+		// Too soon after the last send: it goes when the interval is over (not a whole wait later).
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = setTimeout(() => this.due(), this.lastSent + PRESENCE_INTERVAL_MS - performance.now());
 	}
 
 	/** The room is going: nothing more is sent. */
@@ -122,7 +126,16 @@ export class RoomPresence {
 		for (const client of [...added, ...updated, ...removed]) this.pending.set(client, from);
 		this.relay([...added, ...updated, ...removed], origin);
 		if (removed.length > 0) this.flush();
-		else this.timer ??= setTimeout(() => this.due(), Math.max(0, this.lastSent + PRESENCE_INTERVAL_MS - performance.now(), PRESENCE_INTERVAL_MS / 2));
+		else this.timer ??= setTimeout(() => this.due(), this.firstWait());
+	}
+
+	/**
+	 * While an edit is being stored the change waits for it (its broadcast sends it; no timer fires
+	 * in between, which on a busy machine would be a wake-up per keystroke); else the interval.
+	 */
+	private firstWait(): number {
+		if (this.editsUnderway()) return PRESENCE_WAIT_FOR_EDIT_MS;
+		return Math.max(0, this.lastSent + PRESENCE_INTERVAL_MS - performance.now(), PRESENCE_INTERVAL_MS / 2);
 	}
 
 	/** The interval has passed: send now, unless an edit being stored will carry it soon. */
