@@ -77,3 +77,17 @@ export function enhance(form: HTMLFormElement, submit?: SubmitFunction) {
 		};
 	});
 }
+
+/**
+ * The usual submit function: `busy(true)` while the form is sent, then the page updates (a
+ * refused form keeps what was typed with `reset: false`) and `busy(false)`.
+ */
+export function whileSending(busy: (sending: boolean) => void, options?: { reset?: boolean }): SubmitFunction {
+	return () => {
+		busy(true);
+		return async ({ update }) => {
+			await update(options);
+			busy(false);
+		};
+	};
+}

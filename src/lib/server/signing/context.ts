@@ -73,15 +73,7 @@ export async function openStage(
 	const audits: AuditInput[] = [];
 	for (const signer of input.signers.filter((s) => s.stage === input.stage && s.status === 'waiting')) {
 		const token = generateToken();
-		await store.insertLink(tx, {
-			requestId: request.id,
-			signerId: signer.id,
-			recipientId: null,
-			purpose: 'sign',
-			tokenHash: hashToken(token),
-			createdAt: now,
-			expiresAt: request.expiresAt
-		});
+		await store.insertSignLink(tx, request, signer.id, hashToken(token), now);
 		await store.markSignerSent(tx, signer.id, now);
 		const paragraphs = [
 			`${input.sender.name} of ${input.sender.organizationName} asks you to sign “${context.mou.title}” as ${signer.title} for ${context.partyName(signer.party)}${signer.role === 'attester' ? ' (attestation)' : ''}.`,

@@ -94,15 +94,7 @@ async function remind(deps: SigningDeps, request: store.RequestRow, now: Date): 
 				now
 			);
 			if (!queued) return false;
-			await store.insertLink(tx, {
-				requestId: request.id,
-				signerId: signer.id,
-				recipientId: null,
-				purpose: 'sign',
-				tokenHash: hashToken(token),
-				createdAt: now,
-				expiresAt: request.expiresAt
-			});
+			await store.insertSignLink(tx, request, signer.id, hashToken(token), now);
 			await appendAll(
 				tx,
 				[

@@ -29,6 +29,11 @@ export async function insertLink(
 		values (${l.requestId}, ${l.signerId}, ${l.recipientId}, ${l.purpose}, ${l.tokenHash}, ${l.createdAt}, ${l.expiresAt})`;
 }
 
+/** A signer's link to sign, valid until the request expires. */
+export async function insertSignLink(tx: Queryable, request: { id: string; expiresAt: Date }, signerId: string, tokenHash: string, createdAt: Date) {
+	await insertLink(tx, { requestId: request.id, signerId, recipientId: null, purpose: 'sign', tokenHash, createdAt, expiresAt: request.expiresAt });
+}
+
 export async function findLink(sql: Queryable, tokenHash: string) {
 	const [row] = await sql<LinkRow[]>`
 		select id, request_id as "requestId", signer_id as "signerId", recipient_id as "recipientId", purpose, expires_at as "expiresAt"
