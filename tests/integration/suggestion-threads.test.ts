@@ -6,6 +6,7 @@ import { runTexts, textContaining, unpack } from '../unit/export-fixtures';
 import { loadDocumentState } from '../../src/lib/server/collab';
 import { listThreads, replyToSuggestion, replyToThread, setThreadResolved } from '../../src/lib/server/comments';
 import { exportRedline } from '../../src/lib/server/export';
+import { createMailer } from '../../src/lib/server/mail';
 import { decideSuggestions } from '../../src/lib/server/redlines';
 import { startCollabHttp } from '../helpers/collab-http';
 import type { Database } from '../../src/lib/server/db';
@@ -23,7 +24,13 @@ let districtViewer: Person;
 let outsider: Person;
 let server: Awaited<ReturnType<typeof startCollabHttp>>;
 const notices: string[] = [];
-const deps = () => ({ sql: db.sql, collab: { notify: (_mouId: string, topic: string) => void notices.push(topic) } });
+// Mail is kept in the outbox (no SMTP): mentions count as sent when queued there.
+const deps = () => ({
+	sql: db.sql,
+	mailer: createMailer({ sql: db.sql }),
+	origin: 'http://app.test',
+	collab: { notify: (_mouId: string, topic: string) => void notices.push(topic) }
+});
 
 beforeAll(async () => {
 	db = await freshDatabase();

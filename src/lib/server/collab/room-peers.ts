@@ -41,6 +41,8 @@ export class RoomPeers {
 	private joined = false;
 	private relayedWhileLoading: Array<{ seqs: string[]; update: Uint8Array }> = [];
 	private catchUpRequested = false;
+	/** Notices relayed while loading: the load may have read the state from before them (a state change). */
+	private noticesWhileLoading: NoticeTopic[] = [];
 	private catchingUp = false;
 	private timer: NodeJS.Timeout | null = null;
 	/** Presence client ids announced through other instances → the person they belong to. */
@@ -62,6 +64,7 @@ export class RoomPeers {
 	ready(watermark: string): void {
 		this.follower = new LogFollower(this.ctx.sql, this.room.mouId, watermark);
 		for (const relayed of this.relayedWhileLoading.splice(0)) this.applyRelayed(relayed.seqs, relayed.update);
+		for (const topic of this.noticesWhileLoading.splice(0)) this.room.notice(topic);
 		this.relay.publish(this.room.mouId, { kind: 'presenceQuery' });
 		this.schedule();
 		if (this.catchUpRequested) this.catchUp();
@@ -72,9 +75,10 @@ export class RoomPeers {
 		if (state === 'loading') {
 			if (message.kind === 'update') this.bufferWhileLoading(message.seqs, message.update);
 			else if (message.kind === 'resync') this.catchUpRequested = true;
+			else if (message.kind === 'notice') this.noticesWhileLoading.push(message.topic); // acted on once loaded
 			return; // presence: the query sent once loaded brings it
 		}
-		if (message.kind === 'notice') return void this.room.notice(message.topic); // readers need it even while loading
+		if (message.kind === 'notice') return void this.room.notice(message.topic);
 		if (state !== 'ready') return;
 		if (message.kind === 'update') this.applyRelayed(message.seqs, message.update);
 		else if (message.kind === 'presence') this.applyRelayedPresence(message.userId, message.update);

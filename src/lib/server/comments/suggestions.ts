@@ -42,12 +42,11 @@ export async function replyToSuggestion(
 	if (!body.ok || !visibility.ok) return invalid({ ...(body.ok ? {} : { body: body.error }), ...(visibility.ok ? {} : { visibility: visibility.error }) });
 
 	const suggestionId = input.suggestionId;
+	// Decided first: a forged change reusing a decided id must not reopen that id's closed thread.
+	if (await store.wasDecided(deps.sql, mouId, suggestionId))
+		return failure('not_now', 'This suggestion has been decided: its thread is closed, and stays readable in the history.');
 	const open = listOpenSuggestions(await loadDocumentState(deps.sql, mouId));
-	if (!open.some((s) => s.id === suggestionId)) {
-		if (await store.wasDecided(deps.sql, mouId, suggestionId))
-			return failure('not_now', 'This suggestion has been decided: its thread is closed, and stays readable in the history.');
-		return NO_SUGGESTION;
-	}
+	if (!open.some((s) => s.id === suggestionId)) return NO_SUGGESTION;
 
 	const reply = { visibility: visibility.value, body: body.value, quote: '', anchor: null };
 	const existing = await store.findSuggestionThread(deps.sql, mouId, suggestionId, visibility.value, access.side);
