@@ -9,6 +9,7 @@ import { ClauseRefView, Numbering } from './numbering';
 import { BODY_FIELD } from '$lib/document';
 import { documentExtensions } from './schema';
 import { ClauseView, PageBreakView, TermView } from './node-views';
+import { OptionalBlockNumbering, type OptionalBlocks } from './optional-blocks';
 import type { Party } from '../mou/party';
 import { partyColor, renderCaret, renderSelection } from './presence';
 import type { TermValues } from './term-values';
@@ -24,13 +25,15 @@ export interface EditorExtensionOptions {
 	onLockedEdit?: (clause: PMNode) => void;
 	/** Suggesting mode (tracked changes); off when absent. */
 	suggestion?: SuggestionModeOptions;
+	/** Optional signature blocks, folded away while their signer's term is empty (as in the DOCX). */
+	optionalBlocks?: OptionalBlocks;
 }
 
 /**
  * The shared document extensions (same schema as the server) with the browser's node views,
  * bound to the Yjs document, with carets and the client-side clause lock on top.
  */
-export function editorExtensions({ doc, provider, user, termValues, onLockedEdit, suggestion }: EditorExtensionOptions): AnyExtension[] {
+export function editorExtensions({ doc, provider, user, termValues, onLockedEdit, suggestion, optionalBlocks }: EditorExtensionOptions): AnyExtension[] {
 	const views: Record<string, AnyExtension> = {
 		[Clause.name]: Clause.extend({
 			addNodeView:
@@ -47,7 +50,8 @@ export function editorExtensions({ doc, provider, user, termValues, onLockedEdit
 							},
 							suggesting: () => suggestion?.isActive() ?? false
 						},
-						decorations
+						decorations,
+						optionalBlocks
 					)
 		}),
 		[ClauseRef.name]: ClauseRef.extend({
@@ -74,7 +78,8 @@ export function editorExtensions({ doc, provider, user, termValues, onLockedEdit
 			selectionRender: renderSelection
 		}),
 		ClauseLock.configure({ onBlocked: onLockedEdit ?? null }),
-		Numbering,
+		Numbering.configure({ unprinted: () => optionalBlocks?.unprinted() ?? new Set() }),
+		OptionalBlockNumbering.configure({ blocks: optionalBlocks ?? null }),
 		...(suggestion ? [SuggestionMode.configure(suggestion), SuggestionKeys.configure(suggestion)] : []),
 		CommentHighlights
 	];

@@ -2,6 +2,7 @@ import type { Node as PMNode } from '@tiptap/pm/model';
 import type { Decoration, NodeView, ViewMutationRecord } from '@tiptap/pm/view';
 import type { TermValues } from './term-values';
 import { decoratedSpec } from './numbering';
+import type { OptionalBlocks } from './optional-blocks';
 
 /**
  * Plain-DOM node views. The clause title and badges live in a non-editable header so that
@@ -47,11 +48,15 @@ export class ClauseView implements NodeView {
 	private node: PMNode;
 	/** "3.2", from the numbering plugin's decoration. */
 	private number: string;
+	/** The term this optional block waits for, and how to stop listening to it. */
+	private condition: string | null = null;
+	private stopListening: () => void = () => {};
 
 	constructor(
 		node: PMNode,
 		private readonly actions?: ClauseActions,
-		decorations: readonly Decoration[] = []
+		decorations: readonly Decoration[] = [],
+		private readonly blocks?: OptionalBlocks
 	) {
 		this.node = node;
 		this.number = decoratedSpec(decorations, 'number') ?? '';
@@ -81,12 +86,30 @@ export class ClauseView implements NodeView {
 
 	/** Clicks on the header's buttons are the button's, not ProseMirror's. */
 	stopEvent(event: Event): boolean {
-		return event.target instanceof Element && Boolean(event.target.closest('.clause-remove'));
+		return event.target instanceof Element && Boolean(event.target.closest('.clause-remove, .clause-add-signer'));
+	}
+
+	destroy(): void {
+		this.stopListening();
+	}
+
+	/** An optional block whose signer's term is empty prints nothing: its text is folded away. */
+	private unprintedTerm(clauseId: string): string | null {
+		const key = this.blocks?.conditionOf(clauseId) ?? null;
+		if (key !== this.condition) {
+			this.stopListening();
+			this.condition = key;
+			this.stopListening = key && this.blocks ? this.blocks.values.subscribe(key, () => this.render()) : () => {};
+		}
+		return key !== null && !this.blocks!.values.display(key).filled ? key : null;
 	}
 
 	private render(): void {
 		const { clauseId, title, level, nasro, locked } = this.node.attrs;
 		const dom = this.dom;
+		const unprinted = this.unprintedTerm(String(clauseId ?? ''));
+		dom.classList.toggle('clause--unprinted', unprinted !== null);
+		this.contentDOM.hidden = unprinted !== null;
 		dom.dataset.clauseId = clauseId ?? '';
 		dom.dataset.level = level;
 		dom.dataset.locked = locked ? 'true' : 'false';
@@ -94,6 +117,17 @@ export class ClauseView implements NodeView {
 		dom.classList.toggle('clause--locked', Boolean(locked));
 		dom.setAttribute('aria-label', title ? `Clause: ${title}` : 'Clause');
 		this.header.replaceChildren(...this.headerParts(String(title ?? ''), String(level), nasro, Boolean(locked)));
+		if (unprinted) this.header.append(...this.signerPrompt(unprinted, String(title ?? '')));
+	}
+
+	private signerPrompt(key: string, title: string): HTMLElement[] {
+		const label = this.blocks!.values.display(key).label;
+		const note = element('span', 'clause-optional', `Optional signature block — not printed until “${label}” is filled in.`);
+		const button = element('button', 'clause-add-signer', 'Add this signer');
+		button.type = 'button';
+		button.setAttribute('aria-label', `Add this signer: ${title || label} (fill in “${label}”)`);
+		button.addEventListener('click', () => this.blocks?.fill(key));
+		return [note, button];
 	}
 
 	private headerParts(title: string, level: string, nasro: unknown, locked: boolean): HTMLElement[] {

@@ -12,20 +12,27 @@ import { numberOutline, referenceLabel, type Numbering as OutlineNumbering } fro
 
 export const numberingKey = new PluginKey<DecorationSet>('numbering');
 
-function numberingOf(doc: PMNode): OutlineNumbering {
+export interface NumberingOptions {
+	/** Clause ids that do not print now (empty optional signature blocks): unnumbered, as in the DOCX. */
+	unprinted: () => ReadonlySet<string>;
+}
+
+function numberingOf(doc: PMNode, unprinted: ReadonlySet<string>): OutlineNumbering {
 	const outline: { type: string; level?: number; clauseId?: string }[] = [];
-	doc.forEach((node) =>
+	doc.forEach((node) => {
+		const clauseId = node.type.name === 'clause' ? String(node.attrs.clauseId ?? '') : undefined;
 		outline.push({
-			type: node.type.name,
+			// The DOCX leaves an unprinted block out before numbering; here it keeps its place, unnumbered.
+			type: clauseId && unprinted.has(clauseId) ? 'unprinted' : node.type.name,
 			level: node.type.name === 'heading' ? Number(node.attrs.level) : undefined,
-			clauseId: node.type.name === 'clause' ? String(node.attrs.clauseId ?? '') : undefined
-		})
-	);
+			clauseId
+		});
+	});
 	return numberOutline(outline);
 }
 
-function decorate(doc: PMNode): DecorationSet {
-	const numbering = numberingOf(doc);
+function decorate(doc: PMNode, unprinted: ReadonlySet<string>): DecorationSet {
+	const numbering = numberingOf(doc, unprinted);
 	const decorations: Decoration[] = [];
 	let index = 0;
 	doc.forEach((node, offset) => {
@@ -46,15 +53,20 @@ function decorate(doc: PMNode): DecorationSet {
 	return DecorationSet.create(doc, decorations);
 }
 
-export const Numbering = Extension.create({
+export const Numbering = Extension.create<NumberingOptions>({
 	name: 'numbering',
+	addOptions() {
+		return { unprinted: () => new Set<string>() };
+	},
 	addProseMirrorPlugins() {
+		const { unprinted } = this.options;
 		return [
 			new Plugin<DecorationSet>({
 				key: numberingKey,
 				state: {
-					init: (_, state) => decorate(state.doc),
-					apply: (tr, set) => (tr.docChanged ? decorate(tr.doc) : set)
+					init: (_, state) => decorate(state.doc, unprinted()),
+					// A refresh meta: a term that decides whether an optional block prints changed.
+					apply: (tr, set) => (tr.docChanged || tr.getMeta(numberingKey) ? decorate(tr.doc, unprinted()) : set)
 				},
 				props: { decorations: (state) => numberingKey.getState(state) }
 			})
