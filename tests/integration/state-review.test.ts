@@ -32,7 +32,16 @@ const STEPS: Record<string, StepInput> = {
 		received: '14',
 		summary: 'Parents asked for clearer rules on questioning students; two students spoke about the SRO at events.'
 	},
-	data: { kind: 'data_report', occurredOn: '2028-06-15', arrests: '3', citations: '0', useOfForce: '1', complaints: '2' },
+	data: {
+		kind: 'data_report',
+		occurredOn: '2028-06-15',
+		arrests: '3',
+		citations: '0',
+		useOfForce: '1',
+		complaints: '2',
+		byRace: 'Arrests: Black 1, Hispanic 1, White 1. Use of force: White 1. Discipline referrals: Black 4, Hispanic 3, White 5.',
+		byDisability: 'Arrests: IEP 1, Section 504 0, neither 2. Use of force: IEP 0, Section 504 0, neither 1.'
+	},
 	adoption: { kind: 'board_adoption', occurredOn: '2028-06-25', resolution: '2028-14' }
 };
 
@@ -53,7 +62,25 @@ describe('Washington: the review is a record', () => {
 
 		await record(mouId, STEPS.notice);
 		await record(mouId, STEPS.input, world.agency);
+		// Washington asks for the figures by race and by IEP/504 status (RCW 28A.320.1242): the four totals alone are refused.
+		const totalsOnly = await recordReviewStep(deps(), world.district.user, mouId, { ...STEPS.data, byRace: '', byDisability: ' ' }, now);
+		expect(totalsOnly).toMatchObject({
+			ok: false,
+			error: {
+				code: 'invalid_input',
+				fields: {
+					byRace: 'The law here asks for the figures by race and ethnicity: enter them, or attach the report.',
+					byDisability: 'The law here asks for the figures by IEP or Section 504 status: enter them, or attach the report.'
+				}
+			}
+		});
 		await record(mouId, STEPS.data);
+		const [stored] = await db.sql`select details from review_steps where mou_id = ${mouId} and kind = 'data_report' and occurred_on = '2028-06-15'`;
+		expect(stored.details).toMatchObject({
+			arrests: 3,
+			byRace: expect.stringMatching(/^Arrests: Black 1/),
+			byDisability: expect.stringMatching(/^Arrests: IEP 1/)
+		});
 		const stillRefused = await confirmReview(deps(), world.agency.user, mouId, now);
 		expect(stillRefused?.ok === false && stillRefused.error.message).toMatch(/requires the review record to show: board adoption\./);
 		const page = await loadReviewPage(db.sql, world.agency.user, mouId, now);
@@ -79,6 +106,15 @@ describe('Washington: the review is a record', () => {
 		expect(new TextDecoder().decode(file!.data)).toBe('%PDF-1.4 resolution 2028-14');
 		const stranger = await createOrganization(db.sql, 'district');
 		expect(await reviewStepFile(db.sql, stranger.user, mouId, adoptionId)).toBeNull();
+	});
+
+	test('a data report attached as a file stands for the breakdowns', async () => {
+		const { mouId } = await signedMou(db.sql, world, { title: 'Report as file', effectiveDate: '2027-08-01', dueOn: '2028-08-01', state: 'wa' });
+		const report = new File([new TextEncoder().encode('%PDF-1.4 data report')], 'SRO data 2027-28.pdf', { type: 'application/pdf' });
+		expect((await recordReviewStep(deps(), world.district.user, mouId, { kind: 'data_report', occurredOn: '2028-06-14', file: report }, now))?.ok).toBe(true);
+		// Outside Washington the figures alone do.
+		const plain = await signedMou(db.sql, world, { title: 'No state', effectiveDate: '2027-08-01', dueOn: '2028-08-01' });
+		expect((await recordReviewStep(deps(), world.district.user, plain.mouId, { ...STEPS.data, byRace: '', byDisability: '' }, now))?.ok).toBe(true);
 	});
 
 	test('its interval cannot exceed 12 months, even if the stored interval says more', async () => {

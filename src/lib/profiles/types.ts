@@ -71,6 +71,8 @@ export interface ProfileItem {
 	forbidden?: string[];
 }
 
+export type DataBreakdown = 'race' | 'disability';
+
 export type ReviewStepKind = 'public_notice' | 'community_input' | 'data_report' | 'board_adoption';
 
 export interface ReviewRules {
@@ -78,6 +80,11 @@ export interface ReviewRules {
 	maxIntervalMonths: number | null;
 	/** Steps a review must record before it can close. */
 	requiredSteps: ReviewStepKind[];
+	/**
+	 * Breakdowns a data report entered as figures must give (Washington: by race and ethnicity, and by
+	 * IEP or Section 504 status); an attached report file stands for them.
+	 */
+	dataBreakdowns?: DataBreakdown[];
 	/** The current MOU must be on the public page before a review can complete. */
 	requiresPublication: boolean;
 	cite: string | null;

@@ -6,7 +6,7 @@ import { can } from '$lib/mou/lifecycle';
 import { isIsoDate } from '$lib/server/reminders';
 import { mouProfile } from '$lib/server/profiles';
 import { missingSteps, stepLabel, REVIEW_STEPS } from '$lib/profiles/review';
-import type { ReviewStepKind } from '$lib/profiles/types';
+import type { DataBreakdown, ReviewStepKind } from '$lib/profiles/types';
 import { failure, invalid, ok, type Outcome } from '$lib/errors';
 import type { ReviewDeps } from './deps';
 import * as store from './store';
@@ -33,6 +33,8 @@ export interface ReviewRecord {
 	published: boolean;
 	/** Public comments the district accepted for this review. */
 	publicComments: PublicComment[];
+	/** Breakdowns a data report given as figures must include (Washington: race, disability). */
+	dataBreakdowns: DataBreakdown[];
 }
 
 /** The record of the review of `mou`'s current due date; null when it has none (not signed). */
@@ -59,7 +61,8 @@ export async function loadReviewRecord(
 		),
 		requiresPublication: profile.review.requiresPublication,
 		published,
-		publicComments
+		publicComments,
+		dataBreakdowns: [...(profile.review.dataBreakdowns ?? [])]
 	};
 }
 
@@ -100,6 +103,9 @@ export interface StepInput {
 	citations?: unknown;
 	useOfForce?: unknown;
 	complaints?: unknown;
+	/** The figures by race and ethnicity, and by IEP or Section 504 status (as the district gives them). */
+	byRace?: unknown;
+	byDisability?: unknown;
 	file?: File | null;
 }
 
@@ -107,7 +113,12 @@ const text = (value: unknown) => (typeof value === 'string' ? value.replace(/\s+
 const count = (value: unknown) => (typeof value === 'string' && /^\d{1,6}$/.test(value.trim()) ? Number(value.trim()) : null);
 
 /** The details one kind of step needs, checked; field errors keyed by input name. */
-function checkDetails(kind: ReviewStepKind, input: StepInput, occurredOn: string, hasFile: boolean) {
+const BREAKDOWN_FIELD: Record<DataBreakdown, { key: 'byRace' | 'byDisability'; words: string }> = {
+	race: { key: 'byRace', words: 'by race and ethnicity' },
+	disability: { key: 'byDisability', words: 'by IEP or Section 504 status' }
+};
+
+function checkDetails(kind: ReviewStepKind, input: StepInput, occurredOn: string, hasFile: boolean, breakdowns: readonly DataBreakdown[]) {
 	const errors: Record<string, string> = {};
 	const details: Record<string, string | number> = {};
 	if (kind === 'public_notice') {
@@ -135,6 +146,13 @@ function checkDetails(kind: ReviewStepKind, input: StepInput, occurredOn: string
 		}
 		const figures = Object.keys(details).length;
 		if (!hasFile && figures < 4 && !Object.keys(errors).length) errors.file = 'Attach the report, or enter all four figures.';
+		for (const breakdown of ['race', 'disability'] as const) {
+			const { key, words } = BREAKDOWN_FIELD[breakdown];
+			const given = typeof input[key] === 'string' ? (input[key] as string).trim() : '';
+			if (given.length > MAX_SUMMARY) errors[key] = `Keep the figures ${words} to ${MAX_SUMMARY} characters.`;
+			else if (given) details[key] = given;
+			else if (!hasFile && breakdowns.includes(breakdown)) errors[key] = `The law here asks for the figures ${words}: enter them, or attach the report.`;
+		}
 	} else if (kind === 'board_adoption') {
 		const resolution = text(input.resolution);
 		if (resolution.length < 1 || resolution.length > 100) errors.resolution = 'Enter the resolution number.';
@@ -162,7 +180,8 @@ export async function recordReviewStep(
 	const occurredOn = text(input.occurredOn);
 	const file = input.file && input.file.size > 0 ? input.file : null;
 	if (file && file.size > MAX_FILE_BYTES) return invalid({ file: 'The file can be at most 10 MB.' });
-	const { errors, details } = checkDetails(kind, input, occurredOn, !!file);
+	const breakdowns = mouProfile(mou).review.dataBreakdowns ?? [];
+	const { errors, details } = checkDetails(kind, input, occurredOn, !!file, breakdowns);
 	if (!isIsoDate(occurredOn)) errors.occurredOn = 'Enter the date as a real date.';
 	if (Object.keys(errors).length) return invalid(errors);
 	const data = file ? new Uint8Array(await file.arrayBuffer()) : null;

@@ -68,6 +68,8 @@ export const actions: Actions = {
 			citations: field('citations'),
 			useOfForce: field('useOfForce'),
 			complaints: field('complaints'),
+			byRace: field('byRace'),
+			byDisability: field('byDisability'),
 			file: file instanceof File ? file : null
 		});
 		if (!result) error(404, 'No such MOU.');
