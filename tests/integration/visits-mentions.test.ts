@@ -4,7 +4,7 @@ import { freshDatabase } from '../helpers/db';
 import { addColleague, createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
 import { mailText, startSmtpServer } from '../helpers/smtp';
 import { startCollabHttp } from '../helpers/collab-http';
-import { addComment, replyToThread } from '../../src/lib/server/comments';
+import { addComment, replyToSuggestion, replyToThread } from '../../src/lib/server/comments';
 import { appendInitialState, loadDocumentState } from '../../src/lib/server/collab';
 import { getMouAccess } from '../../src/lib/server/mous';
 import { decideSuggestions } from '../../src/lib/server/redlines';
@@ -108,6 +108,15 @@ describe('what changed since my last visit', () => {
 		const ours = await comment(agency, mouId, 'shared', 'My own note.');
 		await replyToThread(deps(), district.user, mouId, { threadId: ours.threadId, body: 'A reply to the agency.' });
 		await comment(chief, mouId, 'internal', 'Chief: hold firm.');
+		// Replies on a suggestion are comments too: the district's shared one counts, its internal one never shows.
+		expect(
+			await replyToSuggestion(deps(), district.user, mouId, { suggestionId: 'new-district-1', body: 'Why quarterly?', visibility: 'shared' })
+		).toMatchObject({
+			ok: true
+		});
+		expect(
+			await replyToSuggestion(deps(), district.user, mouId, { suggestionId: 'new-district-1', body: 'SECRET: monthly is fine too.', visibility: 'internal' })
+		).toMatchObject({ ok: true });
 		const decided = await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ['own-agency'], decision: 'reject' });
 		expect(decided).toMatchObject({ ok: true });
 
@@ -115,8 +124,13 @@ describe('what changed since my last visit', () => {
 		expect(seen.since).toBeInstanceOf(Date);
 		// The district's two new suggestions (not the one open at the last visit, not the agency's own).
 		expect(seen.items.filter((i) => i.kind === 'suggestion').map((i) => i.id)).toEqual(['new-district-2', 'new-district-1']);
-		// The district's shared comment and reply, and the chief's internal one; never the district's internal comment.
-		expect(seen.counts).toEqual({ suggestion: 2, comment: 3, decision: 1 });
+		// The district's shared comment, reply and suggestion reply, and the chief's internal one; never the district's internal ones.
+		expect(seen.counts).toEqual({ suggestion: 2, comment: 4, decision: 1 });
+		expect(seen.items.find((i) => i.suggestionId)).toMatchObject({
+			kind: 'comment',
+			suggestionId: 'new-district-1',
+			label: expect.stringMatching(/Why quarterly/)
+		});
 		expect(seen.items.find((i) => i.kind === 'comment')).toMatchObject({ threadId: shared.threadId });
 		expect(JSON.stringify(seen)).not.toContain('SECRET');
 		expect(seen.items.find((i) => i.kind === 'decision')?.label).toMatch(/rejected/);
@@ -126,7 +140,7 @@ describe('what changed since my last visit', () => {
 
 		// A viewer of the district reads shared threads only; their own party's internal comment is not theirs to see either.
 		const viewer = await changesFor(districtViewer, mouId);
-		expect(viewer.counts).toEqual({ suggestion: 2, comment: 3, decision: 1 });
+		expect(viewer.counts).toEqual({ suggestion: 2, comment: 4, decision: 1 });
 		expect(JSON.stringify(viewer)).not.toContain('SECRET');
 		expect(JSON.stringify(viewer)).not.toContain('hold firm');
 
@@ -157,6 +171,23 @@ describe('@mentions', () => {
 		await settle();
 		expect(mailTo(superintendent)).toHaveLength(0);
 		expect(mailTo(agency)).toHaveLength(0);
+	});
+
+	it('in a reply on a suggestion follow the same rules (the comments domain posts every comment)', async () => {
+		const { agency, district, chief, mouId } = await world();
+		await suggest(mouId, district, 'district', 'discussed', 'Discussed words. ');
+		const internal = await replyToSuggestion(deps(), agency.user, mouId, {
+			suggestionId: 'discussed',
+			body: '@Casey Chief @Dana Ortiz thoughts?',
+			visibility: 'internal'
+		});
+		expect(internal).toMatchObject({ ok: true, value: { notified: ['Casey Chief'] } });
+		await smtp.waitFor(chief.email);
+		const shared = await replyToSuggestion(deps(), agency.user, mouId, { suggestionId: 'discussed', body: 'Why this, @Dana Ortiz?', visibility: 'shared' });
+		expect(shared).toMatchObject({ ok: true, value: { notified: ['Dana Ortiz'] } });
+		expect(mailText((await smtp.waitFor(district.email)).raw)).toContain('Why this');
+		await settle();
+		expect(mailTo(district)).toHaveLength(1);
 	});
 
 	it('are by name only: an email address guessed in a comment mails nobody and confirms nothing', async () => {

@@ -27,3 +27,11 @@ export interface ThreadView {
 	suggestionId: string | null;
 	comments: CommentView[];
 }
+
+/** Someone an `@name` in a comment may name (never their address); whether they read internal comments of the reader's party. */
+export interface MentionablePerson {
+	id: string;
+	name: string;
+	party: Party;
+	readsInternal: boolean;
+}

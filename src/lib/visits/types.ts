@@ -7,6 +7,10 @@ export interface ChangeItem {
 	id: string;
 	/** For a comment: its thread (the panel shows threads). */
 	threadId?: string;
+	/** For a reply on a suggestion: the suggestion (shown in the text and the suggestions panel). */
+	suggestionId?: string;
+	/** For a proposed term value: the term (its field is in the terms panel). */
+	termKey?: string;
 	/** What a screen reader announces when the item is focused. */
 	label: string;
 }

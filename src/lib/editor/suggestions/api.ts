@@ -1,6 +1,7 @@
 import type { Editor } from '@tiptap/core';
 import { absolutePositionToRelativePosition } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
+import { suggestionRange } from './collect';
 import { commentHighlightsKey, resolveAnchor, yBinding, type CommentAnchor, type HighlightedAnchor } from './comment-highlights';
 
 export type { CommentAnchor, HighlightedAnchor };
@@ -13,6 +14,11 @@ export interface EditorApi {
 	scrollToAnchor(anchor: CommentAnchor): boolean;
 	/** Shows these ranges highlighted (class `comment-highlight`, plus `is-active`). */
 	highlightAnchors(list: HighlightedAnchor[]): void;
+	/**
+	 * Scrolls a tracked change to the middle of the window; with `focus`, also selects it and puts
+	 * keyboard focus there. False when it is no longer in the text.
+	 */
+	revealSuggestion(id: string, focus: boolean): boolean;
 }
 
 export const MAX_QUOTE_LENGTH = 300;
@@ -46,6 +52,19 @@ export function createEditorApi(getEditor: () => Editor | null): { api: EditorAp
 			const range = binding && resolveAnchor(binding, anchor);
 			if (!editor || !range || range.to > editor.state.doc.content.size) return false;
 			revealRange(editor, range.from, range.to);
+			return true;
+		},
+		revealSuggestion(id, focus) {
+			const editor = getEditor();
+			const range = editor && !editor.isDestroyed ? suggestionRange(editor.state.doc, id) : null;
+			if (!editor || !range) return false;
+			if (focus) {
+				revealRange(editor, range.from, range.to);
+				return true;
+			}
+			const { node, offset } = editor.view.domAtPos(range.from);
+			const at = node.childNodes[offset] ?? node;
+			(at instanceof Element ? at : at.parentElement)?.scrollIntoView({ behavior: 'smooth', block: 'center' });
 			return true;
 		},
 		highlightAnchors(list) {

@@ -2,7 +2,7 @@ import type { SessionUser } from '$lib/server/auth';
 import type { MouAccess } from '$lib/server/mous';
 import { composeEmail, keepWanting, type Mailer } from '$lib/server/mail';
 import { findMentions } from '$lib/comments/mentions';
-import type { Visibility } from '$lib/comments/types';
+import type { MentionablePerson, Visibility } from '$lib/comments/types';
 import type { Sql } from '$lib/server/db';
 import * as store from './store';
 
@@ -56,10 +56,14 @@ export async function notifyMentions(
 	return mailed.map((p) => p.name);
 }
 
-/** The names the comment box may match `@` against, with whether each reads internal comments (no addresses). */
-export async function listMentionable(sql: Sql, user: SessionUser, access: MouAccess) {
+/** The names the comment box may match `@` against, with whether each may read an internal comment of this person (no addresses). */
+export async function listMentionable(sql: Sql, user: SessionUser, access: MouAccess): Promise<MentionablePerson[]> {
 	const people = await store.listMouPeople(sql, access.mou.id);
-	return people
-		.filter((p) => p.id !== user.id)
-		.map((p) => ({ id: p.id, name: p.name, party: p.party, readsInternal: p.party === access.side && (p.role === 'counsel' || p.role === 'signatory') }));
+	const internal = new Set(mayBeMentioned(people, { id: user.id, side: access.side }, 'internal').map((p) => p.id));
+	return mayBeMentioned(people, { id: user.id, side: access.side }, 'shared').map((p) => ({
+		id: p.id,
+		name: p.name,
+		party: p.party,
+		readsInternal: internal.has(p.id)
+	}));
 }

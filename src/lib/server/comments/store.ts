@@ -143,8 +143,9 @@ export async function listMouPeople(sql: Sql, mouId: string) {
 
 /** Comments (first or reply) the reader may see that someone else wrote after `since`, oldest first. */
 export async function visibleSince(sql: Sql, mouId: string, reader: Reader, since: Date, userId: string) {
-	return sql<{ id: string; threadId: string; authorName: string; body: string; createdAt: Date }[]>`
-		select c.id, coalesce(c.thread_id, c.id) as "threadId", u.name as "authorName", c.body, c.created_at as "createdAt"
+	return sql<{ id: string; threadId: string; suggestionId: string | null; authorName: string; body: string; createdAt: Date }[]>`
+		select c.id, coalesce(c.thread_id, c.id) as "threadId", coalesce(c.suggestion_id, t.suggestion_id) as "suggestionId",
+			u.name as "authorName", c.body, c.created_at as "createdAt"
 		from mou_comments c
 		left join mou_comments t on t.id = c.thread_id
 		join users u on u.id = c.author_id

@@ -30,8 +30,18 @@ export async function whatChanged(sql: Sql, user: SessionUser, access: MouAccess
 	const suggestions = open.filter((s) => s.authorId !== user.id && !seen.has(s.id));
 	const [comments, decisions] = await Promise.all([commentsSince(sql, user, access, visit.seenAt), decisionsSince(sql, mouId, visit.seenAt, user.id)]);
 	const items: ChangeItem[] = [
-		...suggestions.map((s) => ({ kind: 'suggestion' as const, id: s.id, label: suggestionLabel(s) })),
-		...comments.map((c) => ({ kind: 'comment' as const, id: c.id, threadId: c.threadId, label: `Comment by ${c.authorName}: ${short(c.body)}` })),
+		...suggestions.map((s) => ({ kind: 'suggestion' as const, id: s.id, ...(s.termKey ? { termKey: s.termKey } : {}), label: suggestionLabel(s) })),
+		...comments.map((c) =>
+			c.suggestionId
+				? {
+						kind: 'comment' as const,
+						id: c.id,
+						threadId: c.threadId,
+						suggestionId: c.suggestionId,
+						label: `Reply by ${c.authorName} on a suggestion: ${short(c.body)}`
+					}
+				: { kind: 'comment' as const, id: c.id, threadId: c.threadId, label: `Comment by ${c.authorName}: ${short(c.body)}` }
+		),
 		...decisions.map((d) => ({ kind: 'decision' as const, id: d.eventId, label: d.summary }))
 	];
 	return { since: visit.seenAt, counts: { suggestion: suggestions.length, comment: comments.length, decision: decisions.length }, items };
