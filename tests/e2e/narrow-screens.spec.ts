@@ -58,8 +58,11 @@ test('at 390 px the pages counsel use fit the screen, for both parties, with no 
 
 	// The MOU in negotiation, with a suggestion carrying a word longer than the screen is wide.
 	const href = (await agency.getByRole('link', { name: /SRO MOU, 2027–28$/ }).getAttribute('href'))!;
-	await agency.goto(href);
+	// Opened from the dashboard's link (client-side navigation): the template comes once from ./template.
+	await agency.getByRole('link', { name: /SRO MOU, 2027–28$/ }).tap();
+	await agency.waitForURL(`**${href}`);
 	await agency.locator('[data-save-state="saved"]').waitFor();
+	await expect(agency.locator('section.compliance')).toContainText(/mandatory/i);
 	await agency.locator('.ProseMirror section.clause[data-locked="false"] .clause-body p').first().tap();
 	await agency.keyboard.press('End');
 	await agency.keyboard.type(' see https://springfield-pd.example/policies/school-resource-officers/2027/annex-b');

@@ -5,7 +5,8 @@
 import { applyProfile, appliesTo } from '../../profiles/apply';
 import type { StateCode, StateProfile } from '../../profiles/types';
 import type { Template } from '../../templates/types';
-import { loadTemplate } from '../templates';
+import { loadChecklist, loadTemplate } from '../templates';
+import { templateKey } from '../../templates/key';
 export { assessStoredDraft, assessStoredMou } from './readiness';
 export { reapplyTemplate, type ReapplyReport } from './reapply';
 export { upgradedStart, type UpgradeReport } from './upgrade';
@@ -67,6 +68,11 @@ export interface MouTemplateRef {
 
 export function mouProfile(mou: MouTemplateRef): StateProfile {
 	return loadProfile(mou.stateCode, mou.stateProfileVersion);
+}
+
+/** What the MOU page's editor judges the draft with, under the key it never changes for. */
+export function templateData(mou: MouTemplateRef) {
+	return { key: templateKey(mou), template: mouTemplate(mou), profile: mouProfile(mou), checklist: loadChecklist(mou.templateId, mou.templateVersion) };
 }
 
 /** The template the MOU's draft started from and is judged against: its version with its profile applied. */

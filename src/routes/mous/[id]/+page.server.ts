@@ -5,14 +5,14 @@ import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
 import { requireUser, requireUserForAction } from '$lib/server/auth';
 import { changeStateProfile, getMouAccess, inviteParty, listPartyInvitations } from '$lib/server/mous';
-import { profileChoices } from '$lib/server/profiles';
+import { profileChoices, templateData } from '$lib/server/profiles';
 import { approveDraft, loadNegotiation, sendRound, withdrawApproval } from '$lib/server/negotiation';
 import { addComment, listMentionable, listThreads, replyToSuggestion, replyToThread, setThreadResolved } from '$lib/server/comments';
 import { whatChanged } from '$lib/server/visits';
 import { decideSuggestions } from '$lib/server/redlines';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, params, url, depends }) => {
+export const load: PageServerLoad = async ({ locals, params, url, depends, isDataRequest }) => {
 	// Live notices from the collaboration server name one of these; the page reloads just its data.
 	depends('mou:comments', 'mou:history', 'mou:status');
 	const user = requireUser(locals, url);
@@ -38,8 +38,10 @@ export const load: PageServerLoad = async ({ locals, params, url, depends }) => 
 		negotiation,
 		threads: threads ?? [],
 		sinceLastVisit,
-		mentionable
-		// The template, checklist and profile come once per tab from ./template (see +page.ts).
+		mentionable,
+		// Only in the page's first, server-rendered answer: its later data reloads (and a visit by
+		// client-side navigation, see +page.ts) keep the copy the tab has.
+		...(isDataRequest ? {} : templateData(access.mou))
 	};
 };
 

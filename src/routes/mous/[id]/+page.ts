@@ -13,8 +13,9 @@ interface TemplateData {
 }
 
 /**
- * In the browser, once per tab and key: every reload of the page's data (each live notice, each
- * form post) then keeps the very same objects, so nothing derived from them is computed again.
+ * In the browser, once per tab and key (from the first server-rendered answer, or fetched after a
+ * client-side navigation): every reload of the page's data (each live notice, each form post)
+ * then keeps the very same objects, so nothing derived from them is computed again.
  */
 const fetched = new Map<string, Promise<TemplateData>>();
 
@@ -26,17 +27,21 @@ async function fetchTemplate(fetch: typeof globalThis.fetch, mouId: string): Pro
 
 export const load: PageLoad = async ({ data, fetch }) => {
 	const key = templateKey(data.mou);
-	// On the server, always fetched: SvelteKit puts the answer in the page for the browser's first run.
-	let loading = browser ? fetched.get(key) : undefined;
+	const { key: sentKey, template, checklist, profile, ...rest } = data as typeof data & Partial<TemplateData>;
+	// The first, server-rendered answer carries them: on the server, and for the browser's cache.
+	if (template && checklist && profile) {
+		const sent: TemplateData = { key: sentKey ?? key, template, checklist, profile };
+		if (browser && !fetched.has(key)) fetched.set(key, Promise.resolve(sent));
+		if (!browser) return { ...rest, template, checklist, profile };
+	}
+	let loading = fetched.get(key);
 	if (!loading) {
 		loading = fetchTemplate(fetch, data.mou.id);
-		if (browser) {
-			fetched.set(key, loading);
-			loading.catch(() => fetched.delete(key));
-		}
+		fetched.set(key, loading);
+		loading.catch(() => fetched.delete(key));
 	}
-	const { key: served, template, checklist, profile } = await loading;
+	const cached = await loading;
 	// The state profile changed between the page's data and this answer: ask again next time.
-	if (served !== key) fetched.delete(key);
-	return { ...data, template, checklist, profile };
+	if (cached.key !== key) fetched.delete(key);
+	return { ...rest, template: cached.template, checklist: cached.checklist, profile: cached.profile };
 };
