@@ -11,6 +11,7 @@
  *      BENCH_PROFILE=<dir> profiles each of our windows (as collab-load.ts does).
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -72,13 +73,19 @@ try {
 	const sessions = [await LoadSession.open(targets[0], load), await LoadSession.open(targets[1], load)];
 	const results: LoadResult[][] = [[], []];
 	const syscalls: Array<Array<Record<string, number>>> = [[], []];
+	const kernel: Array<Array<Record<string, number>>> = [[], []];
 	await sessions[0].measureWindow(load.measureMs, 4_000); // JIT and the garbage of loading, for each
 	await sessions[1].measureWindow(load.measureMs, 4_000);
 	for (let round = 0; round < WINDOWS; round++) {
 		if (args.together) {
+			const before = [0, 1].map((i) => kernelCounts(targets[i].child.pid!));
 			const traced = args.strace ? [0, 1].map((i) => strace(targets[i].child.pid!, load.warmupMs + 200, load.measureMs - 400)) : null;
 			const both = await Promise.all(sessions.map((session) => session.measureWindow(load.measureMs)));
-			for (const i of [0, 1]) results[i].push(both[i]);
+			for (const i of [0, 1]) {
+				results[i].push(both[i]);
+				const after = kernelCounts(targets[i].child.pid!);
+				kernel[i].push(Object.fromEntries(Object.entries(after).map(([key, value]) => [key, (value - before[i][key]) / both[i].updates])));
+			}
 			if (traced) for (const [i, counts] of (await Promise.all(traced)).entries()) syscalls[i].push(counts);
 			continue;
 		}
@@ -93,6 +100,10 @@ try {
 	for (const [i, target] of targets.entries()) {
 		const perUpdate = results[i].map(cpuPerUpdate);
 		console.log(`${target.name.padEnd(10)} CPU per update (µs): ${perUpdate.map((x) => x.toFixed(0)).join(' ')}  median ${median(perUpdate).toFixed(0)}`);
+		if (kernel[i].length > 0) {
+			const keys = Object.keys(kernel[i][0]);
+			console.log(`${''.padEnd(10)} per update (median): ${keys.map((key) => `${key} ${median(kernel[i].map((k) => k[key])).toFixed(2)}`).join(', ')}`);
+		}
 		if (args.strace) {
 			const rate = results[i][0].updates / (load.measureMs / 1000);
 			const names = [...new Set(syscalls[i].flatMap((counts) => Object.keys(counts)))];
@@ -112,6 +123,24 @@ try {
 }
 process.exit(0);
 
+/** Read and write system calls (/proc/<pid>/io) and the main thread's context switches (a wake-up each, mostly). */
+function kernelCounts(pid: number): Record<string, number> {
+	const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+	const field = (text: string, name: string) => Number(new RegExp(`^${name}:\\s*(\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+		.slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2)
+		.split(' ');
+	return {
+		'user µs': Number(stat[11]) * 10_000, // clock ticks of 10 ms
+		'system µs': Number(stat[12]) * 10_000,
+		'read calls': field(io, 'syscr'),
+		'write calls': field(io, 'syscw'),
+		'voluntary switches': field(status, 'voluntary_ctxt_switches'),
+		'involuntary switches': field(status, 'nonvoluntary_ctxt_switches')
+	};
+}
+
 /** System call counts of `pid` (all threads) for `forMs`, starting in `afterMs`. */
 function strace(pid: number, afterMs: number, forMs: number): Promise<Record<string, number>> {
 	return new Promise((resolve) => {
@@ -119,7 +148,6 @@ function strace(pid: number, afterMs: number, forMs: number): Promise<Record<str
 			const file = join(tmpdir(), `collab-cpu-strace-${pid}.txt`);
 			const child = spawn('timeout', ['-s', 'INT', String(forMs / 1000), 'strace', '-c', '-f', '-p', String(pid), '-o', file], { stdio: 'ignore' });
 			child.on('exit', async () => {
-				const { readFileSync } = await import('node:fs');
 				const counts: Record<string, number> = {};
 				for (const line of readFileSync(file, 'utf8').split('\n')) {
 					const cells = line.trim().split(/\s+/);

@@ -3,7 +3,7 @@ import { encodeAwarenessUpdate, removeAwarenessStates, type Awareness } from 'y-
 import { CloseCode } from '../../collab/protocol';
 import { Connection, errorMessage } from './connection';
 import { encodeAwareness } from './messages';
-import { applyPresence, decodePresence, IdentityStamp } from './presence';
+import { applyPresence, decodePresence, IdentityStamp, type PresenceEntry } from './presence';
 import type { RoomPeers } from './room-peers';
 
 /**
@@ -72,7 +72,8 @@ export class RoomPresence {
 		}
 		let stamp = this.stamps.get(connection);
 		if (!stamp) this.stamps.set(connection, (stamp = new IdentityStamp(connection.identity!)));
-		const own = entries.filter((entry) => !this.ownedByAnother(connection, entry.clientId)).map((entry) => stamp.stamp(entry));
+		const own: PresenceEntry[] = [];
+		for (const entry of entries) if (!this.ownedByAnother(connection, entry.clientId)) own.push(stamp.stamp(entry));
 		if (own.length > 0) applyPresence(this.awareness, own, connection);
 	}
 
@@ -107,8 +108,11 @@ export class RoomPresence {
 
 	/** A client id in use by another connection, here or (for another person) on another instance. */
 	private ownedByAnother(connection: Connection, clientId: number): boolean {
-		for (const other of this.connections()) {
-			if (other !== connection && other.awarenessClients.has(clientId)) return true;
+		// An id is held by one connection here at most: the one that has it needs no search.
+		if (!connection.awarenessClients.has(clientId)) {
+			for (const other of this.connections()) {
+				if (other !== connection && other.awarenessClients.has(clientId)) return true;
+			}
 		}
 		const remoteOwner = this.peers?.remoteOwner(clientId);
 		// The same person may take their id over: that is a tab reconnecting through this instance.
@@ -123,8 +127,9 @@ export class RoomPresence {
 		this.peers?.forget(removed);
 		const from = origin instanceof Connection ? origin : null;
 		if (this.pending.size === 0) this.pendingSince = performance.now();
-		for (const client of [...added, ...updated, ...removed]) this.pending.set(client, from);
-		this.relay([...added, ...updated, ...removed], origin);
+		const changed = removed.length + added.length === 0 ? updated : [...added, ...updated, ...removed];
+		for (const client of changed) this.pending.set(client, from);
+		this.relay(changed, origin);
 		if (removed.length > 0) this.flush();
 		else this.timer ??= setTimeout(() => this.due(), this.firstWait());
 	}
