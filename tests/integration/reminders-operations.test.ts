@@ -79,6 +79,25 @@ describe('what the reminder job will send, without sending', () => {
 });
 
 describe('reminders of the term’s end and of the non-renewal notice deadline', () => {
+	test('the upcoming reminders list the next of each kind: the review, the term’s end, the notice deadline', async () => {
+		// Term ends 2028-07-31 with 60 days' notice (the last day 2028-06-01); the review is due 2028-08-01.
+		await signedMou(db.sql, world, {
+			title: 'Three kinds MOU',
+			effectiveDate: '2027-08-01',
+			dueOn: '2028-08-01',
+			terms: { term_end: '2028-07-31', nonrenewal_notice_days: '60' }
+		});
+		const rows = (await upcomingReminders(db.sql, world.agencyAdminViewer.user, new Date('2028-05-10T12:00:00Z')))!.filter(
+			(r) => r.mouTitle === 'Three kinds MOU' && r.recipient.userId === world.agency.user.id
+		);
+		// In the order they go: 2028-05-25, 2028-06-01, 2028-06-02.
+		expect(rows.map((r) => [r.kind, r.dueOn, r.duePoint, r.pointLabel])).toEqual([
+			['notice', '2028-06-01', 'notice:7', '7 days before the non-renewal notice deadline'],
+			['term-end', '2028-07-31', 'term-end:60', '60 days before the term ends'],
+			['review', '2028-08-01', 'before:60', '60 days before']
+		]);
+	});
+
 	test('go at 60, 30, 7 days before and on the day, once each, and the dry run shows them first', async () => {
 		// Term ends 2028-07-31; 60 days' notice of non-renewal: the last day is 2028-06-01.
 		const { mouId } = await signedMou(db.sql, world, {

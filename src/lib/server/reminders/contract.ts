@@ -57,6 +57,12 @@ export function currentContractPoints(dates: { termEnd: string; noticeBy: string
 	});
 }
 
+/** For each of the two dates, the next point still to come after `now` (the upcoming reminders page). */
+export function nextContractPoints(dates: { termEnd: string; noticeBy: string | null }, schedule: ReminderSchedule, now: Date): ContractPoint[] {
+	const lists = [pointsFor('term-end', dates.termEnd, schedule), ...(dates.noticeBy ? [pointsFor('notice', dates.noticeBy, schedule)] : [])];
+	return lists.flatMap((points) => points.filter((p) => p.sendAt > now).slice(0, 1));
+}
+
 export function describeContractPoint(key: string): string | null {
 	const [kind, raw] = key.split(':');
 	if (kind !== 'term-end' && kind !== 'notice') return null;

@@ -5,7 +5,7 @@ import { currentDuePoint, nextDuePoint, type DuePoint } from './schedule';
 import { scheduleOf } from './sweep';
 import { describeDuePoint } from './views';
 import * as store from './store';
-import { contractDates, currentContractPoints } from './contract';
+import { contractDates, currentContractPoints, nextContractPoints } from './contract';
 
 /**
  * What the reminder job will send, and when, without sending anything: the operator's view
@@ -13,9 +13,14 @@ import { contractDates, currentContractPoints } from './contract';
  * (`npm run reminders -- --as-of … --dry-run`). Both use the sweep's own schedule rules.
  */
 
+/** What a reminder is about: the review's due date, the term's end, or the non-renewal notice deadline. */
+export type ReminderKind = 'review' | 'term-end' | 'notice';
+
 export interface PlannedReminder {
 	mouId: string;
 	mouTitle: string;
+	kind: ReminderKind;
+	/** The date it is about (the review's due date, the term's end, the notice deadline). */
 	dueOn: string;
 	/** 'before:30', 'overdue:7'. */
 	duePoint: string;
@@ -46,6 +51,7 @@ async function plan(
 			return {
 				mouId: mou.id,
 				mouTitle: mou.title,
+				kind: kindOf(point.key),
 				dueOn,
 				duePoint: point.key,
 				pointLabel: describeDuePoint(point.key),
@@ -56,6 +62,11 @@ async function plan(
 				whenInTheirZone: formatWhen(point.sendAt, zone)
 			};
 		});
+}
+
+function kindOf(duePoint: string): ReminderKind {
+	if (duePoint.startsWith('term-end:')) return 'term-end';
+	return duePoint.startsWith('notice:') ? 'notice' : 'review';
 }
 
 /** What a sweep at `now` would send: each MOU's current due point, to whoever has not had it. */
@@ -80,6 +91,9 @@ export async function upcomingReminders(sql: Sql, user: SessionUser, now = new D
 	for (const mou of await store.remindableMousOf(sql, user.organizationId)) {
 		const point = nextDuePoint(scheduleOf(mou), mou.dueOn, now);
 		if (point) planned.push(...(await plan(sql, mou, point, new Set())));
+		// The term's end and the non-renewal notice deadline, from the signed text, as the sweep sends them.
+		const dates = contractDates(await store.agreedState(sql, mou.id));
+		for (const next of dates ? nextContractPoints(dates, scheduleOf(mou), now) : []) planned.push(...(await plan(sql, mou, next, new Set(), next.target)));
 	}
 	// Other organizations' addresses are theirs to see.
 	return planned
@@ -92,7 +106,7 @@ export function describePlan(planned: PlannedReminder[], asOf: Date): string {
 	if (planned.length === 0) return `A sweep at ${asOf.toISOString()} would send no reminders.`;
 	const lines = [`A sweep at ${asOf.toISOString()} would send ${planned.length} reminder${planned.length === 1 ? '' : 's'} (dry run: nothing sent):`];
 	for (const p of planned) {
-		const about = /^(term-end|notice):/.test(p.duePoint) ? `${p.dueOn}, ${p.pointLabel.toLowerCase()}` : `review due ${p.dueOn}, ${p.pointLabel.toLowerCase()}`;
+		const about = p.kind === 'review' ? `review due ${p.dueOn}, ${p.pointLabel.toLowerCase()}` : `${p.dueOn}, ${p.pointLabel.toLowerCase()}`;
 		lines.push(`  ${p.mouTitle} — ${about} (${p.duePoint})`);
 		lines.push(
 			`    to ${p.recipient.name} <${p.recipient.email}>, ${p.recipient.organizationName}: ${p.whenInTheirZone} (${p.recipient.timeZone}); ${p.whenInDistrictZone} in the district (${p.districtZone})`
