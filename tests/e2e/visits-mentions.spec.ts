@@ -62,7 +62,7 @@ async function comment(page: Page, body: string, visibility: 'shared' | 'interna
 const mailsTo = (smtp: Smtp, address: string) => smtp.received.filter((m) => m.to.includes(address)).map((m) => mailText(m.raw));
 
 test('the agency sees what the district did while it was away, steps through it, and mentions mail only who may read them', async ({ browser, world }) => {
-	test.setTimeout(150_000);
+	test.setTimeout(240_000);
 	const { app, smtp } = world;
 	const agency = await signedInPage(browser, app, DEMO.agencyCounsel);
 	await openMou(agency);
@@ -79,11 +79,11 @@ test('the agency sees what the district did while it was away, steps through it,
 	await district.keyboard.press('End');
 	await district.keyboard.type(' Quarterly reports go to the board.');
 	await saved(district);
-	await district.locator('.ProseMirror').click();
-	await district.keyboard.press('Control+End');
-	await district.keyboard.press('Enter');
-	await district.keyboard.type('Summer coverage is agreed separately.');
+	await district.locator('.ProseMirror section.clause[data-locked="false"]').nth(2).locator('.clause-body p').first().click();
+	await district.keyboard.press('End');
+	await district.keyboard.type(' Summer coverage is agreed separately.');
 	await saved(district);
+	await expect(district.locator('section.suggestions-panel')).toContainText('Summer coverage is agreed separately.');
 
 	await comment(district, '@Dana Whitfield who pays for the radios?', 'shared');
 	await expect(district.locator('#comment-mentions')).toHaveText('Will notify by email: Dana Whitfield.');
