@@ -65,9 +65,8 @@ export class TermValues {
 	}
 }
 
-/** Term nodes show the template's label when empty and the value formatted by type when filled. */
-export function templateTermPresentation(terms: TemplateTerm[] | undefined): TermPresentation | undefined {
-	if (!terms) return undefined;
+/** Term nodes show the template's label when empty and the value formatted by type when filled (the editor, compare). */
+export function termPresentation(terms: readonly TemplateTerm[]): TermPresentation {
 	const byKey = new Map(terms.map((term) => [term.key, term]));
 	return {
 		label: (key) => byKey.get(key)?.label ?? humanizeTermKey(key),

@@ -4,8 +4,7 @@ import { getMouAccess, type MouAccess } from '$lib/server/mous';
 import { loadDocumentState } from '$lib/server/collab';
 import { reviewBaseline } from '$lib/server/reviews';
 import { mouTemplate } from '$lib/server/profiles';
-import { formatTermValue } from '$lib/templates/terms';
-import { humanizeTermKey, type TermPresentation } from '$lib/editor/term-values';
+import { termPresentation } from '$lib/editor/term-values';
 import type { Template } from '$lib/templates/types';
 import type { ClientDirectory } from './attribution';
 import { compareStates } from './compare';
@@ -77,7 +76,7 @@ export async function loadComparison(
 		clientDirectory(sql, mouId)
 	]);
 	const template = mouTemplate(access.mou);
-	const comparison = compareStates(olderState, newerState, { directory, presentation: presentation(template) });
+	const comparison = compareStates(olderState, newerState, { directory, presentation: termPresentation(template.terms) });
 	comparison.terms = labelTerms(comparison, template);
 	return ok({ ...empty, older: side(older), newer: side(newer), swapped, comparison });
 }
@@ -117,23 +116,11 @@ async function clientDirectory(sql: Sql, mouId: string): Promise<ClientDirectory
 	return { client: (id) => byClient.get(id) ?? null, undoneBy: (id) => bySuggestion.get(id) ?? null };
 }
 
-/** Terms read as in the editor: labels when empty, values formatted (dates, money) when filled. */
-function presentation(template: Template): TermPresentation {
-	const byKey = new Map(template.terms.map((term) => [term.key, term]));
-	return {
-		label: (key) => byKey.get(key)?.label ?? humanizeTermKey(key),
-		format: (key, value) => {
-			const term = byKey.get(key);
-			return term ? formatTermValue(term, value) : value;
-		}
-	};
-}
-
 /** Term changes in the template's order, each with its label and readable values. */
 function labelTerms(comparison: Comparison, template: Template) {
 	const order = new Map(template.terms.map((term, index) => [term.key, index]));
 	const position = (key: string) => order.get(key) ?? order.size;
-	const { label, format } = presentation(template);
+	const { label, format } = termPresentation(template.terms);
 	return comparison.terms
 		.map((change) => ({
 			...change,
