@@ -43,13 +43,19 @@ export function enhance(form: HTMLFormElement, submit?: SubmitFunction) {
 		clearFormProblem();
 		const settle = trackPost();
 		let reloaded = false;
-		const after = await submit?.({
-			...input,
-			cancel() {
-				settle(false);
-				input.cancel();
-			}
-		});
+		let after: Awaited<ReturnType<SubmitFunction>>;
+		try {
+			after = await submit?.({
+				...input,
+				cancel() {
+					settle(false);
+					input.cancel();
+				}
+			});
+		} catch (error) {
+			settle(false); // no post went out: live notices must not wait for it
+			throw error;
+		}
 		return async (options) => {
 			const problem = problemOf(options.result);
 			if (problem) {
