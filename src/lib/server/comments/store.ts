@@ -1,7 +1,7 @@
 import type { JSONValue } from 'postgres';
 import type { Sql } from '$lib/server/db';
 import type { Party } from '$lib/mou/party';
-import type { Visibility } from '$lib/comments/types';
+import type { CommentView, ThreadView, Visibility } from '$lib/comments/types';
 
 /**
  * All SQL of comments. Every read filters by who is asking, in SQL: a shared thread is for both
@@ -15,31 +15,14 @@ export interface Reader {
 	internal: boolean;
 }
 
-export interface CommentRow {
-	id: string;
-	threadId: string | null;
-	authorId: string;
-	authorName: string;
-	organizationName: string | null;
-	party: Party;
-	visibility: Visibility;
-	body: string;
-	quote: string;
-	anchor: unknown;
-	createdAt: Date;
-	resolvedAt: Date | null;
-	resolvedByName: string | null;
-	/** On a thread's first comment: the suggestion the thread is about (null for a comment on text). */
-	suggestionId: string | null;
-}
+/** A comment as stored: the page's comment view plus its thread's fields, and who wrote it. */
+export type CommentRow = Omit<CommentView, 'mine'> &
+	Pick<ThreadView, 'visibility' | 'quote' | 'anchor' | 'resolvedAt' | 'resolvedByName' | 'suggestionId'> & {
+		threadId: string | null;
+		authorId: string;
+	};
 
-export interface ThreadRoot {
-	id: string;
-	visibility: Visibility;
-	party: Party;
-	resolvedAt: Date | null;
-	suggestionId: string | null;
-}
+export type ThreadRoot = Pick<ThreadView, 'id' | 'visibility' | 'party' | 'resolvedAt' | 'suggestionId'>;
 
 const visibleTo = (sql: Sql, reader: Reader) => sql`
 	(c.visibility = 'shared' or (${reader.internal}::boolean and c.party = ${reader.side}::text))

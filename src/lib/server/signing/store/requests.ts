@@ -5,6 +5,17 @@ import type { Queryable } from './queryable';
 
 // Signature requests, their signers and copy recipients.
 
+type Columns = ReturnType<typeof requestColumns>;
+
+const snakeCase = (field: string) => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+/** One insert for every table here: `values` maps fields (camelCase, as in the row types) to values; the row comes back read through `columns`. */
+async function insertOne<T extends object>(tx: Tx, table: string, columns: Columns, values: Record<string, string | number | Date | null>) {
+	const row = Object.fromEntries(Object.entries(values).map(([field, value]) => [snakeCase(field), value]));
+	const [inserted] = await tx<T[]>`insert into ${tx(table)} ${tx(row)} returning ${columns}`;
+	return inserted;
+}
+
 export interface RequestRow {
 	id: string;
 	mouId: string;
@@ -28,26 +39,8 @@ const requestColumns = (sql: Queryable) => sql`
 	reminder_days as "reminderDays", message, prepared_by as "preparedBy", prepared_party as "preparedParty",
 	created_at as "createdAt", ended_at as "endedAt", ended_by as "endedBy", end_reason as "endReason"`;
 
-export async function insertRequest(
-	tx: Tx,
-	r: {
-		mouId: string;
-		versionId: string;
-		fingerprint: string;
-		routing: Routing;
-		expiresAt: Date;
-		reminderDays: number;
-		message: string;
-		preparedBy: string;
-		preparedParty: Party;
-		createdAt: Date;
-	}
-) {
-	const [row] = await tx<RequestRow[]>`
-		insert into signing_requests (mou_id, version_id, fingerprint, routing, expires_at, reminder_days, message, prepared_by, prepared_party, created_at)
-		values (${r.mouId}, ${r.versionId}, ${r.fingerprint}, ${r.routing}, ${r.expiresAt}, ${r.reminderDays}, ${r.message}, ${r.preparedBy}, ${r.preparedParty}, ${r.createdAt})
-		returning ${requestColumns(tx)}`;
-	return row;
+export async function insertRequest(tx: Tx, r: Omit<RequestRow, 'id' | 'status' | 'endedAt' | 'endedBy' | 'endReason'>) {
+	return insertOne<RequestRow>(tx, 'signing_requests', requestColumns(tx), r);
 }
 
 export async function findRequest(sql: Queryable, requestId: string) {
@@ -141,11 +134,7 @@ export async function insertSigner(
 	tx: Tx,
 	s: Pick<SignerRow, 'requestId' | 'position' | 'stage' | 'party' | 'role' | 'capacity' | 'name' | 'title' | 'email' | 'accessCodeHash'>
 ) {
-	const [row] = await tx<SignerRow[]>`
-		insert into signing_signers (request_id, position, stage, party, role, capacity, name, title, email, access_code_hash)
-		values (${s.requestId}, ${s.position}, ${s.stage}, ${s.party}, ${s.role}, ${s.capacity}, ${s.name}, ${s.title}, ${s.email}, ${s.accessCodeHash})
-		returning ${signerColumns(tx)}`;
-	return row;
+	return insertOne<SignerRow>(tx, 'signing_signers', signerColumns(tx), s);
 }
 
 export async function listSigners(sql: Queryable, requestId: string) {
