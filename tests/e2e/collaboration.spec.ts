@@ -1,4 +1,12 @@
 import { test, expect, DEMO, signedInPage, expectNoAxeViolations, openDemoMou } from './fixtures';
+import type { Page } from '@playwright/test';
+
+/** Appends a sentence to the first paragraph of the nth clause anyone may edit (the document ends in signature blocks). */
+async function typeInOpenClause(page: Page, nth: number, text: string) {
+	await page.locator('.ProseMirror section.clause[data-locked="false"]').nth(nth).locator('.clause-body p').first().click();
+	await page.keyboard.press('End');
+	await page.keyboard.type(` ${text}`);
+}
 
 test('agency and district counsel edit the same MOU live; a signatory only reads', async ({ browser, app }) => {
 	const agency = await signedInPage(browser, app, DEMO.agencyCounsel);
@@ -14,19 +22,13 @@ test('agency and district counsel edit the same MOU live; a signatory only reads
 	await expect(districtEditor).toContainText('School Resource Officer');
 
 	// The agency adds a provision at the end of the draft.
-	await agencyEditor.click();
-	await agency.keyboard.press('Control+End');
-	await agency.keyboard.press('Enter');
-	await agency.keyboard.type('The agency proposes monthly coordination meetings.');
+	await typeInOpenClause(agency, 0, 'The agency proposes monthly coordination meetings.');
 	await expect(districtEditor).toContainText('The agency proposes monthly coordination meetings.');
 	await expect(agency.locator('[data-save-state]')).toHaveAttribute('data-save-state', 'saved');
 	await expect(agency.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible();
 
 	// The district answers; each sees the other's caret with name.
-	await districtEditor.click();
-	await district.keyboard.press('Control+End');
-	await district.keyboard.press('Enter');
-	await district.keyboard.type('The district agrees to host them.');
+	await typeInOpenClause(district, 1, 'The district agrees to host them.');
 	await expect(agencyEditor).toContainText('The district agrees to host them.');
 	await expect(agency.locator('.collaboration-caret__label', { hasText: 'Elena Brooks' })).toBeVisible();
 	await expect(district.locator('.collaboration-caret__label', { hasText: 'Dana Whitfield' })).toBeVisible();
@@ -57,10 +59,7 @@ test('offline edits merge when the connection returns', async ({ browser, app })
 	await agency.context().setOffline(true);
 	await expect(agency.locator('[data-save-state]')).toHaveAttribute('data-save-state', 'offline', { timeout: 20_000 });
 	await expect(agency.getByText('Offline — changes will sync when you reconnect')).toBeVisible();
-	await agency.locator('.ProseMirror').click();
-	await agency.keyboard.press('Control+End');
-	await agency.keyboard.press('Enter');
-	await agency.keyboard.type('Written while offline.');
+	await typeInOpenClause(agency, 2, 'Written while offline.');
 
 	await agency.context().setOffline(false);
 	await expect(district.locator('.ProseMirror')).toContainText('Written while offline.', { timeout: 20_000 });

@@ -11,11 +11,11 @@ import { test, expect, DEMO, signedInPage, expectNoAxeViolations, openDemoMou } 
 const FIRST = 'The agency proposes monthly coordination meetings with each principal.';
 const SECOND = ' Officers file a written summary each quarter.';
 
-async function typeAtEndOfDocument(page: Page, text: string) {
-	await page.locator('.ProseMirror').click();
-	await page.keyboard.press('Control+End');
-	await page.keyboard.press('Enter');
-	await page.keyboard.type(text);
+/** Appends a sentence to the first paragraph of the second clause anyone may edit (the document ends in signature blocks). */
+async function typeInSecondOpenClause(page: Page, text: string) {
+	await page.locator('.ProseMirror section.clause[data-locked="false"]').nth(1).locator('.clause-body p').first().click();
+	await page.keyboard.press('End');
+	await page.keyboard.type(` ${text}`);
 }
 
 /** Appends to the first paragraph of the first clause anyone may edit. */
@@ -67,7 +67,7 @@ test('agency and district negotiate with redlines, send rounds, approve, and the
 	await expect(agency.getByText('Suggesting', { exact: false }).first()).toBeVisible();
 
 	// Agency counsel suggests two changes.
-	await typeAtEndOfDocument(agency, FIRST);
+	await typeInSecondOpenClause(agency, FIRST);
 	await typeAtEndOfOpenClause(agency, SECOND);
 	await saved(agency);
 
