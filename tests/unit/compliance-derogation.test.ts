@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { springfieldTerms } from './springfield-terms';
 import { loadChecklist, loadTemplate, templateToDocument } from '../../src/lib/server/templates/index';
 import { assessCompliance } from '../../src/lib/profiles/compliance';
 import type { DocNode, TermValues } from '../../src/lib/templates/types';
@@ -12,26 +13,7 @@ const template = loadTemplate('sro-mou', '2027.1');
 const checklist = loadChecklist('sro-mou', '2027.1');
 const fresh = templateToDocument(template);
 
-const FILLED: TermValues = {
-	...Object.fromEntries(template.terms.map((t) => [t.key, t.default ?? ''])),
-	agency_entity_name: 'City of Springfield',
-	agency_name: 'Springfield Police Department',
-	district_name: 'Springfield School District 186',
-	state_name: 'Illinois',
-	agency_head_name: 'Marcus Reyes',
-	superintendent_name: 'Thomas Okafor',
-	cooperation_statute: 'the Intergovernmental Cooperation Act',
-	agency_notice_address: '800 E Monroe St',
-	district_notice_address: '1900 W Monroe St',
-	schools_covered: 'Springfield High School\nLincoln Middle School',
-	sro_count: '2',
-	term_start: '2027-08-01',
-	term_end: '2028-07-31',
-	sro_annual_cost: '109200.00',
-	cost_cap: '200000.00',
-	absence_credit_per_day: '420.00',
-	extra_duty_rate: '62.50'
-};
+const FILLED: TermValues = springfieldTerms(template, { state_name: 'Illinois' });
 
 function withAdded(content: DocNode[], after = 'general.provisions'): DocNode {
 	const nodes = [...fresh.content!];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { springfieldTerms } from './springfield-terms';
 import { loadChecklist, loadTemplate, templateToDocument } from '../../src/lib/server/templates/index';
 import { loadProfile } from '../../src/lib/server/profiles/index';
 import { applyProfile, profileProblems } from '../../src/lib/profiles';
@@ -16,25 +17,7 @@ const template = applyProfile(base, il);
 const clauses = template.sections.flatMap((s) => s.clauses);
 const textOf = (id: string) => clauseText(clauseToNode(clauses.find((c) => c.id === id)!));
 
-const VALUES: TermValues = {
-	...Object.fromEntries(template.terms.map((t) => [t.key, t.default ?? ''])),
-	agency_entity_name: 'City of Springfield',
-	agency_name: 'Springfield Police Department',
-	district_name: 'Springfield School District 186',
-	agency_head_name: 'Marcus Reyes',
-	superintendent_name: 'Thomas Okafor',
-	cooperation_statute: 'the Intergovernmental Cooperation Act',
-	agency_notice_address: '800 E Monroe St',
-	district_notice_address: '1900 W Monroe St',
-	schools_covered: 'Springfield High School\nLincoln Middle School',
-	sro_count: '2',
-	term_start: '2027-08-01',
-	term_end: '2028-07-31',
-	sro_annual_cost: '109200.00',
-	cost_cap: '200000.00',
-	absence_credit_per_day: '420.00',
-	extra_duty_rate: '62.50'
-};
+const VALUES: TermValues = springfieldTerms(template);
 
 function assess(document: DocNode = templateToDocument(template), values: TermValues = VALUES) {
 	return assessCompliance({ checklist, template, document, terms: template.terms, termValues: values, profile: il });
