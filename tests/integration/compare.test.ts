@@ -7,6 +7,7 @@ import { loadDocumentState } from '../../src/lib/server/collab';
 import { loadComparison, type CompareBlock, type CompareRun } from '../../src/lib/server/compare';
 import type { Database } from '../../src/lib/server/db';
 import type { Party } from '../../src/lib/redlines/types';
+import { storeEditAs, suggestionMark } from '../helpers/stored-edits';
 
 let db: Database;
 let agency: Person;
@@ -21,17 +22,8 @@ afterAll(async () => {
 });
 
 /** A counsel's editor: a Y.Doc on the stored state, whose edits are stored as that person's (as the server would). */
-async function editAs(mouId: string, person: Person, party: Party, clientId: number, change: (doc: Y.Doc) => void) {
-	const doc = new Y.Doc({ gc: false });
-	Y.applyUpdate(doc, await loadDocumentState(db.sql, mouId));
-	doc.clientID = clientId;
-	const updates: Uint8Array[] = [];
-	doc.on('update', (update: Uint8Array) => updates.push(update));
-	change(doc);
-	await db.sql`insert into mou_clients (mou_id, client_id, user_id, party) values (${mouId}, ${clientId}, ${person.user.id}, ${party})
-		on conflict do nothing`;
-	for (const update of updates) await db.sql`insert into mou_updates (mou_id, update, user_id) values (${mouId}, ${update}, ${person.user.id})`;
-}
+const editAs = (mouId: string, person: Person, party: Party, clientId: number, change: (doc: Y.Doc) => void) =>
+	storeEditAs(db.sql, mouId, person, party, clientId, change);
 
 /** What helper B's "send round" stores: the merged state through the latest log row. */
 async function recordVersion(mouId: string, number: number, person: Person, party: Party) {
@@ -55,13 +47,7 @@ function editableText(doc: Y.Doc): Y.XmlText {
 	return paragraph.toArray().find((n) => n instanceof Y.XmlText) as Y.XmlText;
 }
 
-const mark = (person: Person, party: Party, id: string) => ({
-	id,
-	party,
-	authorId: person.user.id,
-	authorName: person.user.name,
-	at: new Date().toISOString()
-});
+const mark = (person: Person, party: Party, id: string) => suggestionMark(person, party, id);
 
 function changes(blocks: CompareBlock[]): Pick<CompareRun, 'text' | 'change' | 'party' | 'author'>[] {
 	return blocks.flatMap((b) => [

@@ -16,7 +16,8 @@ import {
 } from '../../src/lib/server/export';
 import { loadCertificate as signingCertificate } from '../../src/lib/server/signing';
 import type { Database } from '../../src/lib/server/db';
-import type { Party, SuggestionAttrs } from '../../src/lib/redlines/types';
+import type { Party } from '../../src/lib/redlines/types';
+import { storeEditAs, suggestionMark } from '../helpers/stored-edits';
 
 let db: Database;
 let agency: Person;
@@ -35,25 +36,10 @@ afterAll(async () => {
 });
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-const mark = (person: Person, party: Party, id: string): SuggestionAttrs => ({
-	id,
-	party,
-	authorId: person.user.id,
-	authorName: person.user.name,
-	at: '2026-02-01T10:00:00.000Z'
-});
+const mark = (person: Person, party: Party, id: string) => suggestionMark(person, party, id, '2026-02-01T10:00:00.000Z');
 
-/** A counsel's edit stored as the collaboration server stores it. */
-async function editAs(mouId: string, person: Person, party: Party, clientId: number, change: (doc: Y.Doc) => void) {
-	const doc = new Y.Doc({ gc: false });
-	Y.applyUpdate(doc, await loadDocumentState(db.sql, mouId));
-	doc.clientID = clientId;
-	const updates: Uint8Array[] = [];
-	doc.on('update', (update: Uint8Array) => updates.push(update));
-	change(doc);
-	await db.sql`insert into mou_clients (mou_id, client_id, user_id, party) values (${mouId}, ${clientId}, ${person.user.id}, ${party}) on conflict do nothing`;
-	for (const update of updates) await db.sql`insert into mou_updates (mou_id, update, user_id) values (${mouId}, ${update}, ${person.user.id})`;
-}
+const editAs = (mouId: string, person: Person, party: Party, clientId: number, change: (doc: Y.Doc) => void) =>
+	storeEditAs(db.sql, mouId, person, party, clientId, change);
 
 async function comment(
 	mouId: string,

@@ -3,14 +3,14 @@ import * as Y from 'yjs';
 import { freshDatabase } from '../helpers/db';
 import { addColleague, createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
 import { runTexts, textContaining, unpack } from '../unit/export-fixtures';
-import { loadDocumentState } from '../../src/lib/server/collab';
 import { listThreads, replyToSuggestion, replyToThread, setThreadResolved } from '../../src/lib/server/comments';
 import { exportRedline } from '../../src/lib/server/export';
 import { createMailer } from '../../src/lib/server/mail';
 import { decideSuggestions } from '../../src/lib/server/redlines';
 import { startCollabHttp } from '../helpers/collab-http';
 import type { Database } from '../../src/lib/server/db';
-import type { Party, SuggestionAttrs } from '../../src/lib/redlines/types';
+import type { Party } from '../../src/lib/redlines/types';
+import { storeEditAs, suggestionMark } from '../helpers/stored-edits';
 
 // Replies to a suggestion ("why this change?") go through the comments domain with the
 // suggestion's rules: counsel of the two parties only, on a suggestion open in this MOU, internal
@@ -46,25 +46,10 @@ afterAll(async () => {
 	await db?.close();
 });
 
-const mark = (person: Person, party: Party, id: string): SuggestionAttrs => ({
-	id,
-	party,
-	authorId: person.user.id,
-	authorName: person.user.name,
-	at: '2027-02-01T10:00:00.000Z'
-});
+const mark = (person: Person, party: Party, id: string) => suggestionMark(person, party, id, '2027-02-01T10:00:00.000Z');
 
-/** A counsel's edit stored as the collaboration server stores it. */
-async function editAs(mouId: string, person: Person, party: Party, clientId: number, change: (doc: Y.Doc) => void) {
-	const doc = new Y.Doc({ gc: false });
-	Y.applyUpdate(doc, await loadDocumentState(db.sql, mouId));
-	doc.clientID = clientId;
-	const updates: Uint8Array[] = [];
-	doc.on('update', (update: Uint8Array) => updates.push(update));
-	change(doc);
-	await db.sql`insert into mou_clients (mou_id, client_id, user_id, party) values (${mouId}, ${clientId}, ${person.user.id}, ${party}) on conflict do nothing`;
-	for (const update of updates) await db.sql`insert into mou_updates (mou_id, update, user_id) values (${mouId}, ${update}, ${person.user.id})`;
-}
+const editAs = (mouId: string, person: Person, party: Party, clientId: number, change: (doc: Y.Doc) => void) =>
+	storeEditAs(db.sql, mouId, person, party, clientId, change);
 
 /** An MOU in negotiation with one agency insertion ("Subject to state law, ") under `id`. */
 async function withSuggestion(id = 'a1') {

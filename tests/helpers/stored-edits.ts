@@ -1,0 +1,22 @@
+import * as Y from 'yjs';
+import type { Sql } from '../../src/lib/server/db';
+import { loadDocumentState } from '../../src/lib/server/collab';
+import type { Party, SuggestionAttrs } from '../../src/lib/redlines/types';
+import type { Person } from './fixtures';
+
+/** The attributes of a tracked change by this person for this party. */
+export function suggestionMark(person: Person, party: Party, id: string, at = new Date().toISOString()): SuggestionAttrs {
+	return { id, party, authorId: person.user.id, authorName: person.user.name, at };
+}
+
+/** A counsel's edit stored as the collaboration server stores it: its client id claimed, each update logged. */
+export async function storeEditAs(sql: Sql, mouId: string, person: Person, party: Party, clientId: number, change: (doc: Y.Doc) => void) {
+	const doc = new Y.Doc({ gc: false });
+	Y.applyUpdate(doc, await loadDocumentState(sql, mouId));
+	doc.clientID = clientId;
+	const updates: Uint8Array[] = [];
+	doc.on('update', (update: Uint8Array) => updates.push(update));
+	change(doc);
+	await sql`insert into mou_clients (mou_id, client_id, user_id, party) values (${mouId}, ${clientId}, ${person.user.id}, ${party}) on conflict do nothing`;
+	for (const update of updates) await sql`insert into mou_updates (mou_id, update, user_id) values (${mouId}, ${update}, ${person.user.id})`;
+}
