@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
-import { MESSAGE_PERSISTED, MESSAGE_SYNC, readPersisted } from '../../src/lib/collab/protocol';
+import { MESSAGE_NOTICE, MESSAGE_PERSISTED, MESSAGE_SYNC, readNotice, readPersisted, type NoticeTopic } from '../../src/lib/collab/protocol';
 
 /**
  * A bare y-websocket peer for tests: a Y.Doc synced from the server, nothing else. It speaks the
@@ -16,6 +16,8 @@ export interface YjsClient {
 	readonly ws: WebSocket;
 	/** Client id → clock the server reported as stored (MESSAGE_PERSISTED). */
 	readonly persisted: Map<number, number>;
+	/** Notice topics the server sent, in order. */
+	readonly notices: Array<NoticeTopic | null>;
 	/** Updates the server broadcast to this client since it synced. */
 	readonly broadcasts: number;
 	/** Set once the connection has closed. */
@@ -59,6 +61,7 @@ export function updateMessage(update: Uint8Array): Uint8Array {
 export function connectYjsClient(url: string, cookie: string, doc: Y.Doc = new Y.Doc()): YjsClient {
 	const ws = new WebSocket(url, { headers: { cookie }, perMessageDeflate: false });
 	const persisted = new Map<number, number>();
+	const notices: Array<NoticeTopic | null> = [];
 	const stepTwoWaiters: Array<() => void> = [];
 	let broadcasts = 0;
 	let closeEvent: { code: number; reason: string } | null = null;
@@ -81,6 +84,10 @@ export function connectYjsClient(url: string, cookie: string, doc: Y.Doc = new Y
 			for (const [client, clock] of readPersisted(decoder)) persisted.set(client, clock);
 			return;
 		}
+		if (type === MESSAGE_NOTICE) {
+			notices.push(readNotice(decoder));
+			return;
+		}
 		if (type !== MESSAGE_SYNC) return; // awareness: not needed here
 		const reply = encoding.createEncoder();
 		encoding.writeVarUint(reply, MESSAGE_SYNC);
@@ -97,6 +104,7 @@ export function connectYjsClient(url: string, cookie: string, doc: Y.Doc = new Y
 		doc,
 		ws,
 		persisted,
+		notices,
 		get broadcasts() {
 			return broadcasts;
 		},

@@ -180,6 +180,12 @@ export async function hasApprovals(sql: Queryable, mouId: string): Promise<boole
 	return row.found;
 }
 
+/** The suggestion ids decided in this MOU (never used again, admission/decided-ids.ts). */
+export async function loadDecidedIds(sql: Queryable, mouId: string): Promise<string[]> {
+	const rows = await sql<{ id: string }[]>`select distinct suggestion_id as id from mou_decisions where mou_id = ${mouId}`;
+	return rows.map((row) => row.id);
+}
+
 /** Marks the MOUs as edited now (one statement for all). */
 export async function touchActivity(sql: Queryable, mouIds: string[]): Promise<void> {
 	await sql`update mous set last_activity_at = now() where id = any(${mouIds}::uuid[])`;

@@ -3,18 +3,18 @@ import { Awareness } from 'y-protocols/awareness';
 import { CloseCode, type NoticeTopic } from '../../collab/protocol';
 import { documentMode, type DocumentMode } from '../../mou/lifecycle';
 import { DOCUMENT_ROOTS, TERMS_FIELD, TERM_PROPOSALS_FIELD } from '../../document';
-import { admit, SuggestionIds, type AdmissionState, type ProposedChange, type Refusal } from './admission';
+import { admit, DecidedIds, SuggestionIds, type AdmissionState, type ProposedChange, type Refusal } from './admission';
 import { FullState } from './full-state';
 import { createUpdateGuard, type UpdateGuard } from './guard';
 import { Connection, errorMessage } from './connection';
 import { encodeNotice, encodePersisted, encodeSyncStep1, encodeUpdate, type ClientMessage } from './messages';
-import { applyStoredLog, hasApprovals, loadMouStatus, loadStoredDocument } from './persistence';
+import { applyStoredLog, hasApprovals, loadDecidedIds, loadMouStatus, loadStoredDocument } from './persistence';
 import type { RoomContext } from './room-context';
 import { NO_DOCUMENT_RULES, type DocumentRules } from './types';
 import { RoomPeers, type PeerHost } from './room-peers';
 import { RoomPresence } from './room-presence';
 import { RoomUpkeep } from './room-upkeep';
-import { applyServerChange, SERVER_CHANGE, type ServerChangeHost, type ServerChangeRecord } from './server-change';
+import { applyServerChange, SERVER_CHANGE, type ServerChangeHost, type ServerChangeOptions, type ServerChangeRecord } from './server-change';
 import { ClientOwners } from './tracked/client-owners';
 import { ShadowDocument } from './tracked/shadow';
 import { addsNothing, isEmptyUpdate, readUpdate, stateClocks, type Intake } from './update-intake';
@@ -41,6 +41,7 @@ export class Room {
 	private status: 'loading' | 'ready' | 'failed' | 'unloaded' = 'loading';
 	private guard: UpdateGuard | null = null;
 	private suggestionIds = new SuggestionIds();
+	private readonly decidedIds = new DecidedIds();
 	private rules: DocumentRules = NO_DOCUMENT_RULES;
 	/** The other instances with this MOU open; null when this is the only instance. */
 	private readonly peers: RoomPeers | null;
@@ -131,7 +132,7 @@ export class Room {
 	}
 
 	/** A change by the server for `actorId` (a decision), through the admission chain and write pipeline (server-change.ts). */
-	applyServerChange<T>(actorId: string, change: (doc: Y.Doc) => T, record?: ServerChangeRecord<T>, options?: { rewritesTemplate?: boolean }): Promise<T> {
+	applyServerChange<T>(actorId: string, change: (doc: Y.Doc) => T, record?: ServerChangeRecord<T>, options?: ServerChangeOptions<T>): Promise<T> {
 		return applyServerChange(this.serverChangeHost(), actorId, change, record, options);
 	}
 
@@ -140,12 +141,11 @@ export class Room {
 		if (relay) this.peers?.notice(topic);
 		if (topic === 'template') return Promise.resolve(this.ctx.retire(this)); // browsers hear 4409 instead
 		const message = encodeNotice(topic);
-		for (const connection of this.connections) connection.send(message);
-		if (topic === 'history') this.ctx.track(this.refreshApprovals());
-		if (topic !== 'status') return Promise.resolve();
-		const refreshed = this.refreshStatus();
-		this.ctx.track(refreshed);
-		return refreshed;
+		const send = () => this.connections.forEach((connection) => connection.send(message));
+		if (topic !== 'history') send(); // history: decisions made elsewhere are known here before anyone hears
+		const refreshed = topic === 'history' ? this.refreshHistory().then(send) : topic === 'status' ? this.refreshStatus() : null;
+		if (refreshed) this.ctx.track(refreshed);
+		return topic === 'status' && refreshed ? refreshed : Promise.resolve();
 	}
 
 	private async load(): Promise<void> {
@@ -158,6 +158,7 @@ export class Room {
 				loadMouStatus(this.ctx.sql, this.mouId),
 				hasApprovals(this.ctx.sql, this.mouId),
 				this.ctx.documentRules(this.mouId),
+				loadDecidedIds(this.ctx.sql, this.mouId).then((ids) => this.decidedIds.add(ids)),
 				this.owners.load()
 			]);
 			this.approved = approved;
@@ -260,6 +261,7 @@ export class Room {
 			stagedBytes: this.pipeline.stagedBytes,
 			shadow: this.shadow,
 			suggestionIds: this.suggestionIds,
+			decidedIds: this.decidedIds,
 			rules: this.rules
 		};
 	}
@@ -270,24 +272,21 @@ export class Room {
 		connection.close(refusal.code, refusal.reason);
 	}
 
-	private async refreshStatus(): Promise<void> {
-		await this.loaded;
-		if (this.status !== 'ready') return;
-		try {
-			this.setMode(documentMode(await loadMouStatus(this.ctx.sql, this.mouId)));
-		} catch (error) {
-			this.ctx.log({ event: 'collab.error', stage: 'status', mouId: this.mouId, error: errorMessage(error) });
-		}
+	private refreshStatus = () => this.refresh('status', async () => this.setMode(documentMode(await loadMouStatus(this.ctx.sql, this.mouId))));
+	/** Approvals (withdrawn by edits) and decisions (closing their ids) made on any instance. */
+	private refreshHistory(): Promise<void> {
+		return this.refresh('history', async () => {
+			const [approved, decided] = await Promise.all([hasApprovals(this.ctx.sql, this.mouId), loadDecidedIds(this.ctx.sql, this.mouId)]);
+			this.approved = approved;
+			this.decidedIds.add(decided);
+		});
 	}
 
-	private async refreshApprovals(): Promise<void> {
+	/** Once loaded, re-reads something about the MOU; a failure is logged and the room carries on. */
+	private async refresh(stage: string, read: () => Promise<void>): Promise<void> {
 		await this.loaded;
 		if (this.status !== 'ready') return;
-		try {
-			this.approved = await hasApprovals(this.ctx.sql, this.mouId);
-		} catch (error) {
-			this.ctx.log({ event: 'collab.error', stage: 'approvals', mouId: this.mouId, error: errorMessage(error) });
-		}
+		await read().catch((error) => this.ctx.log({ event: 'collab.error', stage, mouId: this.mouId, error: errorMessage(error) }));
 	}
 
 	private setMode(mode: DocumentMode): void {
@@ -379,6 +378,7 @@ export class Room {
 			doc: this.doc,
 			owners: this.owners,
 			pipeline: this.pipeline,
+			decidedIds: this.decidedIds,
 			ready: async () => {
 				await this.loaded;
 				return this.status === 'ready';

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import type { Tx } from '../db';
 import { CloseCode } from '../../collab/protocol';
-import type { ProposedChange, Refusal } from './admission';
+import type { DecidedIds, ProposedChange, Refusal } from './admission';
 import type { ClientOwners } from './tracked/client-owners';
 import { readUpdate } from './update-intake';
 import { DocumentFrozen, type WritePipeline } from './write-pipeline';
@@ -12,6 +12,15 @@ export const SERVER_CHANGE = Symbol('server-change');
 /** Written in the same transaction as a server change, from what the change returned. */
 export type ServerChangeRecord<T> = (tx: Tx, result: T) => Promise<void>;
 
+/**
+ * `rewritesTemplate`: the template's re-application (may replace locked clauses). `decides`: the
+ * suggestion ids the change decides, closed to new marks from the moment it is admitted.
+ */
+export interface ServerChangeOptions<T> {
+	rewritesTemplate?: boolean;
+	decides?: (result: T) => Iterable<string>;
+}
+
 /** The server's change was refused by the admission chain (it would break a document rule). */
 export class ChangeRefused extends Error {}
 
@@ -20,6 +29,7 @@ export interface ServerChangeHost {
 	readonly doc: Y.Doc;
 	readonly owners: ClientOwners;
 	readonly pipeline: WritePipeline;
+	readonly decidedIds: DecidedIds;
 	/** Resolves once the room is loaded: false when it cannot take changes (failed, unloaded). */
 	ready(): Promise<boolean>;
 	admit(change: ProposedChange): Refusal | null;
@@ -37,7 +47,7 @@ export async function applyServerChange<T>(
 	actorId: string,
 	change: (doc: Y.Doc) => T,
 	record?: ServerChangeRecord<T>,
-	options: { rewritesTemplate?: boolean } = {}
+	options: ServerChangeOptions<T> = {}
 ): Promise<T> {
 	if (!(await host.ready())) throw new Error('The document is not available right now; try again.');
 	const { doc, owners, pipeline } = host;
@@ -55,6 +65,7 @@ export async function applyServerChange<T>(
 	}
 	if (updates.length === 0) {
 		if (record) await host.transaction((tx) => record(tx, result));
+		host.decidedIds.add(options.decides?.(result) ?? []);
 		return result;
 	}
 	const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
@@ -69,6 +80,8 @@ export async function applyServerChange<T>(
 		throw new ChangeRefused(`The change was refused: ${refusal.reason}`);
 	}
 	owners.bind({ client: work.clientID, userId: null, party: null });
+	// Before it is stored: a mark reusing a decided id must not slip in behind the decision.
+	const decided = host.decidedIds.add(options.decides?.(result) ?? []);
 	await new Promise<void>((resolve, reject) =>
 		pipeline.enqueue(
 			{
@@ -76,7 +89,13 @@ export async function applyServerChange<T>(
 				update,
 				userId: actorId,
 				clients: [work.clientID],
-				settle: { resolve, reject },
+				settle: {
+					resolve,
+					reject: (error) => {
+						host.decidedIds.remove(decided);
+						reject(error);
+					}
+				},
 				alsoWrite: record && ((tx) => record(tx, result))
 			},
 			candidate

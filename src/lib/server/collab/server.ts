@@ -6,7 +6,7 @@ import { CloseCode, mouIdFromCollabPath, type NoticeTopic } from '../../collab/p
 import { Connection, errorMessage } from './connection';
 import { ConnectionCounts, RateMeter } from './limits';
 import { Room } from './room';
-import type { ServerChangeRecord } from './server-change';
+import type { ServerChangeOptions, ServerChangeRecord } from './server-change';
 import type { RoomContext } from './room-context';
 import { ActivityStamps } from './activity-stamps';
 import { appendUpdates } from './persistence';
@@ -31,9 +31,16 @@ export interface CollabServer {
 	 * Changes the live document as the server, on behalf of `actorId` (decisions on suggestions):
 	 * admitted, stored, applied and broadcast like any update. `record` is written in the same
 	 * transaction as the change (one unit: both or neither). Throws DocumentFrozen when the MOU is
-	 * agreed, ChangeRefused when the change would break a document rule.
+	 * agreed, ChangeRefused when the change would break a document rule. `decides`: the suggestion
+	 * ids a decision closes (no new mark may use them).
 	 */
-	applyServerChange<T>(mouId: string, actorId: string, change: (doc: Y.Doc) => T, record?: ServerChangeRecord<T>): Promise<T>;
+	applyServerChange<T>(
+		mouId: string,
+		actorId: string,
+		change: (doc: Y.Doc) => T,
+		record?: ServerChangeRecord<T>,
+		options?: Pick<ServerChangeOptions<T>, 'decides'>
+	): Promise<T>;
 	/**
 	 * Re-applies the MOU's template to its live document as the server (a new state profile): like
 	 * `applyServerChange`, but it may replace locked clauses; once stored with `record`, every
@@ -272,11 +279,11 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			await recheckAccess(userId);
 		},
 
-		async applyServerChange(mouId, actorId, change, record) {
+		async applyServerChange(mouId, actorId, change, record, options) {
 			if (closing) throw new Error('The server is shutting down; try again.');
 			const room = roomFor(mouId);
 			try {
-				return await room.applyServerChange(actorId, change, record);
+				return await room.applyServerChange(actorId, change, record, options);
 			} finally {
 				if (room.isEmpty) track(unloadWhenIdle(room));
 			}

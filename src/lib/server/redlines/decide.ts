@@ -47,7 +47,8 @@ export async function decideSuggestions(
 			user.id,
 			(doc) => applyDecisions(doc, ids, decision, decider),
 			// One unit with the change: a decision is never applied but unrecorded.
-			(tx, result) => recordDecisions(tx, mouId, { ...decider, name: user.name }, decision, result)
+			(tx, result) => recordDecisions(tx, mouId, { ...decider, name: user.name }, decision, result),
+			{ decides: (result) => result.map((s) => s.id) }
 		);
 	} catch (error) {
 		if (error instanceof DecisionRefused) return refuse(error.message);

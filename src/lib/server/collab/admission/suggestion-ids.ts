@@ -69,7 +69,7 @@ export const suggestionIdOwnership: AdmissionCheck = ({ intake }, { doc, suggest
 	return null;
 };
 
-function* claimsOf(intake: Intake, placements: PlacementResolver): Generator<Claim> {
+export function* claimsOf(intake: Intake, placements: PlacementResolver): Generator<Claim> {
 	for (const item of newItems(intake, placements)) {
 		const content = item.content;
 		if (content instanceof Y.ContentFormat) {
