@@ -1,5 +1,5 @@
 import type { JSONValue } from 'postgres';
-import type { Sql } from '$lib/server/db';
+import type { Sql, Tx } from '$lib/server/db';
 import type { Party } from '$lib/mou/party';
 import type { CommentView, ThreadView, Visibility } from '$lib/comments/types';
 
@@ -65,7 +65,7 @@ export async function findSuggestionThread(sql: Sql, mouId: string, suggestionId
 }
 
 /** Whether a suggestion of this MOU was accepted, rejected or withdrawn (so its thread is closed, not unknown). */
-export async function wasDecided(sql: Sql, mouId: string, suggestionId: string): Promise<boolean> {
+export async function wasDecided(sql: Sql | Tx, mouId: string, suggestionId: string): Promise<boolean> {
 	const [row] = await sql`select 1 from mou_decisions where mou_id = ${mouId} and suggestion_id = ${suggestionId} limit 1`;
 	return Boolean(row);
 }
@@ -87,7 +87,7 @@ export interface NewComment {
  * Stores a comment; null when it would start a second thread of the same kind on a suggestion
  * (someone else's first reply won the race: the caller replies in that thread instead).
  */
-export async function insertComment(sql: Sql, c: NewComment): Promise<string | null> {
+export async function insertComment(sql: Sql | Tx, c: NewComment): Promise<string | null> {
 	const anchor = c.anchor === null ? null : sql.json(c.anchor as JSONValue);
 	const [row] = await sql<{ id: string }[]>`
 		insert into mou_comments (mou_id, thread_id, author_id, party, visibility, body, quote, anchor, suggestion_id)

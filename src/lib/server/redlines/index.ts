@@ -6,4 +6,4 @@
 export { decideSuggestions, type DecideInput } from './decide';
 export { applyDecisions, DecisionRefused, type Decider } from './apply';
 export { listOpenSuggestions, openSuggestions, type OpenSuggestion } from './scan';
-export { listDecisions, decisionsSince } from './store';
+export { listDecisions, decisionsSince, lockSuggestions } from './store';

@@ -2,6 +2,18 @@ import type { Sql, Tx } from '../db';
 import type { Decision, Party } from '../../redlines/types';
 import type { OpenSuggestion } from './scan';
 
+/** The advisory lock class of an MOU's suggestions (the two-key form: apart from the migration lock). */
+const SUGGESTIONS_LOCK = 0x5e6d;
+
+/**
+ * Holds until the transaction ends the lock on the MOU's suggestions closing: a decision takes it
+ * before it is recorded, a reply to a suggestion before it checks that the suggestion is still
+ * undecided and is stored (comments/suggestions.ts), so no reply lands in a thread after its decision.
+ */
+export async function lockSuggestions(tx: Tx, mouId: string): Promise<void> {
+	await tx`select pg_advisory_xact_lock(${SUGGESTIONS_LOCK}::int, hashtext(${mouId}))`;
+}
+
 /**
  * Records decisions and one timeline event for them, inside the transaction that stores the
  * document change they made (collab applyServerChange's `record`): both happen or neither does.
@@ -14,6 +26,7 @@ export async function recordDecisions(
 	decided: OpenSuggestion[]
 ): Promise<void> {
 	if (decided.length === 0) return;
+	await lockSuggestions(tx, mouId);
 	await tx`
 		insert into mou_decisions (mou_id, suggestion_id, kind, decision, suggested_by, suggested_party, excerpt, decided_by, decided_party)
 		select ${mouId}, id, kind, ${decision}, author_id, party, excerpt, ${decider.userId}, ${decider.side}
