@@ -135,11 +135,17 @@ export async function appendUpdates(sql: Queryable, mouId: string, updates: Stor
 
 /**
  * The batches of several MOUs in one INSERT (one round trip, one commit). Returns each MOU's
- * new seqs. All or nothing: the caller retries MOU by MOU when it fails. The statement text is
- * the same for any number of rows (the updates travel as one bytea cut by offsets), so
+ * new seqs, or no seqs at all with `seqs: false` (an instance without a relay has no use for
+ * them: the rows then come back as nothing but the command tag, which is less for the client to
+ * parse per commit). All or nothing: the caller retries MOU by MOU when it fails. The statement
+ * text is the same for any number of rows (the updates travel as one bytea cut by offsets), so
  * PostgreSQL and postgres.js prepare it once instead of once per row count.
  */
-export async function appendUpdatesOfMany(sql: Queryable, batches: ReadonlyArray<{ mouId: string; updates: StoredUpdate[] }>): Promise<Map<string, string[]>> {
+export async function appendUpdatesOfMany(
+	sql: Queryable,
+	batches: ReadonlyArray<{ mouId: string; updates: StoredUpdate[] }>,
+	{ seqs: wantSeqs = true }: { seqs?: boolean } = {}
+): Promise<Map<string, string[]>> {
 	const seqs = new Map<string, string[]>(batches.map(({ mouId }) => [mouId, []]));
 	const mouIds: string[] = [];
 	const userIds: Array<string | null> = [];
@@ -158,9 +164,18 @@ export async function appendUpdatesOfMany(sql: Queryable, batches: ReadonlyArray
 		}
 	}
 	if (parts.length === 0) return seqs;
+	const bytes = Buffer.concat(parts, offset);
+	if (!wantSeqs) {
+		await sql`
+			insert into mou_updates (mou_id, update, user_id)
+			select mou_id, substring(${bytes}::bytea from start + 1 for length), user_id
+			from unnest(${mouIds}::uuid[], ${offsets}::int[], ${lengths}::int[], ${userIds as string[]}::uuid[])
+				as row (mou_id, start, length, user_id)`;
+		return seqs;
+	}
 	const stored = await sql`
 		insert into mou_updates (mou_id, update, user_id)
-		select mou_id, substring(${Buffer.concat(parts)}::bytea from start + 1 for length), user_id
+		select mou_id, substring(${bytes}::bytea from start + 1 for length), user_id
 		from unnest(${mouIds}::uuid[], ${offsets}::int[], ${lengths}::int[], ${userIds as string[]}::uuid[])
 			as row (mou_id, start, length, user_id)
 		returning mou_id, seq`;

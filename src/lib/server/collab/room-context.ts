@@ -8,7 +8,7 @@ import type { CollabLimits, CollabLog, DocumentRules } from './types';
 /** What every room of an instance shares (handed down by the server). */
 export interface RoomContext {
 	sql: Sql;
-	/** Stores a batch durably (shared by the rooms of the instance); resolves with the rows' seqs. */
+	/** Stores a batch durably (shared by the rooms of the instance); resolves with the rows' seqs (none without a relay). */
 	store(mouId: string, updates: StoredUpdate[]): Promise<string[]>;
 	/** Stores updates and runs `alsoWrite` in one transaction (a decision and its record). */
 	storeWith(mouId: string, updates: StoredUpdate[], alsoWrite: (tx: Tx) => Promise<void>): Promise<string[]>;

@@ -85,7 +85,8 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		background.add(settled);
 	}
 
-	const writer = new UpdateWriter(postgresStatements(options.sql));
+	// The rows' seqs only matter to the relay (other instances' catch-up), so without one none are read back.
+	const writer = new UpdateWriter(postgresStatements(options.sql, { seqs: relay !== null }));
 	const activity = new ActivityStamps(options.sql, log);
 	let compactions: Promise<unknown> = Promise.resolve();
 	const roomContext: RoomContext = {

@@ -7,8 +7,12 @@ export interface UpdateStatements {
 	one(mouId: string, updates: StoredUpdate[]): Promise<string[]>;
 }
 
-export function postgresStatements(sql: Sql): UpdateStatements {
-	return { many: (batches) => appendUpdatesOfMany(sql, batches), one: (mouId, updates) => appendUpdates(sql, mouId, updates) };
+/** `seqs`: whether the rows' seqs are wanted (only the relay uses them); without, `many` gives none. */
+export function postgresStatements(sql: Sql, { seqs }: { seqs: boolean }): UpdateStatements {
+	return {
+		many: (batches) => appendUpdatesOfMany(sql, batches, { seqs }),
+		one: (mouId, updates) => appendUpdates(sql, mouId, updates)
+	};
 }
 
 interface Request {
