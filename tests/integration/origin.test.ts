@@ -85,6 +85,16 @@ describe('started as the README says, with no ORIGIN', () => {
 		// No Origin: no browser sent it, so the cookie alone decides (as before).
 		expect(await collabCloseCode(running.app, mouId, cookie, {})).toBe(1000);
 	});
+
+	it("records a person's visit only when one of its own pages posts it", async () => {
+		const visit = (headers: Record<string, string>) =>
+			fetch(`${running.app.url}/mous/${mouId}/visit`, { method: 'POST', headers: { cookie, ...headers } }).then((r) => r.status);
+		expect(await visit({ origin: 'http://evil.example' })).toBe(403);
+		expect(await visit({ origin: running.app.url.replace('http:', 'https:') })).toBe(403);
+		// A browser always sends Origin with this post: without one it is not ours either.
+		expect(await visit({})).toBe(403);
+		expect(await visit({ origin: running.app.url })).toBe(204);
+	});
 });
 
 describe('behind a proxy', () => {

@@ -42,3 +42,11 @@ export function isSameOriginUpgrade(req: IncomingMessage, settings: OriginSettin
 	if (origin === undefined) return true;
 	return origin === siteOrigin(req, settings);
 }
+
+/**
+ * A post from one of our own pages, for endpoints SvelteKit's form-post check does not cover (a beacon
+ * is not a form): browsers send Origin with every POST, so any other Origin, or none, is refused.
+ */
+export function isSameOriginPost(request: Request, url: URL): boolean {
+	return request.headers.get('origin') === url.origin;
+}

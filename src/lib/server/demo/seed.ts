@@ -20,25 +20,34 @@ interface DemoOrganization {
 	people: DemoPerson[];
 }
 
+const ROLES: Role[] = ['counsel', 'signatory', 'viewer'];
+
+/** An organization of the demo with one person per role, in ROLES' order; its counsel administers it. */
+function demoOrganization(name: string, kind: Party, domain: string, people: [mailbox: string, name: string, title: string][]): DemoOrganization {
+	return {
+		name,
+		kind,
+		people: people.map(([mailbox, person, title], i) => ({
+			email: `${mailbox}@${domain}`,
+			name: person,
+			role: ROLES[i],
+			title,
+			isAdmin: ROLES[i] === 'counsel'
+		}))
+	};
+}
+
 export const DEMO_ORGANIZATIONS: DemoOrganization[] = [
-	{
-		name: 'Springfield Police Department',
-		kind: 'agency',
-		people: [
-			{ email: 'counsel@springfield-pd.example', name: 'Dana Whitfield', role: 'counsel', title: 'Deputy City Attorney', isAdmin: true },
-			{ email: 'chief@springfield-pd.example', name: 'Marcus Reyes', role: 'signatory', title: 'Chief of Police', isAdmin: false },
-			{ email: 'viewer@springfield-pd.example', name: 'Priya Shah', role: 'viewer', title: 'SRO Unit Sergeant', isAdmin: false }
-		]
-	},
-	{
-		name: 'Springfield Unified School District',
-		kind: 'district',
-		people: [
-			{ email: 'counsel@springfield-usd.example', name: 'Elena Brooks', role: 'counsel', title: 'General Counsel', isAdmin: true },
-			{ email: 'superintendent@springfield-usd.example', name: 'Thomas Okafor', role: 'signatory', title: 'Superintendent', isAdmin: false },
-			{ email: 'viewer@springfield-usd.example', name: 'Grace Liu', role: 'viewer', title: 'Director of Student Services', isAdmin: false }
-		]
-	}
+	demoOrganization('Springfield Police Department', 'agency', 'springfield-pd.example', [
+		['counsel', 'Dana Whitfield', 'Deputy City Attorney'],
+		['chief', 'Marcus Reyes', 'Chief of Police'],
+		['viewer', 'Priya Shah', 'SRO Unit Sergeant']
+	]),
+	demoOrganization('Springfield Unified School District', 'district', 'springfield-usd.example', [
+		['counsel', 'Elena Brooks', 'General Counsel'],
+		['superintendent', 'Thomas Okafor', 'Superintendent'],
+		['viewer', 'Grace Liu', 'Director of Student Services']
+	])
 ];
 
 /** Every required fill-in term entered, so the parties can reach agreement in the demo. */

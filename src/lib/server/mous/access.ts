@@ -24,3 +24,8 @@ export function accessFor(user: SessionUser, mou: MouSummary & { side: Party }):
 		canChangeState: can(user, 'changeStateProfile', mou)
 	};
 }
+
+/** The name of the person's own party on this MOU, as the history and refusals say it. */
+export function ownPartyName(access: MouAccess): string {
+	return access.mou.parties.find((p) => p.side === access.side)?.name ?? (access.side === 'agency' ? 'The agency' : 'The district');
+}

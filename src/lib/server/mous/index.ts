@@ -5,5 +5,6 @@ export { authorizeCollab } from './collab-access';
 export { collabDocumentRules } from './collab-rules';
 export { PARTY_NAME_TERM } from './party-names';
 export type { MouAccess } from './access';
+export { ownPartyName } from './access';
 export type { MouSummary, MouStatus, MouParty } from './store';
 export { transitionStatus, touchActivity } from './store';

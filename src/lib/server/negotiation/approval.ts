@@ -1,7 +1,6 @@
 import type { SessionUser } from '$lib/server/auth';
 import type { Tx } from '$lib/server/db';
-import { getMouAccess, touchActivity, transitionStatus, type MouAccess } from '$lib/server/mous';
-import type { Party } from '$lib/mou/party';
+import { getMouAccess, ownPartyName, touchActivity, transitionStatus, type MouAccess } from '$lib/server/mous';
 import { can } from '$lib/mou/lifecycle';
 import { failure, ok, type Outcome } from '$lib/errors';
 import type { NegotiationDeps } from './deps';
@@ -18,10 +17,6 @@ export interface Approved {
 	agreed: boolean;
 	agreedVersionId: string | null;
 	agreedLabel: string | null;
-}
-
-function partyName(access: MouAccess, side: Party): string {
-	return access.mou.parties.find((p) => p.side === side)?.name ?? (side === 'agency' ? 'The agency' : 'The district');
 }
 
 /**
@@ -42,7 +37,7 @@ export async function approveDraft(deps: NegotiationDeps, user: SessionUser, mou
 		if (problem) return failure(locked ? 'not_now' : 'not_found', problem);
 		const approvals = await store.listApprovals(tx, mouId);
 		if (approvals.some((a) => a.party === access.side)) {
-			return failure('not_now', `${partyName(access, access.side)} has already approved this version.`);
+			return failure('not_now', `${ownPartyName(access)} has already approved this version.`);
 		}
 		const snapshot = await snapshotDraft(tx, mouId);
 		// A review draft can only be agreed once its review's record holds what the state's law requires.
@@ -52,14 +47,14 @@ export async function approveDraft(deps: NegotiationDeps, user: SessionUser, mou
 			return failure('not_now', `This version cannot be approved yet: ${problems.join(' ')}`, { problems });
 		}
 		if (!(await store.insertApproval(tx, { mouId, party: access.side, userId: user.id, throughSeq: snapshot.throughSeq }))) {
-			return failure('not_now', `${partyName(access, access.side)} has already approved this version.`);
+			return failure('not_now', `${ownPartyName(access)} has already approved this version.`);
 		}
 		await store.insertEvent(tx, {
 			mouId,
 			userId: user.id,
 			party: access.side,
 			kind: 'approved',
-			summary: `Approved the draft for ${partyName(access, access.side)}`,
+			summary: `Approved the draft for ${ownPartyName(access)}`,
 			detail: { throughSeq: snapshot.throughSeq, sha256: snapshot.sha256 }
 		});
 		const other = approvals.find((a) => a.party !== access.side);
@@ -136,7 +131,7 @@ export async function withdrawApproval(deps: NegotiationDeps, user: SessionUser,
 			userId: user.id,
 			party: access.side,
 			kind: 'approval_withdrawn',
-			summary: `Withdrew the approval of ${partyName(access, access.side)}`
+			summary: `Withdrew the approval of ${ownPartyName(access)}`
 		});
 		return ok({ withdrawn: true as const });
 	});

@@ -1,6 +1,5 @@
 import type { SessionUser } from '$lib/server/auth';
-import { getMouAccess, touchActivity, type MouAccess } from '$lib/server/mous';
-import type { Party } from '$lib/mou/party';
+import { getMouAccess, ownPartyName, touchActivity } from '$lib/server/mous';
 import { can } from '$lib/mou/lifecycle';
 import { addDays, addMonths, formatLongDate, localDate, reviewTimeZone } from '$lib/server/reminders';
 import { failure, ok, type Outcome } from '$lib/errors';
@@ -21,10 +20,6 @@ export interface ReviewConfirmed {
 	reviewedDueOn: string;
 	/** The new due date once complete, else null. */
 	nextDueOn: string | null;
-}
-
-function partyName(access: MouAccess, side: Party): string {
-	return access.mou.parties.find((p) => p.side === side)?.name ?? (side === 'agency' ? 'The agency' : 'The district');
 }
 
 /**
@@ -63,7 +58,7 @@ export async function confirmReview(deps: ReviewDeps, user: SessionUser, mouId: 
 		const blockers = recordBlockers(record);
 		if (blockers.length) return failure('not_now', blockers[0], { problems: blockers });
 		if (!(await store.insertConfirmation(tx, { mouId, dueOn, party: access.side, userId: user.id, at: now }))) {
-			return failure('not_now', `${partyName(access, access.side)} has already confirmed this review.`);
+			return failure('not_now', `${ownPartyName(access)} has already confirmed this review.`);
 		}
 		await store.insertEvent(tx, {
 			mouId,
@@ -71,7 +66,7 @@ export async function confirmReview(deps: ReviewDeps, user: SessionUser, mouId: 
 			userId: user.id,
 			party: access.side,
 			kind: 'review_confirmation',
-			summary: `Confirmed the review due ${formatLongDate(dueOn)} without changes for ${partyName(access, access.side)}`,
+			summary: `Confirmed the review due ${formatLongDate(dueOn)} without changes for ${ownPartyName(access)}`,
 			detail: { dueOn }
 		});
 		const confirmations = await store.listConfirmations(tx, mouId, dueOn);
