@@ -77,12 +77,15 @@ export class Connection {
 
 	send(message: Uint8Array): void {
 		if (this.ended || this.ws.readyState !== this.ws.OPEN) return;
-		// A peer that stops reading must not make the server buffer the room's traffic forever.
-		if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-			this.close(CloseCode.goingAway, 'Connection too slow; reconnect');
-			return;
+		if (!this.corked) {
+			// A peer that stops reading must not make the server buffer the room's traffic forever
+			// (checked once a turn: within one, only that turn's frames are added).
+			if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+				this.close(CloseCode.goingAway, 'Connection too slow; reconnect');
+				return;
+			}
+			this.corkForThisTurn();
 		}
-		this.corkForThisTurn();
 		// No per-frame callback: a failed write errors the socket, which closes it (and ends us).
 		this.ws.send(message);
 	}

@@ -159,6 +159,7 @@ export class RoomPresence {
 		this.timer = null;
 		if (this.pending.size === 0) return;
 		this.lastSent = performance.now();
+		if (this.pending.size === 1) return this.flushOne();
 		const entries = [...this.pending].map(([client, from]) => ({ from, bytes: this.encodeEntry(client) }));
 		this.pending.clear();
 		let toEveryone: Uint8Array | null = null;
@@ -173,13 +174,28 @@ export class RoomPresence {
 		}
 	}
 
+	/** The usual case, one client's cursor moved: one message, to everyone but its connection. */
+	private flushOne(): void {
+		const [client, from] = this.pending.entries().next().value!;
+		this.pending.clear();
+		const update = encoding.createEncoder();
+		encoding.writeVarUint(update, 1);
+		this.writeEntry(update, client);
+		const message = encodeAwareness(encoding.toUint8Array(update));
+		for (const connection of this.connections()) if (connection !== from) connection.send(message);
+	}
+
 	/** One client's entry as y-protocols encodes it: id, clock, state as JSON (null once gone). */
 	private encodeEntry(client: number): Uint8Array {
 		const encoder = encoding.createEncoder();
+		this.writeEntry(encoder, client);
+		return encoding.toUint8Array(encoder);
+	}
+
+	private writeEntry(encoder: encoding.Encoder, client: number): void {
 		encoding.writeVarUint(encoder, client);
 		encoding.writeVarUint(encoder, this.awareness.meta.get(client)?.clock ?? 0);
 		encoding.writeVarString(encoder, JSON.stringify(this.awareness.getStates().get(client) ?? null));
-		return encoding.toUint8Array(encoder);
 	}
 
 	/** Presence changed by a local connection (or its departure) goes to the other instances at once. */

@@ -148,7 +148,7 @@ export class WritePipeline {
 			const alsoWrite = batch[0].alsoWrite;
 			let seqs: string[];
 			try {
-				await this.host.owners.save(); // before the updates written with them
+				if (this.host.owners.hasUnsaved) await this.host.owners.save(); // before the updates written with them
 				seqs = alsoWrite ? await this.ctx.storeWith(this.host.mouId, batch, alsoWrite) : await this.ctx.store(this.host.mouId, batch);
 			} catch (error) {
 				if (hasSqlState(error, SqlState.mouTextFrozen)) {
@@ -244,6 +244,12 @@ export class WritePipeline {
 
 	/** Tells each sender up to which clock the clients it touched are now stored. */
 	private acknowledge(batch: PendingUpdate[]): void {
+		// The usual keystroke: one sender writing with one client id (no sets or maps to build).
+		const { connection, clients } = batch[0];
+		if (batch.length === 1 && connection !== null && clients.length === 1) {
+			connection.send(encodePersisted(new Map([[clients[0], Y.getState(this.host.doc.store, clients[0])]])));
+			return;
+		}
 		const clientsBySender = new Map<Connection, Set<number>>();
 		for (const { connection, clients } of batch) {
 			if (connection === null) continue;

@@ -40,6 +40,11 @@ export class ClientOwners {
 		this.unsaved.push(binding);
 	}
 
+	/** Whether bindings wait to be stored (save would write them). */
+	get hasUnsaved(): boolean {
+		return this.unsaved.length > 0;
+	}
+
 	/** Stores the bindings made since the last call; before the updates written with them. */
 	async save(): Promise<void> {
 		if (this.unsaved.length === 0) return;
