@@ -92,8 +92,9 @@ export class CollabSession {
 		const handlers = this.provider.messageHandlers;
 		const applySync: MessageHandler = handlers[MESSAGE_SYNC];
 		handlers[MESSAGE_SYNC] = (encoder, decoder, provider, emitSynced, messageType) => {
-			this.learnFromServerSync(decoder);
-			applySync(encoder, decoder, provider, emitSynced, messageType);
+			const step = this.learnFromServerSync(decoder);
+			if (this.loaded || step !== syncProtocol.messageYjsSyncStep2) applySync(encoder, decoder, provider, emitSynced, messageType);
+			else this.applyFirstState(() => applySync(encoder, decoder, provider, emitSynced, messageType), encoder);
 		};
 		handlers[MESSAGE_PERSISTED] = (_encoder, decoder) => {
 			this.tracker.acknowledgeClocks(readPersisted(decoder));
@@ -108,21 +109,50 @@ export class CollabSession {
 	/**
 	 * The server's document holds only what is stored, so whatever it tells us in a sync message
 	 * is persisted: its state vector (sync step 1) or its delete set (sync step 2, relayed update).
+	 * Returns the message's step (null when unreadable).
 	 */
-	private learnFromServerSync(decoder: decoding.Decoder): void {
+	private learnFromServerSync(decoder: decoding.Decoder): number | null {
 		try {
 			const peek = decoding.createDecoder(decoder.arr.subarray(decoder.pos));
 			const step = decoding.readVarUint(peek);
 			const payload = decoding.readVarUint8Array(peek);
 			if (step === syncProtocol.messageYjsSyncStep1) {
 				this.tracker.acknowledgeClocks(Y.decodeStateVector(payload));
-				return;
+				return step;
 			}
 			if (step === syncProtocol.messageYjsSyncStep2) this.answeredStateRequest();
 			if (this.tracker.hasPendingDeletes) this.tracker.acknowledgeDeletes(Y.decodeUpdate(payload).ds);
+			return step;
 		} catch {
 			// Unreadable: y-websocket's own handler reports it; nothing learned.
+			return null;
 		}
+	}
+
+	/**
+	 * The first whole document from the server. y-websocket's update handler ignores the server's
+	 * own content, but while it listens Yjs encodes every transaction again for it: for a
+	 * full-length MOU that re-encoding was most of the time the browser took to apply it. Nothing
+	 * writes to the document before the editor exists; should anything have written meanwhile,
+	 * this client's part goes back to the server as the sync step 2 the protocol would have sent.
+	 */
+	private applyFirstState(apply: () => void, reply: encoding.Encoder): void {
+		const ownClock = Y.getState(this.doc.store, this.doc.clientID);
+		let wroteLocally = false;
+		const watch = (tr: Y.Transaction) => (wroteLocally ||= tr.local);
+		const sendUpdate = (this.provider as unknown as { _updateHandler: (update: Uint8Array, origin: unknown) => void })._updateHandler;
+		this.doc.off('update', sendUpdate);
+		this.doc.on('afterTransaction', watch);
+		try {
+			apply();
+		} finally {
+			this.doc.off('afterTransaction', watch);
+			this.doc.on('update', sendUpdate);
+		}
+		if (!wroteLocally) return;
+		const serverHas = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+		serverHas.set(this.doc.clientID, ownClock);
+		syncProtocol.writeSyncStep2(reply, this.doc, Y.encodeStateVector(serverHas));
 	}
 
 	/**

@@ -1,7 +1,8 @@
-import type { AnyExtension } from '@tiptap/core';
+import { Extension, type AnyExtension } from '@tiptap/core';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import type { Node as PMNode } from '@tiptap/pm/model';
+import { Plugin, PluginKey } from '@tiptap/pm/state';
 import type * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import { Clause, ClauseRef, PageBreak, Term } from './nodes';
@@ -13,7 +14,7 @@ import { OptionalBlockNumbering, type OptionalBlocks } from './optional-blocks';
 import type { Party } from '../mou/party';
 import { partyColor, renderCaret, renderSelection } from './presence';
 import type { TermValues } from './term-values';
-import { ClauseLock } from './clause-lock';
+import { ClauseLock, isFromYjs } from './clause-lock';
 import { CommentHighlights, SuggestionKeys, SuggestionMode, type SuggestionModeOptions } from './suggestions';
 
 export interface EditorExtensionOptions {
@@ -28,6 +29,25 @@ export interface EditorExtensionOptions {
 	/** Optional signature blocks, folded away while their signer's term is empty (as in the DOCX). */
 	optionalBlocks?: OptionalBlocks;
 }
+
+/**
+ * What arrives from the shared document (the first render, the other party's edits) is not
+ * autolinked here: its author's editor did that, and a link added here would be a change of
+ * this client's to text nobody typed here. Opening a full-length draft also no longer walks the
+ * whole document looking for links.
+ */
+const SharedTextNotAutolinked = Extension.create({
+	name: 'sharedTextNotAutolinked',
+	addProseMirrorPlugins: () => [
+		new Plugin({
+			key: new PluginKey('sharedTextNotAutolinked'),
+			filterTransaction: (tr) => {
+				if (isFromYjs(tr)) tr.setMeta('preventAutolink', true);
+				return true;
+			}
+		})
+	]
+});
 
 /**
  * The shared document extensions (same schema as the server) with the browser's node views,
@@ -81,6 +101,7 @@ export function editorExtensions({ doc, provider, user, termValues, onLockedEdit
 		Numbering.configure({ unprinted: () => optionalBlocks?.unprinted() ?? new Set() }),
 		OptionalBlockNumbering.configure({ blocks: optionalBlocks ?? null }),
 		...(suggestion ? [SuggestionMode.configure(suggestion), SuggestionKeys.configure(suggestion)] : []),
-		CommentHighlights
+		CommentHighlights,
+		SharedTextNotAutolinked
 	];
 }

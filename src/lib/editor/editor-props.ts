@@ -1,3 +1,4 @@
+import { Extension } from '@tiptap/core';
 import type { EditorView } from '@tiptap/pm/view';
 import { Plugin, PluginKey } from '@tiptap/pm/state';
 
@@ -6,7 +7,7 @@ import { Plugin, PluginKey } from '@tiptap/pm/state';
  * object, so a function there is lost; as a plugin prop ProseMirror re-reads it on every update
  * (it follows setEditable).
  */
-export function accessibleNamePlugin(mode: { suggesting: () => boolean; editable: () => boolean }): Plugin {
+function accessibleNamePlugin(mode: { suggesting: () => boolean; editable: () => boolean }): Plugin {
 	return new Plugin({
 		key: new PluginKey('accessibleName'),
 		props: {
@@ -17,6 +18,15 @@ export function accessibleNamePlugin(mode: { suggesting: () => boolean; editable
 			})
 		}
 	});
+}
+
+/**
+ * The plugin above as an extension, so it is there when the editor is built: registering a
+ * plugin afterwards rebuilds the plugin views, and the collaboration binding's view renders the
+ * whole document again (for a full-length MOU, as long as building the editor did).
+ */
+export function AccessibleName(mode: { suggesting: () => boolean; editable: () => boolean }) {
+	return Extension.create({ name: 'accessibleName', addProseMirrorPlugins: () => [accessibleNamePlugin(mode)] });
 }
 
 /**
