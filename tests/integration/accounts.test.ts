@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../helpers/db';
-import { startSmtpServer, firstLink } from '../helpers/smtp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { firstLink } from '../helpers/smtp';
 import { addColleague, confirmAddress, createMouBetween, createOrganization, PASSWORD, waitForLink, type Person } from '../helpers/fixtures';
 import { createMailer, findInboxMessage, listInbox, type Mailer } from '../../src/lib/server/mail';
 import type { Database } from '../../src/lib/server/db';
@@ -19,24 +18,18 @@ import { acceptPartyInvitation, createMou, inviteParty } from '../../src/lib/ser
 import { changeMember, removeMember } from '../../src/lib/server/orgs';
 import { continueWithAccount, listMySignatures, openSigningLink, sendForSignature } from '../../src/lib/server/signing';
 import { agree } from './signing-world';
+import { mailWorld, type SmtpServer } from '../helpers/mail-world';
 
 let db: Database;
-let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let smtp: SmtpServer;
 let mailer: Mailer;
 let kept: Mailer;
 const deps = () => ({ sql: db.sql, mailer, origin: 'http://app.test' });
 const keptDeps = () => ({ sql: db.sql, mailer: kept, origin: 'http://app.test' });
 
-beforeAll(async () => {
-	db = await freshDatabase();
-	smtp = await startSmtpServer();
-	mailer = createMailer({ sql: db.sql, smtpUrl: smtp.url });
+mailWorld((world) => ({ db, smtp, mailer } = world));
+beforeAll(() => {
 	kept = createMailer({ sql: db.sql });
-});
-afterAll(async () => {
-	mailer?.close();
-	await smtp?.close();
-	await db?.close();
 });
 
 const reader = (p: Person, smtpOn: boolean, verified = p.user.emailVerified) => ({

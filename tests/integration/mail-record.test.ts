@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../helpers/db';
-import { startSmtpServer } from '../helpers/smtp';
+import { describe, expect, it } from 'vitest';
 import { createOrganization } from '../helpers/fixtures';
 import { createMailer, type Mail } from '../../src/lib/server/mail';
 import type { Database } from '../../src/lib/server/db';
+import { mailWorld, type SmtpServer } from '../helpers/mail-world';
 
 let db: Database;
-let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
-beforeAll(async () => {
-	db = await freshDatabase();
-	smtp = await startSmtpServer();
-});
-afterAll(async () => {
-	await db?.close();
-	await smtp?.close();
-});
+let smtp: SmtpServer;
+mailWorld((world) => ({ db, smtp } = world));
 
 const mail = (to: string, organizationId: string): Mail => ({ to, subject: `For ${to}`, text: 't', html: '<p>t</p>', organizationId });
 const statusOf = async (to: string) => (await db.sql`select status from outbox where to_address = ${to}`).map((r) => r.status);

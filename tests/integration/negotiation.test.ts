@@ -1,19 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
-import { freshDatabase } from '../helpers/db';
 import { addColleague, createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
-import { mailText, startSmtpServer } from '../helpers/smtp';
+import { mailText } from '../helpers/smtp';
 import { approveDraft, loadNegotiation, sendRound, withdrawApproval } from '../../src/lib/server/negotiation';
 import type { NoticeTopic } from '../../src/lib/collab/protocol';
 import { appendInitialState, loadDocumentState } from '../../src/lib/server/collab';
 import { getMouAccess } from '../../src/lib/server/mous';
-import { createMailer, type Mailer } from '../../src/lib/server/mail';
+import type { Mailer } from '../../src/lib/server/mail';
 import { loadTemplate } from '../../src/lib/server/templates';
 import type { Database } from '../../src/lib/server/db';
+import { mailWorld, type SmtpServer } from '../helpers/mail-world';
 
 let db: Database;
-let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let smtp: SmtpServer;
 let mailer: Mailer;
 const notices: { mouId: string; topic: NoticeTopic }[] = [];
 const deps = () => ({
@@ -23,16 +23,7 @@ const deps = () => ({
 	collab: { notify: (mouId: string, topic: NoticeTopic) => void notices.push({ mouId, topic }) }
 });
 
-beforeAll(async () => {
-	db = await freshDatabase();
-	smtp = await startSmtpServer();
-	mailer = createMailer({ sql: db.sql, smtpUrl: smtp.url });
-});
-afterAll(async () => {
-	mailer?.close();
-	await smtp?.close();
-	await db?.close();
-});
+mailWorld((world) => ({ db, smtp, mailer } = world));
 
 /** Appends an edit to the stored draft the way an accepted websocket update would be stored. */
 async function storeEdit(mouId: string, edit: (doc: Y.Doc) => void) {

@@ -1,35 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { freshDatabase } from '../helpers/db';
 import { addColleague, createMouBetween, createOrganization } from '../helpers/fixtures';
-import { startSmtpServer } from '../helpers/smtp';
 import { appendInitialState, loadDocumentState } from '../../src/lib/server/collab';
 import { approveDraft } from '../../src/lib/server/negotiation';
 import { sendForSignature, voidRequest, type SigningDeps } from '../../src/lib/server/signing';
 import { loadTemplate } from '../../src/lib/server/templates';
-import { createMailer, setNotificationChoices, type Mailer } from '../../src/lib/server/mail';
+import { setNotificationChoices, type Mailer } from '../../src/lib/server/mail';
 import type { PrepareDraft } from '../../src/lib/signing/types';
 import type { Database } from '../../src/lib/server/db';
 import { agreedMou, lastMail } from './signing-world';
+import { mailWorld } from '../helpers/mail-world';
 
 // Each notification path asks the person's choice (wantsMail); mail needed to act still goes.
 
 let db: Database;
-let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let mailer: Mailer;
 const deps = (): SigningDeps => ({ sql: db.sql, mailer, origin: 'http://app.test', collab: { notify: () => {} } });
 const browser = { ipAddress: '203.0.113.7', userAgent: 'Vitest Browser/1.0' };
 
-beforeAll(async () => {
-	db = await freshDatabase();
-	smtp = await startSmtpServer();
-	mailer = createMailer({ sql: db.sql, smtpUrl: smtp.url });
-});
-afterAll(async () => {
-	mailer?.close();
-	await smtp?.close();
-	await db?.close();
-});
+mailWorld((world) => ({ db, mailer } = world));
 
 const SAMPLE: Record<string, string> = { date: '2027-08-01', money: '1000.00', integer: '3', months: '12', percent: '50', timezone: 'America/Chicago' };
 

@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../helpers/db';
-import { startSmtpServer, firstLink } from '../helpers/smtp';
+import { describe, expect, it } from 'vitest';
+import { firstLink } from '../helpers/smtp';
 import { createOrganization, addColleague, PASSWORD } from '../helpers/fixtures';
 import { acceptInvitation, inviteMember, listMembers, lookUpInvitation, signUpWithOrganization, INVITATION_LIFETIME_MS } from '../../src/lib/server/orgs';
 import { createMailer } from '../../src/lib/server/mail';
 import type { Database } from '../../src/lib/server/db';
+import { mailWorld, type SmtpServer } from '../helpers/mail-world';
 
 let db: Database;
-let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
-beforeAll(async () => {
-	db = await freshDatabase();
-	smtp = await startSmtpServer();
-});
-afterAll(async () => {
-	await db?.close();
-	await smtp?.close();
-});
+let smtp: SmtpServer;
+mailWorld((world) => ({ db, smtp } = world));
 
 describe('sign-up', () => {
 	it('creates the organization with its founder as administrator', async () => {

@@ -15,12 +15,13 @@ import {
 } from '../../src/lib/server/reminders';
 import { confirmReview, startReview } from '../../src/lib/server/reviews';
 import { freshDatabase } from '../helpers/db';
-import { mailText, startSmtpServer, type ReceivedMail } from '../helpers/smtp';
+import { mailText, type ReceivedMail } from '../helpers/smtp';
 import { reminderWorld, signedMou, type ReminderWorld } from './reminders-world';
+import { mailWorld, type SmtpServer } from '../helpers/mail-world';
 
 const ORIGIN = 'http://mou.test';
 let db: Awaited<ReturnType<typeof freshDatabase>>;
-let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let smtp: SmtpServer;
 let mailer: Mailer;
 let scheduler: ReminderScheduler;
 let transport: ReminderTransport;
@@ -28,10 +29,8 @@ let world: ReminderWorld;
 /** What a sweep needs, for running one directly (as a second instance would). */
 const sweepDeps = () => ({ sql: db.sql, mailer, transport, origin: ORIGIN });
 
+mailWorld((world) => ({ db, smtp, mailer } = world));
 beforeAll(async () => {
-	db = await freshDatabase();
-	smtp = await startSmtpServer();
-	mailer = createMailer({ sql: db.sql, smtpUrl: smtp.url });
 	transport = smtpTransport(smtp.url);
 	scheduler = await startReminderScheduler({ sql: db.sql, mailer, smtpUrl: smtp.url, origin: ORIGIN, cron: false, pollingIntervalSeconds: 0.5 });
 	world = await reminderWorld(db.sql);
@@ -40,9 +39,6 @@ beforeAll(async () => {
 afterAll(async () => {
 	await scheduler?.stop();
 	transport?.close();
-	mailer?.close();
-	await smtp?.close();
-	await db?.close();
 });
 
 beforeEach(() => {

@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../helpers/db';
-import { startSmtpServer } from '../helpers/smtp';
-import { createMailer, type Mailer } from '../../src/lib/server/mail';
+import { describe, expect, it } from 'vitest';
+import type { Mailer } from '../../src/lib/server/mail';
 import type { Database } from '../../src/lib/server/db';
 import { hashToken } from '../../src/lib/server/auth';
 import {
@@ -28,9 +26,10 @@ import {
 import type { PrepareDraft } from '../../src/lib/signing/types';
 import { agreedMou, codeIn, inkPng, lastMail, mailsTo, signToken } from './signing-world';
 import type { Person } from '../helpers/fixtures';
+import { mailWorld, type SmtpServer } from '../helpers/mail-world';
 
 let db: Database;
-let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let smtp: SmtpServer;
 let mailer: Mailer;
 const notices: string[] = [];
 /** What the workflow handed to the mailer, attachments included. */
@@ -45,16 +44,7 @@ const deps = (): SigningDeps => ({
 const browser = (extra: Partial<CeremonyInput> = {}): CeremonyInput => ({ ipAddress: '203.0.113.7', userAgent: 'Vitest Browser/1.0', ...extra });
 const DAY = 86_400_000;
 
-beforeAll(async () => {
-	db = await freshDatabase();
-	smtp = await startSmtpServer();
-	mailer = createMailer({ sql: db.sql, smtpUrl: smtp.url });
-});
-afterAll(async () => {
-	mailer?.close();
-	await smtp?.close();
-	await db?.close();
-});
+mailWorld((world) => ({ db, smtp, mailer } = world));
 
 type World = Awaited<ReturnType<typeof agreedMou>>;
 

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { freshDatabase } from '../helpers/db';
 import { addColleague, createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
-import { mailText, startSmtpServer } from '../helpers/smtp';
+import { mailText } from '../helpers/smtp';
 import { startCollabHttp } from '../helpers/collab-http';
 import { addComment, replyToSuggestion, replyToThread } from '../../src/lib/server/comments';
 import { appendInitialState, loadDocumentState } from '../../src/lib/server/collab';
@@ -10,26 +9,22 @@ import { getMouAccess } from '../../src/lib/server/mous';
 import { decideSuggestions } from '../../src/lib/server/redlines';
 import { sendRound } from '../../src/lib/server/negotiation';
 import { recordVisit, whatChanged } from '../../src/lib/server/visits';
-import { createMailer, getNotificationChoices, setNotificationChoices, wantsMail, type Mailer } from '../../src/lib/server/mail';
+import { getNotificationChoices, setNotificationChoices, wantsMail, type Mailer } from '../../src/lib/server/mail';
 import type { Database } from '../../src/lib/server/db';
+import { mailWorld, type SmtpServer } from '../helpers/mail-world';
 
 let db: Database;
-let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let smtp: SmtpServer;
 let mailer: Mailer;
 let server: Awaited<ReturnType<typeof startCollabHttp>>;
 const deps = () => ({ sql: db.sql, mailer, origin: 'http://app.test', collab: server.collab });
 
+mailWorld((world) => ({ db, smtp, mailer } = world));
 beforeAll(async () => {
-	db = await freshDatabase();
-	smtp = await startSmtpServer();
-	mailer = createMailer({ sql: db.sql, smtpUrl: smtp.url });
 	server = await startCollabHttp(db.sql);
 });
 afterAll(async () => {
-	mailer?.close();
 	await server?.close();
-	await smtp?.close();
-	await db?.close();
 });
 
 async function rename(person: Person, name: string) {
