@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createMailer, type Mailer } from '../../src/lib/server/mail';
+import { describe, expect, test } from 'vitest';
+import type { Mailer } from '../../src/lib/server/mail';
 import { confirmReview, loadReviewPage, recordReviewStep } from '../../src/lib/server/reviews';
 import {
 	confirmPublicComment,
@@ -11,24 +11,16 @@ import {
 	unpublishMou
 } from '../../src/lib/server/publication';
 import { createOrganization } from '../helpers/fixtures';
-import { freshDatabase } from '../helpers/db';
-import { reminderWorld, signedMou, type ReminderWorld } from './reminders-world';
+import type { Database } from '../../src/lib/server/db';
+import { signedMou, type ReminderWorld, withReminderWorld } from './reminders-world';
 
-let db: Awaited<ReturnType<typeof freshDatabase>>;
+let db: Database;
 let mailer: Mailer;
 let world: ReminderWorld;
 const deps = () => ({ sql: db.sql, mailer, origin: 'http://mou.test' });
 const inReview = new Date('2028-07-01T15:00:00Z');
 
-beforeAll(async () => {
-	db = await freshDatabase();
-	mailer = createMailer({ sql: db.sql });
-	world = await reminderWorld(db.sql);
-});
-afterAll(async () => {
-	mailer?.close();
-	await db?.close();
-});
+withReminderWorld((made) => ({ db, mailer, world } = made));
 
 async function published(title: string, state: 'none' | 'va' = 'none') {
 	const created = await signedMou(db.sql, world, { title, effectiveDate: '2027-08-01', dueOn: '2028-08-01', state });

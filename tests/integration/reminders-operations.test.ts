@@ -1,28 +1,20 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMailer, type Mailer } from '../../src/lib/server/mail';
+import type { Mailer } from '../../src/lib/server/mail';
 import { dryRunSweep, runReminderSweep, upcomingReminders } from '../../src/lib/server/reminders';
-import { freshDatabase } from '../helpers/db';
-import { reminderWorld, signedMou, type ReminderWorld } from './reminders-world';
+import type { Database } from '../../src/lib/server/db';
+import { signedMou, type ReminderWorld, withReminderWorld } from './reminders-world';
 
 const run = promisify(execFile);
-let db: Awaited<ReturnType<typeof freshDatabase>>;
+let db: Database;
 let mailer: Mailer;
 let world: ReminderWorld;
 
-beforeAll(async () => {
-	db = await freshDatabase();
-	mailer = createMailer({ sql: db.sql });
-	world = await reminderWorld(db.sql);
-});
-afterAll(async () => {
-	mailer?.close();
-	await db?.close();
-});
+withReminderWorld((made) => ({ db, mailer, world } = made));
 
 // 60 days before 2027-05-13 is 2027-03-14, the day US clocks go forward: 08:00 in Chicago is 13:00Z.
 const sixtyBefore = new Date('2027-03-14T13:00:00Z');

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
+import { afterAll, beforeAll } from 'vitest';
 import type { Sql } from '../../src/lib/server/db';
+import { createMailer, type Mailer } from '../../src/lib/server/mail';
+import { freshDatabase } from '../helpers/db';
 import { appendInitialState, loadDocumentState } from '../../src/lib/server/collab';
 import { addColleague, createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
 
@@ -35,6 +38,25 @@ export async function reminderWorld(sql: Sql) {
 }
 
 export type ReminderWorld = Awaited<ReturnType<typeof reminderWorld>>;
+
+/**
+ * A test file's fresh database with the reminder world in it and a mailer that keeps mail in the
+ * outbox (no SMTP server), made before the file's tests and closed after them. `ready` hands them to
+ * the file's variables.
+ */
+export function withReminderWorld(ready: (made: { db: Awaited<ReturnType<typeof freshDatabase>>; mailer: Mailer; world: ReminderWorld }) => void) {
+	let db: Awaited<ReturnType<typeof freshDatabase>> | undefined;
+	let mailer: Mailer | undefined;
+	beforeAll(async () => {
+		db = await freshDatabase();
+		mailer = createMailer({ sql: db.sql });
+		ready({ db, mailer, world: await reminderWorld(db.sql) });
+	});
+	afterAll(async () => {
+		mailer?.close();
+		await db?.close();
+	});
+}
 
 /** Sets a fill-in term in the stored draft (before it is agreed), the way the server writes. */
 export async function setTerm(sql: Sql, mouId: string, key: string, value: string) {

@@ -1,29 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../helpers/db';
-import { createMailer, type Mailer } from '../../src/lib/server/mail';
+import { describe, expect, it } from 'vitest';
+import type { Database } from '../../src/lib/server/db';
+import type { Mailer } from '../../src/lib/server/mail';
 import { closeReviewBySuccessor, recordReviewStep, startReview } from '../../src/lib/server/reviews';
 import { giveConsent, openSigningLink, requestCode, sendForSignature, sign, verifyCode, type SigningDeps } from '../../src/lib/server/signing';
 import { agree, codeIn, inkPng, lastMail, signToken } from './signing-world';
-import { reminderWorld, signedMou, type ReminderWorld } from './reminders-world';
+import { signedMou, type ReminderWorld, withReminderWorld } from './reminders-world';
 
 /** A review closed by a new signed MOU leaves its record on the reviewed MOU, as a confirmed review does. */
 
-let db: Awaited<ReturnType<typeof freshDatabase>>;
+let db: Database;
 let mailer: Mailer;
 let world: ReminderWorld;
 const deps = (): SigningDeps => ({ sql: db.sql, mailer, origin: 'http://mou.test', closeReview: closeReviewBySuccessor });
 const browser = (ceremonyToken?: string) => ({ ipAddress: '203.0.113.7', userAgent: 'Vitest Browser/1.0', ...(ceremonyToken ? { ceremonyToken } : {}) });
 const now = new Date('2028-07-01T15:00:00Z');
 
-beforeAll(async () => {
-	db = await freshDatabase();
-	mailer = createMailer({ sql: db.sql });
-	world = await reminderWorld(db.sql);
-});
-afterAll(async () => {
-	mailer?.close();
-	await db?.close();
-});
+withReminderWorld((made) => ({ db, mailer, world } = made));
 
 async function signAs(email: string) {
 	const mail = await lastMail(db.sql, email, 'Please sign%');

@@ -1,34 +1,26 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { appendInitialState, loadDocumentState } from '../../src/lib/server/collab';
-import { createMailer, type Mailer } from '../../src/lib/server/mail';
+import type { Mailer } from '../../src/lib/server/mail';
 import { getMouAccess } from '../../src/lib/server/mous';
 import { startReview } from '../../src/lib/server/reviews';
 import { initialDocumentUpdate, loadTemplate } from '../../src/lib/server/templates';
 import { assessStoredDraft, currentProfile } from '../../src/lib/server/profiles';
 import { applyProfile } from '../../src/lib/profiles';
 import { createMouBetween } from '../helpers/fixtures';
-import { freshDatabase } from '../helpers/db';
-import { reminderWorld, type ReminderWorld } from './reminders-world';
+import type { Database } from '../../src/lib/server/db';
+import { type ReminderWorld, withReminderWorld } from './reminders-world';
 
 // Issue 13: an MOU never changes template under its parties' feet, but its review draft starts
 // from the newest template, carrying what the parties agreed where it still fits.
 
-let db: Awaited<ReturnType<typeof freshDatabase>>;
+let db: Database;
 let mailer: Mailer;
 let world: ReminderWorld;
 const deps = () => ({ sql: db.sql, mailer, origin: 'http://mou.test' });
 
-beforeAll(async () => {
-	db = await freshDatabase();
-	mailer = createMailer({ sql: db.sql });
-	world = await reminderWorld(db.sql);
-});
-afterAll(async () => {
-	mailer?.close();
-	await db?.close();
-});
+withReminderWorld((made) => ({ db, mailer, world } = made));
 
 const OWN_CLAUSE = 'Parking at Lincoln High';
 

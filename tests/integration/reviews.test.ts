@@ -1,29 +1,20 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { loadDocumentState } from '../../src/lib/server/collab';
-import { createMailer, type Mailer } from '../../src/lib/server/mail';
+import type { Mailer } from '../../src/lib/server/mail';
 import { listMous } from '../../src/lib/server/mous';
 import { byUrgency, reviewOverview } from '../../src/lib/server/reminders';
 import { confirmReview, loadReviewPage, reviewBaseline, reviewTitle, startReview } from '../../src/lib/server/reviews';
 import { createMouBetween } from '../helpers/fixtures';
-import { freshDatabase } from '../helpers/db';
-import { reminderWorld, signedMou, type ReminderWorld } from './reminders-world';
+import type { Database } from '../../src/lib/server/db';
+import { reminderWorld, signedMou, type ReminderWorld, withReminderWorld } from './reminders-world';
 
-let db: Awaited<ReturnType<typeof freshDatabase>>;
+let db: Database;
 let mailer: Mailer;
 let world: ReminderWorld;
 const deps = () => ({ sql: db.sql, mailer, origin: 'http://mou.test' });
 
-beforeAll(async () => {
-	db = await freshDatabase();
-	mailer = createMailer({ sql: db.sql });
-	world = await reminderWorld(db.sql);
-});
-
-afterAll(async () => {
-	mailer?.close();
-	await db?.close();
-});
+withReminderWorld((made) => ({ db, mailer, world } = made));
 
 describe('starting the annual review', () => {
 	test('counsel of either party starts a new draft whose starting text is exactly the signed version', async () => {

@@ -1,26 +1,18 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createMailer, type Mailer } from '../../src/lib/server/mail';
+import { describe, expect, test } from 'vitest';
+import type { Mailer } from '../../src/lib/server/mail';
 import { approveDraft } from '../../src/lib/server/negotiation';
 import { confirmReview, loadReviewPage, recordReviewStep, reviewStepFile, startReview, type StepInput } from '../../src/lib/server/reviews';
 import { createOrganization } from '../helpers/fixtures';
-import { freshDatabase } from '../helpers/db';
-import { reminderWorld, signedMou, type ReminderWorld } from './reminders-world';
+import type { Database } from '../../src/lib/server/db';
+import { signedMou, type ReminderWorld, withReminderWorld } from './reminders-world';
 
-let db: Awaited<ReturnType<typeof freshDatabase>>;
+let db: Database;
 let mailer: Mailer;
 let world: ReminderWorld;
 const deps = () => ({ sql: db.sql, mailer, origin: 'http://mou.test' });
 const now = new Date('2028-07-01T15:00:00Z');
 
-beforeAll(async () => {
-	db = await freshDatabase();
-	mailer = createMailer({ sql: db.sql });
-	world = await reminderWorld(db.sql);
-});
-afterAll(async () => {
-	mailer?.close();
-	await db?.close();
-});
+withReminderWorld((made) => ({ db, mailer, world } = made));
 
 const resolutionPdf = () => new File([new TextEncoder().encode('%PDF-1.4 resolution 2028-14')], 'Resolution 2028-14.pdf', { type: 'application/pdf' });
 
