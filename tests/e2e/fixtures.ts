@@ -1,4 +1,4 @@
-import { test as base, expect, type Browser, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { startDemoApp, DEMO, DEMO_PASSWORD } from '../helpers/demo';
 
@@ -18,9 +18,9 @@ export const test = base.extend<object, { app: App }>({
 
 export { expect, DEMO };
 
-/** A separate browser context per person: their own cookies, as on their own computer. */
-export async function signedInPage(browser: Browser, app: Pick<App, 'url'>, email: string): Promise<Page> {
-	const context = await browser.newContext({ baseURL: app.url });
+/** A separate browser context per person: their own cookies, as on their own computer (or phone: `device`). */
+export async function signedInPage(browser: Browser, app: Pick<App, 'url'>, email: string, device: BrowserContextOptions = {}): Promise<Page> {
+	const context = await browser.newContext({ ...device, baseURL: app.url });
 	const page = await context.newPage();
 	await page.goto('/login');
 	// Typing before hydration can be reset by it (seen on a cold server): wait until the page is live.
@@ -31,6 +31,36 @@ export async function signedInPage(browser: Browser, app: Pick<App, 'url'>, emai
 	await page.waitForURL('**/mous');
 	await expect(page.getByRole('heading', { name: 'Your MOUs' })).toBeVisible();
 	return page;
+}
+
+/** Makes the negotiated demo MOU signed, as signing leaves it: its agreed version, in review in 20 days. */
+export const SIGNED_DEMO_MOU: readonly string[] = [
+	`insert into mou_versions (mou_id, number, kind, label, through_seq, state, sha256)
+	select m.id, 1, 'agreed', 'Agreed text', u.seq, u.update, encode(sha256(u.update), 'hex')
+	from mous m join lateral (select seq, update from mou_updates where mou_id = m.id order by seq limit 1) u on true
+	where m.title like '%2027–28'`,
+	`update mous set status = 'signed', effective_date = current_date - 345, review_interval_months = 12,
+		review_due_on = current_date + 20, signed_at = now() - interval '345 days'
+	where title like '%2027–28'`
+];
+
+/**
+ * A demo of the spec file's own (its story changes the demo), changed by `statements` before it
+ * starts and run with `env()` added: started before the file's tests (after its earlier hooks), stopped
+ * after them. `ready` hands its app to the file.
+ */
+export function ownDemo(ready: (app: App) => void, statements: readonly string[] = [], env: () => Record<string, string> = () => ({})) {
+	let running: Awaited<ReturnType<typeof startDemoApp>> | undefined;
+	base.beforeAll(async () => {
+		base.setTimeout(120_000);
+		running = await startDemoApp(env(), async (query) => {
+			for (const statement of statements) await query(statement);
+		});
+		ready(running.app);
+	});
+	base.afterAll(async () => {
+		await running?.stop();
+	});
 }
 
 const DEMO_TITLES = {

@@ -1,6 +1,5 @@
 import { expect, type Browser, type Page } from '@playwright/test';
-import { DEMO, expectNoAxeViolations, test } from './fixtures';
-import { DEMO_PASSWORD } from '../helpers/demo';
+import { DEMO, expectNoAxeViolations, signedInPage, test } from './fixtures';
 
 /**
  * On a 390×844 phone nothing scrolls sideways — the dashboard's MOUs become labelled cards, the
@@ -11,17 +10,7 @@ import { DEMO_PASSWORD } from '../helpers/demo';
 
 const PHONE = { width: 390, height: 844 };
 
-async function phoneOf(browser: Browser, baseURL: string, email: string): Promise<Page> {
-	const context = await browser.newContext({ baseURL, viewport: PHONE, isMobile: true, hasTouch: true });
-	const page = await context.newPage();
-	await page.goto('/login');
-	await page.locator('html[data-hydrated]').waitFor();
-	await page.getByLabel('Email').fill(email);
-	await page.getByLabel('Password').fill(DEMO_PASSWORD);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL('**/mous');
-	return page;
-}
+const phoneOf = (browser: Browser, url: string, email: string) => signedInPage(browser, { url }, email, { viewport: PHONE, isMobile: true, hasTouch: true });
 
 /** How far the page reaches sideways, and what sticks out past the screen's right edge. */
 async function expectNoSidewaysScroll(page: Page) {

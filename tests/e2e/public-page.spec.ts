@@ -1,8 +1,7 @@
 import { test, expect, type Browser, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
 import type { RunningApp } from '../helpers/app';
-import { DEMO, startDemoApp } from '../helpers/demo';
-import { signedInPage } from './fixtures';
+import { DEMO } from '../helpers/demo';
+import { expectNoAxeViolations, ownDemo, signedInPage, SIGNED_DEMO_MOU } from './fixtures';
 import { firstLink, startSmtpServer } from '../helpers/smtp';
 
 /**
@@ -14,41 +13,28 @@ import { firstLink, startSmtpServer } from '../helpers/smtp';
 const SHOTS = '/work/notes/screens/state';
 const DOCX_SHA = 'a'.repeat(16) + 'b'.repeat(16) + 'c'.repeat(16) + 'd'.repeat(16);
 const SIGN_DEMO = [
-	`insert into mou_versions (mou_id, number, kind, label, through_seq, state, sha256)
-	select m.id, 1, 'agreed', 'Agreed text', u.seq, u.update, encode(sha256(u.update), 'hex')
-	from mous m join lateral (select seq, update from mou_updates where mou_id = m.id order by seq limit 1) u on true
-	where m.title like '%2027–28'`,
-	`update mous set status = 'signed', effective_date = current_date - 345, review_interval_months = 12,
-		review_due_on = current_date + 20, signed_at = now() - interval '345 days'
-	where title like '%2027–28'`,
+	...SIGNED_DEMO_MOU,
 	`insert into signed_documents (mou_id, version_id, sha256, bytes, filename, certificate)
 	select m.id, v.id, '${DOCX_SHA}', '\\x00', 'signed.docx', '{}'::jsonb from mous m join mou_versions v on v.mou_id = m.id where m.title like '%2027–28'`,
 	`insert into mou_comments (mou_id, author_id, party, visibility, body)
 	select m.id, m.created_by, 'agency', 'internal', 'INTERNAL NOTE: hold firm on the cost share' from mous m where m.title like '%2027–28'`
 ];
 
-let demo: Awaited<ReturnType<typeof startDemoApp>>;
 let app: RunningApp;
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 
 test.beforeAll(async () => {
-	test.setTimeout(120_000);
 	// A mail server, so the commenter's confirmation reaches their own mailbox (nobody reads it in the app).
 	smtp = await startSmtpServer();
-	demo = await startDemoApp({ SMTP_URL: smtp.url }, async (query) => {
-		for (const statement of SIGN_DEMO) await query(statement);
-	});
-	app = demo.app;
 });
 test.afterAll(async () => {
-	await demo?.stop();
 	await smtp?.close();
 });
-
-async function expectNoAxeViolations(page: Page) {
-	const results = await new AxeBuilder({ page }).analyze();
-	expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
-}
+ownDemo(
+	(own) => (app = own),
+	SIGN_DEMO,
+	() => ({ SMTP_URL: smtp.url })
+);
 
 async function demoMouUrl(page: Page) {
 	const href = await page

@@ -1,25 +1,17 @@
-import { test, expect, type Browser, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { test, expect, type Browser } from '@playwright/test';
 import type { RunningApp } from '../helpers/app';
-import { DEMO, startDemoApp } from '../helpers/demo';
-import { signedInPage } from './fixtures';
+import { DEMO } from '../helpers/demo';
+import { expectNoAxeViolations, ownDemo, signedInPage, SIGNED_DEMO_MOU } from './fixtures';
 
 /**
  * The review cycle in the browser. The demo MOU is made signed in the database (as signing leaves
  * it), with the server stopped so that the embedded database has one owner; then it restarts.
  */
-let demo: Awaited<ReturnType<typeof startDemoApp>>;
 let app: RunningApp;
 
 /** Signs the negotiated demo MOU (review due in 20 days) and adds a second signed MOU (due in 10). */
 const SIGN_DEMO = [
-	`insert into mou_versions (mou_id, number, kind, label, through_seq, state, sha256)
-	select m.id, 1, 'agreed', 'Agreed text', u.seq, u.update, encode(sha256(u.update), 'hex')
-	from mous m join lateral (select seq, update from mou_updates where mou_id = m.id order by seq limit 1) u on true
-	where m.title like '%2027–28'`,
-	`update mous set status = 'signed', effective_date = current_date - 345, review_interval_months = 12,
-		review_due_on = current_date + 20, signed_at = now() - interval '345 days'
-	where title like '%2027–28'`,
+	...SIGNED_DEMO_MOU,
 	`with m as (
 		insert into mous (title, status, template_id, template_version, created_by, effective_date, review_interval_months, review_due_on, signed_at)
 		select 'Athletics coverage MOU', 'signed', template_id, template_version, created_by, current_date - 355, 12, current_date + 10, now() - interval '355 days'
@@ -28,24 +20,9 @@ const SIGN_DEMO = [
 	select m.id, p.organization_id, p.side from m, mou_parties p join mous x on x.id = p.mou_id where x.title like '%2027–28'`
 ];
 
-test.beforeAll(async () => {
-	test.setTimeout(120_000);
-	demo = await startDemoApp({}, async (query) => {
-		for (const statement of SIGN_DEMO) await query(statement);
-	});
-	app = demo.app;
-});
-
-test.afterAll(async () => {
-	await demo?.stop();
-});
+ownDemo((own) => (app = own), SIGN_DEMO);
 
 const signIn = (browser: Browser, email: string) => signedInPage(browser, app, email);
-
-async function expectNoAxeViolations(page: Page) {
-	const results = await new AxeBuilder({ page }).analyze();
-	expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
-}
 
 test('the dashboard shows each review date, most urgent first, in words', async ({ browser }) => {
 	const page = await signIn(browser, DEMO.districtCounsel);

@@ -1,7 +1,7 @@
 import { test, expect, type Browser } from '@playwright/test';
 import type { RunningApp } from '../helpers/app';
-import { DEMO, startDemoApp } from '../helpers/demo';
-import { expectNoAxeViolations, signedInPage } from './fixtures';
+import { DEMO } from '../helpers/demo';
+import { expectNoAxeViolations, ownDemo, signedInPage, SIGNED_DEMO_MOU } from './fixtures';
 
 /**
  * The administrators' upcoming reminders: every kind (the review, the end of the term, the
@@ -9,29 +9,8 @@ import { expectNoAxeViolations, signedInPage } from './fixtures';
  * sideways scrolling. The demo MOU is made signed (review due in 20 days; its term ends 2028-07-31).
  */
 const SHOTS = '/work/notes/screens/states';
-const SIGN_DEMO = [
-	`insert into mou_versions (mou_id, number, kind, label, through_seq, state, sha256)
-	select m.id, 1, 'agreed', 'Agreed text', u.seq, u.update, encode(sha256(u.update), 'hex')
-	from mous m join lateral (select seq, update from mou_updates where mou_id = m.id order by seq limit 1) u on true
-	where m.title like '%2027–28'`,
-	`update mous set status = 'signed', effective_date = current_date - 345, review_interval_months = 12,
-		review_due_on = current_date + 20, signed_at = now() - interval '345 days'
-	where title like '%2027–28'`
-];
-
-let demo: Awaited<ReturnType<typeof startDemoApp>>;
 let app: RunningApp;
-
-test.beforeAll(async () => {
-	test.setTimeout(120_000);
-	demo = await startDemoApp({}, async (query) => {
-		for (const statement of SIGN_DEMO) await query(statement);
-	});
-	app = demo.app;
-});
-test.afterAll(async () => {
-	await demo?.stop();
-});
+ownDemo((own) => (app = own), SIGNED_DEMO_MOU);
 
 async function adminPage(browser: Browser) {
 	const page = await signedInPage(browser, app, DEMO.districtCounsel);

@@ -27,3 +27,6 @@ export async function freshDatabase(): Promise<Database & { url?: string }> {
 		}
 	};
 }
+
+/** A test file's database, with its address when it is a real PostgreSQL one. */
+export type TestDatabase = Awaited<ReturnType<typeof freshDatabase>>;

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll } from 'vitest';
 import { createMailer, type Mailer } from '../../src/lib/server/mail';
-import { freshDatabase } from './db';
+import { freshDatabase, type TestDatabase } from './db';
 import { startSmtpServer } from './smtp';
 
 export type SmtpServer = Awaited<ReturnType<typeof startSmtpServer>>;
 
 export interface MailWorld {
-	db: Awaited<ReturnType<typeof freshDatabase>>;
+	db: TestDatabase;
 	smtp: SmtpServer;
 	/** Delivers to `smtp`. */
 	mailer: Mailer;

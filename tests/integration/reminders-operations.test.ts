@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Mailer } from '../../src/lib/server/mail';
 import { dryRunSweep, runReminderSweep, upcomingReminders } from '../../src/lib/server/reminders';
-import type { Database } from '../../src/lib/server/db';
+import type { TestDatabase } from '../helpers/db';
 import { signedMou, type ReminderWorld, withReminderWorld } from './reminders-world';
 
 const run = promisify(execFile);
-let db: Database;
+let db: TestDatabase;
 let mailer: Mailer;
 let world: ReminderWorld;
 

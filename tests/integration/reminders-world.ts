@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { afterAll, beforeAll } from 'vitest';
 import type { Sql } from '../../src/lib/server/db';
 import { createMailer, type Mailer } from '../../src/lib/server/mail';
-import { freshDatabase } from '../helpers/db';
+import { freshDatabase, type TestDatabase } from '../helpers/db';
 import { appendInitialState, loadDocumentState } from '../../src/lib/server/collab';
 import { addColleague, createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
 
@@ -44,8 +44,8 @@ export type ReminderWorld = Awaited<ReturnType<typeof reminderWorld>>;
  * outbox (no SMTP server), made before the file's tests and closed after them. `ready` hands them to
  * the file's variables.
  */
-export function withReminderWorld(ready: (made: { db: Awaited<ReturnType<typeof freshDatabase>>; mailer: Mailer; world: ReminderWorld }) => void) {
-	let db: Awaited<ReturnType<typeof freshDatabase>> | undefined;
+export function withReminderWorld(ready: (made: { db: TestDatabase; mailer: Mailer; world: ReminderWorld }) => void) {
+	let db: TestDatabase | undefined;
 	let mailer: Mailer | undefined;
 	beforeAll(async () => {
 		db = await freshDatabase();
