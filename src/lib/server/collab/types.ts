@@ -1,13 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { Sql } from '../db';
 import type { CollabRelay } from './relay';
+import type { Party } from '$lib/mou/party';
 
 /** Who is on the other end of a collaboration connection, as established by `authorize`. */
 export interface CollabIdentity {
 	userId: string;
 	name: string;
 	organizationId: string;
-	side: 'agency' | 'district';
+	side: Party;
 	/** False for viewers and for MOUs no longer being drafted: their updates are dropped. */
 	canWrite: boolean;
 }

@@ -4,6 +4,8 @@ import { composeEmail, keepWanting, type Mailer } from '$lib/server/mail';
 import { findMentions } from '$lib/comments/mentions';
 import type { MentionablePerson, Visibility } from '$lib/comments/types';
 import type { Sql } from '$lib/server/db';
+import { can } from '$lib/mou/lifecycle';
+import type { Party } from '$lib/mou/party';
 import * as store from './store';
 
 /** Mail for mentions goes through the outbox queue, never while the request waits on SMTP. Without a mailer nobody is mailed. */
@@ -19,8 +21,10 @@ export interface MentionMail {
  * A shared comment: every person of both parties. An internal one: counsel and signatories of the
  * author's own party (viewers never read internal threads, the other party never learns of them).
  */
-export function mayBeMentioned(people: store.MouPerson[], author: { id: string; side: string }, visibility: Visibility) {
-	return people.filter((p) => p.id !== author.id && (visibility === 'shared' || (p.party === author.side && (p.role === 'counsel' || p.role === 'signatory'))));
+export function mayBeMentioned(people: store.MouPerson[], author: { id: string; side: Party }, visibility: Visibility) {
+	// Those who may comment read their party's internal threads (readerOf in comments.ts); the rule ignores isAdmin.
+	const readsInternal = (p: store.MouPerson) => can({ role: p.role, isAdmin: false }, 'comment');
+	return people.filter((p) => p.id !== author.id && (visibility === 'shared' || (p.party === author.side && readsInternal(p))));
 }
 
 const EXCERPT = 400;

@@ -1,6 +1,7 @@
 import type { JSONValue } from 'postgres';
 import type { Sql, Tx } from '$lib/server/db';
 import type { Party } from '$lib/mou/party';
+import type { Role } from '$lib/mou/lifecycle';
 import type { CommentView, ThreadView, Visibility } from '$lib/comments/types';
 
 /**
@@ -110,7 +111,7 @@ export interface MouPerson {
 	name: string;
 	email: string;
 	party: Party;
-	role: 'counsel' | 'signatory' | 'viewer';
+	role: Role;
 	organizationId: string;
 }
 

@@ -3,6 +3,7 @@ import type { CollabServer } from '../collab';
 import { ChangeRefused, DocumentFrozen } from '../collab';
 import type { Sql } from '../db';
 import { getMouAccess } from '../mous';
+import { can } from '$lib/mou/lifecycle';
 import type { FormOutcome as Outcome } from '../../errors';
 import type { Decision } from '../../redlines/types';
 import { applyDecisions, DecisionRefused } from './apply';
@@ -31,7 +32,7 @@ export async function decideSuggestions(
 	const access = await getMouAccess(deps.sql, user, mouId);
 	if (!access) return null;
 	const refuse = (form: string): Outcome<{ decided: number }> => ({ ok: false, errors: { form } });
-	if (user.role !== 'counsel') return refuse('Only counsel can decide on suggestions.');
+	if (!can(user, 'decide')) return refuse('Only counsel can decide on suggestions.');
 	if (access.mou.status !== 'negotiating') return refuse('Suggestions are decided only while the MOU is being negotiated.');
 	const decision = input.decision as Decision;
 	if (!DECISIONS.includes(decision)) return refuse('Choose accept, reject or withdraw.');
