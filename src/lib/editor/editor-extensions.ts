@@ -15,6 +15,7 @@ import type { Party } from '../mou/party';
 import { partyColor, renderCaret, renderSelection } from './presence';
 import type { TermValues } from './term-values';
 import { ClauseLock, isFromYjs } from './clause-lock';
+import { BodyEnd } from './body-end';
 import { CommentHighlights, SuggestionKeys, SuggestionMode, type SuggestionModeOptions } from './suggestions';
 
 export interface EditorExtensionOptions {
@@ -28,6 +29,8 @@ export interface EditorExtensionOptions {
 	suggestion?: SuggestionModeOptions;
 	/** Optional signature blocks, folded away while their signer's term is empty (as in the DOCX). */
 	optionalBlocks?: OptionalBlocks;
+	/** Says where a keyboard move went when it is not where the key says (Ctrl+End). */
+	announce?: (text: string) => void;
 }
 
 /**
@@ -53,7 +56,16 @@ const SharedTextNotAutolinked = Extension.create({
  * The shared document extensions (same schema as the server) with the browser's node views,
  * bound to the Yjs document, with carets and the client-side clause lock on top.
  */
-export function editorExtensions({ doc, provider, user, termValues, onLockedEdit, suggestion, optionalBlocks }: EditorExtensionOptions): AnyExtension[] {
+export function editorExtensions({
+	doc,
+	provider,
+	user,
+	termValues,
+	onLockedEdit,
+	suggestion,
+	optionalBlocks,
+	announce
+}: EditorExtensionOptions): AnyExtension[] {
 	const views: Record<string, AnyExtension> = {
 		[Clause.name]: Clause.extend({
 			addNodeView:
@@ -100,6 +112,7 @@ export function editorExtensions({ doc, provider, user, termValues, onLockedEdit
 		ClauseLock.configure({ onBlocked: onLockedEdit ?? null }),
 		Numbering.configure({ unprinted: () => optionalBlocks?.unprinted() ?? new Set() }),
 		OptionalBlockNumbering.configure({ blocks: optionalBlocks ?? null }),
+		BodyEnd.configure({ folded: () => optionalBlocks?.unprinted() ?? new Set(), announce: announce ?? (() => {}) }),
 		...(suggestion ? [SuggestionMode.configure(suggestion), SuggestionKeys.configure(suggestion)] : []),
 		CommentHighlights,
 		SharedTextNotAutolinked
