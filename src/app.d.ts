@@ -5,6 +5,8 @@ declare global {
 		interface Locals {
 			user: SessionUser | null;
 			sessionId: string | null;
+			/** The MOU whose live document to load once this answer is made (its editor connects next). */
+			preloadMou?: string;
 		}
 		interface Error {
 			message: string;

@@ -56,6 +56,12 @@ export interface CollabServer {
 	 * has re-checked. Never rejects.
 	 */
 	refreshAccess(userId: string): Promise<void>;
+	/**
+	 * A page that opens the MOU's editor is on its way (its HTML was just asked for): the
+	 * document is loaded now, while the page loads, and kept for `limits.preloadMs` even if nobody
+	 * is connected (a reload disconnects the old page before the new one connects).
+	 */
+	preload(mouId: string): void;
 }
 
 /** How long shutdown waits for peers to answer our close frame before dropping them. */
@@ -132,10 +138,19 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		}
 	};
 
+	/** Rooms a page is about to connect to (preload), until when. */
+	const expectedUntil = new WeakMap<Room, number>();
+
 	/** Unloads an empty room once its pending writes are stored, unless someone joined meanwhile. */
 	async function unloadWhenIdle(room: Room): Promise<void> {
 		await room.settled();
 		if (!room.isEmpty || rooms.get(room.mouId) !== room) return;
+		const wait = (expectedUntil.get(room) ?? 0) - Date.now();
+		if (wait > 0) {
+			// Not awaited here: shutdown waits for background work, not for this.
+			setTimeout(() => track(unloadWhenIdle(room)), wait).unref();
+			return;
+		}
 		rooms.delete(room.mouId);
 		room.unload();
 		log({ event: 'collab.unloaded', mouId: room.mouId });
@@ -278,6 +293,13 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		async refreshAccess(userId) {
 			relay?.publishToAll({ kind: 'access', userId });
 			await recheckAccess(userId);
+		},
+
+		preload(mouId) {
+			if (closing) return;
+			const room = roomFor(mouId);
+			expectedUntil.set(room, Date.now() + limits.preloadMs);
+			if (room.isEmpty) track(unloadWhenIdle(room));
 		},
 
 		async applyServerChange(mouId, actorId, change, record, options) {

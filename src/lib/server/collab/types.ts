@@ -37,6 +37,8 @@ export interface CollabLimits {
 	 * relayed message was lost without the relay noticing (e.g. an instance died mid-publish).
 	 */
 	catchUpIntervalMs: number;
+	/** How long a preloaded document (`preload`: its page was just served) waits, unconnected, for the page's editor. */
+	preloadMs: number;
 }
 
 /** Structured, one line per connection event or error; never document content. */
@@ -104,5 +106,7 @@ export const DEFAULT_LIMITS: CollabLimits = {
 	messageBurst: 1_000,
 	maxConnectionsPerUser: 30,
 	maxConnectionsPerDocument: 100,
-	catchUpIntervalMs: 30_000
+	catchUpIntervalMs: 30_000,
+	// From the page's answer to its editor's websocket: well under a second here, seconds on a slow phone.
+	preloadMs: 15_000
 };

@@ -5,7 +5,7 @@
 import { applyProfile, appliesTo } from '../../profiles/apply';
 import type { StateCode, StateProfile } from '../../profiles/types';
 import type { Template } from '../../templates/types';
-import { loadChecklist, loadTemplate } from '../templates';
+import { loadChecklist, loadTemplate, publishedVersions } from '../templates';
 import { templateKey } from '../../templates/key';
 export { assessStoredDraft, assessStoredMou } from './readiness';
 export { reapplyTemplate, type ReapplyReport } from './reapply';
@@ -73,6 +73,30 @@ export function mouProfile(mou: MouTemplateRef): StateProfile {
 /** What the MOU page's editor judges the draft with, under the key it never changes for. */
 export function templateData(mou: MouTemplateRef) {
 	return { key: templateKey(mou), template: mouTemplate(mou), profile: mouProfile(mou), checklist: loadChecklist(mou.templateId, mou.templateVersion) };
+}
+
+const templateJsonByKey = new Map<string, string>();
+
+/**
+ * `templateData` as JSON text, made once per key (published versions never change). The page
+ * sends it as one string: serializing the 65 KB of objects for the page's data on every
+ * request took longer than all its queries.
+ */
+export function templateDataJson(mou: MouTemplateRef): string {
+	const key = templateKey(mou);
+	let text = templateJsonByKey.get(key);
+	if (text === undefined) templateJsonByKey.set(key, (text = JSON.stringify(templateData(mou))));
+	return text;
+}
+
+/** Makes `templateDataJson` for every published template version and profile that applies to it (at start). */
+export function prepareTemplateData(): void {
+	for (const template of publishedVersions()) {
+		for (const profile of PROFILES) {
+			if (!appliesTo(profile, template)) continue;
+			templateDataJson({ templateId: template.id, templateVersion: template.version, stateCode: profile.code, stateProfileVersion: profile.version });
+		}
+	}
 }
 
 /** The template the MOU's draft started from and is judged against: its version with its profile applied. */

@@ -5,7 +5,7 @@ import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
 import { requireUser, requireUserForAction } from '$lib/server/auth';
 import { changeStateProfile, getMouAccess, inviteParty, listPartyInvitations } from '$lib/server/mous';
-import { profileChoices, templateData } from '$lib/server/profiles';
+import { profileChoices, templateDataJson } from '$lib/server/profiles';
 import { approveDraft, loadNegotiation, sendRound, withdrawApproval } from '$lib/server/negotiation';
 import { addComment, listMentionable, listThreads, replyToSuggestion, replyToThread, setThreadResolved } from '$lib/server/comments';
 import { whatChanged } from '$lib/server/visits';
@@ -19,6 +19,8 @@ export const load: PageServerLoad = async ({ locals, params, url, depends, isDat
 	const { db } = await getRuntime();
 	const access = await getMouAccess(db.sql, user, params.id);
 	if (!access) error(404, 'No such MOU.');
+	// The page's editor connects as soon as it is in the browser: its document is loaded meanwhile.
+	locals.preloadMou = access.mou.id;
 	const [negotiation, threads, partyInvitations, sinceLastVisit, mentionable] = await Promise.all([
 		loadNegotiation(db.sql, user, access),
 		listThreads(db.sql, user, access.mou.id),
@@ -40,8 +42,8 @@ export const load: PageServerLoad = async ({ locals, params, url, depends, isDat
 		sinceLastVisit,
 		mentionable,
 		// Only in the page's first, server-rendered answer: its later data reloads (and a visit by
-		// client-side navigation, see +page.ts) keep the copy the tab has.
-		...(isDataRequest ? {} : templateData(access.mou))
+		// client-side navigation, see +page.ts) keep the copy the tab has. JSON text made once (+page.ts parses it).
+		...(isDataRequest ? {} : { templateJson: templateDataJson(access.mou) })
 	};
 };
 

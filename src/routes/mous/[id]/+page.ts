@@ -27,12 +27,12 @@ async function fetchTemplate(fetch: typeof globalThis.fetch, mouId: string): Pro
 
 export const load: PageLoad = async ({ data, fetch }) => {
 	const key = templateKey(data.mou);
-	const { key: sentKey, template, checklist, profile, ...rest } = data as typeof data & Partial<TemplateData>;
+	const { templateJson, ...rest } = data as typeof data & { templateJson?: string };
 	// The first, server-rendered answer carries them: on the server, and for the browser's cache.
-	if (template && checklist && profile) {
-		const sent: TemplateData = { key: sentKey ?? key, template, checklist, profile };
+	if (templateJson) {
+		const sent: TemplateData = JSON.parse(templateJson);
 		if (browser && !fetched.has(key)) fetched.set(key, Promise.resolve(sent));
-		if (!browser) return { ...rest, template, checklist, profile };
+		if (!browser) return { ...rest, template: sent.template, checklist: sent.checklist, profile: sent.profile };
 	}
 	let loading = fetched.get(key);
 	if (!loading) {

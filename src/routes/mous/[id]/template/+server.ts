@@ -1,8 +1,8 @@
-import { error, json } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import { getRuntime } from '$lib/server/runtime';
 import { requireUser } from '$lib/server/auth';
 import { getMouAccess } from '$lib/server/mous';
-import { templateData } from '$lib/server/profiles';
+import { templateDataJson } from '$lib/server/profiles';
 import type { RequestHandler } from './$types';
 
 /**
@@ -16,5 +16,5 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
 	const { db } = await getRuntime();
 	const access = await getMouAccess(db.sql, user, params.id);
 	if (!access) error(404, 'No such MOU.');
-	return json(templateData(access.mou));
+	return new Response(templateDataJson(access.mou), { headers: { 'content-type': 'application/json' } });
 };
