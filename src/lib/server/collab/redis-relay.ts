@@ -103,27 +103,25 @@ export function createRedisRelay(options: RedisRelayOptions): CollabRelay {
 		const channel = channelBytes.toString();
 		if (channel === instanceChannel) return receiveInstanceMessage(bytes);
 		if (!channels.has(channel)) return;
-		let decoded;
-		try {
-			decoded = decodeRelayMessage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-		} catch (error) {
-			log({ event: 'collab.error', stage: 'relay-decode', error: errorMessage(error) });
-			return;
-		}
-		if (decoded.instanceId === instanceId) return;
+		const decoded = decodeOrLog(decodeRelayMessage, bytes);
+		if (!decoded || decoded.instanceId === instanceId) return;
 		const mouId = channel.slice(prefix.length);
 		for (const listener of messageListeners) listener(mouId, decoded.message);
 	});
 
-	function receiveInstanceMessage(bytes: Buffer): void {
-		let decoded;
+	/** A message another instance sent, or null (logged) when it cannot be read. */
+	function decodeOrLog<T>(decode: (bytes: Uint8Array) => T, bytes: Buffer): T | null {
 		try {
-			decoded = decodeInstanceMessage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+			return decode(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 		} catch (error) {
 			log({ event: 'collab.error', stage: 'relay-decode', error: errorMessage(error) });
-			return;
+			return null;
 		}
-		if (decoded.instanceId === instanceId) return;
+	}
+
+	function receiveInstanceMessage(bytes: Buffer): void {
+		const decoded = decodeOrLog(decodeInstanceMessage, bytes);
+		if (!decoded || decoded.instanceId === instanceId) return;
 		for (const listener of instanceListeners) listener(decoded.message);
 	}
 

@@ -113,26 +113,12 @@ export function renderAgreement(state: Uint8Array, template: Template): Rendered
 	return { html: block(body), outline, terms };
 }
 
+/** The HTML element of each mark. Agreement requires every suggestion settled; should one remain, it is shown, not hidden. */
+const MARK_TAGS = new Map(Object.entries({ bold: 'strong', italic: 'em', underline: 'u', strike: 's', code: 'code', insertion: 'ins', deletion: 'del' }));
+
 function wrapMark(mark: { type: string; attrs?: Record<string, unknown> }, html: string): string {
-	switch (mark.type) {
-		case 'bold':
-			return `<strong>${html}</strong>`;
-		case 'italic':
-			return `<em>${html}</em>`;
-		case 'underline':
-			return `<u>${html}</u>`;
-		case 'strike':
-			return `<s>${html}</s>`;
-		case 'code':
-			return `<code>${html}</code>`;
-		// Agreement requires every suggestion settled; should one remain, it is shown, not hidden.
-		case 'insertion':
-			return `<ins>${html}</ins>`;
-		case 'deletion':
-			return `<del>${html}</del>`;
-		default:
-			return html;
-	}
+	const tag = MARK_TAGS.get(mark.type);
+	return tag ? `<${tag}>${html}</${tag}>` : html;
 }
 
 function plainText(node: DocNode, termText: (key: string) => string): string {

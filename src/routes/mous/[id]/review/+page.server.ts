@@ -1,17 +1,15 @@
 import { error, redirect } from '@sveltejs/kit';
 import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
-import { requireUser, requireUserForAction } from '$lib/server/auth';
+import { readMouPage } from '$lib/server/mou-page';
+import { requireUserForAction } from '$lib/server/auth';
 import { updateSchedule } from '$lib/server/reminders';
 import { confirmReview, loadReviewPage, recordReviewStep, startReview } from '$lib/server/reviews';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, params, url, depends }) => {
-	depends('mou:history', 'mou:status');
-	const user = requireUser(locals, url);
-	const { db } = await getRuntime();
-	const page = await loadReviewPage(db.sql, user, params.id);
-	if (!page) error(404, 'No such MOU.');
+export const load: PageServerLoad = async (event) => {
+	event.depends('mou:history', 'mou:status');
+	const { user, found: page } = await readMouPage(event, loadReviewPage);
 	const { access, schedule, ...rest } = page;
 	return {
 		mou: access.mou,

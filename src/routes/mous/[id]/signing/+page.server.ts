@@ -1,17 +1,15 @@
 import { error } from '@sveltejs/kit';
 import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
-import { requireUser, requireUserForAction } from '$lib/server/auth';
+import { readMouPage } from '$lib/server/mou-page';
+import { requireUserForAction } from '$lib/server/auth';
 import { loadSigningOverview, voidRequest } from '$lib/server/signing';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, params, url, depends }) => {
-	depends('mou:status');
-	const user = requireUser(locals, url);
-	const { db } = await getRuntime();
-	const overview = await loadSigningOverview(db.sql, user, params.id);
-	if (!overview) error(404, 'No such MOU.');
-	return { overview, sent: url.searchParams.get('sent') === '1' };
+export const load: PageServerLoad = async (event) => {
+	event.depends('mou:status');
+	const { found: overview } = await readMouPage(event, loadSigningOverview);
+	return { overview, sent: event.url.searchParams.get('sent') === '1' };
 };
 
 export const actions: Actions = {

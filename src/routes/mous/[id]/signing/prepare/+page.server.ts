@@ -1,18 +1,16 @@
 import { error, redirect } from '@sveltejs/kit';
 import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
-import { requireUser, requireUserForAction } from '$lib/server/auth';
+import { readMouPage } from '$lib/server/mou-page';
+import { requireUserForAction } from '$lib/server/auth';
 import { loadSigningOverview, parsePrepareForm, prefillDraft, sendForSignature, MAX_RECIPIENTS, MAX_SIGNERS } from '$lib/server/signing';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, params, url }) => {
-	const user = requireUser(locals, url);
-	const { db } = await getRuntime();
-	const overview = await loadSigningOverview(db.sql, user, params.id);
-	if (!overview) error(404, 'No such MOU.');
+export const load: PageServerLoad = async (event) => {
+	const { sql, found: overview } = await readMouPage(event, loadSigningOverview);
 	return {
 		overview,
-		draft: overview.prepareProblem ? null : await prefillDraft({ sql: db.sql }, params.id),
+		draft: overview.prepareProblem ? null : await prefillDraft({ sql }, event.params.id),
 		limits: { signers: MAX_SIGNERS, recipients: MAX_RECIPIENTS }
 	};
 };
