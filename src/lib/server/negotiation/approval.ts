@@ -1,14 +1,13 @@
 import type { SessionUser } from '$lib/server/auth';
 import type { Tx } from '$lib/server/db';
-import { getMouAccess, ownPartyName, touchActivity, transitionStatus, type MouAccess } from '$lib/server/mous';
-import { can } from '$lib/mou/lifecycle';
+import { ownPartyName, touchActivity, transitionStatus, type MouAccess } from '$lib/server/mous';
 import { failure, ok, type Outcome } from '$lib/errors';
 import type { NegotiationDeps } from './deps';
 import { formatDay } from './dates';
 import { agreedMails } from './mail';
 import { approvalBlockers } from './readiness';
 import { reviewDraftBlockers } from '$lib/server/reviews';
-import { notNegotiating } from './rounds';
+import { negotiatingAccess, notNegotiating } from './rounds';
 import { snapshotDraft, type DraftSnapshot } from './snapshot';
 import * as store from './store';
 
@@ -25,11 +24,9 @@ export interface Approved {
  * before or after it, never in between. When both parties approve the same state, it is agreed.
  */
 export async function approveDraft(deps: NegotiationDeps, user: SessionUser, mouId: string, now = new Date()): Promise<Outcome<Approved> | null> {
-	const access = await getMouAccess(deps.sql, user, mouId);
-	if (!access) return null;
-	if (!can(user, 'approve')) return failure('forbidden', 'Only counsel can approve the draft for their party.');
-	const statusProblem = notNegotiating(access.mou.status);
-	if (statusProblem) return failure('not_now', statusProblem);
+	const checked = await negotiatingAccess(deps.sql, user, mouId, 'approve', 'Only counsel can approve the draft for their party.');
+	if (!checked?.ok) return checked;
+	const access = checked.value;
 
 	const outcome = await deps.sql.begin(async (tx): Promise<Outcome<Approved & { deliver?: () => void }>> => {
 		const locked = await store.lockMou(tx, mouId);
@@ -116,11 +113,9 @@ async function recordAgreement(tx: Tx, mouId: string, user: SessionUser, access:
 
 /** Counsel takes back their party's approval (before the text is agreed). */
 export async function withdrawApproval(deps: NegotiationDeps, user: SessionUser, mouId: string): Promise<Outcome<{ withdrawn: true }> | null> {
-	const access = await getMouAccess(deps.sql, user, mouId);
-	if (!access) return null;
-	if (!can(user, 'withdrawApproval')) return failure('forbidden', 'Only counsel can withdraw their party’s approval.');
-	const statusProblem = notNegotiating(access.mou.status);
-	if (statusProblem) return failure('not_now', statusProblem);
+	const checked = await negotiatingAccess(deps.sql, user, mouId, 'withdrawApproval', 'Only counsel can withdraw their party’s approval.');
+	if (!checked?.ok) return checked;
+	const access = checked.value;
 	const outcome = await deps.sql.begin(async (tx): Promise<Outcome<{ withdrawn: true }>> => {
 		const locked = await store.lockMou(tx, mouId);
 		const problem = locked ? notNegotiating(locked.status) : 'No such MOU.';

@@ -1,7 +1,8 @@
 import type { SessionUser } from '$lib/server/auth';
-import { getMouAccess, touchActivity, type MouStatus } from '$lib/server/mous';
+import { getMouAccess, touchActivity, type MouAccess, type MouStatus } from '$lib/server/mous';
+import type { Sql } from '$lib/server/db';
 import { otherParty } from '$lib/mou/party';
-import { can } from '$lib/mou/lifecycle';
+import { can, type Action } from '$lib/mou/lifecycle';
 import { failure, ok, type Outcome } from '$lib/errors';
 import type { NegotiationDeps } from './deps';
 import { formatDay } from './dates';
@@ -25,15 +26,25 @@ export function notNegotiating(status: MouStatus): string | null {
 }
 
 /**
+ * The person's access to an MOU they act on in its negotiation: null when the MOU is not theirs, a
+ * refusal when `action` is not theirs to do (`refusal` says so) or the MOU is not being negotiated.
+ */
+export async function negotiatingAccess(sql: Sql, user: SessionUser, mouId: string, action: Action, refusal: string): Promise<Outcome<MouAccess> | null> {
+	const access = await getMouAccess(sql, user, mouId);
+	if (!access) return null;
+	if (!can(user, action)) return failure('forbidden', refusal);
+	const statusProblem = notNegotiating(access.mou.status);
+	return statusProblem ? failure('not_now', statusProblem) : ok(access);
+}
+
+/**
  * Counsel sends the draft as it stands to the other party: a named version with the full stored
  * state, an event on the timeline and an email to each of the other party's counsel.
  */
 export async function sendRound(deps: NegotiationDeps, user: SessionUser, mouId: string, now = new Date()): Promise<Outcome<RoundSent> | null> {
-	const access = await getMouAccess(deps.sql, user, mouId);
-	if (!access) return null;
-	if (!can(user, 'sendRound')) return failure('forbidden', 'Only counsel can send the draft to the other party.');
-	const statusProblem = notNegotiating(access.mou.status);
-	if (statusProblem) return failure('not_now', statusProblem);
+	const checked = await negotiatingAccess(deps.sql, user, mouId, 'sendRound', 'Only counsel can send the draft to the other party.');
+	if (!checked?.ok) return checked;
+	const access = checked.value;
 	const side = access.side;
 	const recipientSide = otherParty(side);
 
