@@ -70,6 +70,8 @@ test('both parties confirm without changes and the due date moves a full interva
 	const agency = await signIn(browser, DEMO.agencyCounsel);
 	const reviewUrl = `${app.url}${await agency.getByRole('link', { name: 'Athletics coverage MOU' }).getAttribute('href')}/review`;
 	await agency.goto(reviewUrl);
+	const past = agency.getByRole('region', { name: 'Past reviews' });
+	await expect(past).toContainText('No review of this MOU has been completed yet.');
 	await agency.getByRole('button', { name: 'Confirm without changes for Springfield Police Department' }).click();
 	await expect(agency.getByRole('status').filter({ hasText: 'Your confirmation is recorded' })).toBeVisible();
 
@@ -81,4 +83,21 @@ test('both parties confirm without changes and the due date moves a full interva
 	await district.reload();
 	await expect(district.getByText('Due in 375 days').or(district.getByText('Due in 376 days')).or(district.getByText('Due in 374 days'))).toBeVisible();
 	expect(await district.locator('time').first().textContent()).not.toBe(before);
+
+	// The completed review is listed apart from the new cycle: its date, steps and comments.
+	const completed = district.getByRole('region', { name: 'Past reviews' }).getByRole('listitem');
+	await expect(completed).toHaveCount(1);
+	await expect(completed).toContainText(/Completed .* — the review due /);
+	await expect(completed).toContainText('Confirmed without changes by both parties.');
+	await expect(completed.getByRole('definition')).toHaveText(['None', '0']);
+	await expectNoAxeViolations(district);
+	for (const [w, h] of [
+		[1366, 900],
+		[390, 844]
+	]) {
+		await district.setViewportSize({ width: w, height: h });
+		await completed.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+		await district.screenshot({ path: `/work/notes/screens/loose/past-reviews-${w}.png` });
+		expect(await district.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(w);
+	}
 });

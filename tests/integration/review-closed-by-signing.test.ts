@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db';
 import type { Mailer } from '../../src/lib/server/mail';
-import { closeReviewBySuccessor, recordReviewStep, startReview } from '../../src/lib/server/reviews';
+import { closeReviewBySuccessor, loadReviewPage, recordReviewStep, startReview } from '../../src/lib/server/reviews';
 import { giveConsent, openSigningLink, requestCode, sendForSignature, sign, verifyCode, type SigningDeps } from '../../src/lib/server/signing';
 import { agree, codeIn, inkPng, lastMail, signToken } from './signing-world';
 import { signedMou, type ReminderWorld, withReminderWorld } from './reminders-world';
@@ -106,6 +106,20 @@ describe('a review closed by a new signed MOU', () => {
 				{ kind: 'data_report', occurredOn: '2028-06-15' }
 			]
 		});
+		// The reviewed MOU's review page lists it among its past reviews, with its steps and comments.
+		const page = await loadReviewPage(db.sql, world.district.user, mouId);
+		expect(page!.pastReviews).toEqual([
+			{
+				completedAt: expect.any(Date),
+				dueOnText: 'August 1, 2028',
+				how: `Completed by the new signed MOU “${started.value.title}”`,
+				steps: [
+					{ label: 'Public notice and meeting', onText: 'May 1, 2028' },
+					{ label: 'Data report for the year', onText: 'June 15, 2028' }
+				],
+				publicComments: 1
+			}
+		]);
 		// The new MOU's own history does not carry it: it starts a new cycle.
 		expect(await db.sql`select 1 from mou_events where mou_id = ${draftId} and kind = 'review_completed'`).toEqual([]);
 	});

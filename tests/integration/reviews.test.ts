@@ -119,6 +119,7 @@ describe('confirming without changes', () => {
 			['district', null]
 		]);
 		expect(page!.canConfirm).toBe(true);
+		expect(page!.pastReviews).toEqual([]); // half confirmed is not completed
 
 		const second = await confirmReview(deps(), world.district.user, mouId, new Date('2028-02-03T15:00:00Z'));
 		// 31 January + 13 months: the last day of February 2029.
@@ -140,6 +141,17 @@ describe('confirming without changes', () => {
 		const after = await loadReviewPage(db.sql, world.agency.user, mouId, new Date('2028-02-03T16:00:00Z'));
 		expect(after!.confirmations.every((c) => c.confirmedBy === null)).toBe(true);
 		expect(after!.dueOn).toBe('2029-02-28');
+		// The completed review is listed apart from the new one, with its date, steps and comments.
+		expect(after!.pastReviews).toEqual([
+			{
+				completedAt: new Date('2028-02-03T15:00:00Z'),
+				dueOnText: 'January 31, 2028',
+				how: 'Confirmed without changes by both parties',
+				steps: [],
+				publicComments: 0
+			}
+		]);
+		expect(after!.record?.dueOn).toBe('2029-02-28');
 	});
 
 	test('not while a review draft is under way', async () => {

@@ -9,7 +9,7 @@ import * as store from './store';
 export { startReview, reviewTitle, type ReviewStarted } from './start';
 export { confirmReview, CONFIRM_WINDOW_DAYS, type ReviewConfirmed } from './confirm';
 export { closeReviewBySuccessor } from './close';
-export { loadReviewPage, type ReviewPage, type PartyConfirmation } from './view';
+export { loadReviewPage, type ReviewPage, type PartyConfirmation, type PastReview } from './view';
 export type { ReviewDeps } from './deps';
 export {
 	recordReviewStep,

@@ -219,3 +219,22 @@ export async function stepFile(sql: Queryable, mouId: string, stepId: string) {
 		from review_steps where id = ${stepId} and mou_id = ${mouId} and file_data is not null`;
 	return row ?? null;
 }
+
+/** A completed review as the MOU's history recorded it (completedRecord in close.ts), newest first. */
+export interface CompletedReviewRow {
+	kind: 'review_confirmed' | 'review_completed';
+	at: Date;
+	detail: {
+		reviewedDueOn?: string;
+		replacedBy?: { id: string; title: string };
+		steps?: { kind: string; occurredOn: string }[];
+		publicComments?: number;
+	};
+}
+
+export async function listCompletedReviews(sql: Queryable, mouId: string) {
+	return sql<CompletedReviewRow[]>`
+		select kind, at, detail from mou_events
+		where mou_id = ${mouId} and kind in ('review_confirmed', 'review_completed')
+		order by at desc, id desc`;
+}

@@ -19,12 +19,24 @@ import {
 import { CONFIRM_WINDOW_DAYS } from './confirm';
 import * as store from './store';
 import { loadReviewRecord, recordBlockers, type ReviewRecord } from './record';
+import { stepLabel } from '$lib/profiles/review';
+import type { ReviewStepKind } from '$lib/profiles/types';
 
 export interface PartyConfirmation {
 	side: Party;
 	partyName: string;
 	confirmedBy: string | null;
 	confirmedAt: Date | null;
+}
+
+/** A review of this MOU that was completed, as its history recorded it (close.ts `completedRecord`). */
+export interface PastReview {
+	completedAt: Date;
+	/** The due date it was the review of. */
+	dueOnText: string | null;
+	how: string;
+	steps: { label: string; onText: string }[];
+	publicComments: number;
 }
 
 export interface ReviewPage {
@@ -57,17 +69,20 @@ export interface ReviewPage {
 	/** What the review of the current due date has recorded, and what the state's law still needs. */
 	record: ReviewRecord | null;
 	canRecord: boolean;
+	/** Completed reviews, newest first (the current one is `record`). */
+	pastReviews: PastReview[];
 }
 
 /** Everything the review page of one MOU shows to one person (null: not a party, 404). */
 export async function loadReviewPage(sql: Sql, user: SessionUser, mouId: string, now = new Date()): Promise<ReviewPage | null> {
 	const access = await getMouAccess(sql, user, mouId);
 	if (!access) return null;
-	const [mou, review, schedule, reminders] = await Promise.all([
+	const [mou, review, schedule, reminders, completed] = await Promise.all([
 		store.findMou(sql, mouId),
 		store.liveReview(sql, mouId),
 		loadSchedule(sql, mouId),
-		listMouReminders(sql, user, mouId)
+		listMouReminders(sql, user, mouId),
+		store.listCompletedReviews(sql, mouId)
 	]);
 	if (!mou) return null;
 	const reviewed = mou.reviewsMouId ? await store.findMou(sql, mou.reviewsMouId) : null;
@@ -125,6 +140,20 @@ export async function loadReviewPage(sql: Sql, user: SessionUser, mouId: string,
 		confirmBlocked,
 		canSchedule: can(user, 'scheduleReminders', mou),
 		record,
-		canRecord: !!record && can(user, 'recordReviewStep', mou)
+		canRecord: !!record && can(user, 'recordReviewStep', mou),
+		pastReviews: completed.map(pastReview)
+	};
+}
+
+function pastReview({ kind, at, detail }: store.CompletedReviewRow): PastReview {
+	return {
+		completedAt: at,
+		dueOnText: detail.reviewedDueOn ? formatLongDate(detail.reviewedDueOn) : null,
+		how:
+			kind === 'review_completed'
+				? `Completed by the new signed MOU “${detail.replacedBy?.title ?? 'that replaced it'}”`
+				: 'Confirmed without changes by both parties',
+		steps: (detail.steps ?? []).map((s) => ({ label: stepLabel(s.kind as ReviewStepKind), onText: formatLongDate(s.occurredOn) })),
+		publicComments: detail.publicComments ?? 0
 	};
 }
