@@ -1,14 +1,19 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../../src/lib/server/db';
+import { TEMPLATE_ENV } from './pglite-template';
 
 /**
  * A fresh, migrated database for one test file. Against the real PostgreSQL named by
  * DATABASE_URL (a new database per call, dropped on close), or — with TEST_DB=pglite or no
- * DATABASE_URL — an in-memory embedded PGlite.
+ * DATABASE_URL — an embedded PGlite: a copy of the one vitest's global setup migrated
+ * (tests/helpers/pglite-template.ts), or, outside vitest, one in memory, migrated here.
  */
 export async function freshDatabase(): Promise<Database & { url?: string }> {
 	const url = process.env.DATABASE_URL;
-	if (!url || process.env.TEST_DB === 'pglite') return openDatabase({});
+	if (!url || process.env.TEST_DB === 'pglite') return embeddedDatabase();
 	const name = `mou_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
 	const admin = postgres(url, { max: 1, onnotice: () => {} });
 	await admin.unsafe(`create database ${name}`);
@@ -24,6 +29,23 @@ export async function freshDatabase(): Promise<Database & { url?: string }> {
 			const cleanup = postgres(url, { max: 1, onnotice: () => {} });
 			await cleanup.unsafe(`drop database if exists ${name} with (force)`);
 			await cleanup.end();
+		}
+	};
+}
+
+async function embeddedDatabase(): Promise<Database> {
+	const template = process.env[TEMPLATE_ENV];
+	if (!template) return openDatabase({});
+	const root = mkdtempSync(join(tmpdir(), 'mou-pglite-test-'));
+	const dataDir = join(root, 'pglite');
+	cpSync(template, dataDir, { recursive: true });
+	// openDatabase still runs migrate(), which finds every migration applied.
+	const db = await openDatabase({ dataDir });
+	return {
+		...db,
+		async close() {
+			await db.close();
+			rmSync(root, { recursive: true, force: true });
 		}
 	};
 }

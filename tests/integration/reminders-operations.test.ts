@@ -39,7 +39,7 @@ describe('what the reminder job will send, without sending', () => {
 		await signedMou(db.sql, world, { title: 'Command MOU', effectiveDate: '2026-06-01', dueOn: '2027-06-01' });
 		const args = ['tsx', 'scripts/reminders.ts', '--as-of', '2027-04-02T08:00', '--zone', 'America/Chicago', '--dry-run'];
 		if (!db.url) {
-			// On the embedded database of this suite (in memory) the command cannot look in; it reads
+			// On the embedded database of this suite (held open by this process) the command cannot look in; it reads
 			// an embedded database of its own, as it does beside a stopped app.
 			const dataDir = mkdtempSync(join(tmpdir(), 'mou-reminders-'));
 			const { stdout } = await run('npx', args, { env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir }, timeout: 120_000 });
