@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { test, expect, DEMO, signedInPage, expectNoAxeViolations, openDemoMou } from './fixtures';
+import { test, expect, DEMO, signedInPage, expectNoAxeViolations, openDemoMou, MOU_PAGE } from './fixtures';
 
 /**
  * The whole negotiation, two parties in two browsers: the agency invites the district to its
@@ -79,7 +79,10 @@ test('agency and district negotiate with redlines, send rounds, approve, and the
 	await expect(agencyInsertions.first()).toHaveAttribute('title', /Dana Whitfield \(agency\)/);
 	const panel = district.locator('section.suggestions-panel');
 	await expect(panel).toContainText('Dana Whitfield');
-	await expectNoAxeViolations(district);
+	await expectNoAxeViolations(district, {
+		page: MOU_PAGE.desktop,
+		changed: ['.ProseMirror ins.suggestion.party-agency', 'section.suggestions-panel', 'section.negotiation-bar']
+	});
 
 	// The agency sends round 1; the district's counsel is told and the timeline shows it.
 	await agency.getByRole('button', { name: /Send to .*…/ }).click();
