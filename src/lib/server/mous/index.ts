@@ -1,4 +1,4 @@
-export { createMou, listMous, getMouAccess } from './mous';
+export { accessToAct, createMou, listMous, getMouAccess } from './mous';
 export { changeStateProfile } from './state-profile';
 export { inviteParty, viewPartyInvitation, acceptPartyInvitation, listPartyInvitations } from './party-invitations';
 export { authorizeCollab } from './collab-access';

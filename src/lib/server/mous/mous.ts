@@ -1,6 +1,6 @@
 import type { Sql } from '$lib/server/db';
 import type { SessionUser } from '$lib/server/auth';
-import { can } from '$lib/mou/lifecycle';
+import { can, type Action } from '$lib/mou/lifecycle';
 import { appendInitialState } from '$lib/server/collab';
 import { initialDocumentUpdate, loadTemplate } from '$lib/server/templates';
 import { applyProfile } from '$lib/profiles';
@@ -53,4 +53,15 @@ export async function getMouAccess(sql: Sql, user: SessionUser, mouId: string): 
 	if (!UUID.test(mouId)) return null;
 	const mou = await store.findForOrganization(sql, mouId, user.organizationId);
 	return mou ? accessFor(user, mou) : null;
+}
+
+/**
+ * The person's access to an MOU they would do `action` on: null when the MOU is not theirs, a
+ * refusal (`refusal` says why) when their role may not do it. Its status the caller judges, to say
+ * precisely why not.
+ */
+export async function accessToAct(sql: Sql, user: SessionUser, mouId: string, action: Action, refusal: string): Promise<Outcome<MouAccess> | null> {
+	const access = await getMouAccess(sql, user, mouId);
+	if (!access) return null;
+	return can(user, action) ? ok(access) : failure('forbidden', refusal);
 }

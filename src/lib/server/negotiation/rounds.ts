@@ -1,8 +1,8 @@
 import type { SessionUser } from '$lib/server/auth';
-import { getMouAccess, touchActivity, type MouAccess, type MouStatus } from '$lib/server/mous';
+import { accessToAct, touchActivity, type MouAccess, type MouStatus } from '$lib/server/mous';
 import type { Sql } from '$lib/server/db';
 import { otherParty } from '$lib/mou/party';
-import { can, type Action } from '$lib/mou/lifecycle';
+import type { Action } from '$lib/mou/lifecycle';
 import { failure, ok, type Outcome } from '$lib/errors';
 import type { NegotiationDeps } from './deps';
 import { formatDay } from './dates';
@@ -30,11 +30,10 @@ export function notNegotiating(status: MouStatus): string | null {
  * refusal when `action` is not theirs to do (`refusal` says so) or the MOU is not being negotiated.
  */
 export async function negotiatingAccess(sql: Sql, user: SessionUser, mouId: string, action: Action, refusal: string): Promise<Outcome<MouAccess> | null> {
-	const access = await getMouAccess(sql, user, mouId);
-	if (!access) return null;
-	if (!can(user, action)) return failure('forbidden', refusal);
-	const statusProblem = notNegotiating(access.mou.status);
-	return statusProblem ? failure('not_now', statusProblem) : ok(access);
+	const checked = await accessToAct(sql, user, mouId, action, refusal);
+	if (!checked?.ok) return checked;
+	const statusProblem = notNegotiating(checked.value.mou.status);
+	return statusProblem ? failure('not_now', statusProblem) : checked;
 }
 
 /**

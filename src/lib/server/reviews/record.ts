@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Sql, Tx } from '$lib/server/db';
 import type { SessionUser } from '$lib/server/auth';
-import { getMouAccess } from '$lib/server/mous';
-import { can } from '$lib/mou/lifecycle';
+import { accessToAct, getMouAccess } from '$lib/server/mous';
 import { isIsoDate } from '$lib/server/reminders';
 import { mouProfile } from '$lib/server/profiles';
 import { missingSteps, stepLabel, REVIEW_STEPS } from '$lib/profiles/review';
@@ -170,9 +169,9 @@ export async function recordReviewStep(
 	input: StepInput,
 	now = new Date()
 ): Promise<Outcome<{ id: string }> | null> {
-	const access = await getMouAccess(deps.sql, user, mouId);
-	if (!access) return null;
-	if (!can(user, 'recordReviewStep')) return failure('forbidden', 'Only counsel can add to the review record.');
+	const checked = await accessToAct(deps.sql, user, mouId, 'recordReviewStep', 'Only counsel can add to the review record.');
+	if (!checked?.ok) return checked;
+	const access = checked.value;
 	const mou = await store.findMou(deps.sql, mouId);
 	if (!mou || mou.status !== 'signed' || !mou.dueOn) return failure('not_now', 'Only a signed MOU with a review date has a review record.');
 	const kind = REVIEW_STEPS.find((s) => s.kind === input.kind)?.kind;

@@ -1,7 +1,6 @@
 import type { SessionUser } from '$lib/server/auth';
 import { cleanText } from '$lib/server/orgs';
-import { getMouAccess, transitionStatus } from '$lib/server/mous';
-import { can } from '$lib/mou/lifecycle';
+import { accessToAct, transitionStatus } from '$lib/server/mous';
 import { appendAudit } from './audit';
 import { queueEndNotices } from './ceremony';
 import { appendAll, loadMouContext } from './context';
@@ -19,9 +18,9 @@ export async function voidRequest(
 	requestContext: RequestContext,
 	now = new Date()
 ): Promise<Outcome<{ requestId: string }> | null> {
-	const access = await getMouAccess(deps.sql, user, mouId);
-	if (!access) return null;
-	if (!can(user, 'voidSigning')) return failure('forbidden', 'Only counsel of a party can void a signing request.');
+	const checked = await accessToAct(deps.sql, user, mouId, 'voidSigning', 'Only counsel of a party can void a signing request.');
+	if (!checked?.ok) return checked;
+	const access = checked.value;
 	const reason = cleanText(input.reason, 1000);
 	if (reason.length < 3) return invalid({ reason: 'Give the reason for voiding; every signer will see it.' });
 	const open = await store.findOpenRequest(deps.sql, mouId);
