@@ -8,11 +8,13 @@ import { suggestionMark } from '../helpers/stored-edits';
 import type { Database } from '../../src/lib/server/db';
 import { createRedisRelay, loadDocumentState } from '../../src/lib/server/collab';
 import { decideSuggestions } from '../../src/lib/server/redlines';
-import { CloseCode } from '../../src/lib/collab/protocol';
+import { openSuggestions } from '../../src/lib/server/redlines';
 
-// A decided suggestion id is closed for good: not even its own author may start a new tracked
-// change (or term proposal) with it, on the instance that decided, on one that loads the room
-// afterwards, or on another instance that hears of the decision through the relay. A bare Yjs
+// A decided suggestion id is closed for good: a new mark under it — its author still typing when
+// the decision landed, or a forged reuse — is kept, but moved by the server to a successor id of
+// the same author, so it is a new open suggestion and the decided one stays closed. Nobody is
+// disconnected and no typing is lost: on the instance that decided, on one that loads the room
+// afterwards, and on another instance that hears of the decision through the relay. A bare Yjs
 // client over the real websocket, against real PostgreSQL (and Redis for the relay).
 
 const OPEN_CLAUSE = 'purpose.mission';
@@ -69,12 +71,6 @@ async function connected(server: Server, person: Person, mouId: string): Promise
 	return client;
 }
 
-async function storedText(mouId: string, clauseId: string): Promise<string> {
-	const doc = new Y.Doc({ gc: false });
-	Y.applyUpdate(doc, await loadDocumentState(db.sql, mouId));
-	return plain(firstText(doc, clauseId));
-}
-
 /** The agency suggests text under `id`; district counsel decides it through `server`. */
 async function decidedSuggestion(server: Server, agencyClient: YjsClient, mouId: string, id: string, decision: 'accept' | 'reject') {
 	agencyClient.edit((doc) => firstText(doc, OPEN_CLAUSE).insert(0, 'Monthly meetings. ', { insertion: suggestionMark(agency, 'agency', id) }));
@@ -84,20 +80,42 @@ async function decidedSuggestion(server: Server, agencyClient: YjsClient, mouId:
 	await waitFor(() => !hasMark(firstText(agencyClient.doc, OPEN_CLAUSE), id), 'the decision reached the author');
 }
 
-/** The author's new mark under the decided id: closed with 4422, stored nowhere, seen by nobody. */
-async function expectReuseRefused(author: YjsClient, watcher: YjsClient, mouId: string, id: string) {
-	const broadcasts = watcher.broadcasts;
-	author.edit((doc) => firstText(doc, OTHER_CLAUSE).insert(0, 'Officers may search lockers. ', { insertion: suggestionMark(agency, 'agency', id) }));
-	const closed = await within(author.closed, 'the author is disconnected');
-	expect(closed).toMatchObject({ code: CloseCode.updateRefused, reason: expect.stringMatching(`suggestion id ${id}, which was already decided`) });
-	await watcher.roundTrip();
-	expect(watcher.broadcasts).toBe(broadcasts);
-	expect(plain(firstText(watcher.doc, OTHER_CLAUSE))).not.toContain('search lockers');
-	expect(await storedText(mouId, OTHER_CLAUSE)).not.toContain('search lockers');
+const markIdsOf = (text: Y.XmlText) =>
+	(text.toDelta() as Array<{ attributes?: { insertion?: { id: string } } }>).flatMap((op) => (op.attributes?.insertion ? [op.attributes.insertion.id] : []));
+
+async function storedDoc(mouId: string): Promise<Y.Doc> {
+	const doc = new Y.Doc({ gc: false });
+	Y.applyUpdate(doc, await loadDocumentState(db.sql, mouId));
+	return doc;
 }
 
-describe('a decided suggestion id is never used again', () => {
-	it('refuses the author’s new mark under their own accepted suggestion’s id, while a fresh id still goes through', async () => {
+/**
+ * The author's new mark under the decided id: the author stays connected, the text is stored and
+ * seen, under one successor id that is an open suggestion of the author's party. Returns that id.
+ */
+async function expectReuseMoved(author: YjsClient, watcher: YjsClient, mouId: string, id: string): Promise<string> {
+	author.edit((doc) => firstText(doc, OTHER_CLAUSE).insert(0, 'Officers may search lockers. ', { insertion: suggestionMark(agency, 'agency', id) }));
+	await waitFor(() => {
+		const ids = markIdsOf(firstText(watcher.doc, OTHER_CLAUSE));
+		return plain(firstText(watcher.doc, OTHER_CLAUSE)).includes('search lockers') && ids.length > 0 && !ids.includes(id);
+	}, 'the other side sees the text under a new id');
+	await within(author.allStored(), 'the author’s typing stored');
+	expect(author.isOpen()).toBe(true);
+	await waitFor(() => !markIdsOf(firstText(author.doc, OTHER_CLAUSE)).includes(id), 'the author’s editor moved too');
+	const stored = await storedDoc(mouId);
+	expect(plain(firstText(stored, OTHER_CLAUSE))).toContain('search lockers');
+	const successors = new Set(markIdsOf(firstText(stored, OTHER_CLAUSE)).filter((mark) => mark !== 'own-fresh'));
+	expect(successors.size).toBe(1);
+	const [successor] = successors;
+	expect(successor).not.toBe(id);
+	const open = openSuggestions(stored);
+	expect(open.some((s) => s.id === id)).toBe(false);
+	expect(open.find((s) => s.id === successor)).toMatchObject({ party: 'agency', authorId: agency.user.id, kind: 'insertion' });
+	return successor;
+}
+
+describe('a decided suggestion id is never open again', () => {
+	it('moves the author’s new mark under their own accepted suggestion’s id to a successor the other side can decide, while a fresh id goes through as it is', async () => {
 		const server = await startServer();
 		const mouId = await createMouBetween(db.sql, agency, district);
 		const agencyClient = await connected(server, agency, mouId);
@@ -108,20 +126,61 @@ describe('a decided suggestion id is never used again', () => {
 		await within(agencyClient.allStored(), 'a fresh suggestion stored');
 		await waitFor(() => plain(firstText(districtClient.doc, OTHER_CLAUSE)).startsWith('Weekly visits. '), 'the other side sees it');
 
-		await expectReuseRefused(agencyClient, districtClient, mouId, 'own-accepted');
+		const successor = await expectReuseMoved(agencyClient, districtClient, mouId, 'own-accepted');
+		expect(markIdsOf(firstText(districtClient.doc, OTHER_CLAUSE))).toContain('own-fresh');
+
+		// More late keystrokes under the same decided id join the same successor.
+		agencyClient.edit((doc) => firstText(doc, OTHER_CLAUSE).insert(0, 'Also ', { insertion: suggestionMark(agency, 'agency', 'own-accepted') }));
+		await waitFor(() => plain(firstText(districtClient.doc, OTHER_CLAUSE)).startsWith('Also '), 'the second late keystroke seen');
+		await waitFor(() => !markIdsOf(firstText(districtClient.doc, OTHER_CLAUSE)).includes('own-accepted'), 'moved as well');
+		expect(new Set(markIdsOf(firstText(districtClient.doc, OTHER_CLAUSE)))).toEqual(new Set([successor, 'own-fresh']));
+
+		const decided = await decideSuggestions({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds: [successor], decision: 'reject' });
+		expect(decided).toMatchObject({ ok: true });
+		await waitFor(() => !plain(firstText(districtClient.doc, OTHER_CLAUSE)).includes('search lockers'), 'the successor rejected');
 	});
 
-	it('refuses it in a room loaded after the suggestion was rejected', async () => {
+	it('keeps the author connected when they were still typing their suggestion as it was decided', async () => {
+		const server = await startServer();
+		const mouId = await createMouBetween(db.sql, agency, district);
+		const agencyClient = await connected(server, agency, mouId);
+		const districtClient = await connected(server, district, mouId);
+		agencyClient.edit((doc) => firstText(doc, OPEN_CLAUSE).insert(0, 'Monthly ', { insertion: suggestionMark(agency, 'agency', 'typing') }));
+		await within(agencyClient.allStored(), 'suggestion stored');
+		const deciding = decideSuggestions({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds: ['typing'], decision: 'accept' });
+		// The author's next keystrokes, continuing the suggestion, go out as the decision is being made.
+		let typed = 'Monthly ';
+		const type = (word: string) => {
+			agencyClient.edit((doc) => firstText(doc, OPEN_CLAUSE).insert(typed.length, word, { insertion: suggestionMark(agency, 'agency', 'typing') }));
+			typed += word;
+		};
+		type('meetings');
+		type(' with');
+		expect(await deciding).toMatchObject({ ok: true });
+		// Stored and sent before this client took in the decision: late for sure.
+		type(' the');
+		type(' principal.');
+		await within(agencyClient.allStored(), 'every keystroke stored');
+		expect(agencyClient.isOpen()).toBe(true);
+		await waitFor(() => plain(firstText(districtClient.doc, OPEN_CLAUSE)).includes('principal.'), 'all typing seen');
+		const stored = await storedDoc(mouId);
+		expect(plain(firstText(stored, OPEN_CLAUSE))).toContain('Monthly meetings with the principal.');
+		const open = openSuggestions(stored);
+		expect(open.some((s) => s.id === 'typing')).toBe(false);
+		expect(open.find((s) => s.excerpt.includes('principal.'))).toMatchObject({ party: 'agency', authorId: agency.user.id });
+	});
+
+	it('moves it in a room loaded after the suggestion was rejected', async () => {
 		const first = await startServer();
 		const mouId = await createMouBetween(db.sql, agency, district);
 		await decidedSuggestion(first, await connected(first, agency, mouId), mouId, 'own-rejected', 'reject');
 
 		const second = await startServer(); // shares only the database: loads the room from what is stored
 		const districtClient = await connected(second, district, mouId);
-		await expectReuseRefused(await connected(second, agency, mouId), districtClient, mouId, 'own-rejected');
+		await expectReuseMoved(await connected(second, agency, mouId), districtClient, mouId, 'own-rejected');
 	});
 
-	it('refuses it on another instance that heard of the decision through the relay', async () => {
+	it('moves it on another instance that heard of the decision through the relay', async () => {
 		const one = await startServer(true);
 		const two = await startServer(true);
 		const mouId = await createMouBetween(db.sql, agency, district);
@@ -131,6 +190,6 @@ describe('a decided suggestion id is never used again', () => {
 		await decidedSuggestion(one, agencyClient, mouId, 'relayed-decision', 'accept');
 		await waitFor(() => agencyClient.notices.slice(noticed).includes('history'), 'the decision announced on instance two');
 
-		await expectReuseRefused(agencyClient, districtClient, mouId, 'relayed-decision');
+		await expectReuseMoved(agencyClient, districtClient, mouId, 'relayed-decision');
 	});
 });

@@ -3,7 +3,7 @@ import { Awareness } from 'y-protocols/awareness';
 import { CloseCode, type NoticeTopic } from '../../collab/protocol';
 import { documentMode, type DocumentMode } from '../../mou/lifecycle';
 import { DOCUMENT_ROOTS, TERMS_FIELD, TERM_PROPOSALS_FIELD } from '../../document';
-import { admit, DecidedIds, SuggestionIds, type AdmissionState, type ProposedChange, type Refusal } from './admission';
+import { admit, DecidedIds, LateSuggestions, SuggestionIds, type AdmissionState, type ProposedChange, type Refusal } from './admission';
 import { FullState } from './full-state';
 import { createUpdateGuard, type UpdateGuard } from './guard';
 import { Connection, errorMessage } from './connection';
@@ -24,13 +24,11 @@ export { DocumentFrozen } from './write-pipeline';
 export { ChangeRefused, SERVER_CHANGE } from './server-change';
 
 /**
- * One MOU's live document and its connections. The path of an update: intake (decoded once,
- * update-intake.ts) → the admission chain (admission/) → the write pipeline, which stores it and
- * only then applies, broadcasts, relays and acknowledges it (write-pipeline.ts). Presence,
- * housekeeping and the server's own changes have files of their own; the room holds the
- * connections and the lifecycle (loading, the document's mode, failing, unloading).
- * With a relay, updates other instances stored arrive already stored: they are applied (so later
- * local updates that build on them pass admission) but not stored again (room-peers.ts).
+ * One MOU's live document and its connections (loading, the document's mode, failing, unloading).
+ * An update goes through intake (update-intake.ts), the admission chain (admission/) and the write
+ * pipeline, which stores it before it applies, broadcasts, relays and acknowledges it
+ * (write-pipeline.ts). Updates other instances stored arrive relayed and are applied, not stored
+ * again (room-peers.ts). Presence, upkeep and the server's own changes have files of their own.
  */
 export class Room {
 	readonly doc = new Y.Doc({ gc: false }); // never gc: deleted text is the negotiation history
@@ -42,6 +40,9 @@ export class Room {
 	private guard: UpdateGuard | null = null;
 	private suggestionIds = new SuggestionIds();
 	private readonly decidedIds = new DecidedIds();
+	private readonly late = new LateSuggestions(this.decidedIds, (actorId, change) =>
+		this.ctx.track(this.applyServerChange(actorId, change).catch((error) => this.logError('late-suggestion', error)))
+	);
 	private rules: DocumentRules = NO_DOCUMENT_RULES;
 	/** The other instances with this MOU open; null when this is the only instance. */
 	private readonly peers: RoomPeers | null;
@@ -79,8 +80,7 @@ export class Room {
 			this.suggestionIds.recordTransaction(tr);
 			if (tr.origin !== SERVER_CHANGE) this.refreshOwners(); // other instances bound new clients
 		});
-		// No doc 'update' listener: Yjs would re-encode every applied update for it. Each path that
-		// applies an update broadcasts the bytes it applied (the guard ensures they integrate fully).
+		// No doc 'update' listener (Yjs would re-encode each update): each path broadcasts the bytes it applied.
 		this.loaded = this.load();
 	}
 
@@ -214,7 +214,6 @@ export class Room {
 		}
 	}
 
-	/** Intake, admission, then the write pipeline. */
 	private receiveUpdate(connection: Connection, update: Uint8Array, isSyncReply: boolean): void {
 		if (!connection.canWrite) {
 			if (!isEmptyUpdate(update)) this.ctx.counters.updatesRefused++;
@@ -231,8 +230,7 @@ export class Room {
 			connection.close(CloseCode.malformed, `Unreadable update: ${errorMessage(error)}`);
 			return;
 		}
-		// A (re)connecting client's answer to our sync step 1 often holds nothing new: tell it
-		// that everything the document has is stored, so its editor can show "saved".
+		// A reconnecting client's sync reply often holds nothing new: all is stored, its editor shows "saved".
 		if (isSyncReply && this.pipeline.staged === null && addsNothing(this.doc, intake)) {
 			connection.send(encodePersisted(stateClocks(this.doc)));
 			return;
@@ -246,6 +244,7 @@ export class Room {
 		this.ctx.counters.updatesAccepted++;
 		this.ctx.acceptedRate.add();
 		this.pipeline.enqueue({ connection, update, decoded: intake.decoded, userId, clients: intake.touched }, candidate);
+		this.late.admitted(intake, this.doc, userId); // a decided suggestion's late marks move to a new id
 	}
 
 	private admit(change: ProposedChange): Refusal | null {
@@ -261,7 +260,6 @@ export class Room {
 			stagedBytes: this.pipeline.stagedBytes,
 			shadow: this.shadow,
 			suggestionIds: this.suggestionIds,
-			decidedIds: this.decidedIds,
 			rules: this.rules
 		};
 	}
@@ -286,7 +284,11 @@ export class Room {
 	private async refresh(stage: string, read: () => Promise<void>): Promise<void> {
 		await this.loaded;
 		if (this.status !== 'ready') return;
-		await read().catch((error) => this.ctx.log({ event: 'collab.error', stage, mouId: this.mouId, error: errorMessage(error) }));
+		await read().catch((error) => this.logError(stage, error));
+	}
+
+	private logError(stage: string, error: unknown): void {
+		this.ctx.log({ event: 'collab.error', stage, mouId: this.mouId, error: errorMessage(error) });
 	}
 
 	private setMode(mode: DocumentMode): void {
@@ -318,15 +320,14 @@ export class Room {
 		if (this.ownersRefresh) return;
 		this.ownersRefresh = this.owners
 			.load()
-			.catch((error) => this.ctx.log({ event: 'collab.error', stage: 'owners', mouId: this.mouId, error: errorMessage(error) }))
+			.catch((error) => this.logError('owners', error))
 			.finally(() => (this.ownersRefresh = null));
 		this.ctx.track(this.ownersRefresh);
 	}
 
-	/** After a stored batch: approvals it withdrew are announced; the log may need compacting. */
+	/** After a stored batch: approvals it withdrew (trigger on mou_updates) are announced; the log may need compacting. */
 	private stored(rows: number): void {
 		if (this.approved) {
-			// The database withdrew the approvals with this write (trigger on mou_updates).
 			this.approved = false;
 			void this.notice('history');
 		}
@@ -337,7 +338,7 @@ export class Room {
 	private fail(stage: string, error: unknown): void {
 		if (this.status === 'failed' || this.status === 'unloaded') return;
 		this.status = 'failed';
-		this.ctx.log({ event: 'collab.error', stage, mouId: this.mouId, error: errorMessage(error) });
+		this.logError(stage, error);
 		this.pipeline.drop(error);
 		this.shadow?.discard();
 		this.peers?.stop();

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
-import { TERMS_FIELD, TERM_PROPOSALS_FIELD } from '$lib/document';
+import { markedRuns, TERMS_FIELD, TERM_PROPOSALS_FIELD, type MarkedRun } from '$lib/document';
 import type { Decision, Party } from '../../redlines/types';
-import { markedRuns, openSuggestions, type MarkedRun, type OpenSuggestion } from './scan';
+import { openSuggestions, type OpenSuggestion } from './scan';
 
 export interface Decider {
 	userId: string;

@@ -1,13 +1,16 @@
-import { CloseCode } from '../../../collab/protocol';
+import type * as Y from 'yjs';
+import { markedRuns, TERM_PROPOSALS_FIELD } from '../../../document';
+import { encodeTermProposal, newSuggestionId, parseTermProposal } from '../../../redlines/types';
+import type { Intake } from '../update-intake';
 import { claimsOf } from './suggestion-ids';
 import { placementsOf } from './placements';
-import type { AdmissionCheck } from './types';
 
 /**
  * The suggestion ids of this MOU that were decided (accepted, rejected or withdrawn): read from
  * the decisions when the room loads and on every 'history' notice (decisions made on other
  * instances), and taken on the spot from this instance's own decisions, as soon as one is admitted.
- * A decision closes its id for good: its record, its thread and its place in the history name it.
+ * A decision closes its id for good: its record, its thread and its place in the history name it
+ * (a later mark under it is moved to a successor id, below).
  */
 export class DecidedIds {
 	private readonly ids = new Set<string>();
@@ -38,14 +41,46 @@ export class DecidedIds {
 }
 
 /**
- * A new mark or term proposal with a decided id is refused, even from the suggestion's own author:
- * it would appear as an open suggestion that is already decided, and reopen its closed thread.
- * The server's own changes (decisions) are not new suggestions.
+ * A mark or term proposal that uses a decided id is not refused: its author was most likely still
+ * typing it when the decision landed (the editor keeps a suggestion's id while its author types
+ * next to it), and closing the connection would throw that typing away. Right behind it in the
+ * write pipeline, the server moves it to a successor id of the same author and party, so the text
+ * stays as a new open suggestion for the other side to decide, and the decided one stays closed.
+ * One successor per decided id: a burst of late keystrokes stays one suggestion.
  */
-export const decidedSuggestionIds: AdmissionCheck = ({ intake, author }, { doc, decidedIds }) => {
-	if (author.kind === 'server' || decidedIds.size === 0) return null;
-	for (const claim of claimsOf(intake, placementsOf(intake, doc))) {
-		if (decidedIds.has(claim.id)) return { code: CloseCode.updateRefused, reason: `uses suggestion id ${claim.id}, which was already decided` };
+export class LateSuggestions {
+	private readonly successors = new Map<string, string>();
+
+	constructor(
+		private readonly decidedIds: DecidedIds,
+		private readonly serverChange: (actorId: string, change: (doc: Y.Doc) => void) => void
+	) {}
+
+	/** Called once `intake` from `authorId` is admitted (and staged). */
+	admitted(intake: Intake, doc: Y.Doc, authorId: string): void {
+		if (this.decidedIds.size === 0) return;
+		const moves = new Map<string, string>();
+		for (const { id } of claimsOf(intake, placementsOf(intake, doc))) {
+			if (!this.decidedIds.has(id) || moves.has(id)) continue;
+			if (!this.successors.has(id)) this.successors.set(id, newSuggestionId());
+			moves.set(id, this.successors.get(id)!);
+		}
+		if (moves.size > 0) this.serverChange(authorId, (work) => moveSuggestions(work, moves));
 	}
-	return null;
-};
+}
+
+/** Every mark and term proposal under a key of `moves` takes its value as its id; nothing else changes. */
+export function moveSuggestions(doc: Y.Doc, moves: ReadonlyMap<string, string>): void {
+	doc.transact(() => {
+		for (const run of markedRuns(doc)) {
+			const id = moves.get(run.attrs.id);
+			if (id) run.text.format(run.index, run.length, { [run.kind]: { ...run.attrs, id } });
+		}
+		const proposals = doc.getMap<string>(TERM_PROPOSALS_FIELD);
+		for (const [key, raw] of proposals) {
+			const proposal = parseTermProposal(raw);
+			const id = proposal && moves.get(proposal.id);
+			if (id) proposals.set(key, encodeTermProposal({ ...proposal, id }));
+		}
+	});
+}

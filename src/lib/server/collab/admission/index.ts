@@ -5,11 +5,10 @@
  */
 import { clauseIdentity, termValues } from './attributes';
 import { clientOwnership, frozen, lockGuard, stagedCap, trackedChanges } from './checks';
-import { decidedSuggestionIds } from './decided-ids';
 import { suggestionIdOwnership } from './suggestion-ids';
 import type { AdmissionCheck, AdmissionState, ProposedChange, Refusal } from './types';
 
-export { DecidedIds } from './decided-ids';
+export { DecidedIds, LateSuggestions, moveSuggestions } from './decided-ids';
 export { SuggestionIds } from './suggestion-ids';
 export type { AdmissionCheck, AdmissionState, Candidate, ChangeAuthor, ProposedChange, Refusal } from './types';
 
@@ -20,7 +19,6 @@ export const ADMISSION_CHAIN: readonly AdmissionCheck[] = [
 	clientOwnership,
 	stagedCap,
 	suggestionIdOwnership,
-	decidedSuggestionIds,
 	clauseIdentity,
 	termValues,
 	trackedChanges

@@ -6,7 +6,6 @@ import type { ClientOwners } from '../tracked/client-owners';
 import type { ShadowDocument } from '../tracked/shadow';
 import type { DocumentRules } from '../types';
 import type { Intake } from '../update-intake';
-import type { DecidedIds } from './decided-ids';
 import type { SuggestionIds } from './suggestion-ids';
 
 /**
@@ -44,8 +43,6 @@ export interface AdmissionState {
 	readonly shadow: ShadowDocument | null;
 	/** Who each suggestion id belongs to. */
 	readonly suggestionIds: SuggestionIds;
-	/** The suggestion ids already decided: never used again. */
-	readonly decidedIds: DecidedIds;
 	/** What the document's template says about clauses and terms. */
 	readonly rules: DocumentRules;
 }
