@@ -3,6 +3,7 @@ import type { Transaction } from '@tiptap/pm/state';
 import { AddMarkStep, AddNodeMarkStep, AttrStep, RemoveMarkStep, RemoveNodeMarkStep, ReplaceAroundStep, type Mapping, type Step } from '@tiptap/pm/transform';
 import { isSuggestionMark, onlyOwnPending, type SuggestContext } from './attrs';
 import { NOTICES, type Notice } from './notices';
+import { fragmentHas } from './structure';
 
 /**
  * Formatting, node type and attribute changes, and wrapping/lifting (ReplaceAroundStep) are not
@@ -15,7 +16,7 @@ export function otherStepAsSuggestion(out: Transaction, step: Step, map: Mapping
 	if ((mapped instanceof AddMarkStep || mapped instanceof RemoveMarkStep) && isSuggestionMark(mapped.mark)) return null;
 	const range = affectedRange(mapped, out.doc);
 	if (!range || !onlyOwnPending(out.doc, range.from, range.to, ctx)) return NOTICES.format;
-	if (mapped instanceof ReplaceAroundStep && sliceHasInline(mapped.slice.content)) return NOTICES.format;
+	if (mapped instanceof ReplaceAroundStep && fragmentHas(mapped.slice.content, (node) => node.isInline)) return NOTICES.format;
 	return out.maybeStep(mapped).failed ? NOTICES.format : null;
 }
 
@@ -29,13 +30,4 @@ function affectedRange(step: Step, doc: PMNode): { from: number; to: number } | 
 	}
 	// DocAttrStep and step types we do not know.
 	return null;
-}
-
-function sliceHasInline(content: PMNode['content']): boolean {
-	let found = false;
-	content.descendants((node) => {
-		if (node.isInline) found = true;
-		return !found;
-	});
-	return found;
 }

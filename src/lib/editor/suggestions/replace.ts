@@ -3,7 +3,7 @@ import type { Transaction } from '@tiptap/pm/state';
 import { ReplaceStep } from '@tiptap/pm/transform';
 import type { SuggestContext } from './attrs';
 import { afterDeletionRun, insertionAttrs, markInserted, trackDeletion } from './inline';
-import { canCutAt, removeEmptyTextblocks } from './structure';
+import { canCutAt, fragmentHas, removeEmptyTextblocks } from './structure';
 import { NOTICES, type Notice } from './notices';
 
 export interface ReplaceOutcome {
@@ -58,7 +58,7 @@ function insertAsSuggestion(tr: Transaction, pos: number, slice: Slice, ctx: Sug
 		outcome.caret = pos + marked.content.size;
 		return outcome;
 	}
-	if (!canCutAt($pos, slice, ctx)) return { refused: slice.openStart > 0 && hasText(slice) ? NOTICES.paste : NOTICES.split };
+	if (!canCutAt($pos, slice, ctx)) return { refused: slice.openStart > 0 && fragmentHas(slice.content, (node) => node.isText) ? NOTICES.paste : NOTICES.split };
 	const marked = markInserted(slice.content, insertionAttrs(tr.doc, pos, ctx));
 	if (marked.droppedAtoms) outcome.notice = NOTICES.terms;
 	const before = tr.steps.length;
@@ -86,13 +86,4 @@ export function inlineContent(slice: Slice): Fragment | null {
 		if (!node.isInline) inline = false;
 	});
 	return inline ? content : null;
-}
-
-function hasText(slice: Slice): boolean {
-	let found = false;
-	slice.content.descendants((node) => {
-		if (node.isText) found = true;
-		return !found;
-	});
-	return found;
 }

@@ -21,13 +21,14 @@ export function canCutAt($pos: ResolvedPos, slice: Slice, ctx: SuggestContext): 
 	const straddling = $pos.textOffset > 0 ? $pos.parent.child($pos.index()) : null;
 	if (straddling && !isOwnPending(straddling, ctx)) tailOwn = false;
 	if (tailOwn) return true;
-	return $pos.parentOffset === 0 && !sliceHasInline(slice);
+	return $pos.parentOffset === 0 && !fragmentHas(slice.content, (node) => node.isInline);
 }
 
-function sliceHasInline(slice: Slice): boolean {
+/** Whether any node of `content`, at any depth, passes `test` (the walk stops at the first). */
+export function fragmentHas(content: PMNode['content'], test: (node: PMNode) => boolean): boolean {
 	let found = false;
-	slice.content.descendants((node) => {
-		if (node.isInline) found = true;
+	content.descendants((node) => {
+		if (test(node)) found = true;
 		return !found;
 	});
 	return found;
