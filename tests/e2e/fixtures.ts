@@ -1,4 +1,4 @@
-import { test as base, expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { startDemoApp, DEMO, DEMO_PASSWORD } from '../helpers/demo';
 
@@ -18,13 +18,26 @@ export const test = base.extend<object, { app: App }>({
 
 export { expect, DEMO };
 
+/** Everyone signed in by earlier tests of this worker: the browser outlives a test, their open pages would too. */
+let people: { testId: string; context: BrowserContext }[] = [];
+
+/** An earlier test's people leave before the next test signs anyone in (their editors and carets stay out of it). */
+async function closeEarlierTestsPeople() {
+	const now = base.info().testId;
+	const earlier = people.filter((p) => p.testId !== now);
+	people = people.filter((p) => p.testId === now);
+	await Promise.all(earlier.map((p) => p.context.close()));
+}
+
 /**
  * A separate browser context per person: their own cookies, as on their own computer (or phone: `device`).
  * Signed in by the login form's own post (a new session, as the form makes it), then on the dashboard;
  * typing into the form itself is readme-start.spec.ts's test, on the server `npm run demo` starts.
  */
 export async function signedInPage(browser: Browser, app: Pick<App, 'url'>, email: string, device: BrowserContextOptions = {}): Promise<Page> {
+	await closeEarlierTestsPeople();
 	const context = await browser.newContext({ ...device, baseURL: app.url });
+	people.push({ testId: base.info().testId, context });
 	// The context's request shares its cookie jar: the session cookie the answer sets is the page's.
 	const signIn = await context.request.post('/login', {
 		form: { email, password: DEMO_PASSWORD },
