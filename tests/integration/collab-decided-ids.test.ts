@@ -7,6 +7,7 @@ import { startCollabHttp } from '../helpers/collab-http';
 import { suggestionMark } from '../helpers/stored-edits';
 import type { Database } from '../../src/lib/server/db';
 import { createRedisRelay, loadDocumentState } from '../../src/lib/server/collab';
+import { MAX_LATE_MOVES } from '../../src/lib/server/collab/admission';
 import { decideSuggestions } from '../../src/lib/server/redlines';
 import { openSuggestions } from '../../src/lib/server/redlines';
 
@@ -168,6 +169,30 @@ describe('a decided suggestion id is never open again', () => {
 		const open = openSuggestions(stored);
 		expect(open.some((s) => s.id === 'typing')).toBe(false);
 		expect(open.find((s) => s.excerpt.includes('principal.'))).toMatchObject({ party: 'agency', authorId: agency.user.id });
+	});
+
+	it('refuses a decided id reused on purpose, past what could have been in flight, and stores none of the excess', async () => {
+		const server = await startServer();
+		const mouId = await createMouBetween(db.sql, agency, district);
+		const agencyClient = await connected(server, agency, mouId);
+		const districtClient = await connected(server, district, mouId);
+		await decidedSuggestion(server, agencyClient, mouId, 'reused', 'reject');
+		// Each with its own time, so each is a new mark (Yjs writes no new mark equal to its neighbour).
+		for (let n = 0; n <= MAX_LATE_MOVES; n++) {
+			agencyClient.edit((doc) =>
+				firstText(doc, OTHER_CLAUSE).insert(0, `Reuse ${n}. `, {
+					insertion: suggestionMark(agency, 'agency', 'reused', new Date(Date.now() + n).toISOString())
+				})
+			);
+		}
+		expect(await within(agencyClient.closed, 'the reuser is disconnected')).toMatchObject({
+			code: 4422,
+			reason: expect.stringMatching('keeps using suggestion id reused')
+		});
+		await districtClient.roundTrip();
+		const seen = plain(firstText(districtClient.doc, OTHER_CLAUSE));
+		expect(seen).not.toContain(`Reuse ${MAX_LATE_MOVES}. `);
+		expect(plain(firstText(await storedDoc(mouId), OTHER_CLAUSE))).not.toContain(`Reuse ${MAX_LATE_MOVES}. `);
 	});
 
 	it('moves it in a room loaded after the suggestion was rejected', async () => {

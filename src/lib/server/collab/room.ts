@@ -97,8 +97,8 @@ export class Room {
 		this.peers?.receive(message);
 	}
 
-	/** The relay is back after an outage. */
 	resume(): void {
+		// The relay is back after an outage.
 		this.peers?.resume();
 	}
 
@@ -260,6 +260,7 @@ export class Room {
 			stagedBytes: this.pipeline.stagedBytes,
 			shadow: this.shadow,
 			suggestionIds: this.suggestionIds,
+			decidedIds: this.decidedIds,
 			rules: this.rules
 		};
 	}

@@ -298,8 +298,10 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		preload(mouId) {
 			if (closing) return;
 			const room = roomFor(mouId);
+			// An empty room with a deadline already has its one unload chain: only the deadline moves.
+			const waiting = room.isEmpty && expectedUntil.has(room);
 			expectedUntil.set(room, Date.now() + limits.preloadMs);
-			if (room.isEmpty) track(unloadWhenIdle(room));
+			if (room.isEmpty && !waiting) track(unloadWhenIdle(room));
 		},
 
 		async applyServerChange(mouId, actorId, change, record, options) {

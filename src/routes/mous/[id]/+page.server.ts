@@ -20,7 +20,8 @@ export const load: PageServerLoad = async ({ locals, params, url, depends, isDat
 	const access = await getMouAccess(db.sql, user, params.id);
 	if (!access) error(404, 'No such MOU.');
 	// The page's editor connects as soon as it is in the browser: its document is loaded meanwhile.
-	locals.preloadMou = access.mou.id;
+	// Not for a data reload: the editor is already connected (or not coming).
+	if (!isDataRequest) locals.preloadMou = access.mou.id;
 	const [negotiation, threads, partyInvitations, sinceLastVisit, mentionable] = await Promise.all([
 		loadNegotiation(db.sql, user, access),
 		listThreads(db.sql, user, access.mou.id),

@@ -1,7 +1,9 @@
 import type * as Y from 'yjs';
 import { markedRuns, TERM_PROPOSALS_FIELD } from '../../../document';
 import { encodeTermProposal, newSuggestionId, parseTermProposal } from '../../../redlines/types';
+import { CloseCode } from '../../../collab/protocol';
 import type { Intake } from '../update-intake';
+import type { AdmissionCheck } from './types';
 import { claimsOf } from './suggestion-ids';
 import { placementsOf } from './placements';
 
@@ -14,6 +16,8 @@ import { placementsOf } from './placements';
  */
 export class DecidedIds {
 	private readonly ids = new Set<string>();
+	/** How many late updates each decided id has had moved (see LateSuggestions). */
+	private readonly late = new Map<string, number>();
 
 	get size(): number {
 		return this.ids.size;
@@ -32,6 +36,14 @@ export class DecidedIds {
 			added.push(id);
 		}
 		return added;
+	}
+
+	lateMoves(id: string): number {
+		return this.late.get(id) ?? 0;
+	}
+
+	noteLateMove(id: string): void {
+		this.late.set(id, this.lateMoves(id) + 1);
 	}
 
 	/** A decision that was admitted but could not be stored: its ids are open again. */
@@ -64,6 +76,7 @@ export class LateSuggestions {
 			if (!this.decidedIds.has(id) || moves.has(id)) continue;
 			if (!this.successors.has(id)) this.successors.set(id, newSuggestionId());
 			moves.set(id, this.successors.get(id)!);
+			this.decidedIds.noteLateMove(id);
 		}
 		if (moves.size > 0) this.serverChange(authorId, (work) => moveSuggestions(work, moves));
 	}
@@ -84,3 +97,19 @@ export function moveSuggestions(doc: Y.Doc, moves: ReadonlyMap<string, string>):
 		}
 	});
 }
+
+/**
+ * Honest late typing is what was in flight as the decision landed: a few updates. Past that, a
+ * decided id is being reused on purpose, and each move would cost a scan of the document and a
+ * stored change: refused, as any other forged mark.
+ */
+export const MAX_LATE_MOVES = 50;
+
+export const decidedIdReuse: AdmissionCheck = ({ intake, author }, { doc, decidedIds }) => {
+	if (author.kind === 'server' || decidedIds.size === 0) return null;
+	for (const { id } of claimsOf(intake, placementsOf(intake, doc))) {
+		if (decidedIds.lateMoves(id) >= MAX_LATE_MOVES)
+			return { code: CloseCode.updateRefused, reason: `keeps using suggestion id ${id}, which was already decided` };
+	}
+	return null;
+};

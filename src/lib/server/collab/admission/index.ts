@@ -5,10 +5,11 @@
  */
 import { clauseIdentity, termValues } from './attributes';
 import { clientOwnership, frozen, lockGuard, stagedCap, trackedChanges } from './checks';
+import { decidedIdReuse } from './decided-ids';
 import { suggestionIdOwnership } from './suggestion-ids';
 import type { AdmissionCheck, AdmissionState, ProposedChange, Refusal } from './types';
 
-export { DecidedIds, LateSuggestions, moveSuggestions } from './decided-ids';
+export { DecidedIds, LateSuggestions, MAX_LATE_MOVES, moveSuggestions } from './decided-ids';
 export { SuggestionIds } from './suggestion-ids';
 export type { AdmissionCheck, AdmissionState, Candidate, ChangeAuthor, ProposedChange, Refusal } from './types';
 
@@ -19,6 +20,7 @@ export const ADMISSION_CHAIN: readonly AdmissionCheck[] = [
 	clientOwnership,
 	stagedCap,
 	suggestionIdOwnership,
+	decidedIdReuse,
 	clauseIdentity,
 	termValues,
 	trackedChanges

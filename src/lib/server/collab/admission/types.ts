@@ -1,4 +1,5 @@
 import type * as Y from 'yjs';
+import type { DecidedIds } from './decided-ids';
 import type { DocumentMode } from '../../../mou/lifecycle';
 import type { Party } from '../../../mou/party';
 import type { StagedRuns, UpdateGuard } from '../guard';
@@ -43,6 +44,8 @@ export interface AdmissionState {
 	readonly shadow: ShadowDocument | null;
 	/** Who each suggestion id belongs to. */
 	readonly suggestionIds: SuggestionIds;
+	/** The suggestion ids already decided, and how often each was reused late. */
+	readonly decidedIds: DecidedIds;
 	/** What the document's template says about clauses and terms. */
 	readonly rules: DocumentRules;
 }
