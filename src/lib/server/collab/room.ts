@@ -97,10 +97,8 @@ export class Room {
 		this.peers?.receive(message);
 	}
 
-	resume(): void {
-		// The relay is back after an outage.
-		this.peers?.resume();
-	}
+	/** The relay is back after an outage. */
+	resume = (): void => this.peers?.resume();
 
 	add(connection: Connection): void {
 		if (!connection.isOpen) return;
