@@ -115,12 +115,16 @@ async function expectReuseMoved(author: YjsClient, watcher: YjsClient, mouId: st
 	return successor;
 }
 
+/** One server, a new MOU, and both parties' counsel connected to it. */
+async function bothCounselOnANewMou() {
+	const server = await startServer();
+	const mouId = await createMouBetween(db.sql, agency, district);
+	return { server, mouId, agencyClient: await connected(server, agency, mouId), districtClient: await connected(server, district, mouId) };
+}
+
 describe('a decided suggestion id is never open again', () => {
 	it('moves the author’s new mark under their own accepted suggestion’s id to a successor the other side can decide, while a fresh id goes through as it is', async () => {
-		const server = await startServer();
-		const mouId = await createMouBetween(db.sql, agency, district);
-		const agencyClient = await connected(server, agency, mouId);
-		const districtClient = await connected(server, district, mouId);
+		const { server, mouId, agencyClient, districtClient } = await bothCounselOnANewMou();
 		await decidedSuggestion(server, agencyClient, mouId, 'own-accepted', 'accept');
 
 		agencyClient.edit((doc) => firstText(doc, OTHER_CLAUSE).insert(0, 'Weekly visits. ', { insertion: suggestionMark(agency, 'agency', 'own-fresh') }));
@@ -142,10 +146,7 @@ describe('a decided suggestion id is never open again', () => {
 	});
 
 	it('keeps the author connected when they were still typing their suggestion as it was decided', async () => {
-		const server = await startServer();
-		const mouId = await createMouBetween(db.sql, agency, district);
-		const agencyClient = await connected(server, agency, mouId);
-		const districtClient = await connected(server, district, mouId);
+		const { server, mouId, agencyClient, districtClient } = await bothCounselOnANewMou();
 		agencyClient.edit((doc) => firstText(doc, OPEN_CLAUSE).insert(0, 'Monthly ', { insertion: suggestionMark(agency, 'agency', 'typing') }));
 		await within(agencyClient.allStored(), 'suggestion stored');
 		const deciding = decideSuggestions({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds: ['typing'], decision: 'accept' });
@@ -172,10 +173,7 @@ describe('a decided suggestion id is never open again', () => {
 	});
 
 	it('refuses a decided id reused on purpose, past what could have been in flight, and stores none of the excess', async () => {
-		const server = await startServer();
-		const mouId = await createMouBetween(db.sql, agency, district);
-		const agencyClient = await connected(server, agency, mouId);
-		const districtClient = await connected(server, district, mouId);
+		const { server, mouId, agencyClient, districtClient } = await bothCounselOnANewMou();
 		await decidedSuggestion(server, agencyClient, mouId, 'reused', 'reject');
 		// Each with its own time, so each is a new mark (Yjs writes no new mark equal to its neighbour).
 		for (let n = 0; n <= MAX_LATE_MOVES; n++) {
