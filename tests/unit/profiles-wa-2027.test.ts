@@ -6,6 +6,7 @@ import { assessCompliance, clauseText } from '../../src/lib/profiles/compliance'
 import { clauseToNode } from '../../src/lib/templates/document';
 import type { StateProfile } from '../../src/lib/profiles/types';
 import type { TermValues } from '../../src/lib/templates/types';
+import { springfieldTerms } from './springfield-terms';
 
 /** Washington on template 2027.1: RCW 28A.320.124–.1242. */
 
@@ -16,8 +17,8 @@ const template = applyProfile(base, wa);
 const clauses = template.sections.flatMap((s) => s.clauses);
 const textOf = (id: string) => clauseText(clauseToNode(clauses.find((c) => c.id === id)!));
 
-const VALUES: TermValues = {
-	...Object.fromEntries(template.terms.map((t) => [t.key, t.default ?? ''])),
+// The demo's shared figures (counts, dates, costs) with a Washington district's parties.
+const VALUES: TermValues = springfieldTerms(template, {
 	agency_entity_name: 'City of Tacoma',
 	agency_name: 'Tacoma Police Department',
 	district_name: 'Tacoma Public Schools',
@@ -27,16 +28,9 @@ const VALUES: TermValues = {
 	agency_notice_address: '3701 S Pine St',
 	district_notice_address: '601 S 8th St',
 	schools_covered: 'Lincoln High School\nStadium High School',
-	sro_count: '2',
-	term_start: '2027-08-01',
-	term_end: '2028-07-31',
-	sro_annual_cost: '109200.00',
-	cost_cap: '200000.00',
-	absence_credit_per_day: '420.00',
-	extra_duty_rate: '62.50',
 	board_president_name: 'Lisa Keating',
 	board_approval_date: '2027-07-15'
-};
+});
 
 const assess = (values: TermValues = VALUES) =>
 	assessCompliance({ checklist, template, document: templateToDocument(template), terms: template.terms, termValues: values, profile: wa });
