@@ -1,3 +1,5 @@
+import { mouUpdatesGuard } from './mou-updates-guard';
+
 export default /* sql */ `
 -- Which person each Yjs client id belongs to in an MOU: bound at its first stored update, so an
 -- update written with another person's client id is refused. user_id null: the server's own
@@ -89,22 +91,7 @@ create index mou_comments_mou on mou_comments(mou_id, created_at);
 -- stored change withdraws the approvals given so far. Locks the MOU row FOR KEY SHARE, so approving
 -- (FOR UPDATE) and storing an edit are ordered.
 create function mou_updates_guard() returns trigger language plpgsql as $$
-declare
-	changed record;
-begin
-	for changed in select distinct mou_id, (array_agg(user_id))[1] as user_id from new_rows group by mou_id loop
-		perform 1 from mous where id = changed.mou_id and status in ('draft', 'negotiating') for key share;
-		if not found then
-			raise exception 'MOU % can no longer change: it is agreed or closed', changed.mou_id using errcode = 'P0001';
-		end if;
-		with withdrawn as (delete from mou_approvals where mou_id = changed.mou_id returning party, user_id)
-		insert into mou_events (mou_id, user_id, party, kind, summary)
-		select changed.mou_id, withdrawn.user_id, withdrawn.party, 'approval_withdrawn',
-			'Approval withdrawn: the draft changed after it was given'
-		from withdrawn;
-	end loop;
-	return null;
-end $$;
+${mouUpdatesGuard('P0001')} $$;
 
 create trigger mou_updates_guard after insert on mou_updates
 	referencing new table as new_rows for each statement execute function mou_updates_guard();
