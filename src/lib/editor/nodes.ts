@@ -43,50 +43,41 @@ export const Clause = Node.create({
 	}
 });
 
-export const Term = Node.create({
-	name: 'term',
-	group: 'inline',
-	inline: true,
-	atom: true,
-	selectable: true,
-	addAttributes() {
-		return { key: { default: '', parseHTML: (el) => el.getAttribute('data-term') ?? '' } };
-	},
-	parseHTML() {
-		return [{ tag: 'span[data-term]' }];
-	},
-	renderHTML({ node }) {
-		return ['span', { class: 'term', 'data-term': node.attrs.key }, `[${node.attrs.key}]`];
-	},
-	renderText({ node }) {
-		return `[${node.attrs.key}]`;
-	}
-});
+/**
+ * An inline atom that stands for one named thing, kept in one attribute (stored in the HTML as
+ * `dataAttribute`) and shown as `[name]` wherever the document is read as text.
+ */
+function namedAtom(name: string, attribute: string, dataAttribute: string, className: string) {
+	return Node.create({
+		name,
+		group: 'inline',
+		inline: true,
+		atom: true,
+		selectable: true,
+		addAttributes() {
+			return { [attribute]: { default: '', parseHTML: (el) => el.getAttribute(dataAttribute) ?? '' } };
+		},
+		parseHTML() {
+			return [{ tag: `span[${dataAttribute}]` }];
+		},
+		renderHTML({ node }) {
+			return ['span', { class: className, [dataAttribute]: node.attrs[attribute] }, `[${node.attrs[attribute]}]`];
+		},
+		renderText({ node }) {
+			return `[${node.attrs[attribute]}]`;
+		}
+	});
+}
+
+/** A fill-in term by its key; its value is kept beside the text, in the document's `terms` root. */
+export const Term = namedAtom('term', 'key', 'data-term', 'term');
 
 /**
  * A cross-reference to a clause by id ("see [[training.basic]]"). It stores no number: every
  * view numbers it from the clause's current place (src/lib/templates/numbering.ts), so moving
  * or removing clauses never leaves a stale "Section 12" behind.
  */
-export const ClauseRef = Node.create({
-	name: 'clauseRef',
-	group: 'inline',
-	inline: true,
-	atom: true,
-	selectable: true,
-	addAttributes() {
-		return { target: { default: '', parseHTML: (el) => el.getAttribute('data-clause-ref') ?? '' } };
-	},
-	parseHTML() {
-		return [{ tag: 'span[data-clause-ref]' }];
-	},
-	renderHTML({ node }) {
-		return ['span', { class: 'clause-ref', 'data-clause-ref': node.attrs.target }, `[${node.attrs.target}]`];
-	},
-	renderText({ node }) {
-		return `[${node.attrs.target}]`;
-	}
-});
+export const ClauseRef = namedAtom('clauseRef', 'target', 'data-clause-ref', 'clause-ref');
 
 export const PageBreak = Node.create({
 	name: 'pageBreak',
