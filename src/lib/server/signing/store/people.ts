@@ -2,7 +2,7 @@ import type { Tx } from '$lib/server/db';
 import type { Party } from '$lib/mou/party';
 import type { Role } from '$lib/mou/lifecycle';
 import { transitionStatus } from '$lib/server/mous';
-import type { Queryable } from './queryable';
+import { byId, type Queryable } from './queryable';
 import type { MouRecord } from '$lib/mou/record';
 
 // MOUs, versions and the people of the parties, as signing reads them.
@@ -66,16 +66,12 @@ const mouColumns = (sql: Queryable) => sql`
 	to_char(effective_date, 'YYYY-MM-DD') as "effectiveDate", to_char(review_due_on, 'YYYY-MM-DD') as "reviewDueOn",
 	review_interval_months as "reviewIntervalMonths"`;
 
-export async function findMou(sql: Queryable, mouId: string) {
-	const [row] = await sql<MouRow[]>`select ${mouColumns(sql)} from mous where id = ${mouId}`;
-	return row ?? null;
-}
+const mous = byId<MouRow>('mous', mouColumns);
+
+export const findMou = mous.find;
 
 /** Locks the MOU row for the rest of the transaction (status changes are ordered). */
-export async function lockMou(tx: Tx, mouId: string) {
-	const [row] = await tx<MouRow[]>`select ${mouColumns(tx)} from mous where id = ${mouId} for update`;
-	return row ?? null;
-}
+export const lockMou = mous.lock;
 
 /** The one transition to signed: guarded on status, so it can happen only once. */
 export async function markMouSigned(

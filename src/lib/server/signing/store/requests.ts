@@ -1,11 +1,9 @@
 import type { Tx } from '$lib/server/db';
 import type { Party } from '$lib/mou/party';
 import type { RequestStatus, Routing, SignerStatus } from '$lib/signing/types';
-import type { Queryable } from './queryable';
+import { byId, type Columns, type Queryable } from './queryable';
 
 // Signature requests, their signers and copy recipients.
-
-type Columns = ReturnType<typeof requestColumns>;
 
 const snakeCase = (field: string) => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
@@ -43,15 +41,11 @@ export async function insertRequest(tx: Tx, r: Omit<RequestRow, 'id' | 'status' 
 	return insertOne<RequestRow>(tx, 'signing_requests', requestColumns(tx), r);
 }
 
-export async function findRequest(sql: Queryable, requestId: string) {
-	const [row] = await sql<RequestRow[]>`select ${requestColumns(sql)} from signing_requests where id = ${requestId}`;
-	return row ?? null;
-}
+const requests = byId<RequestRow>('signing_requests', requestColumns);
 
-export async function lockRequest(tx: Tx, requestId: string) {
-	const [row] = await tx<RequestRow[]>`select ${requestColumns(tx)} from signing_requests where id = ${requestId} for update`;
-	return row ?? null;
-}
+export const findRequest = requests.find;
+
+export const lockRequest = requests.lock;
 
 export async function findOpenRequest(sql: Queryable, mouId: string) {
 	const [row] = await sql<RequestRow[]>`select ${requestColumns(sql)} from signing_requests where mou_id = ${mouId} and status = 'out'`;
@@ -141,10 +135,7 @@ export async function listSigners(sql: Queryable, requestId: string) {
 	return sql<SignerRow[]>`select ${signerColumns(sql)} from signing_signers where request_id = ${requestId} order by position`;
 }
 
-export async function lockSigner(tx: Tx, signerId: string) {
-	const [row] = await tx<SignerRow[]>`select ${signerColumns(tx)} from signing_signers where id = ${signerId} for update`;
-	return row ?? null;
-}
+export const lockSigner = byId<SignerRow>('signing_signers', signerColumns).lock;
 
 export async function markSignerSent(tx: Tx, signerId: string, at: Date) {
 	await tx`update signing_signers set status = 'sent', sent_at = ${at} where id = ${signerId} and status = 'waiting'`;
