@@ -216,3 +216,124 @@ describe('a decided suggestion id is never open again', () => {
 		await expectReuseMoved(agencyClient, districtClient, mouId, 'relayed-decision');
 	});
 });
+
+// The editor's real behaviour: typing on at the end of (or inside) one's own insertion carries the
+// identical mark forward, so the keystroke's update holds no format item of its own. A keystroke
+// typed before the decision reached the author's editor lands unmarked once the decision took the
+// marks away; it is late typing, kept as a new open suggestion of its author.
+
+/** The author's editor as it was before the decision reached it: same client, same state. */
+function staleCopy(client: YjsClient): Y.Doc {
+	const doc = new Y.Doc({ gc: false });
+	Y.applyUpdate(doc, Y.encodeStateAsUpdate(client.doc));
+	doc.clientID = client.doc.clientID; // after: Yjs gives a doc a new id when an update writes with its own
+	return doc;
+}
+
+/** Types on `stale` and sends it through `client` (whose own doc takes it in too), as an editor that has not seen the decision would. */
+function typeLate(client: YjsClient, stale: Y.Doc, change: (doc: Y.Doc) => void): Uint8Array {
+	const updates: Uint8Array[] = [];
+	const capture = (update: Uint8Array) => updates.push(update);
+	stale.on('update', capture);
+	stale.transact(() => change(stale));
+	stale.off('update', capture);
+	const update = Y.mergeUpdates(updates);
+	Y.applyUpdate(client.doc, update);
+	client.sendUpdate(update);
+	return update;
+}
+
+const formatItemsIn = (update: Uint8Array) =>
+	Y.decodeUpdate(update).structs.filter((struct) => struct instanceof Y.Item && struct.content instanceof Y.ContentFormat).length;
+
+const insertionRuns = (text: Y.XmlText) =>
+	(text.toDelta() as Array<{ insert: unknown; attributes?: { insertion?: { id: string; party: string; authorId: string } } }>).flatMap((op) =>
+		op.attributes?.insertion && typeof op.insert === 'string' ? [{ text: op.insert, ...op.attributes.insertion }] : []
+	);
+
+describe('late typing that carries its suggestion’s mark forward', () => {
+	for (const decision of ['accept', 'reject'] as const) {
+		it(`keeps the author's keystrokes typed as their suggestion was decided (${decision}) as a new open suggestion, and keeps them connected`, async () => {
+			const { server, mouId, agencyClient, districtClient } = await bothCounselOnANewMou();
+			const mark = suggestionMark(agency, 'agency', `typing-${decision}`);
+			agencyClient.edit((doc) => firstText(doc, OPEN_CLAUSE).insert(0, 'Monthly ', { insertion: mark }));
+			await within(agencyClient.allStored(), 'suggestion stored');
+			const stale = staleCopy(agencyClient);
+			const decided = await decideSuggestions({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds: [mark.id], decision });
+			expect(decided).toMatchObject({ ok: true });
+			await waitFor(() => !hasMark(firstText(districtClient.doc, OPEN_CLAUSE), mark.id), 'the decision stored');
+
+			const late = typeLate(agencyClient, stale, (doc) => firstText(doc, OPEN_CLAUSE).insert(8, 'meetings', { insertion: mark }));
+			expect(formatItemsIn(late)).toBe(0); // what the editor sends: the mark goes on by itself
+			typeLate(agencyClient, stale, (doc) => firstText(doc, OPEN_CLAUSE).insert(16, ' with', { insertion: mark }));
+
+			await waitFor(() => {
+				if (agencyClient.closeEvent) throw new Error(`the author was disconnected: ${JSON.stringify(agencyClient.closeEvent)}`);
+				return insertionRuns(firstText(districtClient.doc, OPEN_CLAUSE)).some((run) => run.text.includes('with'));
+			}, 'the other side sees a suggestion');
+			await within(agencyClient.allStored(), 'the late typing stored');
+			expect(agencyClient.isOpen()).toBe(true);
+			const seen = firstText(districtClient.doc, OPEN_CLAUSE);
+			expect(plain(seen)).toContain(decision === 'accept' ? 'Monthly meetings with' : 'meetings with');
+			const runs = insertionRuns(seen);
+			expect(runs.map((run) => run.text).join('')).toBe('meetings with');
+			const successors = new Set(runs.map((run) => run.id));
+			expect(successors.size).toBe(1);
+			const [successor] = successors;
+			expect(successor).not.toBe(mark.id);
+			expect(runs[0]).toMatchObject({ party: 'agency', authorId: agency.user.id });
+			const open = openSuggestions(await storedDoc(mouId));
+			expect(open.find((s) => s.id === successor)).toMatchObject({ party: 'agency', authorId: agency.user.id, kind: 'insertion' });
+			expect(open.some((s) => s.id === mark.id)).toBe(false);
+
+			// The other side decides the late typing like any suggestion.
+			const rejected = await decideSuggestions({ sql: db.sql, collab: server.collab }, district.user, mouId, {
+				suggestionIds: [successor],
+				decision: 'reject'
+			});
+			expect(rejected).toMatchObject({ ok: true });
+			await waitFor(() => !plain(firstText(districtClient.doc, OPEN_CLAUSE)).includes('with'), 'the late typing rejected');
+		});
+	}
+
+	/** The agency's suggestion "Monthly " accepted; returns the mark and editors that have not seen the decision. */
+	async function acceptedRun() {
+		const { server, mouId, agencyClient, districtClient } = await bothCounselOnANewMou();
+		const mark = suggestionMark(agency, 'agency', 'hostile-accepted');
+		agencyClient.edit((doc) => firstText(doc, OPEN_CLAUSE).insert(0, 'Monthly ', { insertion: mark }));
+		await within(agencyClient.allStored(), 'suggestion stored');
+		await waitFor(() => hasMark(firstText(districtClient.doc, OPEN_CLAUSE), mark.id), 'the other side has it');
+		const staleAgency = staleCopy(agencyClient);
+		const staleDistrict = staleCopy(districtClient);
+		expect(
+			await decideSuggestions({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds: [mark.id], decision: 'accept' })
+		).toMatchObject({ ok: true });
+		await waitFor(() => !hasMark(firstText(agencyClient.doc, OPEN_CLAUSE), mark.id), 'the decision reached the author');
+		return { mouId, agencyClient, districtClient, staleAgency, staleDistrict, mark };
+	}
+
+	async function expectRefused(client: YjsClient, watcher: YjsClient, mouId: string, words: string) {
+		expect(await within(client.closed, 'the writer is disconnected')).toMatchObject({ code: 4422, reason: expect.stringMatching('not marked as your party') });
+		await watcher.roundTrip();
+		expect(JSON.stringify(watcher.doc.getXmlFragment('body').toJSON())).not.toContain(words);
+		expect(JSON.stringify((await storedDoc(mouId)).getXmlFragment('body').toJSON())).not.toContain(words);
+	}
+
+	it('refuses the other party continuing the decided run unmarked', async () => {
+		const { mouId, agencyClient, districtClient, staleDistrict, mark } = await acceptedRun();
+		typeLate(districtClient, staleDistrict, (doc) => firstText(doc, OPEN_CLAUSE).insert(8, 'Zqxnever', { insertion: mark }));
+		await expectRefused(districtClient, agencyClient, mouId, 'Zqxnever');
+	});
+
+	it('refuses the author’s unmarked text anywhere but right at their decided run', async () => {
+		const { mouId, agencyClient, districtClient } = await acceptedRun();
+		agencyClient.edit((doc) => firstText(doc, OTHER_CLAUSE).insert(0, 'Zqxelsewhere '));
+		await expectRefused(agencyClient, districtClient, mouId, 'Zqxelsewhere');
+	});
+
+	it('refuses the author’s unmarked text one character past their decided run', async () => {
+		const { mouId, agencyClient, districtClient } = await acceptedRun();
+		agencyClient.edit((doc) => firstText(doc, OPEN_CLAUSE).insert(9, 'Zqxbeyond'));
+		await expectRefused(agencyClient, districtClient, mouId, 'Zqxbeyond');
+	});
+});

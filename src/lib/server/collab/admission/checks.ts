@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { CloseCode } from '../../../collab/protocol';
 import type { Writer } from '../tracked/rules';
+import { lateTypingMark } from './late-typing';
 import type { AdmissionCheck, Refusal } from './types';
 
 /** Accepted-but-unstored bytes beyond which writers are told to slow down. */
@@ -52,12 +53,14 @@ export const stagedCap: AdmissionCheck = ({ intake }, { stagedBytes }) =>
  * on the shadow copy, which this applies the update to: it must be the chain's last link).
  * The server's own changes are decisions on suggestions, not suggestions.
  */
-export const trackedChanges: AdmissionCheck = ({ intake, author }, { shadow, owners }) => {
+export const trackedChanges: AdmissionCheck = ({ intake, author }, { shadow, owners, decidedIds }) => {
 	if (shadow === null || author.kind !== 'person') return null;
 	const writer: Writer = {
 		userId: author.userId,
 		side: author.side,
-		ownsClient: (client) => owners.ownerOf(client) === author.userId || intake.writing.includes(client)
+		ownsClient: (client) => owners.ownerOf(client) === author.userId || intake.writing.includes(client),
+		isLateTyping: (item, tr) =>
+			decidedIds.anyRecent && lateTypingMark(tr.doc, item, (id) => id.clock >= (tr.beforeState.get(id.client) ?? 0), author, decidedIds) !== null
 	};
 	const violation = shadow.check(intake.bytes, writer);
 	return violation === null ? null : refused(violation);

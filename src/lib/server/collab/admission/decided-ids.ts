@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import { markedRuns, TERM_PROPOSALS_FIELD } from '../../../document';
 import { encodeTermProposal, newSuggestionId, parseTermProposal } from '../../../redlines/types';
+import { addedRanges, LATE_TYPING_MS, markLateTyping } from './late-typing';
 import { CloseCode } from '../../../collab/protocol';
 import type { Intake } from '../update-intake';
 import type { AdmissionCheck } from './types';
@@ -18,6 +19,14 @@ export class DecidedIds {
 	private readonly ids = new Set<string>();
 	/** How many late updates each decided id has had moved (see LateSuggestions). */
 	private readonly late = new Map<string, number>();
+	/** When this instance learned of each decision (see LATE_TYPING_MS). */
+	private readonly learned = new Map<string, number>();
+	private lastLearned = -Infinity;
+	/** One successor per decided id, and back: a burst of late keystrokes stays one suggestion. */
+	private readonly successors = new Map<string, string>();
+	private readonly predecessors = new Map<string, string>();
+
+	constructor(private readonly now: () => number = Date.now) {}
 
 	get size(): number {
 		return this.ids.size;
@@ -30,11 +39,14 @@ export class DecidedIds {
 	/** Adds `ids`; returns the ones that were not known yet (to take back if their decision fails). */
 	add(ids: Iterable<string>): string[] {
 		const added: string[] = [];
+		const now = this.now();
 		for (const id of ids) {
 			if (this.ids.has(id)) continue;
 			this.ids.add(id);
+			this.learned.set(id, now);
 			added.push(id);
 		}
+		if (added.length > 0) this.lastLearned = now;
 		return added;
 	}
 
@@ -46,9 +58,42 @@ export class DecidedIds {
 		this.late.set(id, this.lateMoves(id) + 1);
 	}
 
+	/** The id late work under decided `id` goes to: the same one every time. */
+	successor(id: string): string {
+		let successor = this.successors.get(id);
+		if (successor === undefined) {
+			successor = newSuggestionId();
+			this.successors.set(id, successor);
+			this.predecessors.set(successor, id);
+		}
+		return successor;
+	}
+
+	/** Whether some decision was learned so recently that its author may still be typing into it. */
+	get anyRecent(): boolean {
+		return this.now() - this.lastLearned < LATE_TYPING_MS;
+	}
+
+	/**
+	 * Unmarked text typed under the mark `markId` (see LateTyping): the decided id it belongs to
+	 * and the successor it is marked with, while that decision is recent and under MAX_LATE_MOVES;
+	 * otherwise null. `markId` may already be the successor (a second late keystroke placed after
+	 * the server's mark on the first).
+	 */
+	lateTyping(markId: string): { decided: string; successor: string } | null {
+		const decided = this.ids.has(markId) ? markId : this.predecessors.get(markId);
+		if (decided === undefined || !this.ids.has(decided)) return null;
+		if (this.now() - (this.learned.get(decided) ?? -Infinity) >= LATE_TYPING_MS) return null;
+		if (this.lateMoves(decided) >= MAX_LATE_MOVES) return null;
+		return { decided, successor: this.successor(decided) };
+	}
+
 	/** A decision that was admitted but could not be stored: its ids are open again. */
 	remove(ids: readonly string[]): void {
-		for (const id of ids) this.ids.delete(id);
+		for (const id of ids) {
+			this.ids.delete(id);
+			this.learned.delete(id);
+		}
 	}
 }
 
@@ -58,11 +103,10 @@ export class DecidedIds {
  * next to it), and closing the connection would throw that typing away. Right behind it in the
  * write pipeline, the server moves it to a successor id of the same author and party, so the text
  * stays as a new open suggestion for the other side to decide, and the decided one stays closed.
- * One successor per decided id: a burst of late keystrokes stays one suggestion.
+ * One successor per decided id: a burst of late keystrokes stays one suggestion. Late typing that
+ * carries no mark of its own (late-typing.ts) is marked with the same successor.
  */
 export class LateSuggestions {
-	private readonly successors = new Map<string, string>();
-
 	constructor(
 		private readonly decidedIds: DecidedIds,
 		private readonly serverChange: (actorId: string, change: (doc: Y.Doc) => void) => void
@@ -74,11 +118,19 @@ export class LateSuggestions {
 		const moves = new Map<string, string>();
 		for (const { id } of claimsOf(intake, placementsOf(intake, doc))) {
 			if (!this.decidedIds.has(id) || moves.has(id)) continue;
-			if (!this.successors.has(id)) this.successors.set(id, newSuggestionId());
-			moves.set(id, this.successors.get(id)!);
+			moves.set(id, this.decidedIds.successor(id));
 			this.decidedIds.noteLateMove(id);
 		}
-		if (moves.size > 0) this.serverChange(authorId, (work) => moveSuggestions(work, moves));
+		// Unmarked late typing is found on the server's copy, which has the decision (even while it
+		// is still being stored) and this update: only then is it certain the text lost its mark.
+		const typed = this.decidedIds.anyRecent ? addedRanges(intake) : null;
+		if (moves.size === 0 && typed === null) return;
+		this.serverChange(authorId, (work) =>
+			work.transact(() => {
+				moveSuggestions(work, moves);
+				if (typed) markLateTyping(work, typed, authorId, this.decidedIds);
+			})
+		);
 	}
 }
 

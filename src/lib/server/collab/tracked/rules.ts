@@ -8,6 +8,11 @@ export interface Writer {
 	side: Party;
 	/** Whether a Yjs client id is one this person writes with (so its elements are theirs). */
 	ownsClient(client: number): boolean;
+	/**
+	 * Whether new unmarked text is late typing into the writer's own suggestion as it was decided
+	 * (admission/late-typing.ts): admitted, and marked by the server right behind it.
+	 */
+	isLateTyping?(item: Y.Item, tr: Y.Transaction): boolean;
 }
 
 type Attrs = Map<string, unknown>;
@@ -49,7 +54,7 @@ export function* itemsAddedBy(tr: Y.Transaction): Generator<Y.Item> {
 	}
 }
 
-function rootOf(item: Y.Item): string {
+export function rootOf(item: Y.Item): string {
 	let type = item.parent as Y.AbstractType<unknown>;
 	while (type._item !== null) type = type._item.parent as Y.AbstractType<unknown>;
 	return Y.findRootTypeKey(type);
@@ -137,6 +142,7 @@ function textViolation(text: Y.XmlText, tr: Y.Transaction, writer: Writer): stri
 		}
 		if (!item.countable) continue;
 		const violation = charViolation(wasVisible, isVisible, before, after, writer);
+		if (violation && !wasVisible && isVisible && !after.has(INSERTION) && writer.ownsClient(item.id.client) && writer.isLateTyping?.(item, tr)) continue;
 		if (violation) return violation;
 	}
 	return null;

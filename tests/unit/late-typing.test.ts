@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { DecidedIds, MAX_LATE_MOVES, type AdmissionState, type ProposedChange } from '../../src/lib/server/collab/admission';
+import { trackedChanges } from '../../src/lib/server/collab/admission/checks';
+import { addedRanges, LATE_TYPING_MS, markLateTyping } from '../../src/lib/server/collab/admission/late-typing';
+import { ShadowDocument } from '../../src/lib/server/collab/tracked/shadow';
+import { readUpdate } from '../../src/lib/server/collab/update-intake';
+import { BODY_FIELD, markedRuns } from '../../src/lib/document';
+import type { SuggestionAttrs } from '../../src/lib/redlines/types';
+
+// Typing on inside one's own insertion carries its mark forward with no format item of its own, so
+// a keystroke in flight as the other side decides the suggestion lands unmarked. Late typing by the
+// run's author, right at the run and soon after the decision, is admitted and marked with the
+// decided id's successor; every other unmarked text is refused as before.
+
+const AUTHOR = '11111111-1111-4111-8111-111111111111';
+const OTHER = '22222222-2222-4222-8222-222222222222';
+const mark: SuggestionAttrs = { id: 'typing', party: 'agency', authorId: AUTHOR, authorName: 'Avery Agency', at: '2026-12-03T12:00:00.000Z' };
+const AUTHOR_CLIENT = 1000;
+
+const textOf = (doc: Y.Doc) => (doc.getXmlFragment(BODY_FIELD).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+
+function writeAs(doc: Y.Doc, client: number, change: (text: Y.XmlText) => void): Uint8Array {
+	const updates: Uint8Array[] = [];
+	const capture = (update: Uint8Array) => updates.push(update);
+	const own = doc.clientID;
+	doc.clientID = client;
+	doc.on('update', capture);
+	doc.transact(() => change(textOf(doc)));
+	doc.off('update', capture);
+	doc.clientID = own;
+	return Y.mergeUpdates(updates);
+}
+
+/** "Monthly " suggested by the author, decided by the server; and the author's editor from before the decision. */
+function decidedRun(decision: 'accept' | 'reject') {
+	const doc = new Y.Doc({ gc: false });
+	doc.clientID = 1;
+	const paragraph = new Y.XmlElement('paragraph');
+	doc.getXmlFragment(BODY_FIELD).insert(0, [paragraph]);
+	paragraph.insert(0, [new Y.XmlText('Plain text.')]);
+	writeAs(doc, AUTHOR_CLIENT, (text) => text.insert(0, 'Monthly ', { insertion: mark }));
+	const stale = new Y.Doc({ gc: false });
+	Y.applyUpdate(stale, Y.encodeStateAsUpdate(doc));
+	writeAs(doc, 5, () => {
+		for (const run of markedRuns(doc)) {
+			if (decision === 'reject') run.text.delete(run.index, run.length);
+			else run.text.format(run.index, run.length, { insertion: null });
+		}
+	});
+	let now = 1_000_000;
+	const decided = new DecidedIds(() => now);
+	decided.add(['typing']);
+	return { doc, stale, decided, later: (ms: number) => (now += ms) };
+}
+
+function judge(doc: Y.Doc, update: Uint8Array, decided: DecidedIds, userId = AUTHOR) {
+	const state = { shadow: new ShadowDocument(doc, () => null), owners: { ownerOf: () => userId }, decidedIds: decided } as unknown as AdmissionState;
+	const change: ProposedChange = {
+		intake: readUpdate(doc, update),
+		author: { kind: 'person', userId, side: 'agency' },
+		candidate: { bytes: update, staged: null }
+	};
+	return trackedChanges(change, state)?.reason ?? null;
+}
+
+const delta = (doc: Y.Doc) =>
+	(textOf(doc).toDelta() as Array<{ insert: string; attributes?: { insertion?: SuggestionAttrs } }>).map((op) => [
+		op.insert,
+		op.attributes?.insertion?.id ?? null
+	]);
+
+describe('late typing without a mark of its own', () => {
+	for (const decision of ['accept', 'reject'] as const) {
+		it(`admits the author's keystroke continuing their run just ${decision}ed, and marks it with one successor`, () => {
+			const { doc, stale, decided } = decidedRun(decision);
+			const late = writeAs(stale, AUTHOR_CLIENT, (text) => text.insert(8, 'meetings', { insertion: mark }));
+			expect(Y.decodeUpdate(late).structs.some((s) => s instanceof Y.Item && s.content instanceof Y.ContentFormat)).toBe(false);
+			expect(judge(doc, late, decided)).toBeNull();
+
+			Y.applyUpdate(doc, late);
+			expect(delta(doc).some(([, id]) => id !== null)).toBe(false); // what the decision left: plain text
+			markLateTyping(doc, addedRanges(readUpdate(new Y.Doc(), late))!, AUTHOR, decided);
+			const successor = decided.successor('typing');
+			expect(delta(doc)).toEqual(
+				decision === 'accept'
+					? [
+							['Monthly ', null],
+							['meetings', successor],
+							['Plain text.', null]
+						]
+					: [
+							['meetings', successor],
+							['Plain text.', null]
+						]
+			);
+			expect(decided.lateMoves('typing')).toBe(1);
+
+			// A second keystroke from the same stale editor, placed after the server's mark on the first.
+			const next = writeAs(stale, AUTHOR_CLIENT, (text) => text.insert(16, ' with', { insertion: mark }));
+			expect(judge(doc, next, decided)).toBeNull();
+			Y.applyUpdate(doc, next);
+			markLateTyping(doc, addedRanges(readUpdate(new Y.Doc(), next))!, AUTHOR, decided);
+			expect(delta(doc).filter(([, id]) => id !== null)).toEqual([['meetings with', successor]]);
+		});
+	}
+
+	it('refuses it from anyone but the run’s author', () => {
+		const { doc, stale, decided } = decidedRun('accept');
+		const late = writeAs(stale, 2000, (text) => text.insert(8, 'meetings', { insertion: mark }));
+		expect(judge(doc, late, decided, OTHER)).toMatch('not marked as your party');
+	});
+
+	it(`refuses it once the decision is ${LATE_TYPING_MS / 1000} s old, and leaves it unmarked`, () => {
+		const { doc, stale, decided, later } = decidedRun('accept');
+		later(LATE_TYPING_MS);
+		const late = writeAs(stale, AUTHOR_CLIENT, (text) => text.insert(8, 'meetings', { insertion: mark }));
+		expect(judge(doc, late, decided)).toMatch('not marked as your party');
+		Y.applyUpdate(doc, late);
+		markLateTyping(doc, addedRanges(readUpdate(new Y.Doc(), late))!, AUTHOR, decided);
+		expect(delta(doc).some(([, id]) => id !== null)).toBe(false);
+	});
+
+	it(`refuses it once the decided id had ${MAX_LATE_MOVES} late updates`, () => {
+		const { doc, stale, decided } = decidedRun('accept');
+		for (let n = 0; n < MAX_LATE_MOVES; n++) decided.noteLateMove('typing');
+		const late = writeAs(stale, AUTHOR_CLIENT, (text) => text.insert(8, 'meetings', { insertion: mark }));
+		expect(judge(doc, late, decided)).toMatch('not marked as your party');
+	});
+
+	it('refuses unmarked text after the run’s end, or where no run was', () => {
+		for (const index of [9, 14]) {
+			const { doc, stale, decided } = decidedRun('accept');
+			expect(
+				judge(
+					doc,
+					writeAs(stale, AUTHOR_CLIENT, (text) => text.insert(index, 'Beyond')),
+					decided
+				)
+			).toMatch('not marked as your party');
+		}
+	});
+});
