@@ -9,10 +9,24 @@ export function suggestionMark(person: Person, party: Party, id: string, at = ne
 	return { id, party, authorId: person.user.id, authorName: person.user.name, at };
 }
 
-/** A counsel's edit stored as the collaboration server stores it: its client id claimed, each update logged. */
-export async function storeEditAs(sql: Sql, mouId: string, person: Person, party: Party, clientId: number, change: (doc: Y.Doc) => void) {
+/** The document as the server would load it now: checkpoint + every stored update. */
+export async function storedDoc(sql: Sql, mouId: string): Promise<Y.Doc> {
 	const doc = new Y.Doc({ gc: false });
 	Y.applyUpdate(doc, await loadDocumentState(sql, mouId));
+	return doc;
+}
+
+/** Rows in an MOU's update log (with `userId`, only that person's). */
+export async function rowCount(sql: Sql, mouId: string, userId?: string): Promise<number> {
+	const [{ count }] = userId
+		? await sql<{ count: number }[]>`select count(*)::int as count from mou_updates where mou_id = ${mouId} and user_id = ${userId}`
+		: await sql<{ count: number }[]>`select count(*)::int as count from mou_updates where mou_id = ${mouId}`;
+	return count;
+}
+
+/** A counsel's edit stored as the collaboration server stores it: its client id claimed, each update logged. */
+export async function storeEditAs(sql: Sql, mouId: string, person: Person, party: Party, clientId: number, change: (doc: Y.Doc) => void) {
+	const doc = await storedDoc(sql, mouId);
 	doc.clientID = clientId;
 	const updates: Uint8Array[] = [];
 	doc.on('update', (update: Uint8Array) => updates.push(update));

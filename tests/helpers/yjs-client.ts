@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
+import { waitFor as waitUntil } from './wait';
 import { MESSAGE_NOTICE, MESSAGE_PERSISTED, MESSAGE_SYNC, readNotice, readPersisted, type NoticeTopic } from '../../src/lib/collab/protocol';
 
 /**
@@ -43,7 +44,7 @@ export interface YjsClient {
 const REMOTE = Symbol('server');
 const LOCAL = Symbol('local');
 
-export function syncStep1Message(doc: Y.Doc): Uint8Array {
+export function syncStep1Message(doc = new Y.Doc()): Uint8Array {
 	const encoder = encoding.createEncoder();
 	encoding.writeVarUint(encoder, MESSAGE_SYNC);
 	syncProtocol.writeSyncStep1(encoder, doc);
@@ -143,12 +144,9 @@ export function connectYjsClient(url: string, cookie: string, doc: Y.Doc = new Y
 	};
 }
 
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 5));
-	}
+/** `waitFor` of ./wait.ts, polling often and giving up sooner: these clients answer within milliseconds. */
+export function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+	return waitUntil(condition, what, timeoutMs, 5);
 }
 
 /** `promise`, or a rejection naming `what` after `timeoutMs`. */

@@ -1,14 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { freshDatabase } from '../helpers/db';
 import { createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
-import { connectYjsClient, within, type YjsClient } from '../helpers/yjs-client';
-import type { Database } from '../../src/lib/server/db';
-import { loadDocumentState, type CollabServer } from '../../src/lib/server/collab';
-import { startCollabHttp } from '../helpers/collab-http';
+import { within, type YjsClient } from '../helpers/yjs-client';
+import { liveEditing } from '../helpers/live-editing';
+import { body, clause, clauseAttribute, clauseElement, clauseIndex, firstText, plain } from '../helpers/mou-doc';
+import { suggestionMark } from '../helpers/stored-edits';
 import { decideSuggestions } from '../../src/lib/server/redlines';
 import { CloseCode } from '../../src/lib/collab/protocol';
-import type { Party, SuggestionAttrs } from '../../src/lib/redlines/types';
+import type { Party } from '../../src/lib/redlines/types';
 
 // Issue 11 items 2–5, attacked the way a hostile counsel would: a bare Yjs client over the real
 // websocket, authorized by the real session cookie, on an MOU made from the real template, against
@@ -17,75 +16,17 @@ import type { Party, SuggestionAttrs } from '../../src/lib/redlines/types';
 const OPEN_CLAUSE = 'purpose.mission'; // recommended, unlocked
 const OTHER_CLAUSE = 'term.duration'; // standard, unlocked
 
-let db: Database;
-let server: Awaited<ReturnType<typeof startCollabHttp>>;
-let collab: CollabServer;
 let agency: Person;
 let district: Person;
-const open: YjsClient[] = [];
-
-beforeAll(async () => {
-	db = await freshDatabase();
-	agency = await createOrganization(db.sql, 'agency');
-	district = await createOrganization(db.sql, 'district');
-	server = await startCollabHttp(db.sql);
-	collab = server.collab;
+const live = liveEditing(async (sql) => {
+	agency = await createOrganization(sql, 'agency');
+	district = await createOrganization(sql, 'district');
 });
-
-afterEach(() => {
-	for (const client of open.splice(0)) client.close();
-});
-
-afterAll(async () => {
-	await server?.close();
-	await db?.close();
-});
+const { connected, deps, rowCount, storedDoc } = live;
 
 // ---------------------------------------------------------------------------------------------
 
-const body = (doc: Y.Doc) => doc.getXmlFragment('body');
-
-function clauseIndex(doc: Y.Doc, clauseId: string): number {
-	const index = body(doc)
-		.toArray()
-		.findIndex((node) => node instanceof Y.XmlElement && node.nodeName === 'clause' && node.getAttribute('clauseId') === clauseId);
-	if (index < 0) throw new Error(`no clause ${clauseId}`);
-	return index;
-}
-
-const clause = (doc: Y.Doc, clauseId: string) => body(doc).get(clauseIndex(doc, clauseId)) as Y.XmlElement;
-const firstText = (doc: Y.Doc, clauseId: string) => (clause(doc, clauseId).get(0) as Y.XmlElement).get(0) as Y.XmlText;
-const clauseTitles = (doc: Y.Doc) =>
-	body(doc)
-		.toArray()
-		.filter((node): node is Y.XmlElement => node instanceof Y.XmlElement && node.nodeName === 'clause')
-		.map((node) => String(node.getAttribute('title')));
-
-function plain(text: Y.XmlText): string {
-	return (text.toDelta() as Array<{ insert: unknown }>).map((op) => (typeof op.insert === 'string' ? op.insert : '')).join('');
-}
-
-function attrs(person: Person, party: Party, id: string): SuggestionAttrs {
-	return { id, party, authorId: person.user.id, authorName: person.user.name, at: '2027-02-14T10:00:00.000Z' };
-}
-
-async function storedDoc(mouId: string): Promise<Y.Doc> {
-	const doc = new Y.Doc({ gc: false });
-	Y.applyUpdate(doc, await loadDocumentState(db.sql, mouId));
-	return doc;
-}
-
-async function rowCount(mouId: string): Promise<number> {
-	const [{ count }] = await db.sql<{ count: number }[]>`select count(*)::int as count from mou_updates where mou_id = ${mouId}`;
-	return count;
-}
-
-async function connected(person: Person, mouId: string): Promise<YjsClient> {
-	const client = connectYjsClient(server.url(mouId), person.cookie);
-	open.push(client);
-	await within(client.synced, 'client synced');
-	return client;
-}
+const attrs = (person: Person, party: Party, id: string) => suggestionMark(person, party, id, '2027-02-14T10:00:00.000Z');
 
 /** The attacker alone is closed with 4422 and nothing of the update is stored. */
 async function expectRefused(mouId: string, attacker: YjsClient, rowsBefore: number, reason: RegExp) {
@@ -102,26 +43,14 @@ async function legacyRow(mouId: string, change: (doc: Y.Doc) => void): Promise<v
 	const doc = await storedDoc(mouId);
 	const before = Y.encodeStateVector(doc);
 	doc.transact(() => change(doc));
-	await db.sql`insert into mou_updates (mou_id, update) values (${mouId}, ${Y.encodeStateAsUpdate(doc, before)})`;
+	await live.sql`insert into mou_updates (mou_id, update) values (${mouId}, ${Y.encodeStateAsUpdate(doc, before)})`;
 }
-
-/** A clause element as the template makes one, with one paragraph of text. */
-function clauseElement(attributes: Record<string, unknown>, text: string): Y.XmlElement {
-	const element = new Y.XmlElement('clause');
-	for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value as string);
-	const paragraph = new Y.XmlElement('paragraph');
-	paragraph.insert(0, [new Y.XmlText(text)]);
-	element.insert(0, [paragraph]);
-	return element;
-}
-
-const deps = () => ({ sql: db.sql, collab });
 
 // ---------------------------------------------------------------------------------------------
 
 describe('suggestion ids belong to one author and party (issue 11 item 2)', () => {
 	it('refuses a mark that reuses the other party’s suggestion id, so nobody can decide on their own text as the other’s', async () => {
-		const mouId = await createMouBetween(db.sql, agency, district);
+		const mouId = await createMouBetween(live.sql, agency, district);
 		const districtClient = await connected(district, mouId);
 		districtClient.edit((doc) => firstText(doc, OPEN_CLAUSE).insert(0, 'Quarterly reviews. ', { insertion: attrs(district, 'district', 'shared-x') }));
 		await within(districtClient.allStored(), 'district insertion stored');
@@ -134,7 +63,7 @@ describe('suggestion ids belong to one author and party (issue 11 item 2)', () =
 	});
 
 	it('refuses a decision when any mark of the suggestion is the decider’s own party’s, not only the first one found', async () => {
-		const mouId = await createMouBetween(db.sql, agency, district);
+		const mouId = await createMouBetween(live.sql, agency, district);
 		await legacyRow(mouId, (doc) => {
 			firstText(doc, OPEN_CLAUSE).insert(0, 'Quarterly reviews. ', { insertion: attrs(district, 'district', 'mixed') });
 			firstText(doc, OTHER_CLAUSE).insert(0, 'Officers may search lockers. ', { insertion: attrs(agency, 'agency', 'mixed') });
@@ -148,7 +77,7 @@ describe('suggestion ids belong to one author and party (issue 11 item 2)', () =
 
 describe('only the template makes locked or required clauses (issue 11 item 3)', () => {
 	it('refuses a new clause a client marks locked and required', async () => {
-		const mouId = await createMouBetween(db.sql, agency, district, undefined, 'draft');
+		const mouId = await createMouBetween(live.sql, agency, district, undefined, 'draft');
 		const attacker = await connected(agency, mouId);
 		const rows = await rowCount(mouId);
 		attacker.edit((doc) =>
@@ -157,11 +86,11 @@ describe('only the template makes locked or required clauses (issue 11 item 3)',
 			])
 		);
 		await expectRefused(mouId, attacker, rows, /only the template/);
-		expect(clauseTitles(await storedDoc(mouId))).not.toContain('Searches');
+		expect(clauseAttribute(await storedDoc(mouId), 'title')).not.toContain('Searches');
 	});
 
 	it('refuses locking an unlocked template clause or raising its level', async () => {
-		const mouId = await createMouBetween(db.sql, agency, district, undefined, 'draft');
+		const mouId = await createMouBetween(live.sql, agency, district, undefined, 'draft');
 		for (const [key, value] of [
 			['locked', true],
 			['level', 'required'],
@@ -177,12 +106,12 @@ describe('only the template makes locked or required clauses (issue 11 item 3)',
 	});
 
 	it('lets a draft add a plain clause and put back an unlocked template clause', async () => {
-		const mouId = await createMouBetween(db.sql, agency, district, undefined, 'draft');
+		const mouId = await createMouBetween(live.sql, agency, district, undefined, 'draft');
 		const honest = await connected(agency, mouId);
 		const template = clause(honest.doc, OTHER_CLAUSE).getAttributes();
 		honest.edit((doc) => body(doc).delete(clauseIndex(doc, OTHER_CLAUSE), 1));
 		// A deletion moves no clock of the writer's, so "stored" is read from the database.
-		for (let tries = 0; clauseTitles(await storedDoc(mouId)).includes(String(template.title)); tries++) {
+		for (let tries = 0; clauseAttribute(await storedDoc(mouId), 'title').includes(String(template.title)); tries++) {
 			if (tries > 200) throw new Error('the removal was never stored');
 			await new Promise((resolve) => setTimeout(resolve, 10));
 		}
@@ -195,12 +124,12 @@ describe('only the template makes locked or required clauses (issue 11 item 3)',
 		await within(honest.allStored(), 'additions stored');
 		expect(honest.isOpen()).toBe(true);
 		const stored = await storedDoc(mouId);
-		expect(clauseTitles(stored)).toContain('Local terms');
+		expect(clauseAttribute(stored, 'title')).toContain('Local terms');
 		expect(plain(firstText(stored, OTHER_CLAUSE))).toBe('Restored.');
 	});
 
 	it('answers a decision it cannot apply with a refusal, never an error', async () => {
-		const mouId = await createMouBetween(db.sql, agency, district);
+		const mouId = await createMouBetween(live.sql, agency, district);
 		// A client-made locked clause holding an agency insertion, as an older server stored it.
 		await legacyRow(mouId, (doc) => {
 			const fake = clauseElement({ clauseId: 'fake', title: 'Searches', level: 'required', nasro: '', locked: true }, '');
@@ -214,7 +143,7 @@ describe('only the template makes locked or required clauses (issue 11 item 3)',
 
 describe('while negotiating, every visible change is a suggestion (issue 11 item 4)', () => {
 	it('refuses a new clause with a heading and no suggestion mark', async () => {
-		const mouId = await createMouBetween(db.sql, agency, district);
+		const mouId = await createMouBetween(live.sql, agency, district);
 		const attacker = await connected(agency, mouId);
 		const rows = await rowCount(mouId);
 		attacker.edit((doc) => {
@@ -224,25 +153,25 @@ describe('while negotiating, every visible change is a suggestion (issue 11 item
 			body(doc).insert(clauseIndex(doc, OPEN_CLAUSE) + 1, [element]);
 		});
 		await expectRefused(mouId, attacker, rows, /adds a clause while negotiating/);
-		expect(clauseTitles(await storedDoc(mouId))).not.toContain('The agency may search lockers');
+		expect(clauseAttribute(await storedDoc(mouId), 'title')).not.toContain('The agency may search lockers');
 	});
 
 	it('refuses renaming a clause the writer added while drafting', async () => {
-		const mouId = await createMouBetween(db.sql, agency, district, undefined, 'draft');
+		const mouId = await createMouBetween(live.sql, agency, district, undefined, 'draft');
 		const drafting = await connected(agency, mouId);
 		drafting.edit((doc) =>
 			body(doc).insert(clauseIndex(doc, OPEN_CLAUSE) + 1, [clauseElement({ title: 'Local terms', level: 'custom', nasro: '', locked: false }, 'Agreed.')])
 		);
 		await within(drafting.allStored(), 'draft clause stored');
 		drafting.close();
-		await db.sql`update mous set status = 'negotiating' where id = ${mouId}`;
-		await collab.notify(mouId, 'status');
+		await live.sql`update mous set status = 'negotiating' where id = ${mouId}`;
+		await live.collab.notify(mouId, 'status');
 
 		const attacker = await connected(agency, mouId);
 		const rows = await rowCount(mouId);
 		attacker.edit((doc) => (body(doc).get(clauseIndex(doc, OPEN_CLAUSE) + 1) as Y.XmlElement).setAttribute('title', 'No limits on searches'));
 		await expectRefused(mouId, attacker, rows, /clause heading/);
-		expect(clauseTitles(await storedDoc(mouId))).toContain('Local terms');
+		expect(clauseAttribute(await storedDoc(mouId), 'title')).toContain('Local terms');
 	});
 });
 
@@ -256,7 +185,7 @@ describe('every write to the terms is validated (issue 11 item 5)', () => {
 	];
 	for (const [what, key, value, reason] of overwrites) {
 		it(`refuses overwriting ${key} with ${what}`, async () => {
-			const mouId = await createMouBetween(db.sql, agency, district, undefined, 'draft');
+			const mouId = await createMouBetween(live.sql, agency, district, undefined, 'draft');
 			const before = (await storedDoc(mouId)).getMap('terms').get(key);
 			const attacker = await connected(agency, mouId);
 			const rows = await rowCount(mouId);
@@ -267,7 +196,7 @@ describe('every write to the terms is validated (issue 11 item 5)', () => {
 	}
 
 	it('stores an overwrite that fits the term', async () => {
-		const mouId = await createMouBetween(db.sql, agency, district, undefined, 'draft');
+		const mouId = await createMouBetween(live.sql, agency, district, undefined, 'draft');
 		const honest = await connected(agency, mouId);
 		honest.edit((doc) => doc.getMap('terms').set('sro_count', '4'));
 		await within(honest.allStored(), 'stored');
@@ -277,14 +206,14 @@ describe('every write to the terms is validated (issue 11 item 5)', () => {
 
 describe('a decision and its record are one unit (issue 11 item 8)', () => {
 	it('stores neither the change nor the record when recording fails, and the room keeps working', async () => {
-		const mouId = await createMouBetween(db.sql, agency, district);
+		const mouId = await createMouBetween(live.sql, agency, district);
 		const agencyClient = await connected(agency, mouId);
 		agencyClient.edit((doc) => firstText(doc, OPEN_CLAUSE).insert(0, 'Monthly meetings. ', { insertion: attrs(agency, 'agency', 'unit-1') }));
 		await within(agencyClient.allStored(), 'insertion stored');
 		const rows = await rowCount(mouId);
 
 		// The record fails inside the database (as a lost connection or a full disk would).
-		await db.sql.unsafe(`
+		await live.sql.unsafe(`
 			create or replace function refuse_decisions() returns trigger language plpgsql as $$
 			begin raise exception 'decisions cannot be recorded right now'; end $$;
 			create trigger refuse_decisions before insert on mou_decisions for each row execute function refuse_decisions();`);
@@ -292,16 +221,16 @@ describe('a decision and its record are one unit (issue 11 item 8)', () => {
 			const failed = await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ['unit-1'], decision: 'accept' });
 			expect(failed).toMatchObject({ ok: false });
 		} finally {
-			await db.sql.unsafe('drop trigger refuse_decisions on mou_decisions');
+			await live.sql.unsafe('drop trigger refuse_decisions on mou_decisions');
 		}
 		expect(await rowCount(mouId)).toBe(rows);
 		expect(JSON.stringify(firstText(await storedDoc(mouId), OPEN_CLAUSE).toDelta())).toContain('"insertion"');
-		expect(await db.sql`select 1 from mou_decisions where mou_id = ${mouId}`).toHaveLength(0);
+		expect(await live.sql`select 1 from mou_decisions where mou_id = ${mouId}`).toHaveLength(0);
 
 		// Nobody was disconnected, and the same decision succeeds once recording works again.
 		expect(agencyClient.isOpen()).toBe(true);
 		expect(await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ['unit-1'], decision: 'accept' })).toMatchObject({ ok: true });
 		expect(JSON.stringify(firstText(await storedDoc(mouId), OPEN_CLAUSE).toDelta())).not.toContain('"insertion"');
-		expect(await db.sql`select decision from mou_decisions where mou_id = ${mouId}`).toEqual([{ decision: 'accept' }]);
+		expect(await live.sql`select decision from mou_decisions where mou_id = ${mouId}`).toEqual([{ decision: 'accept' }]);
 	});
 });

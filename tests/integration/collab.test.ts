@@ -1,24 +1,18 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
-import { WebsocketProvider } from 'y-websocket';
 import { freshDatabase } from '../helpers/db';
-import { tokenWorld, twoClauseDraft } from '../helpers/collab-world';
+import { clauseText, tokenWorld, twoClauseDraft } from '../helpers/collab-world';
+import { allPersisted, connectProvider, serveCollab, synced, type LoopbackCollab, type ProviderClient } from '../helpers/collab-loopback';
+import { rowCount, storedDoc } from '../helpers/stored-edits';
+import { sleep, waitFor } from '../helpers/wait';
+import { syncStep1Message } from '../helpers/yjs-client';
 import type { Database } from '../../src/lib/server/db';
-import {
-	appendInitialState,
-	createCollabServer,
-	loadDocumentState,
-	type CollabIdentity,
-	type CollabLimits,
-	type CollabServer
-} from '../../src/lib/server/collab';
-import { CloseCode, MESSAGE_AWARENESS, MESSAGE_PERSISTED, MESSAGE_SYNC, readPersisted } from '../../src/lib/collab/protocol';
+import type { CollabIdentity, CollabLimits } from '../../src/lib/server/collab';
+import { CloseCode, MESSAGE_AWARENESS, MESSAGE_SYNC } from '../../src/lib/collab/protocol';
 
 // ---------------------------------------------------------------------------------------------
 // A small world: two organizations, counsel on each side, a viewer. Tokens stand in for
@@ -42,91 +36,32 @@ async function authorize(req: { url?: string }, _mouId: string) {
 
 const templateUpdate = () => twoClauseDraft({ agencyName: 'Springfield PD' });
 
-async function newMou(): Promise<string> {
-	const [mou] = await db.sql<{ id: string }[]>`
-		insert into mous (title, status, template_id, template_version, created_by)
-		values ('Springfield SRO MOU', 'draft', 'nasro', '1', ${agencyCounsel.userId}) returning id`;
-	await db.sql`
-		insert into mou_parties (mou_id, organization_id, side)
-		values (${mou.id}, ${agencyCounsel.organizationId}, 'agency'), (${mou.id}, ${districtCounsel.organizationId}, 'district')`;
-	await appendInitialState(db.sql, mou.id, templateUpdate());
-	return mou.id;
+function newMou(): Promise<string> {
+	const parties = { agencyId: agencyCounsel.organizationId, districtId: districtCounsel.organizationId };
+	return world.newMou({ title: 'Springfield SRO MOU', createdBy: agencyCounsel.userId, state: templateUpdate(), parties });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Servers and clients
 
-interface Running {
-	collab: CollabServer;
-	http: Server;
-	base: string;
-	events: Record<string, unknown>[];
-	stop(): Promise<void>;
-}
+type Running = LoopbackCollab;
 
 const running: Running[] = [];
 
 async function startServer(limits: Partial<CollabLimits> = {}): Promise<Running> {
-	const events: Record<string, unknown>[] = [];
-	const collab = createCollabServer({ sql: db.sql, authorize, limits, log: (event) => events.push(event) });
-	const http = createServer((_req, res) => res.writeHead(404).end());
-	http.on('upgrade', (req, socket, head) => collab.handleUpgrade(req, socket, head));
-	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-	const { port } = http.address() as AddressInfo;
-	let stopped = false;
-	const server: Running = {
-		collab,
-		http,
-		events,
-		base: `ws://127.0.0.1:${port}/collab`,
-		async stop() {
-			if (stopped) return;
-			stopped = true;
-			await collab.close();
-			await new Promise((resolve) => http.close(resolve));
-		}
-	};
+	const server = await serveCollab({ sql: db.sql, authorize, limits });
 	running.push(server);
 	return server;
 }
 
-interface Client {
-	doc: Y.Doc;
-	provider: WebsocketProvider;
-	/** Client id → clock the server reported as stored. */
-	persisted: Map<number, number>;
-	closes: { code: number; reason: string }[];
-}
+type Client = ProviderClient;
 
 const clients: Client[] = [];
 
 function connect(server: Running, mouId: string, token: string | null): Client {
-	const doc = new Y.Doc();
-	const provider = new WebsocketProvider(server.base, mouId, doc, {
-		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-		params: token ? { token } : {},
-		disableBc: true // same process: BroadcastChannel would sync clients behind the server's back
-	});
-	const client: Client = { doc, provider, persisted: new Map(), closes: [] };
-	provider.messageHandlers[MESSAGE_PERSISTED] = (_encoder, decoder) => {
-		for (const [id, clock] of readPersisted(decoder)) client.persisted.set(id, clock);
-	};
-	provider.on('connection-close', (event) => {
-		if (event) client.closes.push({ code: event.code, reason: event.reason });
-	});
+	const client = connectProvider(server.base, mouId, token);
 	clients.push(client);
 	return client;
-}
-
-async function synced(client: Client): Promise<Client> {
-	await waitFor(() => client.provider.synced, 'client synced');
-	return client;
-}
-
-/** Everything this client wrote is reported stored by the server. */
-function allPersisted(client: Client): boolean {
-	const own = client.doc.clientID;
-	return (client.persisted.get(own) ?? 0) >= Y.getState(client.doc.store, own);
 }
 
 interface Raw {
@@ -148,54 +83,15 @@ function opened(raw: Raw): Promise<void> {
 	return new Promise((resolve) => raw.ws.once('open', () => resolve()));
 }
 
-function syncStep1Message(doc = new Y.Doc()): Uint8Array {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, MESSAGE_SYNC);
-	syncProtocol.writeSyncStep1(encoder, doc);
-	return encoding.toUint8Array(encoder);
-}
-
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await condition())) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function localClauseText(doc: Y.Doc): Y.XmlText {
-	const clause = doc.getXmlFragment('body').get(1) as Y.XmlElement;
-	return (clause.get(0) as Y.XmlElement).get(0) as Y.XmlText;
-}
-
-function lockedClauseText(doc: Y.Doc): Y.XmlText {
-	const clause = doc.getXmlFragment('body').get(0) as Y.XmlElement;
-	return (clause.get(0) as Y.XmlElement).get(0) as Y.XmlText;
-}
-
-async function storedDoc(mouId: string): Promise<Y.Doc> {
-	const doc = new Y.Doc({ gc: false });
-	Y.applyUpdate(doc, await loadDocumentState(db.sql, mouId));
-	return doc;
-}
-
-async function rowsBy(mouId: string, userId: string): Promise<number> {
-	const [{ count }] = await db.sql<{ count: number }[]>`
-		select count(*)::int as count from mou_updates where mou_id = ${mouId} and user_id = ${userId}`;
-	return count;
-}
+const localClauseText = (doc: Y.Doc) => clauseText(doc, 1);
+const lockedClauseText = (doc: Y.Doc) => clauseText(doc, 0);
 
 beforeAll(async () => {
 	db = await freshDatabase();
-	const [agency] = await db.sql<{ id: string }[]>`
-		insert into organizations (name, kind) values ('Springfield Police', 'agency') returning id`;
-	const [district] = await db.sql<{ id: string }[]>`
-		insert into organizations (name, kind) values ('Springfield Schools', 'district') returning id`;
-	agencyCounsel = await insertUser(agency.id, 'Avery Agency-Counsel', 'agency', true);
-	districtCounsel = await insertUser(district.id, 'Dakota District-Counsel', 'district', true);
-	agencyViewer = await insertUser(agency.id, 'Vic Viewer', 'agency', false);
+	const { agencyId, districtId } = await world.organizations('Springfield');
+	agencyCounsel = await insertUser(agencyId, 'Avery Agency-Counsel', 'agency', true);
+	districtCounsel = await insertUser(districtId, 'Dakota District-Counsel', 'district', true);
+	agencyViewer = await insertUser(agencyId, 'Vic Viewer', 'agency', false);
 });
 
 afterEach(async () => {
@@ -223,11 +119,11 @@ describe('live collaboration on an MOU', () => {
 		await waitFor(() => avery.doc.getMap('terms').get('districtName') === 'Springfield USD', 'district edit reaches agency');
 		await waitFor(() => allPersisted(avery) && allPersisted(dakota), 'both acknowledged');
 
-		const stored = await storedDoc(mouId);
+		const stored = await storedDoc(db.sql, mouId);
 		expect(localClauseText(stored).toString()).toBe('Agreed Local terms.');
 		expect(stored.getMap('terms').toJSON()).toEqual({ agencyName: 'Springfield PD', districtName: 'Springfield USD' });
-		expect(await rowsBy(mouId, agencyCounsel.userId)).toBeGreaterThan(0);
-		expect(await rowsBy(mouId, districtCounsel.userId)).toBeGreaterThan(0);
+		expect(await rowCount(db.sql, mouId, agencyCounsel.userId)).toBeGreaterThan(0);
+		expect(await rowCount(db.sql, mouId, districtCounsel.userId)).toBeGreaterThan(0);
 		expect(server.collab.stats()).toMatchObject({ connections: 2, documents: 1 });
 		const [{ last_activity_at }] = await db.sql`select last_activity_at from mous where id = ${mouId}`;
 		expect(Date.now() - new Date(last_activity_at).getTime()).toBeLessThan(60_000);
@@ -248,8 +144,8 @@ describe('live collaboration on an MOU', () => {
 		expect(avery.doc.getMap('terms').get('agencyName')).toBe('Springfield PD');
 		expect(localClauseText(avery.doc).toString()).toBe('Later Local terms.');
 		expect(vic.closes).toEqual([]); // dropped, not disconnected
-		expect(await rowsBy(mouId, agencyViewer.userId)).toBe(0);
-		expect((await storedDoc(mouId)).getMap('terms').get('agencyName')).toBe('Springfield PD');
+		expect(await rowCount(db.sql, mouId, agencyViewer.userId)).toBe(0);
+		expect((await storedDoc(db.sql, mouId)).getMap('terms').get('agencyName')).toBe('Springfield PD');
 		expect(server.collab.stats().updatesRefused).toBeGreaterThan(0);
 	});
 
@@ -307,13 +203,13 @@ describe('live collaboration on an MOU', () => {
 		const avery = await synced(connect(server, mouId, 'avery'));
 		localClauseText(avery.doc).insert(0, 'Stored ');
 		await waitFor(() => allPersisted(avery), 'stored');
-		const rows = await rowsBy(mouId, agencyCounsel.userId);
+		const rows = await rowCount(db.sql, mouId, agencyCounsel.userId);
 
 		// A second tab holding the same edits (as a reconnecting tab would) learns they are saved.
 		const tab = connect(server, mouId, 'avery');
 		Y.applyUpdate(tab.doc, Y.encodeStateAsUpdate(avery.doc));
 		await waitFor(() => (tab.persisted.get(avery.doc.clientID) ?? 0) >= Y.getState(avery.doc.store, avery.doc.clientID), 'ack for resent content');
-		expect(await rowsBy(mouId, agencyCounsel.userId)).toBe(rows); // nothing stored twice
+		expect(await rowCount(db.sql, mouId, agencyCounsel.userId)).toBe(rows); // nothing stored twice
 	});
 
 	it('acknowledges nothing while the database refuses writes, and stores the edit once it recovers', async () => {
@@ -338,7 +234,7 @@ describe('live collaboration on an MOU', () => {
 		// The clients reconnect by themselves and the edit is stored from the author's copy.
 		await waitFor(() => allPersisted(avery), 'stored after recovery');
 		await waitFor(() => localClauseText(dakota.doc).toString() === 'Unsaved Local terms.', 'edit reaches district');
-		expect(localClauseText(await storedDoc(mouId)).toString()).toBe('Unsaved Local terms.');
+		expect(localClauseText(await storedDoc(db.sql, mouId)).toString()).toBe('Unsaved Local terms.');
 	});
 
 	it('stores and acknowledges a burst of edits in order', async () => {
@@ -350,7 +246,7 @@ describe('live collaboration on an MOU', () => {
 		for (let i = 0; i < 300; i++) text.insert(text.length, String(i % 10));
 		await waitFor(() => allPersisted(avery), 'burst acknowledged');
 		await waitFor(() => localClauseText(dakota.doc).toString() === text.toString(), 'burst reaches district');
-		expect(localClauseText(await storedDoc(mouId)).toString()).toBe(text.toString());
+		expect(localClauseText(await storedDoc(db.sql, mouId)).toString()).toBe(text.toString());
 		expect(server.collab.stats().updatesAccepted).toBeGreaterThanOrEqual(300);
 	});
 
@@ -396,7 +292,7 @@ describe('live collaboration on an MOU', () => {
 		await waitFor(() => avery.closes.length > 0, 'oversize update refused');
 		expect(avery.closes[0].code).toBe(CloseCode.tooLarge);
 		expect(dakota.closes).toEqual([]);
-		expect(localClauseText(await storedDoc(mouId)).toString()).toBe('Local terms.');
+		expect(localClauseText(await storedDoc(db.sql, mouId)).toString()).toBe('Local terms.');
 	});
 
 	it('refuses an edit inside a locked clause with 4422 and stores nothing of it', async () => {
@@ -404,7 +300,7 @@ describe('live collaboration on an MOU', () => {
 		const mouId = await newMou();
 		const avery = await synced(connect(server, mouId, 'avery'));
 		const dakota = await synced(connect(server, mouId, 'dakota'));
-		const rowsBefore = await rowsBy(mouId, agencyCounsel.userId);
+		const rowsBefore = await rowCount(db.sql, mouId, agencyCounsel.userId);
 
 		lockedClauseText(avery.doc).insert(0, 'NOT ');
 		await waitFor(() => avery.closes.length > 0, 'locked edit refused');
@@ -419,8 +315,8 @@ describe('live collaboration on an MOU', () => {
 		localClauseText(dakota.doc).insert(0, 'Fine ');
 		await waitFor(() => allPersisted(dakota), 'open clause edit stored');
 		expect(lockedClauseText(dakota.doc).toString()).toBe('The parties establish an SRO program.');
-		expect(await rowsBy(mouId, agencyCounsel.userId)).toBe(rowsBefore);
-		const stored = await storedDoc(mouId);
+		expect(await rowCount(db.sql, mouId, agencyCounsel.userId)).toBe(rowsBefore);
+		const stored = await storedDoc(db.sql, mouId);
 		expect(lockedClauseText(stored).toString()).toBe('The parties establish an SRO program.');
 		expect(localClauseText(stored).toString()).toBe('Fine Local terms.');
 	});
@@ -494,7 +390,7 @@ describe('live collaboration on an MOU', () => {
 		}, 'log compacted');
 		expect(server.events.some((e) => e.event === 'collab.compacted')).toBe(true);
 
-		const stored = await storedDoc(mouId);
+		const stored = await storedDoc(db.sql, mouId);
 		expect(localClauseText(stored).toString()).toBe(text.toString());
 		expect(Y.encodeStateVector(stored)).toEqual(Y.encodeStateVector(avery.doc));
 		// The deleted wording is still in the history: the pre-deletion version can be rebuilt.
@@ -516,6 +412,6 @@ describe('live collaboration on an MOU', () => {
 		avery.provider.destroy();
 		await waitFor(() => server.collab.stats().documents === 0, 'document unloaded');
 		expect(server.collab.stats().connections).toBe(0);
-		expect(localClauseText(await storedDoc(mouId)).toString()).toBe('Bye Local terms.');
+		expect(localClauseText(await storedDoc(db.sql, mouId)).toString()).toBe('Bye Local terms.');
 	});
 });

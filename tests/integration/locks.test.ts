@@ -1,11 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { freshDatabase } from '../helpers/db';
 import { addColleague, createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
-import { connectYjsClient, waitFor, within, type YjsClient } from '../helpers/yjs-client';
-import type { Database } from '../../src/lib/server/db';
-import { loadDocumentState, type CollabServer } from '../../src/lib/server/collab';
-import { startCollabHttp } from '../helpers/collab-http';
+import { waitFor, within, type YjsClient } from '../helpers/yjs-client';
+import { liveEditing } from '../helpers/live-editing';
+import { body, clause, clauseAttribute, clauseIndex, firstParagraph, firstText } from '../helpers/mou-doc';
 import { CloseCode } from '../../src/lib/collab/protocol';
 
 // The server is the only thing standing between a hostile client and the locked NASRO language.
@@ -19,87 +17,27 @@ const HONEST_BEFORE = { clause: 'purpose.mission', text: 'Agreed before the atta
 const PEER_AFTER = { clause: 'arrests.alternatives', text: 'Added by the district after the attack. ' };
 const HONEST_AFTER = { clause: 'term.duration', text: 'Agreed after the attack. ' };
 
-let db: Database;
-let server: Awaited<ReturnType<typeof startCollabHttp>>;
-let collab: CollabServer;
 let agencyCounsel: Person;
 let districtCounsel: Person;
 let agencySignatory: Person;
 let districtViewer: Person;
-const open: YjsClient[] = [];
-
-beforeAll(async () => {
-	db = await freshDatabase();
-	agencyCounsel = await createOrganization(db.sql, 'agency');
-	districtCounsel = await createOrganization(db.sql, 'district');
-	agencySignatory = await addColleague(db.sql, agencyCounsel, 'signatory');
-	districtViewer = await addColleague(db.sql, districtCounsel, 'viewer');
-	server = await startCollabHttp(db.sql);
-	collab = server.collab;
+const live = liveEditing(async (sql) => {
+	agencyCounsel = await createOrganization(sql, 'agency');
+	districtCounsel = await createOrganization(sql, 'district');
+	agencySignatory = await addColleague(sql, agencyCounsel, 'signatory');
+	districtViewer = await addColleague(sql, districtCounsel, 'viewer');
 });
-
-afterEach(() => {
-	for (const client of open.splice(0)) client.close();
-});
-
-afterAll(async () => {
-	await server?.close();
-	await db?.close();
-});
+const { connect, connected, rowCount, storedDoc } = live;
 
 // ---------------------------------------------------------------------------------------------
 // The document, as every party's Y.Doc holds it
 
-const body = (doc: Y.Doc) => doc.getXmlFragment('body');
-
-function clauseIndex(doc: Y.Doc, clauseId: string): number {
-	const index = body(doc)
-		.toArray()
-		.findIndex((node) => node instanceof Y.XmlElement && node.nodeName === 'clause' && node.getAttribute('clauseId') === clauseId);
-	if (index < 0) throw new Error(`no clause ${clauseId}`);
-	return index;
-}
-
-const clause = (doc: Y.Doc, clauseId: string) => body(doc).get(clauseIndex(doc, clauseId)) as Y.XmlElement;
-const firstParagraph = (doc: Y.Doc, clauseId: string) => clause(doc, clauseId).get(0) as Y.XmlElement;
-const firstText = (doc: Y.Doc, clauseId: string) => firstParagraph(doc, clauseId).get(0) as Y.XmlText;
 const termIndex = (paragraph: Y.XmlElement) => paragraph.toArray().findIndex((node) => node instanceof Y.XmlElement && node.nodeName === 'term');
 
-const clauseIds = (doc: Y.Doc) =>
-	body(doc)
-		.toArray()
-		.filter((node): node is Y.XmlElement => node instanceof Y.XmlElement && node.nodeName === 'clause')
-		.map((node) => String(node.getAttribute('clauseId')));
-
-/** The document as the server would load it now: checkpoint + every stored update. */
-async function storedDoc(mouId: string): Promise<Y.Doc> {
-	const doc = new Y.Doc({ gc: false });
-	Y.applyUpdate(doc, await loadDocumentState(db.sql, mouId));
-	return doc;
-}
-
-async function rowCount(mouId: string, userId?: string): Promise<number> {
-	const [{ count }] = userId
-		? await db.sql<{ count: number }[]>`
-			select count(*)::int as count from mou_updates where mou_id = ${mouId} and user_id = ${userId}`
-		: await db.sql<{ count: number }[]>`select count(*)::int as count from mou_updates where mou_id = ${mouId}`;
-	return count;
-}
+const clauseIds = (doc: Y.Doc) => clauseAttribute(doc, 'clauseId');
 
 // ---------------------------------------------------------------------------------------------
 // Connections
-
-function connect(person: Person, mouId: string, doc?: Y.Doc): YjsClient {
-	const client = connectYjsClient(server.url(mouId), person.cookie, doc);
-	open.push(client);
-	return client;
-}
-
-async function connected(person: Person, mouId: string): Promise<YjsClient> {
-	const client = connect(person, mouId);
-	await within(client.synced, 'client synced');
-	return client;
-}
 
 async function typeAndStore(client: YjsClient, where: { clause: string; text: string }): Promise<void> {
 	client.edit((doc) => firstText(doc, where.clause).insert(0, where.text));
@@ -121,7 +59,7 @@ interface Negotiation {
 /** A fresh MOU from the template, with agency counsel connected and one edit of theirs stored. */
 async function negotiation(): Promise<Negotiation> {
 	// Drafting (direct edits): the lock rules hold in every mode; tracked-change rules have their own tests.
-	const mouId = await createMouBetween(db.sql, agencyCounsel, districtCounsel, undefined, 'draft');
+	const mouId = await createMouBetween(live.sql, agencyCounsel, districtCounsel, undefined, 'draft');
 	const initial = await storedDoc(mouId);
 	const honest = await connected(agencyCounsel, mouId);
 	await typeAndStore(honest, HONEST_BEFORE);
@@ -132,7 +70,7 @@ async function negotiation(): Promise<Negotiation> {
 		clauseOrder: clauseIds(initial),
 		terms: initial.getMap('terms').toJSON(),
 		rowsBeforeAttack: await rowCount(mouId),
-		refusedBeforeAttack: collab.stats().updatesRefused
+		refusedBeforeAttack: live.collab.stats().updatesRefused
 	};
 }
 
@@ -183,7 +121,7 @@ async function expectRefused(n: Negotiation, attacker: YjsClient, broadcastsBefo
 	const closed = await within(attacker.closed, 'the attacker is disconnected');
 	expect(closed.code).toBe(CloseCode.updateRefused);
 	expect(closed.reason).toMatch(reason);
-	expect(collab.stats().updatesRefused).toBeGreaterThan(n.refusedBeforeAttack);
+	expect(live.collab.stats().updatesRefused).toBeGreaterThan(n.refusedBeforeAttack);
 	expect(await rowCount(n.mouId)).toBe(n.rowsBeforeAttack);
 	expect(await rowCount(n.mouId, districtCounsel.user.id)).toBe(0);
 	expect(n.honest.isOpen()).toBe(true);
@@ -322,7 +260,7 @@ describe('terms: only counsel of the parties write them', () => {
 
 		expect(readOnly.isOpen()).toBe(true);
 		expect(readOnly.closeEvent).toBeNull();
-		expect(collab.stats().updatesRefused).toBeGreaterThan(n.refusedBeforeAttack);
+		expect(live.collab.stats().updatesRefused).toBeGreaterThan(n.refusedBeforeAttack);
 		expect(await rowCount(n.mouId, person().user.id)).toBe(0);
 		expect(n.honest.broadcasts).toBe(broadcastsBefore);
 		expect(n.honest.doc.getMap('terms').get('agency_name')).toBe(n.terms.agency_name);

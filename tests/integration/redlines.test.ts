@@ -1,11 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { freshDatabase } from '../helpers/db';
 import { createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
-import { connectYjsClient, waitFor, within, type YjsClient } from '../helpers/yjs-client';
-import type { Database } from '../../src/lib/server/db';
-import { loadDocumentState, type CollabServer } from '../../src/lib/server/collab';
-import { startCollabHttp } from '../helpers/collab-http';
+import { waitFor, within, type YjsClient } from '../helpers/yjs-client';
+import { liveEditing } from '../helpers/live-editing';
+import { firstText, plain } from '../helpers/mou-doc';
+import { suggestionMark } from '../helpers/stored-edits';
 import { decideSuggestions, listDecisions } from '../../src/lib/server/redlines';
 import { CloseCode } from '../../src/lib/collab/protocol';
 import { encodeTermProposal, type Party, type SuggestionAttrs } from '../../src/lib/redlines/types';
@@ -17,70 +16,24 @@ import { encodeTermProposal, type Party, type SuggestionAttrs } from '../../src/
 /** An unlocked clause whose first paragraph both parties type into. */
 const OPEN_CLAUSE = 'purpose.mission';
 
-let db: Database;
-let server: Awaited<ReturnType<typeof startCollabHttp>>;
-let collab: CollabServer;
 let agency: Person;
 let district: Person;
-const open: YjsClient[] = [];
-
-beforeAll(async () => {
-	db = await freshDatabase();
-	agency = await createOrganization(db.sql, 'agency');
-	district = await createOrganization(db.sql, 'district');
-	server = await startCollabHttp(db.sql);
-	collab = server.collab;
+const live = liveEditing(async (sql) => {
+	agency = await createOrganization(sql, 'agency');
+	district = await createOrganization(sql, 'district');
 });
-
-afterEach(() => {
-	for (const client of open.splice(0)) client.close();
-});
-
-afterAll(async () => {
-	await server?.close();
-	await db?.close();
-});
+const { connected, deps, rowCount, storedDoc } = live;
 
 // ---------------------------------------------------------------------------------------------
 
-const body = (doc: Y.Doc) => doc.getXmlFragment('body');
-
-function openText(doc: Y.Doc): Y.XmlText {
-	const clause = body(doc)
-		.toArray()
-		.find((node) => node instanceof Y.XmlElement && node.getAttribute('clauseId') === OPEN_CLAUSE) as Y.XmlElement;
-	return (clause.get(0) as Y.XmlElement).get(0) as Y.XmlText;
-}
-
-/** The characters of a paragraph, without formatting (XmlText.toString() renders marks as tags). */
-function plain(text: Y.XmlText): string {
-	return (text.toDelta() as Array<{ insert: unknown }>).map((op) => (typeof op.insert === 'string' ? op.insert : '')).join('');
-}
+const openText = (doc: Y.Doc) => firstText(doc, OPEN_CLAUSE);
 
 function attrs(person: Person, party: Party, id: string, overrides: Partial<SuggestionAttrs> = {}): SuggestionAttrs {
-	return { id, party, authorId: person.user.id, authorName: person.user.name, at: '2027-02-14T10:00:00.000Z', ...overrides };
-}
-
-async function storedDoc(mouId: string): Promise<Y.Doc> {
-	const doc = new Y.Doc({ gc: false });
-	Y.applyUpdate(doc, await loadDocumentState(db.sql, mouId));
-	return doc;
-}
-
-async function rowCount(mouId: string): Promise<number> {
-	const [{ count }] = await db.sql<{ count: number }[]>`select count(*)::int as count from mou_updates where mou_id = ${mouId}`;
-	return count;
-}
-
-async function connected(person: Person, mouId: string, doc?: Y.Doc): Promise<YjsClient> {
-	const client = connectYjsClient(server.url(mouId), person.cookie, doc);
-	open.push(client);
-	await within(client.synced, 'client synced');
-	return client;
+	return { ...suggestionMark(person, party, id, '2027-02-14T10:00:00.000Z'), ...overrides };
 }
 
 async function negotiation() {
-	const mouId = await createMouBetween(db.sql, agency, district);
+	const mouId = await createMouBetween(live.sql, agency, district);
 	const agencyClient = await connected(agency, mouId);
 	const districtClient = await connected(district, mouId);
 	return { mouId, agencyClient, districtClient };
@@ -101,8 +54,6 @@ async function expectRefused(mouId: string, attacker: YjsClient, rowsBefore: num
 	expect(openText(await storedDoc(mouId)).toString()).toBe(textBefore);
 }
 
-const deps = () => ({ sql: db.sql, collab });
-
 // ---------------------------------------------------------------------------------------------
 
 describe('tracked suggestions over the websocket', () => {
@@ -112,7 +63,7 @@ describe('tracked suggestions over the websocket', () => {
 		await waitFor(() => plain(openText(districtClient.doc)).includes('Monthly meetings.'), 'district sees it');
 		const delta = openText(districtClient.doc).toDelta() as Array<{ insert: string; attributes?: Record<string, SuggestionAttrs> }>;
 		expect(delta[0]).toMatchObject({ insert: 'Monthly meetings. ', attributes: { insertion: { party: 'agency', authorId: agency.user.id } } });
-		const [binding] = await db.sql`select user_id, party from mou_clients where mou_id = ${mouId} and client_id = ${agencyClient.doc.clientID}`;
+		const [binding] = await live.sql`select user_id, party from mou_clients where mou_id = ${mouId} and client_id = ${agencyClient.doc.clientID}`;
 		expect(binding).toEqual({ user_id: agency.user.id, party: 'agency' });
 	});
 
@@ -201,13 +152,13 @@ describe('tracked suggestions over the websocket', () => {
 
 describe('when negotiation starts', () => {
 	it('edits are direct while one party drafts, and tracked from the moment both parties are in', async () => {
-		const mouId = await createMouBetween(db.sql, agency, district, 'Draft first', 'draft');
+		const mouId = await createMouBetween(live.sql, agency, district, 'Draft first', 'draft');
 		const drafting = await connected(agency, mouId);
 		drafting.edit((doc) => openText(doc).insert(0, 'Drafted directly. '));
 		await within(drafting.allStored(), 'direct edit stored');
 
-		await db.sql`update mous set status = 'negotiating' where id = ${mouId}`;
-		await collab.notify(mouId, 'status'); // resolves once the room has re-read the status
+		await live.sql`update mous set status = 'negotiating' where id = ${mouId}`;
+		await live.collab.notify(mouId, 'status'); // resolves once the room has re-read the status
 		expect(drafting.isOpen()).toBe(true);
 		const rowsBefore = await rowCount(mouId);
 		const textBefore = openText(drafting.doc).toString();
@@ -230,7 +181,7 @@ describe('deciding on suggestions', () => {
 			await waitFor(() => !JSON.stringify(openText(doc).toDelta()).includes('insertion'), 'mark gone everywhere');
 			expect(plain(openText(doc)).startsWith('Monthly meetings. ')).toBe(true);
 		}
-		const [decision] = await listDecisions(db.sql, mouId);
+		const [decision] = await listDecisions(live.sql, mouId);
 		expect(decision).toMatchObject({
 			suggestionId: 'agency-1',
 			decision: 'accept',
@@ -239,7 +190,7 @@ describe('deciding on suggestions', () => {
 			decidedParty: 'district'
 		});
 		// The server's change is bound to no person's client: nobody can write with its id.
-		const [serverClient] = await db.sql`select user_id from mou_clients where mou_id = ${mouId} and user_id is null`;
+		const [serverClient] = await live.sql`select user_id from mou_clients where mou_id = ${mouId} and user_id is null`;
 		expect(serverClient).toBeDefined();
 	});
 
@@ -256,8 +207,8 @@ describe('deciding on suggestions', () => {
 		const text = plain(openText(await storedDoc(mouId)));
 		expect(text).not.toContain('Monthly meetings.');
 		expect(text).not.toContain('Weekly reports.');
-		expect((await listDecisions(db.sql, mouId)).map((d) => d.decision)).toEqual(['withdraw', 'reject']);
-		const events = await db.sql`select summary from mou_events where mou_id = ${mouId} and kind = 'decision' order by id`;
+		expect((await listDecisions(live.sql, mouId)).map((d) => d.decision)).toEqual(['withdraw', 'reject']);
+		const events = await live.sql`select summary from mou_events where mou_id = ${mouId} and kind = 'decision' order by id`;
 		expect(events.map((e) => e.summary)).toEqual([expect.stringMatching(/rejected a suggestion by/), expect.stringMatching(/withdrew/)]);
 	});
 
@@ -299,8 +250,8 @@ describe('the agreed text is frozen', () => {
 	it('refuses every update once agreed — live connections are told, and the database refuses too', async () => {
 		const { mouId, agencyClient, districtClient } = await negotiation();
 		await agencyInsertion(agencyClient);
-		await db.sql`update mous set status = 'agreed' where id = ${mouId}`;
-		await collab.notify(mouId, 'status');
+		await live.sql`update mous set status = 'agreed' where id = ${mouId}`;
+		await live.collab.notify(mouId, 'status');
 		const closed = await within(districtClient.closed, 'writer told the MOU changed status');
 		expect(closed.code).toBe(CloseCode.statusChanged);
 		const rows = await rowCount(mouId);
@@ -312,16 +263,16 @@ describe('the agreed text is frozen', () => {
 		expect(await rowCount(mouId)).toBe(rows);
 		// Decisions are refused as well, and whatever route tries, PostgreSQL refuses the write.
 		expect(await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ['agency-1'], decision: 'accept' })).toMatchObject({ ok: false });
-		await expect(db.sql`insert into mou_updates (mou_id, update) values (${mouId}, ${new Uint8Array([0, 0])})`).rejects.toThrow(/can no longer change/);
+		await expect(live.sql`insert into mou_updates (mou_id, update) values (${mouId}, ${new Uint8Array([0, 0])})`).rejects.toThrow(/can no longer change/);
 		expect(plain(openText(await storedDoc(mouId)))).not.toContain('Too late.');
 	});
 
 	it('withdraws approvals when a change is stored after them', async () => {
 		const { mouId, agencyClient } = await negotiation();
-		await db.sql`insert into mou_approvals (mou_id, party, user_id, through_seq) values (${mouId}, 'district', ${district.user.id}, 0)`;
+		await live.sql`insert into mou_approvals (mou_id, party, user_id, through_seq) values (${mouId}, 'district', ${district.user.id}, 0)`;
 		await agencyInsertion(agencyClient);
-		expect(await db.sql`select * from mou_approvals where mou_id = ${mouId}`).toHaveLength(0);
-		const [event] = await db.sql`select kind, party from mou_events where mou_id = ${mouId} and kind = 'approval_withdrawn'`;
+		expect(await live.sql`select * from mou_approvals where mou_id = ${mouId}`).toHaveLength(0);
+		const [event] = await live.sql`select kind, party from mou_events where mou_id = ${mouId} and kind = 'approval_withdrawn'`;
 		expect(event).toEqual({ kind: 'approval_withdrawn', party: 'district' });
 	});
 });
