@@ -102,3 +102,28 @@ export function allPersisted(client: ProviderClient): boolean {
 	const own = client.doc.clientID;
 	return (client.persisted.get(own) ?? 0) >= Y.getState(client.doc.store, own);
 }
+
+/**
+ * The servers and clients of one test, all closed by `closeAll` (clients first, then servers):
+ * call it in afterEach. `base` gives the options every server of the file shares.
+ */
+export function loopbackPool(base: () => CollabServerOptions) {
+	const servers: LoopbackCollab[] = [];
+	const clients: ProviderClient[] = [];
+	return {
+		async start(options: Partial<CollabServerOptions> = {}, events?: Record<string, unknown>[]): Promise<LoopbackCollab> {
+			const server = await serveCollab({ ...base(), ...options }, events);
+			servers.push(server);
+			return server;
+		},
+		connect(base: string, mouId: string, token: string | null, options: { maxBackoffTime?: number } = {}): ProviderClient {
+			const client = connectProvider(base, mouId, token, options);
+			clients.push(client);
+			return client;
+		},
+		async closeAll() {
+			for (const client of clients.splice(0)) client.provider.destroy();
+			for (const server of servers.splice(0)) await server.stop();
+		}
+	};
+}

@@ -1,23 +1,17 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
-import { WebsocketProvider } from 'y-websocket';
 import { freshDatabase } from '../helpers/db';
-import { tokenWorld } from '../helpers/collab-world';
+import { clauseText, tokenWorld } from '../helpers/collab-world';
+import { loopbackPool, synced, type LoopbackCollab, type ProviderClient } from '../helpers/collab-loopback';
+import { clauseElement } from '../helpers/mou-doc';
+import { storedDoc } from '../helpers/stored-edits';
+import { sleep, waitFor } from '../helpers/wait';
 import type { Database } from '../../src/lib/server/db';
-import {
-	appendInitialState,
-	createCollabServer,
-	loadDocumentState,
-	type CollabIdentity,
-	type CollabLimits,
-	type CollabServer
-} from '../../src/lib/server/collab';
+import type { CollabIdentity, CollabLimits } from '../../src/lib/server/collab';
 import { readConfig } from '../../src/lib/server/config';
-import { CloseCode, MESSAGE_PERSISTED, MESSAGE_QUERY_AWARENESS } from '../../src/lib/collab/protocol';
+import { CloseCode, MESSAGE_QUERY_AWARENESS } from '../../src/lib/collab/protocol';
 
 // Each limit closes the connection that exceeds it, with its own close code and a reason a
 // person can act on, and leaves everyone else in the room editing.
@@ -29,81 +23,20 @@ let agencyCounsel: CollabIdentity;
 
 function templateUpdate(): Uint8Array {
 	const doc = new Y.Doc({ gc: false });
-	const clause = new Y.XmlElement('clause');
-	clause.setAttribute('clauseId', 'local');
-	clause.setAttribute('level', 'custom');
-	const paragraph = new Y.XmlElement('paragraph');
-	paragraph.insert(0, [new Y.XmlText('Local terms.')]);
-	clause.insert(0, [paragraph]);
-	doc.getXmlFragment('body').insert(0, [clause]);
+	doc.getXmlFragment('body').insert(0, [clauseElement({ clauseId: 'local', level: 'custom' }, 'Local terms.')]);
 	return Y.encodeStateAsUpdate(doc);
 }
 
-async function newMou(): Promise<string> {
-	const [mou] = await db.sql<{ id: string }[]>`
-		insert into mous (title, status, template_id, template_version, created_by)
-		values ('Springfield SRO MOU', 'draft', 'nasro', '1', ${agencyCounsel.userId}) returning id`;
-	await appendInitialState(db.sql, mou.id, templateUpdate());
-	return mou.id;
+function newMou(): Promise<string> {
+	return world.newMou({ title: 'Springfield SRO MOU', createdBy: agencyCounsel.userId, state: templateUpdate() });
 }
 
-interface Running {
-	collab: CollabServer;
-	base: string;
-	events: Record<string, unknown>[];
-	stop(): Promise<void>;
-}
+type Running = LoopbackCollab;
+type Client = ProviderClient;
 
-const running: Running[] = [];
-
-async function startServer(limits: Partial<CollabLimits> = {}): Promise<Running> {
-	const events: Record<string, unknown>[] = [];
-	const collab = createCollabServer({ sql: db.sql, authorize, limits, log: (event) => events.push(event) });
-	const http: Server = createServer((_req, res) => res.writeHead(404).end());
-	http.on('upgrade', (req, socket, head) => collab.handleUpgrade(req, socket, head));
-	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-	const { port } = http.address() as AddressInfo;
-	const server: Running = {
-		collab,
-		events,
-		base: `ws://127.0.0.1:${port}/collab`,
-		async stop() {
-			await collab.close();
-			await new Promise((resolve) => http.close(resolve));
-		}
-	};
-	running.push(server);
-	return server;
-}
-
-interface Client {
-	doc: Y.Doc;
-	provider: WebsocketProvider;
-	closes: { code: number; reason: string }[];
-}
-
-const clients: Client[] = [];
-
-function connect(server: Running, mouId: string, token: string): Client {
-	const doc = new Y.Doc();
-	const provider = new WebsocketProvider(server.base, mouId, doc, {
-		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-		params: { token },
-		disableBc: true
-	});
-	const client: Client = { doc, provider, closes: [] };
-	provider.messageHandlers[MESSAGE_PERSISTED] = () => {}; // acknowledgements: not what these tests look at
-	provider.on('connection-close', (event) => {
-		if (event) client.closes.push({ code: event.code, reason: event.reason });
-	});
-	clients.push(client);
-	return client;
-}
-
-async function synced(client: Client): Promise<Client> {
-	await waitFor(() => client.provider.synced, 'client synced');
-	return client;
-}
+const pool = loopbackPool(() => ({ sql: db.sql, authorize }));
+const startServer = (limits: Partial<CollabLimits> = {}) => pool.start({ limits });
+const connect = (server: Running, mouId: string, token: string) => pool.connect(server.base, mouId, token);
 
 interface Raw {
 	ws: WebSocket;
@@ -129,25 +62,10 @@ async function stillOpen(raw: Raw, ms = 300): Promise<boolean> {
 	return outcome === 'open';
 }
 
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await condition())) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function text(doc: Y.Doc): Y.XmlText {
-	const clause = doc.getXmlFragment('body').get(0) as Y.XmlElement;
-	return (clause.get(0) as Y.XmlElement).get(0) as Y.XmlText;
-}
+const text = (doc: Y.Doc) => clauseText(doc, 0);
 
 async function storedText(mouId: string): Promise<string> {
-	const doc = new Y.Doc({ gc: false });
-	Y.applyUpdate(doc, await loadDocumentState(db.sql, mouId));
-	return text(doc).toString();
+	return text(await storedDoc(db.sql, mouId)).toString();
 }
 
 /** Edits on the remaining connections still go through and are stored. */
@@ -167,19 +85,15 @@ const QUERY_AWARENESS = (() => {
 
 beforeAll(async () => {
 	db = await freshDatabase();
-	const [agency] = await db.sql<{ id: string }[]>`
-		insert into organizations (name, kind) values ('Springfield Police', 'agency') returning id`;
-	const [district] = await db.sql<{ id: string }[]>`
-		insert into organizations (name, kind) values ('Springfield Schools', 'district') returning id`;
-	agencyCounsel = await insertUser(agency.id, 'Avery Agency-Counsel', 'agency');
-	await insertUser(district.id, 'Dakota District-Counsel', 'district');
-	await insertUser(district.id, 'Riley Reviewer', 'district');
+	const { agencyId, districtId } = await world.organizations('Springfield');
+	agencyCounsel = await insertUser(agencyId, 'Avery Agency-Counsel', 'agency');
+	await insertUser(districtId, 'Dakota District-Counsel', 'district');
+	await insertUser(districtId, 'Riley Reviewer', 'district');
 });
 
 afterEach(async () => {
 	for (const raw of raws.splice(0)) raw.ws.terminate();
-	for (const client of clients.splice(0)) client.provider.destroy();
-	for (const server of running.splice(0)) await server.stop();
+	await pool.closeAll();
 });
 
 afterAll(async () => {

@@ -1,24 +1,15 @@
-import { createServer } from 'node:http';
 import { createConnection, createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { WebsocketProvider } from 'y-websocket';
 import { freshDatabase } from '../helpers/db';
-import { tokenWorld, twoClauseDraft } from '../helpers/collab-world';
+import { clauseText, tokenWorld, twoClauseDraft } from '../helpers/collab-world';
+import { allPersisted, loopbackPool, synced, type LoopbackCollab } from '../helpers/collab-loopback';
+import { storedDoc } from '../helpers/stored-edits';
+import { sleep, waitFor } from '../helpers/wait';
 import type { Database } from '../../src/lib/server/db';
-import {
-	appendInitialState,
-	createCollabServer,
-	createRedisRelay,
-	loadDocumentState,
-	type CollabIdentity,
-	type CollabLimits,
-	type CollabRelay,
-	type CollabServer
-} from '../../src/lib/server/collab';
-import { CloseCode, MESSAGE_PERSISTED, readPersisted } from '../../src/lib/collab/protocol';
+import { createRedisRelay, type CollabIdentity, type CollabLimits, type CollabRelay } from '../../src/lib/server/collab';
+import { CloseCode } from '../../src/lib/collab/protocol';
 
 // Several app instances behind a load balancer, one Redis, one PostgreSQL. The instances run in
 // this process (so the suite also runs on embedded PGlite, which one process can share between
@@ -34,28 +25,16 @@ const { authorize, insertUser } = world;
 let agencyCounsel: CollabIdentity;
 const templateUpdate = () => twoClauseDraft();
 
-async function newMou(): Promise<string> {
-	const [mou] = await db.sql<{ id: string }[]>`
-		insert into mous (title, status, template_id, template_version, created_by)
-		values ('Springfield SRO MOU', 'draft', 'nasro', '1', ${agencyCounsel.userId}) returning id`;
-	await appendInitialState(db.sql, mou.id, templateUpdate());
-	return mou.id;
+function newMou(): Promise<string> {
+	return world.newMou({ title: 'Springfield SRO MOU', createdBy: agencyCounsel.userId, state: templateUpdate() });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Instances, a load balancer in front of them, and a Redis connection we can cut
 
-interface Instance {
-	collab: CollabServer;
-	port: number;
-	base: string;
-	events: Record<string, unknown>[];
-	/** Dies on the spot: sockets dropped without a closing handshake, no new connections. */
-	kill(): void;
-	stop(): Promise<void>;
-}
+type Instance = LoopbackCollab;
 
-const instances: Instance[] = [];
+const pool = loopbackPool(() => ({ sql: db.sql, authorize }));
 
 async function startInstance(
 	options: { redisUrl?: string; limits?: Partial<CollabLimits>; relay?: (relay: CollabRelay) => CollabRelay } = {}
@@ -65,35 +44,7 @@ async function startInstance(
 	const redis = createRedisRelay({ url: options.redisUrl ?? REDIS_URL, prefix: PREFIX, log });
 	const relay = options.relay ? options.relay(redis) : redis;
 	await waitFor(() => relay.ready, 'relay connected');
-	const collab = createCollabServer({ sql: db.sql, authorize, log, relay, limits: options.limits });
-	const http = createServer((_req, res) => res.writeHead(404).end());
-	const sockets = new Set<Socket>();
-	http.on('connection', (socket) => {
-		sockets.add(socket);
-		socket.on('close', () => sockets.delete(socket));
-	});
-	http.on('upgrade', (req, socket, head) => collab.handleUpgrade(req, socket, head));
-	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-	const { port } = http.address() as AddressInfo;
-	let closing: Promise<void> | null = null;
-	const instance: Instance = {
-		collab,
-		port,
-		events,
-		base: `ws://127.0.0.1:${port}/collab`,
-		kill() {
-			http.close();
-			for (const socket of sockets) socket.destroy();
-			closing ??= collab.close();
-		},
-		async stop() {
-			closing ??= collab.close();
-			await closing;
-			await new Promise((resolve) => http.close(resolve));
-		}
-	};
-	instances.push(instance);
-	return instance;
+	return pool.start({ relay, limits: options.limits }, events);
 }
 
 interface TcpProxy {
@@ -157,83 +108,24 @@ async function startProxy(targets: () => number[]): Promise<TcpProxy> {
 	return proxy;
 }
 
-interface Client {
-	doc: Y.Doc;
-	provider: WebsocketProvider;
-	persisted: Map<number, number>;
-	closes: { code: number; reason: string }[];
-}
+const connect = (base: string, mouId: string, token: string) => pool.connect(base, mouId, token, { maxBackoffTime: 300 });
 
-const clients: Client[] = [];
-
-function connect(base: string, mouId: string, token: string): Client {
-	const doc = new Y.Doc();
-	const provider = new WebsocketProvider(base, mouId, doc, {
-		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-		params: { token },
-		disableBc: true,
-		maxBackoffTime: 300
-	});
-	const client: Client = { doc, provider, persisted: new Map(), closes: [] };
-	provider.messageHandlers[MESSAGE_PERSISTED] = (_encoder, decoder) => {
-		for (const [id, clock] of readPersisted(decoder)) client.persisted.set(id, clock);
-	};
-	provider.on('connection-close', (event) => {
-		if (event) client.closes.push({ code: event.code, reason: event.reason });
-	});
-	clients.push(client);
-	return client;
-}
-
-async function synced(client: Client): Promise<Client> {
-	await waitFor(() => client.provider.synced, 'client synced');
-	return client;
-}
-
-function allPersisted(client: Client): boolean {
-	const own = client.doc.clientID;
-	return (client.persisted.get(own) ?? 0) >= Y.getState(client.doc.store, own);
-}
-
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await condition())) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function localText(doc: Y.Doc): Y.XmlText {
-	const clause = doc.getXmlFragment('body').get(1) as Y.XmlElement;
-	return (clause.get(0) as Y.XmlElement).get(0) as Y.XmlText;
-}
-
-function lockedText(doc: Y.Doc): Y.XmlText {
-	const clause = doc.getXmlFragment('body').get(0) as Y.XmlElement;
-	return (clause.get(0) as Y.XmlElement).get(0) as Y.XmlText;
-}
+const localText = (doc: Y.Doc) => clauseText(doc, 1);
+const lockedText = (doc: Y.Doc) => clauseText(doc, 0);
 
 async function storedText(mouId: string): Promise<string> {
-	const doc = new Y.Doc({ gc: false });
-	Y.applyUpdate(doc, await loadDocumentState(db.sql, mouId));
-	return localText(doc).toString();
+	return localText(await storedDoc(db.sql, mouId)).toString();
 }
 
 beforeAll(async () => {
 	db = await freshDatabase();
-	const [agency] = await db.sql<{ id: string }[]>`
-		insert into organizations (name, kind) values ('Springfield Police', 'agency') returning id`;
-	const [district] = await db.sql<{ id: string }[]>`
-		insert into organizations (name, kind) values ('Springfield Schools', 'district') returning id`;
-	agencyCounsel = await insertUser(agency.id, 'Avery Agency-Counsel', 'agency');
-	await insertUser(district.id, 'Dakota District-Counsel', 'district');
+	const { agencyId, districtId } = await world.organizations('Springfield');
+	agencyCounsel = await insertUser(agencyId, 'Avery Agency-Counsel', 'agency');
+	await insertUser(districtId, 'Dakota District-Counsel', 'district');
 });
 
 afterEach(async () => {
-	for (const client of clients.splice(0)) client.provider.destroy();
-	for (const instance of instances.splice(0)) await instance.stop();
+	await pool.closeAll();
 	for (const proxy of proxies.splice(0)) await proxy.close();
 });
 

@@ -1,15 +1,14 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
-import { WebsocketProvider } from 'y-websocket';
 import { freshDatabase } from '../helpers/db';
-import { tokenWorld, twoClauseDraft } from '../helpers/collab-world';
+import { clauseText, tokenWorld, twoClauseDraft } from '../helpers/collab-world';
+import { connectProvider, serveCollab, type LoopbackCollab } from '../helpers/collab-loopback';
+import { waitFor } from '../helpers/wait';
 import type { Database } from '../../src/lib/server/db';
-import { appendInitialState, createCollabServer, loadDocumentState, type CollabServer } from '../../src/lib/server/collab';
-import { MESSAGE_AWARENESS, MESSAGE_PERSISTED, readPersisted } from '../../src/lib/collab/protocol';
+import { loadDocumentState } from '../../src/lib/server/collab';
+import { MESSAGE_AWARENESS } from '../../src/lib/collab/protocol';
 
 // Speed without giving up "stored before anyone sees it": group commit with no timer, one
 // socket write per connection per turn, presence at human rates (issue 17).
@@ -20,49 +19,24 @@ let agencyId = '';
 let districtId = '';
 let creatorId = '';
 
-async function newMou(): Promise<string> {
-	const [mou] = await db.sql<{ id: string }[]>`
-		insert into mous (title, status, template_id, template_version, created_by)
-		values ('Speed SRO MOU', 'draft', 'nasro', '1', ${creatorId}) returning id`;
-	await db.sql`insert into mou_parties (mou_id, organization_id, side)
-		values (${mou.id}, ${agencyId}, 'agency'), (${mou.id}, ${districtId}, 'district')`;
-	await appendInitialState(db.sql, mou.id, twoClauseDraft());
-	return mou.id;
+function newMou(): Promise<string> {
+	return world.newMou({ title: 'Speed SRO MOU', createdBy: creatorId, state: twoClauseDraft(), parties: { agencyId, districtId } });
 }
 
-let collab: CollabServer;
-let http: Server;
-let base = '';
+let server: LoopbackCollab;
 const cleanups: Array<() => void> = [];
 
 function connect(mouId: string, token: string) {
-	return connectTo(base, mouId, token);
+	return connectTo(server.base, mouId, token);
 }
 
 function connectTo(serverUrl: string, mouId: string, token: string) {
-	const doc = new Y.Doc();
-	const provider = new WebsocketProvider(serverUrl, mouId, doc, {
-		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-		params: { token },
-		disableBc: true
-	});
-	const persisted = new Map<number, number>();
-	provider.messageHandlers[MESSAGE_PERSISTED] = (_encoder, decoder) => {
-		for (const [id, clock] of readPersisted(decoder)) persisted.set(id, clock);
-	};
-	cleanups.push(() => provider.destroy());
-	return { doc, provider, persisted };
+	const client = connectProvider(serverUrl, mouId, token);
+	cleanups.push(() => client.provider.destroy());
+	return client;
 }
 
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await condition())) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
-}
-
-const localText = (doc: Y.Doc) => ((doc.getXmlFragment('body').get(1) as Y.XmlElement).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+const localText = (doc: Y.Doc) => clauseText(doc, 1);
 
 async function storedClocks(mouId: string): Promise<Map<number, number>> {
 	return Y.decodeStateVector(Y.encodeStateVectorFromUpdate(await loadDocumentState(db.sql, mouId)));
@@ -70,18 +44,11 @@ async function storedClocks(mouId: string): Promise<Map<number, number>> {
 
 beforeAll(async () => {
 	db = await freshDatabase();
-	const [agency] = await db.sql<{ id: string }[]>`insert into organizations (name, kind) values ('Speed Police', 'agency') returning id`;
-	const [district] = await db.sql<{ id: string }[]>`insert into organizations (name, kind) values ('Speed Schools', 'district') returning id`;
-	agencyId = agency.id;
-	districtId = district.id;
+	({ agencyId, districtId } = await world.organizations('Speed'));
 	creatorId = (await world.insertUser(agencyId, 'Avery Agency-Counsel', 'agency')).userId;
 	await world.insertUser(districtId, 'Dakota District-Counsel', 'district');
 	await world.insertUser(districtId, 'Riley District-Reader', 'district', false);
-	collab = createCollabServer({ sql: db.sql, authorize: world.authorize });
-	http = createServer((_req, res) => res.writeHead(404).end());
-	http.on('upgrade', (req, socket, head) => collab.handleUpgrade(req, socket, head));
-	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-	base = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/collab`;
+	server = await serveCollab({ sql: db.sql, authorize: world.authorize });
 });
 
 afterEach(() => {
@@ -89,8 +56,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-	await collab?.close();
-	await new Promise((resolve) => http?.close(resolve));
+	await server?.stop();
 	await db?.close();
 });
 
@@ -180,11 +146,7 @@ describe('collaboration speed with every edit stored first', () => {
 	});
 
 	it('stamps every edited MOU as recently active, all in one statement', async () => {
-		const own = createCollabServer({ sql: db.sql, authorize: world.authorize });
-		const ownHttp = createServer((_req, res) => res.writeHead(404).end());
-		ownHttp.on('upgrade', (req, socket, head) => own.handleUpgrade(req, socket, head));
-		await new Promise<void>((resolve) => ownHttp.listen(0, '127.0.0.1', resolve));
-		const ownBase = `ws://127.0.0.1:${(ownHttp.address() as AddressInfo).port}/collab`;
+		const own = await serveCollab({ sql: db.sql, authorize: world.authorize });
 		const mouIds = [await newMou(), await newMou()];
 		await db.sql`update mous set last_activity_at = now() - interval '1 day' where id = any(${mouIds}::uuid[])`;
 		// Every UPDATE statement of mous, with the MOUs it changed.
@@ -195,14 +157,14 @@ describe('collaboration speed with every edit stored first', () => {
 			create trigger log_mou_update after update on mous referencing new table as changed
 				for each statement execute function log_mou_update();`);
 		try {
-			const editors = mouIds.map((mouId) => connectTo(ownBase, mouId, 'avery'));
+			const editors = mouIds.map((mouId) => connectTo(own.base, mouId, 'avery'));
 			await waitFor(() => editors.every((editor) => editor.provider.synced), 'both synced');
 			for (const editor of editors) localText(editor.doc).insert(0, 'Edited ');
 			await waitFor(
 				() => editors.every((editor) => editor.persisted.get(editor.doc.clientID) === Y.getState(editor.doc.store, editor.doc.clientID)),
 				'both stored'
 			);
-			await own.close(); // writes the stamps that are due
+			await own.collab.close(); // writes the stamps that are due
 			const stamped = await db.sql<{ recent: boolean }[]>`
 				select last_activity_at > now() - interval '1 minute' as recent from mous where id = any(${mouIds}::uuid[])`;
 			expect(stamped.map((row) => row.recent)).toEqual([true, true]);
@@ -210,8 +172,7 @@ describe('collaboration speed with every edit stored first', () => {
 			expect(statements.map((row) => [...row.ids].sort())).toEqual([[...mouIds].sort()]);
 		} finally {
 			await db.sql.unsafe('drop trigger log_mou_update on mous; drop function log_mou_update(); drop table mou_update_statements;');
-			await own.close();
-			await new Promise((resolve) => ownHttp.close(resolve));
+			await own.stop();
 		}
 	});
 
@@ -244,7 +205,7 @@ describe('collaboration speed with every edit stored first', () => {
 			const clock = dakota.provider.awareness.meta.get(4242)?.clock ?? 0;
 			if (state) seen.push({ clock, cursor: (state.cursor as { head: number }).head, name: (state.user as { name: string }).name });
 		});
-		const raw = new WebSocket(`${base}/${mouId}?token=avery`);
+		const raw = new WebSocket(`${server.base}/${mouId}?token=avery`);
 		cleanups.push(() => raw.close());
 		await new Promise((resolve) => raw.once('open', resolve));
 		// A selection dragged across the page: 40 moves as fast as the socket takes them.

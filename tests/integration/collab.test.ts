@@ -6,7 +6,7 @@ import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { freshDatabase } from '../helpers/db';
 import { clauseText, tokenWorld, twoClauseDraft } from '../helpers/collab-world';
-import { allPersisted, connectProvider, serveCollab, synced, type LoopbackCollab, type ProviderClient } from '../helpers/collab-loopback';
+import { allPersisted, loopbackPool, synced, type LoopbackCollab } from '../helpers/collab-loopback';
 import { rowCount, storedDoc } from '../helpers/stored-edits';
 import { sleep, waitFor } from '../helpers/wait';
 import { syncStep1Message } from '../helpers/yjs-client';
@@ -46,23 +46,9 @@ function newMou(): Promise<string> {
 
 type Running = LoopbackCollab;
 
-const running: Running[] = [];
-
-async function startServer(limits: Partial<CollabLimits> = {}): Promise<Running> {
-	const server = await serveCollab({ sql: db.sql, authorize, limits });
-	running.push(server);
-	return server;
-}
-
-type Client = ProviderClient;
-
-const clients: Client[] = [];
-
-function connect(server: Running, mouId: string, token: string | null): Client {
-	const client = connectProvider(server.base, mouId, token);
-	clients.push(client);
-	return client;
-}
+const pool = loopbackPool(() => ({ sql: db.sql, authorize }));
+const startServer = (limits: Partial<CollabLimits> = {}) => pool.start({ limits });
+const connect = (server: Running, mouId: string, token: string | null) => pool.connect(server.base, mouId, token);
 
 interface Raw {
 	ws: WebSocket;
@@ -95,8 +81,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-	for (const client of clients.splice(0)) client.provider.destroy();
-	for (const server of running.splice(0)) await server.stop();
+	await pool.closeAll();
 });
 
 afterAll(async () => {
