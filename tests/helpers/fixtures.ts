@@ -40,6 +40,11 @@ export async function createOrganization(sql: Sql, kind: 'agency' | 'district', 
 	return personFromUserId(sql, result.value.userId, email);
 }
 
+/** Counsel of an agency and of a district, each the founder of their organization. */
+export async function counselOfEachParty(sql: Sql): Promise<{ agency: Person; district: Person }> {
+	return { agency: await createOrganization(sql, 'agency'), district: await createOrganization(sql, 'district') };
+}
+
 /** The founder follows the confirmation link mailed at sign-up, as a real person would. */
 export async function confirmAddress(sql: Sql, userId: string, email: string) {
 	const deps = { sql, mailer: createMailer({ sql }), origin: 'http://test.local' };

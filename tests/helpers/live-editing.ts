@@ -12,7 +12,7 @@ import { connectYjsClient, within, type YjsClient } from './yjs-client';
  * first), the collaboration server on a loopback port authorizing by session cookie, and bare Yjs
  * clients that are closed after each test. Registers the file's hooks; call it once, at the top.
  */
-export function liveEditing(people: (sql: Sql) => Promise<void>) {
+export function liveEditing(people: (sql: Sql) => Promise<unknown>) {
 	let db: Database | undefined;
 	let server: Awaited<ReturnType<typeof startCollabHttp>> | undefined;
 	const open: YjsClient[] = [];

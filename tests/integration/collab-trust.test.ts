@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
+import { counselOfEachParty, createMouBetween, type Person } from '../helpers/fixtures';
 import { within, type YjsClient } from '../helpers/yjs-client';
 import { liveEditing } from '../helpers/live-editing';
 import { body, clause, clauseAttribute, clauseElement, clauseIndex, firstText, plain } from '../helpers/mou-doc';
@@ -18,10 +18,7 @@ const OTHER_CLAUSE = 'term.duration'; // standard, unlocked
 
 let agency: Person;
 let district: Person;
-const live = liveEditing(async (sql) => {
-	agency = await createOrganization(sql, 'agency');
-	district = await createOrganization(sql, 'district');
-});
+const live = liveEditing(async (sql) => ({ agency, district } = await counselOfEachParty(sql)));
 const { connected, deps, rowCount, storedDoc } = live;
 
 // ---------------------------------------------------------------------------------------------

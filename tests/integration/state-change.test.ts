@@ -1,39 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { freshDatabase } from '../helpers/db';
-import { addColleague, createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
-import { connectYjsClient, within, type YjsClient } from '../helpers/yjs-client';
-import { startCollabHttp } from '../helpers/collab-http';
+import { addColleague, counselOfEachParty, createMouBetween, type Person } from '../helpers/fixtures';
+import { within } from '../helpers/yjs-client';
+import { liveEditing } from '../helpers/live-editing';
 import { CloseCode } from '../../src/lib/collab/protocol';
-import { loadDocumentState } from '../../src/lib/server/collab';
 import { changeStateProfile, createMou, getMouAccess } from '../../src/lib/server/mous';
+import { loadDocumentState } from '../../src/lib/server/collab';
 import { assessStoredDraft } from '../../src/lib/server/profiles';
-import type { Database } from '../../src/lib/server/db';
 
 // The district's state may change while the MOU is a draft: the live document follows the new
 // profile through the collaboration server (stored, then every open editor reloads), and the new
 // locks hold at once. Once negotiation starts, the change is refused.
 
-let db: Database;
-let server: Awaited<ReturnType<typeof startCollabHttp>>;
 let agency: Person;
 let district: Person;
-const open: YjsClient[] = [];
-const deps = () => ({ sql: db.sql, collab: server.collab });
-
-beforeAll(async () => {
-	db = await freshDatabase();
-	agency = await createOrganization(db.sql, 'agency');
-	district = await createOrganization(db.sql, 'district');
-	server = await startCollabHttp(db.sql);
-});
-afterEach(() => {
-	for (const client of open.splice(0)) client.close();
-});
-afterAll(async () => {
-	await server?.close();
-	await db?.close();
-});
+const live = liveEditing(async (sql) => ({ agency, district } = await counselOfEachParty(sql)));
+const { deps, storedDoc } = live;
+const connect = (mouId: string, person: Person) => live.connect(person, mouId);
 
 function clauseOf(doc: Y.Doc, clauseId: string): Y.XmlElement | undefined {
 	return doc
@@ -46,20 +29,8 @@ function firstText(clause: Y.XmlElement): Y.XmlText {
 	return (clause.get(0) as Y.XmlElement).toArray().find((node) => node instanceof Y.XmlText) as Y.XmlText;
 }
 
-async function storedDoc(mouId: string): Promise<Y.Doc> {
-	const doc = new Y.Doc();
-	Y.applyUpdate(doc, await loadDocumentState(db.sql, mouId));
-	return doc;
-}
-
-function connect(mouId: string, person: Person): YjsClient {
-	const client = connectYjsClient(server.url(mouId), person.cookie);
-	open.push(client);
-	return client;
-}
-
 async function newDraft(state: 'none' | 'il' | 'wa' = 'none') {
-	const created = await createMou(db.sql, district.user, { title: 'Springfield SRO MOU', state });
+	const created = await createMou(live.sql, district.user, { title: 'Springfield SRO MOU', state });
 	if (!created.ok) throw new Error(JSON.stringify(created.error));
 	return created.value.id;
 }
@@ -91,9 +62,9 @@ describe('changing the district’s state of a draft', () => {
 		expect(doc.getMap('terms').get('state_name')).toBe('Illinois');
 
 		// The compliance report now lists Illinois's items, covered by the draft as it stands.
-		const access = (await getMouAccess(db.sql, district.user, mouId))!;
+		const access = (await getMouAccess(live.sql, district.user, mouId))!;
 		expect(access.mou.stateCode).toBe('il');
-		const report = assessStoredDraft(await loadDocumentState(db.sql, mouId), access.mou);
+		const report = assessStoredDraft(await loadDocumentState(live.sql, mouId), access.mou);
 		expect(report.state?.profile.name).toBe('Illinois');
 		expect(report.state?.items.length).toBeGreaterThan(0);
 		expect(report.state?.forbidden).toEqual([]);
@@ -117,28 +88,28 @@ describe('changing the district’s state of a draft', () => {
 		expect(clauseOf(doc, 'il.questioning')).toBeUndefined();
 		expect(clauseOf(doc, 'arrests.discretion')!.toString()).toMatch(/arrest, cite or take/);
 		expect(doc.getMap('terms').get('state_name')).toBe('');
-		const access = (await getMouAccess(db.sql, district.user, mouId))!;
-		expect(assessStoredDraft(await loadDocumentState(db.sql, mouId), access.mou).state).toBeNull();
+		const access = (await getMouAccess(live.sql, district.user, mouId))!;
+		expect(assessStoredDraft(await loadDocumentState(live.sql, mouId), access.mou).state).toBeNull();
 	});
 
 	it('refuses once negotiation has started, and says why; nothing changes', async () => {
-		const mouId = await createMouBetween(db.sql, agency, district, 'Negotiated MOU', 'negotiating', 'none');
-		const before = await loadDocumentState(db.sql, mouId);
+		const mouId = await createMouBetween(live.sql, agency, district, 'Negotiated MOU', 'negotiating', 'none');
+		const before = await loadDocumentState(live.sql, mouId);
 		const refused = await changeStateProfile(deps(), district.user, mouId, { state: 'il' });
 		expect(refused?.ok).toBe(false);
 		if (refused && !refused.ok) expect(refused.error.message).toMatch(/negotiation with the other party has started/);
-		expect(Buffer.from(await loadDocumentState(db.sql, mouId)).equals(Buffer.from(before))).toBe(true);
-		expect((await getMouAccess(db.sql, district.user, mouId))!.mou.stateCode).toBe('none');
+		expect(Buffer.from(await loadDocumentState(live.sql, mouId)).equals(Buffer.from(before))).toBe(true);
+		expect((await getMouAccess(live.sql, district.user, mouId))!.mou.stateCode).toBe('none');
 	});
 
 	it('is counsel’s, of a party: a signatory is refused, another organization does not see the MOU, an unknown state is refused', async () => {
 		const mouId = await newDraft('none');
-		const signatory = await addColleague(db.sql, district, 'signatory');
+		const signatory = await addColleague(live.sql, district, 'signatory');
 		const bySignatory = await changeStateProfile(deps(), signatory.user, mouId, { state: 'il' });
 		expect(bySignatory?.ok === false && bySignatory.error.code).toBe('forbidden');
 		expect(await changeStateProfile(deps(), agency.user, mouId, { state: 'il' })).toBeNull();
 		const unknown = await changeStateProfile(deps(), district.user, mouId, { state: 'tx' });
 		expect(unknown?.ok === false && unknown.error.code).toBe('invalid_input');
-		expect((await getMouAccess(db.sql, district.user, mouId))!.mou.stateCode).toBe('none');
+		expect((await getMouAccess(live.sql, district.user, mouId))!.mou.stateCode).toBe('none');
 	});
 });
