@@ -74,7 +74,11 @@ test('while negotiating, one side adds a clause at the end and the other sees it
 	await expect(insertions.filter({ hasText: TEXT })).toHaveCount(1);
 	const lastBodyClause = districtEditor.locator('section.clause', { has: district.locator('h3', { hasText: TITLE }) });
 	await expect(lastBodyClause).toHaveAttribute('data-clause-id', 'general.provisions');
-	await expect(district.locator('section.suggestions-panel')).toContainText(TITLE);
+	// One suggestion, the title and the text together: the district decides the clause as one.
+	const items = district.locator('section.suggestions-panel li.item');
+	await expect(items.filter({ hasText: TITLE })).toHaveCount(1);
+	await expect(items.filter({ hasText: TITLE })).toContainText('Officers see student records');
+	await expect(items.filter({ hasText: 'Officers see student records' })).toHaveCount(1);
 	await expectNoAxeViolations(district);
 	await shots(district, 'add-clause-seen-by-district', lastBodyClause.locator('h3'));
 
@@ -85,7 +89,22 @@ test('while negotiating, one side adds a clause at the end and the other sees it
 	await expect(agency.locator('.lock-message')).toContainText('the last clause you can write in');
 	await agency.keyboard.type(' No copies.');
 	await expect(insertions.filter({ hasText: 'No copies.' })).toHaveCount(1, { timeout: 20_000 });
-	await expect(districtEditor.locator('section.clause[data-clause-id="general.provisions"]')).toContainText(`${TEXT} No copies.`);
+	const provisions = districtEditor.locator('section.clause[data-clause-id="general.provisions"]');
+	await expect(provisions).toContainText(`${TEXT} No copies.`);
+	const blocks = () => provisions.locator('p, h3').evaluateAll((all) => all.map((el) => (el.textContent ?? '').trim()));
+	const before = (await blocks()).length;
+
+	// Rejected, the clause goes whole: its heading, its text, and no empty block left behind.
+	await district
+		.locator('section.suggestions-panel')
+		.getByRole('button', { name: new RegExp(`^Reject: .*${TITLE}`) })
+		.click();
+	await expect(districtEditor.locator('h3', { hasText: TITLE })).toHaveCount(0);
+	await expect(provisions).not.toContainText('Officers see student records');
+	await expect(agency.locator('.ProseMirror h3', { hasText: TITLE })).toHaveCount(0);
+	const after = await blocks();
+	expect(after.length).toBe(before - 2);
+	expect(after.filter((text) => text === '')).toEqual([]);
 });
 
 test('while drafting, the new clause is a clause of its own before the signatures, and stays after a reload', async ({ browser, app }) => {

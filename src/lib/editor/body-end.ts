@@ -8,7 +8,9 @@ import { TextSelection } from '@tiptap/pm/state';
  * nothing is typed. Ctrl+End goes to the end of the last clause that can be written in, and a new
  * clause goes before the signature section: as a clause while drafting, as a suggested heading and
  * paragraph at the end of the last open clause while negotiating (a clause itself cannot carry a
- * suggestion mark, so the server takes new clauses only while drafting).
+ * suggestion mark, so the server takes new clauses only while drafting). The text typed under the
+ * suggested heading continues its suggestion (suggestions/attrs.ts), so the other side decides the
+ * clause as one; rejected, it goes whole, empty paragraph included (server/redlines/apply.ts).
  */
 
 /** The template's signature section (`signatures` in templates/sro-mou): its clause ids start so. */

@@ -66,6 +66,10 @@ export function freshAttrs(ctx: SuggestContext): SuggestionAttrs {
  * deletion continues it (same id and time) instead of starting a separate suggestion.
  */
 export function adjacentOwn(doc: PMNode, from: number, to: number, kind: typeof INSERTION | typeof DELETION, ctx: SuggestContext): SuggestionAttrs | null {
+	if (kind === INSERTION && from === to) {
+		const heading = suggestedHeadingBefore(doc, from, ctx);
+		if (heading) return heading;
+	}
 	const before = doc.resolve(from).nodeBefore;
 	const after = doc.resolve(to).nodeAfter;
 	for (const node of [before, after]) {
@@ -76,6 +80,22 @@ export function adjacentOwn(doc: PMNode, from: number, to: number, kind: typeof 
 		return attrs;
 	}
 	return null;
+}
+
+/**
+ * Text typed into an empty textblock right after a heading that is wholly the user's own pending
+ * insertion (a suggested clause: its title, then its text) continues that heading's suggestion,
+ * so the other side decides the clause as one.
+ */
+function suggestedHeadingBefore(doc: PMNode, pos: number, ctx: SuggestContext): SuggestionAttrs | null {
+	const $pos = doc.resolve(pos);
+	if (!$pos.parent.isTextblock || $pos.parent.content.size > 0 || $pos.depth === 0) return null;
+	const index = $pos.index($pos.depth - 1);
+	const previous = index > 0 ? $pos.node($pos.depth - 1).child(index - 1) : null;
+	if (previous?.type.name !== 'heading' || previous.childCount === 0) return null;
+	let own = true;
+	previous.forEach((node) => (own &&= isOwnPending(node, ctx)));
+	return own ? insertionOf(previous.lastChild) : null;
 }
 
 export function suggestionMarkType(schema: Schema, kind: typeof INSERTION | typeof DELETION) {

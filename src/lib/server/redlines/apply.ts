@@ -83,8 +83,13 @@ function removeEmptyBlocks(text: Y.XmlText): void {
 		parent = node.parent;
 	}
 	if (node === text || !(parent instanceof Y.XmlElement || parent instanceof Y.XmlFragment)) return;
-	const index = parent.toArray().indexOf(node);
-	if (index >= 0) parent.delete(index, 1);
+	const children = parent.toArray();
+	const index = children.indexOf(node);
+	if (index < 0) return;
+	// A suggested clause whose text was never typed: its heading takes the empty paragraph under it along.
+	const next = node instanceof Y.XmlElement && node.nodeName === 'heading' ? children[index + 1] : undefined;
+	const alsoNext = next instanceof Y.XmlElement && next.nodeName === 'paragraph' && isEmpty(next) && children.length > 2;
+	parent.delete(index, alsoNext ? 2 : 1);
 }
 
 /** Leaf nodes that are content in themselves. */
