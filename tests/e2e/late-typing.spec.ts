@@ -1,0 +1,59 @@
+import type { WebSocketRoute } from '@playwright/test';
+import { test, expect, DEMO, signedInPage, openDemoMou } from './fixtures';
+
+/**
+ * The agency's counsel keeps typing their suggestion as the district accepts it. Their editor
+ * carries the suggestion's mark forward with no format item of its own, so the keystrokes sent
+ * before the decision reached it land unmarked after it: the server keeps them, as a new open
+ * suggestion of the agency, and the author's editor is not reloaded. What the server sends the
+ * agency's page is held back while the district decides, so those keystrokes are late for sure.
+ */
+
+const FIRST = ' Quarterly walkthroughs';
+const LATE = ' with each principal.';
+
+test('late typing into a suggestion as the other side accepts it is kept as a new suggestion, and the author stays connected', async ({ browser, app }) => {
+	test.setTimeout(120_000);
+	const agency = await signedInPage(browser, app, DEMO.agencyCounsel);
+	let holding = false;
+	const held: Array<() => void> = [];
+	await agency.routeWebSocket(/\/collab\//, (page: WebSocketRoute) => {
+		const server = page.connectToServer();
+		server.onMessage((message) => (holding ? held.push(() => page.send(message)) : page.send(message)));
+	});
+	const url = await openDemoMou(agency, 'negotiation');
+	const district = await signedInPage(browser, app, DEMO.districtCounsel);
+	await district.goto(url);
+	const districtEditor = district.locator('.ProseMirror');
+	await expect(districtEditor).toBeVisible();
+
+	const paragraph = agency.locator('.ProseMirror section.clause[data-locked="false"] .clause-body p').first();
+	await paragraph.click();
+	await agency.keyboard.press('End');
+	await agency.keyboard.type(FIRST);
+	await expect(agency.locator('[data-save-state]')).toHaveAttribute('data-save-state', 'saved');
+	const panel = district.locator('section.suggestions-panel');
+	await expect(panel.getByRole('button', { name: new RegExp(`^Accept: .*${FIRST.trim()}`) })).toBeVisible();
+
+	// The district accepts; the agency's editor does not hear of it yet, and its author types on.
+	holding = true;
+	await panel.getByRole('button', { name: new RegExp(`^Accept: .*${FIRST.trim()}`) }).click();
+	await expect(districtEditor.locator('ins.suggestion', { hasText: FIRST.trim() })).toHaveCount(0);
+	await agency.keyboard.type(LATE);
+	await expect(districtEditor).toContainText(`${FIRST}${LATE}`);
+	holding = false;
+	for (const send of held.splice(0)) send();
+
+	// The late words are the agency's new suggestion, for the district to decide; nothing was lost.
+	const late = districtEditor.locator('ins.suggestion.party-agency', { hasText: LATE.trim() });
+	await expect(late).toHaveCount(1);
+	await expect(late).toHaveAttribute('title', /Dana Whitfield \(agency\)/);
+	await expect(panel.getByRole('button', { name: new RegExp(`^Reject: .*${LATE.trim()}`) })).toBeVisible();
+	await expect(agency.locator('[data-save-state]')).toHaveAttribute('data-save-state', 'saved');
+	await expect(agency.getByText('The server refused your last change')).toHaveCount(0);
+	await expect(agency.locator('.ProseMirror')).toContainText(`${FIRST}${LATE}`);
+	await expect(agency.locator('.ProseMirror ins.suggestion', { hasText: LATE.trim() })).toHaveCount(1);
+
+	await agency.reload();
+	await expect(agency.locator('.ProseMirror')).toContainText(`${FIRST}${LATE}`);
+});
