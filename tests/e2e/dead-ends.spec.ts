@@ -1,7 +1,7 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 import type { RunningApp } from '../helpers/app';
-import { DEMO, startDemoApp } from '../helpers/demo';
-import { expectNoAxeViolations, MOU_PAGE, signedInPage } from './fixtures';
+import { DEMO } from '../helpers/demo';
+import { expectNoAxeViolations, MOU_PAGE, openFromDashboard, ownDemo, signedInPage } from './fixtures';
 
 /**
  * The dead ends a new user met, walked through by both counsel in their own browsers on a demo
@@ -10,16 +10,8 @@ import { expectNoAxeViolations, MOU_PAGE, signedInPage } from './fixtures';
  * confirmation before approving over open comments, and a prepare-signing form whose choices fit.
  */
 
-const test = base.extend<object, { demo: RunningApp }>({
-	demo: [
-		async ({}, use) => {
-			const running = await startDemoApp();
-			await use(running.app);
-			await running.stop();
-		},
-		{ scope: 'worker', timeout: 120_000 }
-	]
-});
+let demo: RunningApp;
+ownDemo((own) => (demo = own));
 
 const SHOTS = '/work/notes/screens/ux';
 const NEGOTIATION = /SRO MOU, 2027–28$/;
@@ -40,15 +32,6 @@ async function shots(page: Page, name: string, focus?: ReturnType<Page['locator'
 	await page.setViewportSize({ width: 1366, height: 900 });
 }
 
-async function open(page: Page, title: RegExp) {
-	await page.goto('/mous');
-	const href = await page.getByRole('link', { name: title }).getAttribute('href');
-	await page.goto(href!);
-	await expect(page.locator('.ProseMirror')).toBeVisible();
-	await page.locator('html[data-hydrated]').waitFor();
-	return href!;
-}
-
 async function sendRound(page: Page, round: number) {
 	await page.getByRole('button', { name: /Send to .*…/ }).click();
 	await page.getByRole('button', { name: `Send Round ${round}` }).click();
@@ -62,7 +45,7 @@ async function compareHeading(page: Page) {
 	return heading.textContent();
 }
 
-test('no dead ends for counsel: draft status, compare default, clause actions, approving over open comments, prepare form', async ({ browser, demo }) => {
+test('no dead ends for counsel: draft status, compare default, clause actions, approving over open comments, prepare form', async ({ browser }) => {
 	test.setTimeout(180_000);
 	const agency = await signedInPage(browser, demo, DEMO.agencyCounsel);
 	await agency.setViewportSize({ width: 1366, height: 900 });
@@ -75,7 +58,7 @@ test('no dead ends for counsel: draft status, compare default, clause actions, a
 	await shots(agency, 'dashboard');
 
 	// Clause actions stay quiet until the clause is pointed at; while negotiating, removal is a suggestion.
-	const mouPath = await open(agency, NEGOTIATION);
+	const mouPath = await openFromDashboard(agency, NEGOTIATION);
 	const clause = agency.locator('.ProseMirror section.clause[data-locked="false"]').nth(1);
 	const remove = clause.locator('.clause-remove');
 	await expect(remove).toHaveCSS('opacity', '0');
@@ -88,7 +71,7 @@ test('no dead ends for counsel: draft status, compare default, clause actions, a
 	await expect(clause.locator('del.suggestion').first()).toBeVisible();
 	await expect(agency.locator('.ProseMirror section.clause').filter({ hasText: clauseText })).toHaveCount(1);
 	const districtPanel = district.locator('section.suggestions-panel');
-	await open(district, NEGOTIATION);
+	await openFromDashboard(district, NEGOTIATION);
 	await districtPanel
 		.getByRole('button', { name: /^Reject: / })
 		.first()
@@ -159,7 +142,7 @@ test('no dead ends for counsel: draft status, compare default, clause actions, a
 	await shots(agency, 'prepare');
 
 	// Once the agency invites the district to its own draft, the dashboard says it waits for them.
-	await open(agency, DRAFT);
+	await openFromDashboard(agency, DRAFT);
 	await agency.getByLabel('Email of their counsel or administrator').fill('counsel@springfield-usd.example');
 	await agency.getByRole('button', { name: 'Send invitation' }).click();
 	await expect(agency.getByRole('status').filter({ hasText: 'Invitation sent' })).toBeVisible();

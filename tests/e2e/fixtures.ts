@@ -98,6 +98,16 @@ export async function openDemoMou(page: Page, which: keyof typeof DEMO_TITLES = 
 	return page.url();
 }
 
+/** Opens an MOU from the dashboard by its title, through its address, and waits for its live editor; returns its path. */
+export async function openFromDashboard(page: Page, title: RegExp): Promise<string> {
+	await page.goto('/mous');
+	const href = await page.getByRole('link', { name: title }).getAttribute('href');
+	await page.goto(href!);
+	await expect(page.locator('.ProseMirror')).toBeVisible();
+	await page.locator('html[data-hydrated]').waitFor();
+	return href!;
+}
+
 /**
  * The full-length MOU page (20,000 px of clauses) at a width: axe takes seconds over it, so it is
  * scanned whole once per worker and width; a later check names what that state added on top.

@@ -1,8 +1,8 @@
-import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
+import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
 import { strFromU8, unzipSync } from 'fflate';
 import type { RunningApp } from '../helpers/app';
-import { DEMO, startDemoApp } from '../helpers/demo';
-import { expectNoAxeViolations, MOU_PAGE, signedInPage } from './fixtures';
+import { DEMO } from '../helpers/demo';
+import { expectNoAxeViolations, MOU_PAGE, openFromDashboard, ownDemo, signedInPage } from './fixtures';
 
 /**
  * A thread on a suggestion, two counsel in their own browsers: the agency suggests a sentence, the
@@ -12,16 +12,8 @@ import { expectNoAxeViolations, MOU_PAGE, signedInPage } from './fixtures';
  * action are refused: another party's internal thread, ids from elsewhere, people who are not counsel.
  */
 
-const test = base.extend<object, { demo: RunningApp }>({
-	demo: [
-		async ({}, use) => {
-			const running = await startDemoApp();
-			await use(running.app);
-			await running.stop();
-		},
-		{ scope: 'worker', timeout: 120_000 }
-	]
-});
+let demo: RunningApp;
+ownDemo((own) => (demo = own));
 
 const SHOTS = '/work/notes/screens/threads';
 const NEGOTIATION = /SRO MOU, 2027–28$/;
@@ -46,14 +38,6 @@ async function shots(page: Page, name: string, focus: ReturnType<Page['locator']
 	await page.setViewportSize({ width: 1366, height: 900 });
 }
 
-async function openMou(page: Page, title: RegExp): Promise<string> {
-	await page.goto('/mous');
-	const href = await page.getByRole('link', { name: title }).getAttribute('href');
-	await page.goto(href!);
-	await expect(page.locator('.ProseMirror')).toBeVisible();
-	return new URL(page.url()).pathname;
-}
-
 /** A form post from this person's browser session, as a page without JavaScript sends it. */
 async function post(request: APIRequestContext, origin: string, path: string, form: Record<string, string>) {
 	const response = await request.post(path, { form, headers: { origin, accept: 'text/html' }, maxRedirects: 0 });
@@ -66,12 +50,12 @@ async function idsInPageData(request: APIRequestContext, path: string): Promise<
 	return new Set(text.match(UUID) ?? []);
 }
 
-test('counsel discuss a suggestion on the suggestion itself; the thread goes into the history with the decision', async ({ browser, demo }) => {
+test('counsel discuss a suggestion on the suggestion itself; the thread goes into the history with the decision', async ({ browser }) => {
 	test.setTimeout(360_000);
 	const agency = await signedInPage(browser, demo, DEMO.agencyCounsel);
 	const district = await signedInPage(browser, demo, DEMO.districtCounsel);
-	const mouPath = await openMou(agency, NEGOTIATION);
-	await openMou(district, NEGOTIATION);
+	const mouPath = await openFromDashboard(agency, NEGOTIATION);
+	await openFromDashboard(district, NEGOTIATION);
 
 	// The agency suggests a sentence at the end of the first clause anyone may edit.
 	const paragraph = agency.locator('.ProseMirror section.clause[data-locked="false"] .clause-body p').first();
@@ -130,7 +114,7 @@ test('counsel discuss a suggestion on the suggestion itself; the thread goes int
 	const internalOnly = (extra: Record<string, string> = {}) => ({ suggestion: suggestionId!, body: 'Sneaky', visibility: 'shared', ...extra });
 	// A suggestion id that is not in this MOU, and this suggestion's id posted to an MOU that is not the district's.
 	expect(await post(district.request, origin, `${mouPath}?/replySuggestion`, internalOnly({ suggestion: 'not-in-this-mou' }))).toBe(404);
-	const draftPath = await openMou(agency, DRAFT);
+	const draftPath = await openFromDashboard(agency, DRAFT);
 	await agency.goto(mouPath);
 	expect(await post(district.request, origin, `${draftPath}?/replySuggestion`, internalOnly())).toBe(404);
 	// Only counsel reply: the superintendent (a signatory) and a viewer are refused.

@@ -1,8 +1,8 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 import type { RunningApp } from '../helpers/app';
-import { DEMO, startDemoApp } from '../helpers/demo';
+import { DEMO } from '../helpers/demo';
 import { mailText, startSmtpServer } from '../helpers/smtp';
-import { expectNoAxeViolations, MOU_PAGE, signedInPage } from './fixtures';
+import { expectNoAxeViolations, MOU_PAGE, openFromDashboard, ownDemo, signedInPage } from './fixtures';
 
 /**
  * What changed since my last visit, and @mentions, between two counsel in their own browsers: the
@@ -11,19 +11,20 @@ import { expectNoAxeViolations, MOU_PAGE, signedInPage } from './fixtures';
  * comment, by real SMTP; a person who turns mention mail off gets none.
  */
 
-type Smtp = Awaited<ReturnType<typeof startSmtpServer>>;
-const test = base.extend<object, { world: { app: RunningApp; smtp: Smtp } }>({
-	world: [
-		async ({}, use) => {
-			const smtp = await startSmtpServer();
-			const demo = await startDemoApp({ SMTP_URL: smtp.url });
-			await use({ app: demo.app, smtp });
-			await demo.stop();
-			await smtp.close();
-		},
-		{ scope: 'worker', timeout: 120_000 }
-	]
+let app: RunningApp;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+
+test.beforeAll(async () => {
+	smtp = await startSmtpServer();
 });
+test.afterAll(async () => {
+	await smtp?.close();
+});
+ownDemo(
+	(own) => (app = own),
+	[],
+	() => ({ SMTP_URL: smtp.url })
+);
 
 const SHOTS = '/work/notes/screens/visits';
 const NEGOTIATION = /SRO MOU, 2027–28$/;
@@ -38,15 +39,6 @@ async function shots(page: Page, name: string, focus?: ReturnType<Page['locator'
 		expect(await page.evaluate(() => document.documentElement.scrollWidth), `no horizontal scroll at ${w} px`).toBeLessThanOrEqual(w);
 		if (process.env.UX_SCREENSHOTS) await page.screenshot({ path: `${SHOTS}/${name}-${w}.png`, fullPage: !focus });
 	}
-}
-
-async function openMou(page: Page) {
-	await page.goto('/mous');
-	const href = await page.getByRole('link', { name: NEGOTIATION }).getAttribute('href');
-	await page.goto(href!);
-	await expect(page.locator('.ProseMirror')).toBeVisible();
-	await page.locator('html[data-hydrated]').waitFor();
-	return href!;
 }
 
 async function saved(page: Page) {
@@ -72,11 +64,10 @@ async function expectMentionMailsToDana(agency: Page, count: number) {
 
 const mailsTo = (smtp: Smtp, address: string) => smtp.received.filter((m) => m.to.includes(address)).map((m) => mailText(m.raw));
 
-test('the agency sees what the district did while it was away, steps through it, and mentions mail only who may read them', async ({ browser, world }) => {
+test('the agency sees what the district did while it was away, steps through it, and mentions mail only who may read them', async ({ browser }) => {
 	test.setTimeout(240_000);
-	const { app, smtp } = world;
 	const agency = await signedInPage(browser, app, DEMO.agencyCounsel);
-	await openMou(agency);
+	await openFromDashboard(agency, NEGOTIATION);
 	// A first visit: nothing is "new" yet.
 	await expect(agency.getByRole('heading', { name: /since your last visit/ })).toHaveCount(0);
 	// Leaving the page reports the visit (a beacon from the page being left; the last step shows it counted).
@@ -84,7 +75,7 @@ test('the agency sees what the district did while it was away, steps through it,
 
 	// While the agency is away, the district suggests twice and comments.
 	const district = await signedInPage(browser, app, DEMO.districtCounsel);
-	await openMou(district);
+	await openFromDashboard(district, NEGOTIATION);
 	const paragraph = district.locator('.ProseMirror section.clause[data-locked="false"] .clause-body p').first();
 	await paragraph.click();
 	await district.keyboard.press('End');
@@ -119,7 +110,7 @@ test('the agency sees what the district did while it was away, steps through it,
 	expect(mailsTo(smtp, DEMO.agencyCounsel).some((m) => m.includes('60/40'))).toBe(false);
 
 	// The agency comes back: told what arrived, never the district's internal comment.
-	await openMou(agency);
+	await openFromDashboard(agency, NEGOTIATION);
 	const since = agency.getByRole('region', { name: '2 suggestions, 1 comment since your last visit' });
 	await expect(since).toBeVisible();
 	await expect(agency.getByRole('status').filter({ hasText: '2 suggestions, 1 comment since your last visit. Use Next' })).toBeAttached();
@@ -181,6 +172,6 @@ test('the agency sees what the district did while it was away, steps through it,
 	expect(mailsTo(smtp, DEMO.agencyCounsel).filter((m) => m.includes('mentioned you'))).toHaveLength(1);
 
 	// Back on the MOU: only the new comment is new since the visit that ended at /account.
-	await openMou(agency);
+	await openFromDashboard(agency, NEGOTIATION);
 	await expect(agency.getByRole('region', { name: '1 comment since your last visit' })).toBeVisible();
 });
