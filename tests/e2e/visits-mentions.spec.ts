@@ -12,7 +12,8 @@ import { expectNoAxeViolations, MOU_PAGE, openFromDashboard, ownDemo, signedInPa
  */
 
 let app: RunningApp;
-let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+type Smtp = Awaited<ReturnType<typeof startSmtpServer>>;
+let smtp: Smtp;
 
 test.beforeAll(async () => {
 	smtp = await startSmtpServer();

@@ -17,7 +17,7 @@ import {
 import { acceptPartyInvitation, createMou, inviteParty } from '../../src/lib/server/mous';
 import { changeMember, removeMember } from '../../src/lib/server/orgs';
 import { continueWithAccount, listMySignatures, openSigningLink, sendForSignature } from '../../src/lib/server/signing';
-import { agree } from './signing-world';
+import { agree, signingDraft } from './signing-world';
 import { mailWorld, type SmtpServer } from '../helpers/mail-world';
 
 let db: Database;
@@ -83,18 +83,7 @@ describe('a new account', () => {
 		const district = await createOrganization(db.sql, 'district', 'signatory', false);
 		const mouId = await createMouBetween(db.sql, agency, district);
 		await agree(db.sql, mouId);
-		const draft = {
-			signers: [
-				{ name: 'Avery Agency-Counsel', title: 'Chief of Police', email: agency.email, party: 'agency', capacity: 'agency_head', accessCode: '' },
-				{ name: 'Dakota District', title: 'Superintendent', email: district.email, party: 'district', capacity: 'superintendent', accessCode: '' }
-			],
-			clerk: null,
-			recipients: [],
-			routing: 'parallel',
-			expiresOn: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10),
-			reminderDays: '3',
-			message: ''
-		} as const;
+		const draft = signingDraft({ name: 'Avery Agency-Counsel', email: agency.email }, { name: 'Dakota District', email: district.email }, {}, 20);
 		const browser = { ipAddress: '203.0.113.9', userAgent: 'Vitest' };
 		const refused = await sendForSignature(deps(), agency.user, mouId, structuredClone(draft) as never, browser);
 		expect(refused).toMatchObject({ ok: false, error: { message: expect.stringMatching(/has not confirmed their email address yet/) } });

@@ -6,9 +6,8 @@ import { approveDraft } from '../../src/lib/server/negotiation';
 import { sendForSignature, voidRequest, type SigningDeps } from '../../src/lib/server/signing';
 import { loadTemplate } from '../../src/lib/server/templates';
 import { setNotificationChoices, type Mailer } from '../../src/lib/server/mail';
-import type { PrepareDraft } from '../../src/lib/signing/types';
 import type { Database } from '../../src/lib/server/db';
-import { agreedMou, lastMail } from './signing-world';
+import { agreedMou, lastMail, worldDraft } from './signing-world';
 import { mailWorld } from '../helpers/mail-world';
 
 // Each notification path asks the person's choice (wantsMail); mail needed to act still goes.
@@ -50,19 +49,7 @@ describe('notification choices on every notification path', () => {
 		const w = await agreedMou(db.sql);
 		await setNotificationChoices(db.sql, w.agencyCounsel.user.id, []);
 		await setNotificationChoices(db.sql, w.chief.user.id, []);
-		const draft: PrepareDraft = {
-			signers: [
-				{ name: 'Marcus Reyes', title: 'Chief of Police', email: w.chief.email, party: 'agency', capacity: 'agency_head', accessCode: '' },
-				{ name: 'Thomas Okafor', title: 'Superintendent', email: w.superintendent.email, party: 'district', capacity: 'superintendent', accessCode: '' }
-			],
-			clerk: null,
-			recipients: [],
-			routing: 'parallel',
-			expiresOn: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
-			reminderDays: '3',
-			message: ''
-		};
-		const sent = await sendForSignature(deps(), w.agencyCounsel.user, w.mouId, draft, browser);
+		const sent = await sendForSignature(deps(), w.agencyCounsel.user, w.mouId, worldDraft(w), browser);
 		expect(sent).toMatchObject({ ok: true });
 		// The signing invitation goes whatever the signer chose.
 		expect(await lastMail(db.sql, w.chief.email, 'Please sign%')).not.toBeNull();

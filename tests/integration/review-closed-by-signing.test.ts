@@ -3,7 +3,7 @@ import type { Database } from '../../src/lib/server/db';
 import type { Mailer } from '../../src/lib/server/mail';
 import { closeReviewBySuccessor, loadReviewPage, recordReviewStep, startReview } from '../../src/lib/server/reviews';
 import { giveConsent, openSigningLink, requestCode, sendForSignature, sign, verifyCode, type SigningDeps } from '../../src/lib/server/signing';
-import { agree, codeIn, inkPng, lastMail, signToken } from './signing-world';
+import { agree, codeIn, inkPng, lastMail, signToken, signingDraft } from './signing-world';
 import { signedMou, type ReminderWorld, withReminderWorld } from './reminders-world';
 
 /** A review closed by a new signed MOU leaves its record on the reviewed MOU, as a confirmed review does. */
@@ -60,25 +60,7 @@ describe('a review closed by a new signed MOU', () => {
 			deps(),
 			world.agency.user,
 			draftId,
-			{
-				signers: [
-					{ name: 'Marcus Reyes', title: 'Chief of Police', email: world.agencySignatory.email, party: 'agency', capacity: 'agency_head', accessCode: '' },
-					{
-						name: 'Thomas Okafor',
-						title: 'Superintendent',
-						email: world.districtSignatory.email,
-						party: 'district',
-						capacity: 'superintendent',
-						accessCode: ''
-					}
-				],
-				clerk: null,
-				recipients: [],
-				routing: 'parallel',
-				expiresOn: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10),
-				reminderDays: '3',
-				message: ''
-			},
+			signingDraft({ name: 'Marcus Reyes', email: world.agencySignatory.email }, { name: 'Thomas Okafor', email: world.districtSignatory.email }, {}, 20),
 			browser()
 		);
 		if (!sent?.ok) throw new Error(JSON.stringify(sent));

@@ -20,7 +20,7 @@ import {
 	type SigningDeps
 } from '../../src/lib/server/signing';
 import { certificateDocument } from '../../src/lib/server/signing/certificate-html';
-import { agreedMou, codeIn, inkPng, lastMail, signToken } from './signing-world';
+import { agreedMou, codeIn, inkPng, lastMail, signToken, worldDraft } from './signing-world';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 
 /**
@@ -54,24 +54,7 @@ const browser = { ipAddress: '203.0.113.7', userAgent: 'Vitest Browser/1.0' };
 
 async function signedThroughCeremony() {
 	const w = await agreedMou(db.sql);
-	const sent = await sendForSignature(
-		deps(),
-		w.agencyCounsel.user,
-		w.mouId,
-		{
-			signers: [
-				{ name: 'Marcus Reyes', title: 'Chief of Police', email: w.chief.email, party: 'agency', capacity: 'agency_head', accessCode: '' },
-				{ name: 'Thomas Okafor', title: 'Superintendent', email: w.superintendent.email, party: 'district', capacity: 'superintendent', accessCode: '' }
-			],
-			clerk: null,
-			recipients: [],
-			routing: 'parallel',
-			expiresOn: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
-			reminderDays: '',
-			message: ''
-		},
-		browser
-	);
+	const sent = await sendForSignature(deps(), w.agencyCounsel.user, w.mouId, worldDraft(w, { reminderDays: '' }), browser);
 	if (!sent?.ok) throw new Error(JSON.stringify(sent));
 	for (const person of [w.chief, w.superintendent]) {
 		const token = signToken((await lastMail(db.sql, person.email, 'Please sign%'))!.text);

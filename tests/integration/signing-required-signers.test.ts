@@ -4,7 +4,7 @@ import { createMailer, type Mailer } from '../../src/lib/server/mail';
 import type { Database } from '../../src/lib/server/db';
 import { sendForSignature, type SigningDeps } from '../../src/lib/server/signing';
 import type { PrepareDraft, SignerDraft } from '../../src/lib/signing/types';
-import { agreedMou, setTitle } from './signing-world';
+import { agreedMou, setTitle, worldDraft } from './signing-world';
 import { addColleague } from '../helpers/fixtures';
 
 /** A state's profile can require signers beyond the agency head and the superintendent (Washington: the board). */
@@ -26,19 +26,8 @@ afterAll(async () => {
 type World = Awaited<ReturnType<typeof agreedMou>>;
 
 function draftFor(w: World, extra: SignerDraft[] = []): PrepareDraft {
-	return {
-		signers: [
-			{ name: 'Marcus Reyes', title: 'Chief of Police', email: w.chief.email, party: 'agency', capacity: 'agency_head', accessCode: '' },
-			{ name: 'Thomas Okafor', title: 'Superintendent', email: w.superintendent.email, party: 'district', capacity: 'superintendent', accessCode: '' },
-			...extra
-		],
-		clerk: null,
-		recipients: [],
-		routing: 'sequential',
-		expiresOn: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
-		reminderDays: '3',
-		message: ''
-	};
+	const draft = worldDraft(w, { routing: 'sequential' });
+	return { ...draft, signers: [...draft.signers, ...extra] };
 }
 
 async function underState(w: World, code: string) {

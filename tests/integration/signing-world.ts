@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import type { Sql } from '../../src/lib/server/db';
 import { appendInitialState, loadDocumentState } from '../../src/lib/server/collab';
 import { addColleague, createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
+import type { PrepareDraft } from '../../src/lib/signing/types';
 
 /** Test world of the signing suites: two organizations with counsel and signatories, an agreed MOU. */
 
@@ -32,6 +33,37 @@ export async function agreedMou(sql: Sql, terms: Record<string, string> = {}) {
 	}
 	const versionId = await agree(sql, mouId);
 	return { agencyCounsel, districtCounsel, chief, superintendent, agencyViewer, mouId, versionId };
+}
+
+/**
+ * A signing request as counsel prepares it: the agency head (Chief of Police) and the
+ * superintendent sign in parallel, open for `days` days, reminders every 3 days, no copies, no
+ * message; `patch` changes any of it.
+ */
+export function signingDraft(
+	agency: { name: string; email: string },
+	district: { name: string; email: string },
+	patch: Partial<PrepareDraft> = {},
+	days = 30
+): PrepareDraft {
+	return {
+		signers: [
+			{ name: agency.name, title: 'Chief of Police', email: agency.email, party: 'agency', capacity: 'agency_head', accessCode: '' },
+			{ name: district.name, title: 'Superintendent', email: district.email, party: 'district', capacity: 'superintendent', accessCode: '' }
+		],
+		clerk: null,
+		recipients: [],
+		routing: 'parallel',
+		expiresOn: new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10),
+		reminderDays: '3',
+		message: '',
+		...patch
+	};
+}
+
+/** signingDraft for agreedMou's world: Marcus Reyes, its chief, and Thomas Okafor, its superintendent. */
+export function worldDraft(w: Awaited<ReturnType<typeof agreedMou>>, patch: Partial<PrepareDraft> = {}): PrepareDraft {
+	return signingDraft({ name: 'Marcus Reyes', email: w.chief.email }, { name: 'Thomas Okafor', email: w.superintendent.email }, patch);
 }
 
 export async function agree(sql: Sql, mouId: string) {

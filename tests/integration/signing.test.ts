@@ -24,7 +24,7 @@ import {
 	type SigningDeps
 } from '../../src/lib/server/signing';
 import type { PrepareDraft } from '../../src/lib/signing/types';
-import { agreedMou, codeIn, inkPng, lastMail, mailsTo, signToken } from './signing-world';
+import { agreedMou, codeIn, inkPng, lastMail, mailsTo, signToken, worldDraft } from './signing-world';
 import type { Person } from '../helpers/fixtures';
 import { mailWorld, type SmtpServer } from '../helpers/mail-world';
 
@@ -53,19 +53,12 @@ function isoDay(at: Date) {
 }
 
 function draftFor(w: World, patch: Partial<PrepareDraft> = {}): PrepareDraft {
-	return {
-		signers: [
-			{ name: 'Marcus Reyes', title: 'Chief of Police', email: w.chief.email, party: 'agency', capacity: 'agency_head', accessCode: '' },
-			{ name: 'Thomas Okafor', title: 'Superintendent', email: w.superintendent.email, party: 'district', capacity: 'superintendent', accessCode: '' }
-		],
-		clerk: null,
+	return worldDraft(w, {
 		recipients: [{ name: 'Board Secretary', email: `secretary-${w.mouId.slice(0, 8)}@copies.example` }],
 		routing: 'sequential',
-		expiresOn: isoDay(new Date(Date.now() + 30 * DAY)),
-		reminderDays: '3',
 		message: 'Please sign before the board meets.',
 		...patch
-	};
+	});
 }
 
 async function send(w: World, patch: Partial<PrepareDraft> = {}, now = new Date()) {
