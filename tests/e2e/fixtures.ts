@@ -1,6 +1,7 @@
 import { test as base, expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { startDemoApp, DEMO, DEMO_PASSWORD } from '../helpers/demo';
+import { startSmtpServer } from '../helpers/smtp';
 
 type App = Awaited<ReturnType<typeof startDemoApp>>['app'];
 
@@ -81,6 +82,24 @@ export function ownDemo(ready: (app: App) => void, statements: readonly string[]
 	base.afterAll(async () => {
 		await running?.stop();
 	});
+}
+
+export type Smtp = Awaited<ReturnType<typeof startSmtpServer>>;
+
+/** ownDemo that sends its mail to a mail server of the file's own (SMTP_URL), started before it and closed after it. */
+export function ownDemoWithMail(ready: (app: App, smtp: Smtp) => void, statements: readonly string[] = []) {
+	let smtp: Smtp | undefined;
+	base.beforeAll(async () => {
+		smtp = await startSmtpServer();
+	});
+	base.afterAll(async () => {
+		await smtp?.close();
+	});
+	ownDemo(
+		(app) => ready(app, smtp!),
+		statements,
+		() => ({ SMTP_URL: smtp!.url })
+	);
 }
 
 const DEMO_TITLES = {

@@ -1,8 +1,8 @@
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import type { RunningApp } from '../helpers/app';
 import { DEMO } from '../helpers/demo';
-import { expectNoAxeViolations, ownDemo, signedInPage, SIGNED_DEMO_MOU } from './fixtures';
-import { firstLink, startSmtpServer } from '../helpers/smtp';
+import { expectNoAxeViolations, ownDemoWithMail, signedInPage, SIGNED_DEMO_MOU, type Smtp } from './fixtures';
+import { firstLink } from '../helpers/smtp';
 
 /**
  * The public page of a signed MOU, read by someone with no account, and a public comment that
@@ -21,20 +21,12 @@ const SIGN_DEMO = [
 ];
 
 let app: RunningApp;
-let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
-
-test.beforeAll(async () => {
-	// A mail server, so the commenter's confirmation reaches their own mailbox (nobody reads it in the app).
-	smtp = await startSmtpServer();
-});
-test.afterAll(async () => {
-	await smtp?.close();
-});
-ownDemo(
-	(own) => (app = own),
-	SIGN_DEMO,
-	() => ({ SMTP_URL: smtp.url })
-);
+let smtp: Smtp;
+// A mail server, so the commenter's confirmation reaches their own mailbox (nobody reads it in the app).
+ownDemoWithMail((own, mail) => {
+	app = own;
+	smtp = mail;
+}, SIGN_DEMO);
 
 async function demoMouUrl(page: Page) {
 	const href = await page

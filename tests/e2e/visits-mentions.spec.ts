@@ -1,8 +1,8 @@
 import { test, expect, type Page } from '@playwright/test';
 import type { RunningApp } from '../helpers/app';
 import { DEMO } from '../helpers/demo';
-import { mailText, startSmtpServer } from '../helpers/smtp';
-import { expectNoAxeViolations, MOU_PAGE, openFromDashboard, ownDemo, signedInPage } from './fixtures';
+import { mailText } from '../helpers/smtp';
+import { expectNoAxeViolations, MOU_PAGE, openFromDashboard, ownDemoWithMail, signedInPage, type Smtp } from './fixtures';
 
 /**
  * What changed since my last visit, and @mentions, between two counsel in their own browsers: the
@@ -12,20 +12,11 @@ import { expectNoAxeViolations, MOU_PAGE, openFromDashboard, ownDemo, signedInPa
  */
 
 let app: RunningApp;
-type Smtp = Awaited<ReturnType<typeof startSmtpServer>>;
 let smtp: Smtp;
-
-test.beforeAll(async () => {
-	smtp = await startSmtpServer();
+ownDemoWithMail((own, mail) => {
+	app = own;
+	smtp = mail;
 });
-test.afterAll(async () => {
-	await smtp?.close();
-});
-ownDemo(
-	(own) => (app = own),
-	[],
-	() => ({ SMTP_URL: smtp.url })
-);
 
 const SHOTS = '/work/notes/screens/visits';
 const NEGOTIATION = /SRO MOU, 2027–28$/;

@@ -39,3 +39,15 @@ export function clauseElement(attributes: Record<string, unknown>, text: string)
 	element.insert(0, [paragraph]);
 	return element;
 }
+
+/** The first text anywhere below `node`, depth first (the body's: the first clause's first words). */
+export function deepFirstText(node: Y.XmlFragment | Y.XmlElement): Y.XmlText | null {
+	for (const child of node.toArray()) {
+		if (child instanceof Y.XmlText) return child;
+		if (child instanceof Y.XmlElement) {
+			const found = deepFirstText(child);
+			if (found) return found;
+		}
+	}
+	return null;
+}

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import type { Sql } from '../../src/lib/server/db';
-import { loadDocumentState } from '../../src/lib/server/collab';
+import { appendInitialState, loadDocumentState } from '../../src/lib/server/collab';
 import type { Party, SuggestionAttrs } from '../../src/lib/redlines/types';
 import type { Person } from './fixtures';
 
@@ -33,4 +33,21 @@ export async function storeEditAs(sql: Sql, mouId: string, person: Person, party
 	change(doc);
 	await sql`insert into mou_clients (mou_id, client_id, user_id, party) values (${mouId}, ${clientId}, ${person.user.id}, ${party}) on conflict do nothing`;
 	for (const update of updates) await sql`insert into mou_updates (mou_id, update, user_id) values (${mouId}, ${update}, ${person.user.id})`;
+}
+
+/** Appends an edit to the stored draft the way an accepted websocket update would be stored (bound to no person). */
+export async function storeEdit(sql: Sql, mouId: string, edit: (doc: Y.Doc) => void) {
+	const doc = await storedDoc(sql, mouId);
+	const before = Y.encodeStateVector(doc);
+	edit(doc);
+	await appendInitialState(sql, mouId, Y.encodeStateAsUpdate(doc, before));
+}
+
+const SAMPLE: Record<string, string> = { date: '2027-08-01', money: '1000.00', integer: '3', months: '12', percent: '50', timezone: 'America/Chicago' };
+
+/** Fills each required term of `terms` (the template's) the document has no value for, with a sample of its type, and ends the term on 2028-07-31. */
+export function fillRequiredTerms(doc: Y.Doc, terms: readonly { key: string; type: string; label: string; required?: boolean }[]) {
+	const values = doc.getMap<string>('terms');
+	for (const term of terms) if (term.required && !values.get(term.key)) values.set(term.key, SAMPLE[term.type] ?? `Sample ${term.label}`);
+	values.set('term_end', '2028-07-31');
 }

@@ -5,12 +5,14 @@ import { addColleague, createMouBetween, createOrganization, type Person } from 
 import { mailText } from '../helpers/smtp';
 import { approveDraft, loadNegotiation, sendRound, withdrawApproval } from '../../src/lib/server/negotiation';
 import type { NoticeTopic } from '../../src/lib/collab/protocol';
-import { appendInitialState, loadDocumentState } from '../../src/lib/server/collab';
 import { getMouAccess } from '../../src/lib/server/mous';
 import type { Mailer } from '../../src/lib/server/mail';
 import { loadTemplate } from '../../src/lib/server/templates';
+import { loadDocumentState } from '../../src/lib/server/collab';
 import type { Database } from '../../src/lib/server/db';
 import { mailWorld, type SmtpServer } from '../helpers/mail-world';
+import { fillRequiredTerms, storeEdit } from '../helpers/stored-edits';
+import { deepFirstText } from '../helpers/mou-doc';
 
 let db: Database;
 let smtp: SmtpServer;
@@ -25,39 +27,13 @@ const deps = () => ({
 
 mailWorld((world) => ({ db, smtp, mailer } = world));
 
-/** Appends an edit to the stored draft the way an accepted websocket update would be stored. */
-async function storeEdit(mouId: string, edit: (doc: Y.Doc) => void) {
-	const doc = new Y.Doc({ gc: false });
-	Y.applyUpdate(doc, await loadDocumentState(db.sql, mouId));
-	const before = Y.encodeStateVector(doc);
-	edit(doc);
-	await appendInitialState(db.sql, mouId, Y.encodeStateAsUpdate(doc, before));
-}
-
-const SAMPLE: Record<string, string> = { date: '2027-08-01', money: '1000.00', integer: '3', months: '12', percent: '50', timezone: 'America/Chicago' };
-
-function fillRequiredTerms(doc: Y.Doc) {
-	const terms = doc.getMap<string>('terms');
-	for (const term of loadTemplate().terms) if (term.required && !terms.get(term.key)) terms.set(term.key, SAMPLE[term.type] ?? `Sample ${term.label}`);
-	terms.set('term_end', '2028-07-31');
-}
-
-function firstText(node: Y.XmlFragment | Y.XmlElement): Y.XmlText | null {
-	for (const child of node.toArray()) {
-		if (child instanceof Y.XmlText) return child;
-		if (child instanceof Y.XmlElement) {
-			const found = firstText(child);
-			if (found) return found;
-		}
-	}
-	return null;
-}
+const fillTerms = (doc: Y.Doc) => fillRequiredTerms(doc, loadTemplate().terms);
 
 /** A pending insertion suggested by the agency, as the editor writes it. */
 function suggestInsertion(person: Person) {
 	return (doc: Y.Doc) => {
 		const attrs = { id: 'sugg1', party: 'agency', authorId: person.user.id, authorName: person.user.name, at: '2027-02-14T10:00:00.000Z' };
-		firstText(doc.getXmlFragment('body'))!.insert(0, 'Proposed words. ', { insertion: attrs });
+		deepFirstText(doc.getXmlFragment('body'))!.insert(0, 'Proposed words. ', { insertion: attrs });
 	};
 }
 
@@ -156,15 +132,15 @@ describe('approval and agreement', () => {
 		expect(emptyMessage).toMatch(/^This version cannot be approved yet: /);
 		expect(emptyMessage).toMatch(/required terms? still empty: .*Agency/);
 
-		await storeEdit(mouId, fillRequiredTerms);
-		await storeEdit(mouId, suggestInsertion(agency));
+		await storeEdit(db.sql, mouId, fillTerms);
+		await storeEdit(db.sql, mouId, suggestInsertion(agency));
 		const open = await approveDraft(deps(), agency.user, mouId);
 		expect(open).toMatchObject({
 			ok: false,
 			error: { problems: ['1 open suggestion (1 by the agency) must be accepted, rejected or withdrawn.'] }
 		});
 
-		await storeEdit(mouId, (doc) => doc.getMap<string>('terms').set('agency_cost_share', '70'));
+		await storeEdit(db.sql, mouId, (doc) => doc.getMap<string>('terms').set('agency_cost_share', '70'));
 		const invalid = await approveDraft(deps(), agency.user, mouId);
 		const problems = invalid && !invalid.ok ? (invalid.error.problems ?? []) : [];
 		expect(problems[0]).toMatch(/^1 open suggestion/);
@@ -177,7 +153,7 @@ describe('approval and agreement', () => {
 		const chief = await addColleague(db.sql, agency, 'signatory');
 		const superintendent = await addColleague(db.sql, district, 'signatory');
 		const viewer = await addColleague(db.sql, district, 'viewer');
-		await storeEdit(mouId, fillRequiredTerms);
+		await storeEdit(db.sql, mouId, fillTerms);
 		notices.length = 0;
 
 		expect(await approveDraft(deps(), chief.user, mouId)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Only counsel/) } });
@@ -212,16 +188,16 @@ describe('approval and agreement', () => {
 		expect(await approveDraft(deps(), agency.user, mouId)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/agreed/) } });
 		expect(await withdrawApproval(deps(), district.user, mouId)).toMatchObject({ ok: false });
 		expect(await sendRound(deps(), district.user, mouId)).toMatchObject({ ok: false });
-		await expect(storeEdit(mouId, (doc) => doc.getMap<string>('terms').set('agency_name', 'Changed'))).rejects.toThrow(/can no longer change/);
+		await expect(storeEdit(db.sql, mouId, (doc) => doc.getMap<string>('terms').set('agency_name', 'Changed'))).rejects.toThrow(/can no longer change/);
 		expect((await getMouAccess(db.sql, agency.user, mouId))?.canEdit).toBe(false);
 	});
 
 	it('is withdrawn by any edit stored after it, and can be withdrawn explicitly', async () => {
 		const { agency, district, mouId } = await negotiatingMou();
-		await storeEdit(mouId, fillRequiredTerms);
+		await storeEdit(db.sql, mouId, fillTerms);
 		expect((await approveDraft(deps(), agency.user, mouId))?.ok).toBe(true);
 
-		await storeEdit(mouId, (doc) => doc.getMap<string>('terms').set('agency_name', 'Springfield Police Department'));
+		await storeEdit(db.sql, mouId, (doc) => doc.getMap<string>('terms').set('agency_name', 'Springfield Police Department'));
 		expect(await db.sql`select * from mou_approvals where mou_id = ${mouId}`).toHaveLength(0);
 		const [withdrawn] = await db.sql`select kind, party, user_id from mou_events where mou_id = ${mouId} order by id desc limit 1`;
 		expect(withdrawn).toEqual({ kind: 'approval_withdrawn', party: 'agency', user_id: agency.user.id });
@@ -237,10 +213,10 @@ describe('approval and agreement', () => {
 
 	it('orders approvals and concurrent edits: an approval never stands for text it did not see', async () => {
 		const { agency, district, mouId } = await negotiatingMou();
-		await storeEdit(mouId, fillRequiredTerms);
+		await storeEdit(db.sql, mouId, fillTerms);
 		expect((await approveDraft(deps(), agency.user, mouId))?.ok).toBe(true);
 		const [edit, approval] = await Promise.allSettled([
-			storeEdit(mouId, (doc) => doc.getMap<string>('terms').set('agency_name', 'Concurrent edit')),
+			storeEdit(db.sql, mouId, (doc) => doc.getMap<string>('terms').set('agency_name', 'Concurrent edit')),
 			approveDraft(deps(), district.user, mouId)
 		]);
 		expect(approval.status).toBe('fulfilled');

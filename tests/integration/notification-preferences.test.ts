@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { addColleague, createMouBetween, createOrganization } from '../helpers/fixtures';
-import { appendInitialState, loadDocumentState } from '../../src/lib/server/collab';
 import { approveDraft } from '../../src/lib/server/negotiation';
 import { sendForSignature, voidRequest, type SigningDeps } from '../../src/lib/server/signing';
 import { loadTemplate } from '../../src/lib/server/templates';
@@ -9,6 +7,7 @@ import { setNotificationChoices, type Mailer } from '../../src/lib/server/mail';
 import type { Database } from '../../src/lib/server/db';
 import { agreedMou, lastMail, worldDraft } from './signing-world';
 import { mailWorld } from '../helpers/mail-world';
+import { fillRequiredTerms, storeEdit } from '../helpers/stored-edits';
 
 // Each notification path asks the person's choice (wantsMail); mail needed to act still goes.
 
@@ -19,17 +18,7 @@ const browser = { ipAddress: '203.0.113.7', userAgent: 'Vitest Browser/1.0' };
 
 mailWorld((world) => ({ db, mailer } = world));
 
-const SAMPLE: Record<string, string> = { date: '2027-08-01', money: '1000.00', integer: '3', months: '12', percent: '50', timezone: 'America/Chicago' };
-
-async function fillRequiredTerms(mouId: string) {
-	const doc = new Y.Doc({ gc: false });
-	Y.applyUpdate(doc, await loadDocumentState(db.sql, mouId));
-	const before = Y.encodeStateVector(doc);
-	const terms = doc.getMap<string>('terms');
-	for (const term of loadTemplate().terms) if (term.required && !terms.get(term.key)) terms.set(term.key, SAMPLE[term.type] ?? `Sample ${term.label}`);
-	terms.set('term_end', '2028-07-31');
-	await appendInitialState(db.sql, mouId, Y.encodeStateAsUpdate(doc, before));
-}
+const fillTerms = (mouId: string) => storeEdit(db.sql, mouId, (doc) => fillRequiredTerms(doc, loadTemplate().terms));
 
 describe('notification choices on every notification path', () => {
 	it('decisions: the agreement is mailed only to those who want decision mail', async () => {
@@ -37,7 +26,7 @@ describe('notification choices on every notification path', () => {
 		const district = await createOrganization(db.sql, 'district');
 		const chief = await addColleague(db.sql, agency, 'signatory');
 		const mouId = await createMouBetween(db.sql, agency, district);
-		await fillRequiredTerms(mouId);
+		await fillTerms(mouId);
 		await setNotificationChoices(db.sql, district.user.id, ['rounds', 'mentions', 'signing']);
 		expect(await approveDraft(deps(), agency.user, mouId)).toMatchObject({ ok: true });
 		expect(await approveDraft(deps(), district.user, mouId)).toMatchObject({ ok: true, value: { agreed: true } });

@@ -3,9 +3,9 @@ import * as Y from 'yjs';
 import { freshDatabase } from '../helpers/db';
 import { createOrganization, createMouBetween } from '../helpers/fixtures';
 import { draftReadiness } from '../../src/lib/server/negotiation';
-import { appendInitialState, loadDocumentState } from '../../src/lib/server/collab';
 import { loadTemplate } from '../../src/lib/server/templates';
 import type { Database } from '../../src/lib/server/db';
+import { storeEdit } from '../helpers/stored-edits';
 
 let db: Database;
 beforeAll(async () => {
@@ -14,15 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
 	await db?.close();
 });
-
-/** Appends an edit to the stored draft the way an accepted websocket update would be stored. */
-async function storeEdit(mouId: string, edit: (doc: Y.Doc) => void) {
-	const doc = new Y.Doc({ gc: false });
-	Y.applyUpdate(doc, await loadDocumentState(db.sql, mouId));
-	const before = Y.encodeStateVector(doc);
-	edit(doc);
-	await appendInitialState(db.sql, mouId, Y.encodeStateAsUpdate(doc, before));
-}
 
 describe('readiness for signature, judged on the server from the stored draft', () => {
 	it('is refused while required terms are empty, and given once they are filled and valid', async () => {
@@ -41,14 +32,14 @@ describe('readiness for signature, judged on the server from the stored draft', 
 		expect(fresh.emptyRequiredTerms).toContain('district_name');
 
 		const sample: Record<string, string> = { date: '2027-08-01', money: '1000.00', integer: '3', months: '12', percent: '50', timezone: 'America/Chicago' };
-		await storeEdit(mouId, (doc) => {
+		await storeEdit(db.sql, mouId, (doc) => {
 			const terms = doc.getMap<string>('terms');
 			for (const term of loadTemplate().terms) if (term.required && !terms.get(term.key)) terms.set(term.key, sample[term.type] ?? `Sample ${term.label}`);
 			terms.set('term_end', '2028-07-31');
 		});
 		expect(await draftReadiness(db.sql, mou)).toMatchObject({ ready: true, emptyRequiredTerms: [] });
 
-		await storeEdit(mouId, (doc) => doc.getMap<string>('terms').set('agency_cost_share', '70'));
+		await storeEdit(db.sql, mouId, (doc) => doc.getMap<string>('terms').set('agency_cost_share', '70'));
 		expect((await draftReadiness(db.sql, mou)).ready).toBe(false);
 	});
 
@@ -58,7 +49,7 @@ describe('readiness for signature, judged on the server from the stored draft', 
 		const mouId = await createMouBetween(db.sql, agency, district);
 		const mou = { id: mouId, templateId: 'sro-mou', templateVersion: loadTemplate().version, stateCode: 'none', stateProfileVersion: '2026.1' };
 		const sample: Record<string, string> = { date: '2027-08-01', money: '1000.00', integer: '3', months: '12', percent: '50', timezone: 'America/Chicago' };
-		await storeEdit(mouId, (doc) => {
+		await storeEdit(db.sql, mouId, (doc) => {
 			const terms = doc.getMap<string>('terms');
 			for (const term of loadTemplate().terms) if (term.required && !terms.get(term.key)) terms.set(term.key, sample[term.type] ?? `Sample ${term.label}`);
 			terms.set('term_end', '2028-07-31');
@@ -66,7 +57,7 @@ describe('readiness for signature, judged on the server from the stored draft', 
 		expect((await draftReadiness(db.sql, mou)).ready).toBe(true);
 
 		// A raw client writes an added clause straight into the body (as an accepted suggestion would leave it).
-		await storeEdit(mouId, (doc) => {
+		await storeEdit(db.sql, mouId, (doc) => {
 			const clause = new Y.XmlElement('clause');
 			clause.setAttribute('clauseId', 'custom-override');
 			clause.setAttribute('title', 'Discipline protocol');
@@ -82,7 +73,7 @@ describe('readiness for signature, judged on the server from the stored draft', 
 		expect(overridden.blockers.join('\n')).toMatch(/“Discipline protocol” says it overrides a locked clause on discipline/);
 
 		// The same words as a tracked suggestion: still open, so not ready either.
-		await storeEdit(mouId, (doc) => {
+		await storeEdit(db.sql, mouId, (doc) => {
 			const body = doc.getXmlFragment('body');
 			const last = body.get(body.length - 1) as Y.XmlElement;
 			const text = (last.get(0) as Y.XmlElement).get(0) as Y.XmlText;

@@ -3,11 +3,12 @@ import * as Y from 'yjs';
 import { freshDatabase } from '../helpers/db';
 import { createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
 import { approveDraft } from '../../src/lib/server/negotiation';
-import { appendInitialState, loadDocumentState } from '../../src/lib/server/collab';
 import { createMou, getMouAccess } from '../../src/lib/server/mous';
 import { createMailer, type Mailer } from '../../src/lib/server/mail';
 import { mouTemplate } from '../../src/lib/server/profiles';
+import { loadDocumentState } from '../../src/lib/server/collab';
 import type { Database } from '../../src/lib/server/db';
+import { fillRequiredTerms, storeEdit } from '../helpers/stored-edits';
 
 let db: Database;
 let mailer: Mailer;
@@ -26,26 +27,11 @@ afterAll(async () => {
 	await db?.close();
 });
 
-async function storeEdit(mouId: string, edit: (doc: Y.Doc) => void) {
-	const doc = new Y.Doc({ gc: false });
-	Y.applyUpdate(doc, await loadDocumentState(db.sql, mouId));
-	const before = Y.encodeStateVector(doc);
-	edit(doc);
-	await appendInitialState(db.sql, mouId, Y.encodeStateAsUpdate(doc, before));
-}
-
-const SAMPLE: Record<string, string> = { date: '2027-08-01', money: '1000.00', integer: '3', months: '12', percent: '50', timezone: 'America/Chicago' };
-
 /** A negotiated MOU under `state` with every required term filled (the state's defaults kept). */
 async function readyMou(state: 'none' | 'il' | 'wa' | 'va') {
 	const mouId = await createMouBetween(db.sql, agency, district, `SRO MOU (${state})`, 'negotiating', state);
 	const access = (await getMouAccess(db.sql, agency.user, mouId))!;
-	await storeEdit(mouId, (doc) => {
-		const terms = doc.getMap<string>('terms');
-		for (const term of mouTemplate(access.mou).terms)
-			if (term.required && !terms.get(term.key)) terms.set(term.key, SAMPLE[term.type] ?? `Sample ${term.label}`);
-		terms.set('term_end', '2028-07-31');
-	});
+	await storeEdit(db.sql, mouId, (doc) => fillRequiredTerms(doc, mouTemplate(access.mou).terms));
 	return mouId;
 }
 
@@ -59,7 +45,7 @@ function clauseTexts(doc: Y.Doc): Map<string, string> {
 
 /** Counsel types a sentence into an unlocked clause (stored like a direct edit). */
 async function appendToClause(mouId: string, clauseId: string, sentence: string) {
-	await storeEdit(mouId, (doc) => {
+	await storeEdit(db.sql, mouId, (doc) => {
 		for (const node of doc.getXmlFragment('body').toArray()) {
 			if (node instanceof Y.XmlElement && node.getAttribute('clauseId') === clauseId) {
 				const paragraph = node.get(0) as Y.XmlElement;
@@ -105,11 +91,11 @@ describe('an MOU under each state profile', () => {
 
 	it('Washington: approval is refused with a review interval over 12 months', async () => {
 		const mouId = await readyMou('wa');
-		await storeEdit(mouId, (doc) => doc.getMap<string>('terms').set('review_interval_months', '18'));
+		await storeEdit(db.sql, mouId, (doc) => doc.getMap<string>('terms').set('review_interval_months', '18'));
 		const refused = await approveDraft(deps(), agency.user, mouId);
 		expect(refused?.ok).toBe(false);
 		if (refused && !refused.ok) expect(refused.error.problems?.join('\n')).toMatch(/Review interval must be at most 12 months/);
-		await storeEdit(mouId, (doc) => doc.getMap<string>('terms').set('review_interval_months', '12'));
+		await storeEdit(db.sql, mouId, (doc) => doc.getMap<string>('terms').set('review_interval_months', '12'));
 		expect((await approveDraft(deps(), agency.user, mouId))?.ok).toBe(true);
 	});
 

@@ -12,6 +12,7 @@ import { recordVisit, whatChanged } from '../../src/lib/server/visits';
 import { getNotificationChoices, setNotificationChoices, wantsMail, type Mailer } from '../../src/lib/server/mail';
 import type { Database } from '../../src/lib/server/db';
 import { mailWorld, type SmtpServer } from '../helpers/mail-world';
+import { deepFirstText } from '../helpers/mou-doc';
 
 let db: Database;
 let smtp: SmtpServer;
@@ -50,24 +51,13 @@ async function world() {
 	return { agency, district, chief, agencyViewer, superintendent, districtViewer, mouId };
 }
 
-function firstText(node: Y.XmlFragment | Y.XmlElement): Y.XmlText | null {
-	for (const child of node.toArray()) {
-		if (child instanceof Y.XmlText) return child;
-		if (child instanceof Y.XmlElement) {
-			const found = firstText(child);
-			if (found) return found;
-		}
-	}
-	return null;
-}
-
 /** Stores a tracked insertion by `person` at the start of the document, as an admitted update would be. */
 async function suggest(mouId: string, person: Person, party: 'agency' | 'district', id: string, words: string) {
 	const doc = new Y.Doc({ gc: false });
 	Y.applyUpdate(doc, await loadDocumentState(db.sql, mouId));
 	const before = Y.encodeStateVector(doc);
 	const attrs = { id, party, authorId: person.user.id, authorName: person.user.name, at: '2099-01-01T00:00:00.000Z' };
-	firstText(doc.getXmlFragment('body'))!.insert(0, words, { insertion: attrs });
+	deepFirstText(doc.getXmlFragment('body'))!.insert(0, words, { insertion: attrs });
 	await appendInitialState(db.sql, mouId, Y.encodeStateAsUpdate(doc, before));
 }
 
