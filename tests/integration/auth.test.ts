@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../helpers/db';
+import { describe, expect, it } from 'vitest';
+import { databaseForFile } from '../helpers/file-database';
 import { createOrganization, PASSWORD } from '../helpers/fixtures';
 import { changePassword, createSession, signIn, validateSessionToken, hashToken, SESSION_LIFETIME_MS } from '../../src/lib/server/auth';
 import type { Database } from '../../src/lib/server/db';
 
 let db: Database;
-beforeAll(async () => {
-	db = await freshDatabase();
-});
-afterAll(async () => {
-	await db?.close();
-});
+databaseForFile((opened) => (db = opened));
 
 describe('sessions', () => {
 	it('stores only the SHA-256 of the token and resolves the signed-in person', async () => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../helpers/db';
+import { describe, expect, it } from 'vitest';
+import { databaseForFile } from '../helpers/file-database';
 import { addColleague, createMouBetween, createOrganization } from '../helpers/fixtures';
 import { addComment, listThreads, replyToThread, setThreadResolved } from '../../src/lib/server/comments';
 import type { Database } from '../../src/lib/server/db';
@@ -8,12 +8,7 @@ let db: Database;
 const notices: string[] = [];
 const deps = () => ({ sql: db.sql, collab: { notify: (_mouId: string, topic: string) => void notices.push(topic) } });
 
-beforeAll(async () => {
-	db = await freshDatabase();
-});
-afterAll(async () => {
-	await db?.close();
-});
+databaseForFile((opened) => (db = opened));
 
 const ANCHOR = JSON.stringify({ from: { type: { client: 1, clock: 4 }, assoc: 0 }, to: { type: { client: 1, clock: 19 }, assoc: -1 } });
 

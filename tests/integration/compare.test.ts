@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { freshDatabase } from '../helpers/db';
-import { createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
+import { databaseForFile } from '../helpers/file-database';
+import { counselOfEachParty, createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
 import { loadDocumentState } from '../../src/lib/server/collab';
 import { loadComparison, type CompareBlock, type CompareRun } from '../../src/lib/server/compare';
 import type { Database } from '../../src/lib/server/db';
@@ -12,13 +12,9 @@ import { storeEditAs, suggestionMark } from '../helpers/stored-edits';
 let db: Database;
 let agency: Person;
 let district: Person;
-beforeAll(async () => {
-	db = await freshDatabase();
-	agency = await createOrganization(db.sql, 'agency');
-	district = await createOrganization(db.sql, 'district');
-});
-afterAll(async () => {
-	await db?.close();
+databaseForFile(async (opened) => {
+	db = opened;
+	({ agency, district } = await counselOfEachParty(db.sql));
 });
 
 /** A counsel's editor: a Y.Doc on the stored state, whose edits are stored as that person's (as the server would). */

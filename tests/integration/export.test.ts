@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { freshDatabase } from '../helpers/db';
-import { addColleague, createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
+import { databaseForFile } from '../helpers/file-database';
+import { counselOfEachParty, addColleague, createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
 import { certificateFor, runTexts, textContaining, unpack } from '../unit/export-fixtures';
 import { loadDocumentState } from '../../src/lib/server/collab';
 import {
@@ -24,15 +24,11 @@ let agency: Person;
 let district: Person;
 let viewer: Person;
 let outsider: Person;
-beforeAll(async () => {
-	db = await freshDatabase();
-	agency = await createOrganization(db.sql, 'agency');
-	district = await createOrganization(db.sql, 'district');
+databaseForFile(async (opened) => {
+	db = opened;
+	({ agency, district } = await counselOfEachParty(db.sql));
 	viewer = await addColleague(db.sql, district, 'viewer');
 	outsider = await createOrganization(db.sql, 'agency');
-});
-afterAll(async () => {
-	await db?.close();
 });
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../helpers/db';
-import { createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
+import { describe, expect, it } from 'vitest';
+import { databaseForFile } from '../helpers/file-database';
+import { counselOfEachParty, createMouBetween, type Person } from '../helpers/fixtures';
 import { touchActivity, transitionStatus } from '../../src/lib/server/mous';
 import { hasSqlState, SqlState, type Database } from '../../src/lib/server/db';
 import { isEditable, MOU_STATUSES } from '../../src/lib/mou/lifecycle';
@@ -8,13 +8,9 @@ import { isEditable, MOU_STATUSES } from '../../src/lib/mou/lifecycle';
 let db: Database;
 let agency: Person;
 let district: Person;
-beforeAll(async () => {
-	db = await freshDatabase();
-	agency = await createOrganization(db.sql, 'agency');
-	district = await createOrganization(db.sql, 'district');
-});
-afterAll(async () => {
-	await db?.close();
+databaseForFile(async (opened) => {
+	db = opened;
+	({ agency, district } = await counselOfEachParty(db.sql));
 });
 
 async function row(mouId: string) {

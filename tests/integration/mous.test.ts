@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../helpers/db';
+import { describe, expect, it } from 'vitest';
+import { databaseForFile } from '../helpers/file-database';
 import { createOrganization, addColleague } from '../helpers/fixtures';
 import { acceptPartyInvitation, createMou, getMouAccess, inviteParty, listMous, viewPartyInvitation } from '../../src/lib/server/mous';
 import { createMailer } from '../../src/lib/server/mail';
@@ -9,12 +9,7 @@ import { readStoredMou } from '../../src/lib/document';
 import { startCollabHttp } from '../helpers/collab-http';
 
 let db: Database;
-beforeAll(async () => {
-	db = await freshDatabase();
-});
-afterAll(async () => {
-	await db?.close();
-});
+databaseForFile((opened) => (db = opened));
 
 function inviteToken(text: string) {
 	return /\/join\/([a-z0-9]+)/.exec(text)![1];

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { freshDatabase } from '../helpers/db';
+import { databaseForFile } from '../helpers/file-database';
 import { createOrganization, createMouBetween } from '../helpers/fixtures';
 import { draftReadiness } from '../../src/lib/server/negotiation';
 import { loadTemplate } from '../../src/lib/server/templates';
@@ -8,12 +8,7 @@ import type { Database } from '../../src/lib/server/db';
 import { storeEdit } from '../helpers/stored-edits';
 
 let db: Database;
-beforeAll(async () => {
-	db = await freshDatabase();
-});
-afterAll(async () => {
-	await db?.close();
-});
+databaseForFile((opened) => (db = opened));
 
 describe('readiness for signature, judged on the server from the stored draft', () => {
 	it('is refused while required terms are empty, and given once they are filled and valid', async () => {

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import forge from 'node-forge';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { freshDatabase } from '../helpers/db';
-import { createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
+import { databaseForFile } from '../helpers/file-database';
+import { counselOfEachParty, createMouBetween, type Person } from '../helpers/fixtures';
 import { libreOfficeSignatures, withOneByteChanged } from '../helpers/libreoffice';
 import { certificateFor } from '../unit/export-fixtures';
 import { loadDocumentState } from '../../src/lib/server/collab';
@@ -24,13 +25,11 @@ let db: Database;
 let agency: Person;
 let district: Person;
 const work = mkdtempSync(join(tmpdir(), 'mou-seal-'));
-beforeAll(async () => {
-	db = await freshDatabase();
-	agency = await createOrganization(db.sql, 'agency');
-	district = await createOrganization(db.sql, 'district');
+databaseForFile(async (opened) => {
+	db = opened;
+	({ agency, district } = await counselOfEachParty(db.sql));
 });
 afterAll(async () => {
-	await db?.close();
 	rmSync(work, { recursive: true, force: true });
 });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../helpers/db';
+import { afterAll, describe, expect, it } from 'vitest';
+import { databaseForFile } from '../helpers/file-database';
 import { withOneByteChanged } from '../helpers/libreoffice';
 import { createMailer, type Mailer } from '../../src/lib/server/mail';
 import type { Database } from '../../src/lib/server/db';
@@ -32,13 +32,12 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 let db: Database;
 let mailer: Mailer;
 const attachments: Buffer[] = [];
-beforeAll(async () => {
-	db = await freshDatabase();
+databaseForFile(async (opened) => {
+	db = opened;
 	mailer = createMailer({ sql: db.sql });
 });
 afterAll(async () => {
 	mailer?.close();
-	await db?.close();
 });
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');

@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../helpers/db';
+import { describe, expect, it } from 'vitest';
+import { databaseForFile } from '../helpers/file-database';
 import type { Database } from '../../src/lib/server/db';
 import { appendAudit, verifyAuditChain } from '../../src/lib/server/signing';
 import { addColleague, createMouBetween, createOrganization } from '../helpers/fixtures';
 
 let db: Database;
 
-beforeAll(async () => {
-	db = await freshDatabase();
-});
-afterAll(async () => {
-	await db?.close();
-});
+databaseForFile((opened) => (db = opened));
 
 async function mouWithTrail(entries = 6) {
 	const agency = await createOrganization(db.sql, 'agency');

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../helpers/db';
+import { afterAll, describe, expect, it } from 'vitest';
+import { databaseForFile } from '../helpers/file-database';
 import { createMailer, type Mailer } from '../../src/lib/server/mail';
 import type { Database } from '../../src/lib/server/db';
 import { sendForSignature, type SigningDeps } from '../../src/lib/server/signing';
@@ -14,13 +14,12 @@ let mailer: Mailer;
 const deps = (): SigningDeps => ({ sql: db.sql, mailer, origin: 'http://app.test' });
 const browser = () => ({ ipAddress: '203.0.113.7', userAgent: 'Vitest Browser/1.0' });
 
-beforeAll(async () => {
-	db = await freshDatabase();
+databaseForFile(async (opened) => {
+	db = opened;
 	mailer = createMailer({ sql: db.sql });
 });
 afterAll(async () => {
 	mailer?.close();
-	await db?.close();
 });
 
 type World = Awaited<ReturnType<typeof agreedMou>>;

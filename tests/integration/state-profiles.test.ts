@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { freshDatabase } from '../helpers/db';
-import { createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
+import { databaseForFile } from '../helpers/file-database';
+import { counselOfEachParty, createMouBetween, type Person } from '../helpers/fixtures';
 import { approveDraft } from '../../src/lib/server/negotiation';
 import { createMou, getMouAccess } from '../../src/lib/server/mous';
 import { createMailer, type Mailer } from '../../src/lib/server/mail';
@@ -16,15 +16,13 @@ let agency: Person;
 let district: Person;
 const deps = () => ({ sql: db.sql, mailer, origin: 'http://app.test' });
 
-beforeAll(async () => {
-	db = await freshDatabase();
+databaseForFile(async (opened) => {
+	db = opened;
 	mailer = createMailer({ sql: db.sql });
-	agency = await createOrganization(db.sql, 'agency');
-	district = await createOrganization(db.sql, 'district');
+	({ agency, district } = await counselOfEachParty(db.sql));
 });
 afterAll(async () => {
 	mailer?.close();
-	await db?.close();
 });
 
 /** A negotiated MOU under `state` with every required term filled (the state's defaults kept). */
