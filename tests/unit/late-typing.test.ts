@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DecidedIds, MAX_LATE_MOVES, type AdmissionState, type ProposedChange } from '../../src/lib/server/collab/admission';
 import { trackedChanges } from '../../src/lib/server/collab/admission/checks';
-import { addedRanges, LATE_TYPING_MS, markLateTyping } from '../../src/lib/server/collab/admission/late-typing';
+import { addedRanges, LATE_TYPING_MS, markLateTyping, mayBeLateTyping } from '../../src/lib/server/collab/admission/late-typing';
 import { ShadowDocument } from '../../src/lib/server/collab/tracked/shadow';
 import { readUpdate } from '../../src/lib/server/collab/update-intake';
 import { BODY_FIELD, markedRuns } from '../../src/lib/document';
@@ -54,15 +54,17 @@ function decidedRun(decision: 'accept' | 'reject') {
 	return { doc, stale, decided, later: (ms: number) => (now += ms) };
 }
 
-function judge(doc: Y.Doc, update: Uint8Array, decided: DecidedIds, userId = AUTHOR) {
-	const state = { shadow: new ShadowDocument(doc, () => null), owners: { ownerOf: () => userId }, decidedIds: decided } as unknown as AdmissionState;
-	const change: ProposedChange = {
-		intake: readUpdate(doc, update),
-		author: { kind: 'person', userId, side: 'agency' },
-		candidate: { bytes: update, staged: null }
-	};
-	return trackedChanges(change, state)?.reason ?? null;
+/** The tracked-change verdict on `update` (null: admitted), and whether the server then looks for late typing in it. */
+function judged(doc: Y.Doc, update: Uint8Array, decided: DecidedIds, userId = AUTHOR) {
+	const shadow = new ShadowDocument(doc, () => null);
+	const state = { shadow, owners: { ownerOf: () => userId }, decidedIds: decided } as unknown as AdmissionState;
+	const intake = readUpdate(doc, update);
+	const change: ProposedChange = { intake, author: { kind: 'person', userId, side: 'agency' }, candidate: { bytes: update, staged: null } };
+	const refusal = trackedChanges(change, state)?.reason ?? null;
+	return { refusal, looked: refusal === null && mayBeLateTyping(shadow.copy, addedRanges(intake)!, userId, decided) };
 }
+
+const judge = (doc: Y.Doc, update: Uint8Array, decided: DecidedIds, userId = AUTHOR) => judged(doc, update, decided, userId).refusal;
 
 const delta = (doc: Y.Doc) =>
 	(textOf(doc).toDelta() as Array<{ insert: string; attributes?: { insertion?: SuggestionAttrs } }>).map((op) => [
@@ -76,7 +78,7 @@ describe('late typing without a mark of its own', () => {
 			const { doc, stale, decided } = decidedRun(decision);
 			const late = writeAs(stale, AUTHOR_CLIENT, (text) => text.insert(8, 'meetings', { insertion: mark }));
 			expect(Y.decodeUpdate(late).structs.some((s) => s instanceof Y.Item && s.content instanceof Y.ContentFormat)).toBe(false);
-			expect(judge(doc, late, decided)).toBeNull();
+			expect(judged(doc, late, decided)).toEqual({ refusal: null, looked: true });
 
 			Y.applyUpdate(doc, late);
 			expect(delta(doc).some(([, id]) => id !== null)).toBe(false); // what the decision left: plain text
@@ -96,7 +98,7 @@ describe('late typing without a mark of its own', () => {
 			);
 			expect(decided.lateMoves('typing')).toBe(1);
 
-			// A second keystroke from the same stale editor, placed after the server's mark on the first.
+			// A second keystroke from the same stale editor joins the same successor.
 			const next = writeAs(stale, AUTHOR_CLIENT, (text) => text.insert(16, ' with', { insertion: mark }));
 			expect(judge(doc, next, decided)).toBeNull();
 			Y.applyUpdate(doc, next);
@@ -104,6 +106,38 @@ describe('late typing without a mark of its own', () => {
 			expect(delta(doc).filter(([, id]) => id !== null)).toEqual([['meetings with', successor]]);
 		});
 	}
+
+	it('is looked for when the decision is still being stored (the tracked copy does not have it yet)', () => {
+		const { doc, stale, decided } = decidedRun('accept');
+		const undecided = decidedRun('accept').stale; // the same document before the decision
+		const late = writeAs(stale, AUTHOR_CLIENT, (text) => text.insert(8, 'meetings', { insertion: mark }));
+		expect(judged(undecided, late, decided)).toEqual({ refusal: null, looked: true });
+		// Stored after the decision, the keystroke is plain text, which the server's look then marks.
+		Y.applyUpdate(doc, late);
+		markLateTyping(doc, addedRanges(readUpdate(new Y.Doc(), late))!, AUTHOR, decided);
+		expect(delta(doc).filter(([, id]) => id !== null)).toEqual([['meetings', decided.successor('typing')]]);
+	});
+
+	it('marks a keystroke that arrived while the previous one was being marked with the same successor', () => {
+		const { doc, stale, decided } = decidedRun('accept');
+		const first = writeAs(stale, AUTHOR_CLIENT, (text) => text.insert(8, 'meetings', { insertion: mark }));
+		const second = writeAs(stale, AUTHOR_CLIENT, (text) => text.insert(16, ' with', { insertion: mark }));
+		Y.applyUpdate(doc, first);
+		Y.applyUpdate(doc, second);
+		// The server marks the first keystroke's text only: the second now sits just after the successor's run.
+		markLateTyping(doc, addedRanges(readUpdate(new Y.Doc(), first))!, AUTHOR, decided);
+		const successor = decided.successor('typing');
+		expect(delta(doc).filter(([, id]) => id !== null)).toEqual([['meetings', successor]]);
+		expect(mayBeLateTyping(doc, addedRanges(readUpdate(new Y.Doc(), second))!, AUTHOR, decided)).toBe(true);
+		markLateTyping(doc, addedRanges(readUpdate(new Y.Doc(), second))!, AUTHOR, decided);
+		expect(delta(doc).filter(([, id]) => id !== null)).toEqual([['meetings with', successor]]);
+	});
+
+	it('is not looked for in the author’s other suggestions, even soon after a decision', () => {
+		const { doc, stale, decided } = decidedRun('accept');
+		const fresh = writeAs(stale, AUTHOR_CLIENT, (text) => text.insert(14, 'Also.', { insertion: { ...mark, id: 'fresh' } }));
+		expect(judged(doc, fresh, decided)).toEqual({ refusal: null, looked: false });
+	});
 
 	it('refuses it from anyone but the run’s author', () => {
 		const { doc, stale, decided } = decidedRun('accept');

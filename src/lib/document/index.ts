@@ -1,4 +1,4 @@
 // The stored MOU document: its Yjs roots and the one reader of stored state.
 export { BODY_FIELD, TERMS_FIELD, TERM_PROPOSALS_FIELD, DOCUMENT_ROOTS } from './fields';
 export { openStoredDoc, withStoredDoc, readStoredMou, storedMouOf, termValuesOf, type StoredMou } from './stored';
-export { indexOfItem, isMarkedInsertion, markedRuns, markTypedUnder, textsOf, typedAfter, type MarkedRun } from './suggestion-runs';
+export { indexOfItem, insertionShownAt, markedRuns, markTypedUnder, textsOf, typedAfter, type MarkedRun } from './suggestion-runs';

@@ -74,13 +74,13 @@ export function markTypedUnder(item: Y.Item): SuggestionAttrs | null {
 	return null;
 }
 
-/** Whether the character `item` is now shown as an insertion (the nearest format item in force before it). */
-export function isMarkedInsertion(item: Y.Item): boolean {
+/** The insertion mark the character `item` is shown with now (the nearest format item in force before it), if any. */
+export function insertionShownAt(item: Y.Item): SuggestionAttrs | null {
 	let current: Y.Item | null = item.left;
 	for (let steps = 0; current !== null && steps < MAX_WALK; steps++, current = current.left) {
-		if (!current.deleted && current.content instanceof Y.ContentFormat && current.content.key === INSERTION) return current.content.value !== null;
+		if (!current.deleted && current.content instanceof Y.ContentFormat && current.content.key === INSERTION) return parseSuggestionAttrs(current.content.value);
 	}
-	return false;
+	return null;
 }
 
 /** Where `item` starts among the text's visible characters. */

@@ -242,7 +242,7 @@ export class Room {
 		this.ctx.counters.updatesAccepted++;
 		this.ctx.acceptedRate.add();
 		this.pipeline.enqueue({ connection, update, decoded: intake.decoded, userId, clients: intake.touched }, candidate);
-		this.late.admitted(intake, this.doc, userId); // a decided suggestion's late marks move to a new id
+		this.late.admitted(intake, this.doc, userId, this.shadow?.copy ?? null); // late marks and typing move to a new id
 	}
 
 	private admit(change: ProposedChange): Refusal | null {

@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import { markedRuns, TERM_PROPOSALS_FIELD } from '../../../document';
 import { encodeTermProposal, newSuggestionId, parseTermProposal } from '../../../redlines/types';
-import { addedRanges, LATE_TYPING_MS, markLateTyping } from './late-typing';
+import { addedRanges, LATE_TYPING_MS, markLateTyping, mayBeLateTyping } from './late-typing';
 import { CloseCode } from '../../../collab/protocol';
 import type { Intake } from '../update-intake';
 import type { AdmissionCheck } from './types';
@@ -75,17 +75,17 @@ export class DecidedIds {
 	}
 
 	/**
-	 * Unmarked text typed under the mark `markId` (see LateTyping): the decided id it belongs to
-	 * and the successor it is marked with, while that decision is recent and under MAX_LATE_MOVES;
-	 * otherwise null. `markId` may already be the successor (a second late keystroke placed after
-	 * the server's mark on the first).
+	 * Unmarked text typed under the mark `markId` (see late-typing.ts): the decided id it belongs
+	 * to and the successor it is marked with, while that decision is recent and has had fewer than
+	 * MAX_LATE_MOVES late updates; otherwise null. `markId` may be the successor itself: the server
+	 * marks each late update's own text, so a keystroke that arrived while the previous one was
+	 * being marked sits just after the successor's run.
 	 */
 	lateTyping(markId: string): { decided: string; successor: string } | null {
 		const decided = this.ids.has(markId) ? markId : this.predecessors.get(markId);
 		if (decided === undefined || !this.ids.has(decided)) return null;
 		if (this.now() - (this.learned.get(decided) ?? -Infinity) >= LATE_TYPING_MS) return null;
-		if (this.lateMoves(decided) >= MAX_LATE_MOVES) return null;
-		return { decided, successor: this.successor(decided) };
+		return this.lateMoves(decided) < MAX_LATE_MOVES ? { decided, successor: this.successor(decided) } : null;
 	}
 
 	/** A decision that was admitted but could not be stored: its ids are open again. */
@@ -112,8 +112,8 @@ export class LateSuggestions {
 		private readonly serverChange: (actorId: string, change: (doc: Y.Doc) => void) => void
 	) {}
 
-	/** Called once `intake` from `authorId` is admitted (and staged). */
-	admitted(intake: Intake, doc: Y.Doc, authorId: string): void {
+	/** Called once `intake` from `authorId` is admitted (and staged); `shadow`: the tracked copy it was judged on. */
+	admitted(intake: Intake, doc: Y.Doc, authorId: string, shadow: Y.Doc | null = null): void {
 		if (this.decidedIds.size === 0) return;
 		const moves = new Map<string, string>();
 		for (const { id } of claimsOf(intake, placementsOf(intake, doc))) {
@@ -123,7 +123,8 @@ export class LateSuggestions {
 		}
 		// Unmarked late typing is found on the server's copy, which has the decision (even while it
 		// is still being stored) and this update: only then is it certain the text lost its mark.
-		const typed = this.decidedIds.anyRecent ? addedRanges(intake) : null;
+		let typed = this.decidedIds.anyRecent ? addedRanges(intake) : null;
+		if (typed && !mayBeLateTyping(shadow, typed, authorId, this.decidedIds)) typed = null;
 		if (moves.size === 0 && typed === null) return;
 		this.serverChange(authorId, (work) =>
 			work.transact(() => {

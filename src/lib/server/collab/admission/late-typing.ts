@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { BODY_FIELD, indexOfItem, isMarkedInsertion, markTypedUnder, typedAfter } from '../../../document';
+import { BODY_FIELD, indexOfItem, insertionShownAt, markTypedUnder, typedAfter } from '../../../document';
 import { INSERTION, type Party, type SuggestionAttrs } from '../../../redlines/types';
 import { rootOf } from '../tracked/rules';
 import type { Intake } from '../update-intake';
@@ -17,7 +17,7 @@ import type { DecidedIds } from './decided-ids';
  *   characters) was inside a run of the writer's own insertion mark, as the writer last saw it
  *   (format items removed by the decision still count; a run's end does not let text after it in);
  * - that mark's id was decided less than LATE_TYPING_MS before (or is the successor of such an
- *   id), and the decided id has had fewer than MAX_LATE_MOVES late updates.
+ *   id: the previous late keystroke, already marked), with fewer than MAX_LATE_MOVES late updates.
  *
  * Then the server change behind it (LateSuggestions) marks it with the decided id's successor, a
  * new open suggestion of the author. Nothing else unmarked goes in: not another party's text,
@@ -42,14 +42,20 @@ export interface Typist {
 	side?: Party;
 }
 
-/** The mark (under its successor id) that `item`, new unmarked text, is late typing under; null when it is not late typing. */
-export function lateTypingMark(doc: Y.Doc, item: Y.Item, isNew: (id: Y.ID) => boolean, typist: Typist, decided: DecidedIds): SuggestionAttrs | null {
+/** The decided id that `item`, new unmarked text, is late typing under, and the mark it takes (its successor's); null when it is not late typing. */
+export function lateTypingMark(
+	doc: Y.Doc,
+	item: Y.Item,
+	isNew: (id: Y.ID) => boolean,
+	typist: Typist,
+	decided: DecidedIds
+): { decided: string; mark: SuggestionAttrs } | null {
 	if (!(item.content instanceof Y.ContentString) || !(item.parent instanceof Y.XmlText)) return null;
 	const anchor = typedAfter(doc, item, isNew);
 	const mark = anchor && markTypedUnder(anchor);
 	if (!mark || mark.authorId !== typist.userId || (typist.side !== undefined && mark.party !== typist.side)) return null;
 	const late = decided.lateTyping(mark.id);
-	return late && { ...mark, id: late.successor };
+	return late && { decided: late.decided, mark: { ...mark, id: late.successor } };
 }
 
 /** The content an update adds, per client: [from, to) clock ranges. */
@@ -68,6 +74,37 @@ export function addedRanges(intake: Intake): AddedRanges | null {
 
 const inRanges = (ranges: AddedRanges) => (id: Y.ID) => (ranges.get(id.client) ?? []).some(([from, to]) => id.clock >= from && id.clock < to);
 
+/** The visible text items of `doc` in `ranges`, each with the part of it in them. */
+function* textIn(doc: Y.Doc, ranges: AddedRanges): Generator<{ item: Y.Item; text: Y.XmlText; offset: number; length: number }> {
+	for (const [client, list] of ranges) {
+		const structs = doc.store.clients.get(client) ?? [];
+		for (const [from, to] of list) {
+			if (from >= Y.getState(doc.store, client)) continue;
+			for (let i = Y.findIndexSS(structs, from); i < structs.length && structs[i].id.clock < to; i++) {
+				const item = structs[i];
+				if (!(item instanceof Y.Item) || item.deleted || !(item.parent instanceof Y.XmlText) || rootOf(item) !== BODY_FIELD) continue;
+				const start = Math.max(from, item.id.clock);
+				yield { item, text: item.parent, offset: start - item.id.clock, length: Math.min(to, item.id.clock + item.length) - start };
+			}
+		}
+	}
+}
+
+/**
+ * Whether the server must look at what an admitted update added (`shadow`: the tracked copy it
+ * was judged on, or null): text shown unmarked that is late typing, or text still under a decided
+ * id there (its decision staged but not in the copy yet; once it is stored, that text is unmarked).
+ */
+export function mayBeLateTyping(shadow: Y.Doc | null, ranges: AddedRanges, authorId: string, decided: DecidedIds): boolean {
+	if (shadow === null) return true;
+	const isNew = inRanges(ranges);
+	for (const { item } of textIn(shadow, ranges)) {
+		const shown = insertionShownAt(item);
+		if (shown ? decided.has(shown.id) : lateTypingMark(shadow, item, isNew, { userId: authorId }, decided)) return true;
+	}
+	return false;
+}
+
 /**
  * Marks the late typing among `ranges` (what one admitted update added, by `authorId`) with its
  * decided id's successor, on the server's copy of the document; counts one late move per decided
@@ -75,32 +112,19 @@ const inRanges = (ranges: AddedRanges) => (id: Y.ID) => (ranges.get(id.client) ?
  */
 export function markLateTyping(work: Y.Doc, ranges: AddedRanges, authorId: string, decided: DecidedIds): void {
 	const isNew = inRanges(ranges);
-	const marks: Array<{ text: Y.XmlText; item: Y.Item; offset: number; length: number; attrs: SuggestionAttrs }> = [];
-	for (const [client, list] of ranges) {
-		const structs = work.store.clients.get(client) ?? [];
-		for (const [from, to] of list) {
-			for (let i = Y.findIndexSS(structs, from); i < structs.length && structs[i].id.clock < to; i++) {
-				const item = structs[i];
-				if (!(item instanceof Y.Item) || item.deleted || !(item.parent instanceof Y.XmlText) || rootOf(item) !== BODY_FIELD) continue;
-				if (isMarkedInsertion(item)) continue;
-				const attrs = lateTypingMark(work, item, isNew, { userId: authorId }, decided);
-				if (!attrs) continue;
-				const start = Math.max(from, item.id.clock);
-				const end = Math.min(to, item.id.clock + item.length);
-				marks.push({ text: item.parent, item, offset: start - item.id.clock, length: end - start, attrs });
-			}
-		}
+	const marks: Array<{ index: number; text: Y.XmlText; length: number; attrs: SuggestionAttrs }> = [];
+	const moved = new Set<string>();
+	for (const { item, text, offset, length } of textIn(work, ranges)) {
+		if (insertionShownAt(item)) continue;
+		const late = lateTypingMark(work, item, isNew, { userId: authorId }, decided);
+		if (!late) continue;
+		// Indices before any formatting (which inserts format items but moves no character).
+		marks.push({ index: indexOfItem(text, item) + offset, text, length, attrs: late.mark });
+		moved.add(late.decided);
 	}
 	if (marks.length === 0) return;
-	const moved = new Set<string>();
-	for (const { attrs } of marks) {
-		const late = decided.lateTyping(attrs.id);
-		if (late && !moved.has(late.decided)) moved.add(late.decided);
-	}
 	work.transact(() => {
-		// Indices first (formatting inserts format items but moves no character).
-		const placed = marks.map((mark) => ({ ...mark, index: indexOfItem(mark.text, mark.item) + mark.offset }));
-		for (const { text, index, length, attrs } of placed) text.format(index, length, { [INSERTION]: attrs });
+		for (const { text, index, length, attrs } of marks) text.format(index, length, { [INSERTION]: attrs });
 	});
 	for (const id of moved) decided.noteLateMove(id);
 }

@@ -45,6 +45,11 @@ export class ShadowDocument {
 		return violation;
 	}
 
+	/** The copy as the last check left it (null when it must be rebuilt first). */
+	get copy(): Y.Doc | null {
+		return this.behind ? null : this.doc;
+	}
+
 	discard(): void {
 		this.doc?.destroy();
 		this.doc = null;
