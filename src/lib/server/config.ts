@@ -6,6 +6,8 @@ export interface Config {
 	/** Public origin for links in mail sent without a request (reminders): ORIGIN, else http://HOST:PORT. */
 	publicOrigin: string;
 	databaseUrl: string | undefined;
+	/** DATABASE_SOCKET: "auto" or a directory reaches a loopback DATABASE_URL over its Unix socket (db/local-socket.ts). */
+	databaseSocket: string | undefined;
 	/** Where the embedded database keeps its files when no DATABASE_URL is set. */
 	dataDir: string;
 	smtpUrl: string | undefined;
@@ -34,6 +36,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	return {
 		publicOrigin: env.ORIGIN || `http://${env.HOST || '127.0.0.1'}:${env.PORT || 3000}`,
 		databaseUrl: env.DATABASE_URL || undefined,
+		databaseSocket: env.DATABASE_SOCKET || undefined,
 		dataDir: resolve(env.DATA_DIR || '.data/pglite'),
 		smtpUrl: env.SMTP_URL || undefined,
 		mailFrom: env.MAIL_FROM || undefined,

@@ -47,7 +47,7 @@ export const logJson: CollabLog = (event) => console.log(JSON.stringify({ time: 
 
 async function startRuntime(): Promise<Runtime> {
 	const config = readConfig();
-	const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+	const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, socket: config.databaseSocket });
 	// The certificate the signed DOCX files are signed with exists from the first start (made now if none is installed).
 	await signingIdentity(db.sql);
 	const mailer = createMailer({ sql: db.sql, smtpUrl: config.smtpUrl, from: config.mailFrom });

@@ -1,5 +1,6 @@
 import postgres from 'postgres';
 import { startEmbeddedPostgres } from './embedded';
+import { connectPreferringSocket } from './local-socket';
 import { migrate } from './migrate';
 
 export type Sql = postgres.Sql;
@@ -18,13 +19,18 @@ export interface DatabaseOptions {
 	/** Where PGlite keeps its files; undefined keeps them in memory. */
 	dataDir?: string;
 	max?: number;
+	/**
+	 * DATABASE_SOCKET: "auto" (or the socket's directory) reaches a loopback `url` over PostgreSQL's
+	 * Unix socket when that leads to the same server (local-socket.ts); unset keeps TCP.
+	 */
+	socket?: string;
 }
 
 const quiet = { onnotice: () => {} };
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
 	if (options.url) {
-		const sql = postgres(options.url, { max: options.max ?? 10, ...quiet });
+		const { sql } = await connectPreferringSocket(options.url, options.socket, { max: options.max ?? 10, ...quiet });
 		await migrate(sql);
 		return { sql, kind: 'postgres', close: () => sql.end({ timeout: 5 }) };
 	}
