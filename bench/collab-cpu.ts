@@ -56,7 +56,12 @@ const targets: Target[] = [
 		cookie: (slot, room) => world.cookies[slot][room],
 		rooms: (_run, count) => mouIds.slice(0, count),
 		acknowledges: true,
-		writerSeeds: false
+		writerSeeds: false,
+		commits: async () => {
+			const [row] = await bench.db.sql<{ commits: string }[]>`
+				select xact_commit as commits from pg_stat_database where datname = current_database()`;
+			return Number(row.commits);
+		}
 	},
 	{
 		name: 'reference',
@@ -100,6 +105,14 @@ try {
 	for (const [i, target] of targets.entries()) {
 		const perUpdate = results[i].map(cpuPerUpdate);
 		console.log(`${target.name.padEnd(10)} CPU per update (µs): ${perUpdate.map((x) => x.toFixed(0)).join(' ')}  median ${median(perUpdate).toFixed(0)}`);
+		const latency = (p: number) => median(results[i].map((r) => r.latency.percentile(p))).toFixed(1);
+		console.log(
+			`${''.padEnd(10)} edit propagation, median of windows: p50 ${latency(50)} ms, p99 ${latency(99)} ms (CPU is the figure here; latency is the machine's)`
+		);
+		if (results[i][0].commits !== null) {
+			const commits = results[i].map((r) => r.commits! / Math.max(1, r.updates));
+			console.log(`${''.padEnd(10)} PostgreSQL commits per update: ${commits.map((x) => x.toFixed(2)).join(' ')}  median ${median(commits).toFixed(2)}`);
+		}
 		if (kernel[i].length > 0) {
 			const keys = Object.keys(kernel[i][0]);
 			console.log(`${''.padEnd(10)} per update (median): ${keys.map((key) => `${key} ${median(kernel[i].map((k) => k[key])).toFixed(2)}`).join(', ')}`);
