@@ -1,8 +1,6 @@
 import { test as base, expect, type Page } from '@playwright/test';
-import { createHash } from 'node:crypto';
-import * as Y from 'yjs';
 import type { RunningApp } from '../helpers/app';
-import { DEMO, startDemoApp, type Query } from '../helpers/demo';
+import { agreedCopiesOfDemo, DEMO, startDemoApp, type Query } from '../helpers/demo';
 import { expectNoAxeViolations, signedInPage } from './fixtures';
 
 /**
@@ -25,27 +23,8 @@ const test = base.extend<object, { world: { app: RunningApp; mouId: string } }>(
 
 /** A copy of the demo MOU with its text agreed, as the approval step would leave it. */
 async function agreedCopy(query: Query): Promise<string> {
-	const [demo] = await query(`select id, template_id, template_version, created_by from mous where status = 'negotiating' order by created_at limit 1`);
-	const updates = await query(`select update from mou_updates where mou_id = $1 order by seq`, [demo.id]);
-	const checkpoint = await query(`select state from mou_checkpoints where mou_id = $1`, [demo.id]);
-	const state = Y.mergeUpdates([...checkpoint.map((c) => c.state), ...updates.map((u) => u.update)].map((b) => new Uint8Array(b as Uint8Array)));
-	const sha256 = createHash('sha256').update(state).digest('hex');
-	const [mou] = await query(
-		`insert into mous (title, status, template_id, template_version, created_by) values ('Springfield SRO MOU (private mail test)', 'negotiating', $1, $2, $3) returning id`,
-		[demo.template_id, demo.template_version, demo.created_by]
-	);
-	for (const p of await query(`select organization_id, side from mou_parties where mou_id = $1`, [demo.id])) {
-		await query(`insert into mou_parties (mou_id, organization_id, side) values ($1, $2, $3)`, [mou.id, p.organization_id, p.side]);
-	}
-	const [stored] = await query(`insert into mou_updates (mou_id, update) values ($1, $2) returning seq`, [mou.id, state]);
-	await query(`insert into mou_versions (mou_id, number, kind, label, through_seq, state, sha256) values ($1, 1, 'agreed', 'Agreed version', $2, $3, $4)`, [
-		mou.id,
-		stored.seq,
-		state,
-		sha256
-	]);
-	await query(`update mous set status = 'agreed' where id = $1`, [mou.id]);
-	return mou.id as string;
+	const [id] = await agreedCopiesOfDemo(query, ['Springfield SRO MOU (private mail test)']);
+	return id;
 }
 
 const shots = process.env.ACCOUNT_SCREENSHOTS;

@@ -1,8 +1,7 @@
 import { test as base, expect, type Browser, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
-import * as Y from 'yjs';
 import type { RunningApp } from '../helpers/app';
-import { DEMO, startDemoApp, type Query } from '../helpers/demo';
+import { agreedCopiesOfDemo, DEMO, startDemoApp, type Query } from '../helpers/demo';
 import { signedInPage } from './fixtures';
 import { firstLink, mailText, startSmtpServer, type ReceivedMail } from '../helpers/smtp';
 import AxeBuilder from '@axe-core/playwright';
@@ -40,31 +39,9 @@ const test = base.extend<object, { world: World }>({
 
 /** Four agreed copies of the demo MOU (same Yjs state, new ids), as the approval step would leave them. */
 async function agreeCopies(query: Query): Promise<World['mous']> {
-	const [demo] = await query(`select id, title, template_id, template_version, created_by from mous where status = 'negotiating' order by created_at limit 1`);
-	const updates = await query(`select update from mou_updates where mou_id = $1 order by seq`, [demo.id]);
-	const checkpoint = await query(`select state from mou_checkpoints where mou_id = $1`, [demo.id]);
-	const parts = [...checkpoint.map((c) => c.state as Uint8Array), ...updates.map((u) => u.update as Uint8Array)].map((b) => new Uint8Array(b));
-	const state = Y.mergeUpdates(parts);
-	const sha256 = createHash('sha256').update(state).digest('hex');
-	const parties = await query(`select organization_id, side from mou_parties where mou_id = $1`, [demo.id]);
-	const ids: string[] = [];
-	for (const label of ['signing', 'decline', 'void', 'phone']) {
-		const [mou] = await query(
-			`insert into mous (title, status, template_id, template_version, created_by) values ($1, 'negotiating', $2, $3, $4) returning id`,
-			[`Springfield SRO MOU (${label} test)`, demo.template_id, demo.template_version, demo.created_by]
-		);
-		for (const p of parties) await query(`insert into mou_parties (mou_id, organization_id, side) values ($1, $2, $3)`, [mou.id, p.organization_id, p.side]);
-		const [stored] = await query(`insert into mou_updates (mou_id, update) values ($1, $2) returning seq`, [mou.id, state]);
-		await query(`insert into mou_versions (mou_id, number, kind, label, through_seq, state, sha256) values ($1, 1, 'agreed', 'Agreed version', $2, $3, $4)`, [
-			mou.id,
-			stored.seq,
-			state,
-			sha256
-		]);
-		await query(`update mous set status = 'agreed' where id = $1`, [mou.id]);
-		ids.push(mou.id as string);
-	}
-	return { happy: ids[0], decline: ids[1], void: ids[2], phone: ids[3] };
+	const titles = ['signing', 'decline', 'void', 'phone'].map((label) => `Springfield SRO MOU (${label} test)`);
+	const [happy, decline, voided, phone] = await agreedCopiesOfDemo(query, titles);
+	return { happy, decline, void: voided, phone };
 }
 
 /** Waits for a new message to `to` whose raw text matches. */

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import * as Y from 'yjs';
 import { freshDatabase } from './db';
 import { get, postForm, startApp, type RunningApp } from './app';
 
@@ -17,6 +19,38 @@ export const DEMO = {
 
 /** Runs SQL against the demo's database (real PostgreSQL or the embedded one). */
 export type Query = (text: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
+
+/**
+ * Copies of the demo's negotiated MOU, one per title (same Yjs state, same parties, new ids), each
+ * with its text agreed as the approval step would leave it: for `startDemoApp`'s `prepare`.
+ */
+export async function agreedCopiesOfDemo(query: Query, titles: readonly string[]): Promise<string[]> {
+	const [demo] = await query(`select id, template_id, template_version, created_by from mous where status = 'negotiating' order by created_at limit 1`);
+	const updates = await query(`select update from mou_updates where mou_id = $1 order by seq`, [demo.id]);
+	const checkpoint = await query(`select state from mou_checkpoints where mou_id = $1`, [demo.id]);
+	const parts = [...checkpoint.map((c) => c.state as Uint8Array), ...updates.map((u) => u.update as Uint8Array)].map((b) => new Uint8Array(b));
+	const state = Y.mergeUpdates(parts);
+	const sha256 = createHash('sha256').update(state).digest('hex');
+	const parties = await query(`select organization_id, side from mou_parties where mou_id = $1`, [demo.id]);
+	const ids: string[] = [];
+	for (const title of titles) {
+		const [mou] = await query(
+			`insert into mous (title, status, template_id, template_version, created_by) values ($1, 'negotiating', $2, $3, $4) returning id`,
+			[title, demo.template_id, demo.template_version, demo.created_by]
+		);
+		for (const p of parties) await query(`insert into mou_parties (mou_id, organization_id, side) values ($1, $2, $3)`, [mou.id, p.organization_id, p.side]);
+		const [stored] = await query(`insert into mou_updates (mou_id, update) values ($1, $2) returning seq`, [mou.id, state]);
+		await query(`insert into mou_versions (mou_id, number, kind, label, through_seq, state, sha256) values ($1, 1, 'agreed', 'Agreed version', $2, $3, $4)`, [
+			mou.id,
+			stored.seq,
+			state,
+			sha256
+		]);
+		await query(`update mous set status = 'agreed' where id = $1`, [mou.id]);
+		ids.push(mou.id as string);
+	}
+	return ids;
+}
 
 /**
  * The production server with the Springfield demo loaded, on the real PostgreSQL when DATABASE_URL
