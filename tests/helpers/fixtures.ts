@@ -45,6 +45,18 @@ export async function counselOfEachParty(sql: Sql): Promise<{ agency: Person; di
 	return { agency: await createOrganization(sql, 'agency'), district: await createOrganization(sql, 'district') };
 }
 
+/** An MOU between an agency and a district, each party with its counsel (the founder), a signatory and a viewer. */
+export async function mouWithBothParties(sql: Sql) {
+	const agency = await createOrganization(sql, 'agency');
+	const district = await createOrganization(sql, 'district');
+	const mouId = await createMouBetween(sql, agency, district);
+	const chief = await addColleague(sql, agency, 'signatory');
+	const agencyViewer = await addColleague(sql, agency, 'viewer');
+	const superintendent = await addColleague(sql, district, 'signatory');
+	const districtViewer = await addColleague(sql, district, 'viewer');
+	return { agency, district, chief, agencyViewer, superintendent, districtViewer, mouId };
+}
+
 /** The founder follows the confirmation link mailed at sign-up, as a real person would. */
 export async function confirmAddress(sql: Sql, userId: string, email: string) {
 	const deps = { sql, mailer: createMailer({ sql }), origin: 'http://test.local' };

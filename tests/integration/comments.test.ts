@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { databaseForFile } from '../helpers/file-database';
-import { addColleague, createMouBetween, createOrganization } from '../helpers/fixtures';
+import { createOrganization, mouWithBothParties } from '../helpers/fixtures';
 import { addComment, listThreads, replyToThread, setThreadResolved } from '../../src/lib/server/comments';
 import type { Database } from '../../src/lib/server/db';
 
@@ -12,15 +12,7 @@ databaseForFile((opened) => (db = opened));
 
 const ANCHOR = JSON.stringify({ from: { type: { client: 1, clock: 4 }, assoc: 0 }, to: { type: { client: 1, clock: 19 }, assoc: -1 } });
 
-async function world() {
-	const agency = await createOrganization(db.sql, 'agency');
-	const district = await createOrganization(db.sql, 'district');
-	const mouId = await createMouBetween(db.sql, agency, district);
-	const chief = await addColleague(db.sql, agency, 'signatory');
-	const agencyViewer = await addColleague(db.sql, agency, 'viewer');
-	const districtViewer = await addColleague(db.sql, district, 'viewer');
-	return { agency, district, chief, agencyViewer, districtViewer, mouId };
-}
+const world = () => mouWithBothParties(db.sql);
 
 async function start(user: Parameters<typeof addComment>[1], mouId: string, visibility: string, body = 'A comment') {
 	const result = await addComment(deps(), user, mouId, { body, quote: 'the selected words', anchor: ANCHOR, visibility });

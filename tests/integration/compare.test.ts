@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { databaseForFile } from '../helpers/file-database';
-import { counselOfEachParty, createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
+import { counselForFile } from '../helpers/file-database';
+import { createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
 import { loadDocumentState } from '../../src/lib/server/collab';
 import { loadComparison, type CompareBlock, type CompareRun } from '../../src/lib/server/compare';
 import type { Database } from '../../src/lib/server/db';
@@ -12,10 +12,7 @@ import { storeEditAs, suggestionMark } from '../helpers/stored-edits';
 let db: Database;
 let agency: Person;
 let district: Person;
-databaseForFile(async (opened) => {
-	db = opened;
-	({ agency, district } = await counselOfEachParty(db.sql));
-});
+counselForFile((world) => ({ db, agency, district } = world));
 
 /** A counsel's editor: a Y.Doc on the stored state, whose edits are stored as that person's (as the server would). */
 const editAs = (mouId: string, person: Person, party: Party, clientId: number, change: (doc: Y.Doc) => void) =>

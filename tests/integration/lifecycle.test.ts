@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { databaseForFile } from '../helpers/file-database';
-import { counselOfEachParty, createMouBetween, type Person } from '../helpers/fixtures';
+import { counselForFile } from '../helpers/file-database';
+import { createMouBetween, type Person } from '../helpers/fixtures';
 import { touchActivity, transitionStatus } from '../../src/lib/server/mous';
 import { hasSqlState, SqlState, type Database } from '../../src/lib/server/db';
 import { isEditable, MOU_STATUSES } from '../../src/lib/mou/lifecycle';
@@ -8,10 +8,7 @@ import { isEditable, MOU_STATUSES } from '../../src/lib/mou/lifecycle';
 let db: Database;
 let agency: Person;
 let district: Person;
-databaseForFile(async (opened) => {
-	db = opened;
-	({ agency, district } = await counselOfEachParty(db.sql));
-});
+counselForFile((world) => ({ db, agency, district } = world));
 
 async function row(mouId: string) {
 	const [found] = await db.sql<{ status: string; lastActivityAt: Date }[]>`

@@ -6,8 +6,8 @@ import { unzipSync, strFromU8 } from 'fflate';
 import forge from 'node-forge';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { freshDatabase } from '../helpers/db';
-import { databaseForFile } from '../helpers/file-database';
-import { counselOfEachParty, createMouBetween, type Person } from '../helpers/fixtures';
+import { counselForFile } from '../helpers/file-database';
+import { createMouBetween, type Person } from '../helpers/fixtures';
 import { libreOfficeSignatures, withOneByteChanged } from '../helpers/libreoffice';
 import { certificateFor } from '../unit/export-fixtures';
 import { loadDocumentState } from '../../src/lib/server/collab';
@@ -25,10 +25,7 @@ let db: Database;
 let agency: Person;
 let district: Person;
 const work = mkdtempSync(join(tmpdir(), 'mou-seal-'));
-databaseForFile(async (opened) => {
-	db = opened;
-	({ agency, district } = await counselOfEachParty(db.sql));
-});
+counselForFile((world) => ({ db, agency, district } = world));
 afterAll(async () => {
 	rmSync(work, { recursive: true, force: true });
 });

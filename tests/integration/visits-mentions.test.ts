@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addColleague, createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
+import { addColleague, createOrganization, mouWithBothParties, type Person } from '../helpers/fixtures';
 import { mailText } from '../helpers/smtp';
 import { startCollabHttp } from '../helpers/collab-http';
 import { addComment, replyToSuggestion, replyToThread } from '../../src/lib/server/comments';
@@ -35,20 +35,14 @@ async function rename(person: Person, name: string) {
 
 /** Two parties, each with a counsel, a signatory and a viewer, all with distinct names. */
 async function world() {
-	const agency = await createOrganization(db.sql, 'agency');
-	const district = await createOrganization(db.sql, 'district');
-	const mouId = await createMouBetween(db.sql, agency, district);
-	const chief = await addColleague(db.sql, agency, 'signatory');
-	const agencyViewer = await addColleague(db.sql, agency, 'viewer');
-	const superintendent = await addColleague(db.sql, district, 'signatory');
-	const districtViewer = await addColleague(db.sql, district, 'viewer');
-	await rename(agency, 'Avery Stone');
-	await rename(chief, 'Casey Chief');
-	await rename(agencyViewer, 'Val Viewer');
-	await rename(district, 'Dana Ortiz');
-	await rename(superintendent, 'Sam Super');
-	await rename(districtViewer, 'Drew Watcher');
-	return { agency, district, chief, agencyViewer, superintendent, districtViewer, mouId };
+	const people = await mouWithBothParties(db.sql);
+	await rename(people.agency, 'Avery Stone');
+	await rename(people.chief, 'Casey Chief');
+	await rename(people.agencyViewer, 'Val Viewer');
+	await rename(people.district, 'Dana Ortiz');
+	await rename(people.superintendent, 'Sam Super');
+	await rename(people.districtViewer, 'Drew Watcher');
+	return people;
 }
 
 /** Stores a tracked insertion by `person` at the start of the document, as an admitted update would be. */
