@@ -40,19 +40,19 @@ test('late typing into a suggestion as the other side accepts it is kept as a ne
 	await panel.getByRole('button', { name: new RegExp(`^Accept: .*${FIRST.trim()}`) }).click();
 	await expect(districtEditor.locator('ins.suggestion', { hasText: FIRST.trim() })).toHaveCount(0);
 	await agency.keyboard.type(LATE);
-	await expect(districtEditor).toContainText(`${FIRST}${LATE}`);
+	await expect(districtEditor).toContainText(`${FIRST}${LATE}`, { timeout: 20_000 }); // stored, though the page has not heard back
 	holding = false;
 	for (const send of held.splice(0)) send();
 
 	// The late words are the agency's new suggestion, for the district to decide; nothing was lost.
 	const late = districtEditor.locator('ins.suggestion.party-agency', { hasText: LATE.trim() });
-	await expect(late).toHaveCount(1);
+	await expect(late).toHaveCount(1, { timeout: 20_000 });
 	await expect(late).toHaveAttribute('title', /Dana Whitfield \(agency\)/);
 	await expect(panel.getByRole('button', { name: new RegExp(`^Reject: .*${LATE.trim()}`) })).toBeVisible();
 	await expect(agency.locator('[data-save-state]')).toHaveAttribute('data-save-state', 'saved');
 	await expect(agency.getByText('The server refused your last change')).toHaveCount(0);
 	await expect(agency.locator('.ProseMirror')).toContainText(`${FIRST}${LATE}`);
-	await expect(agency.locator('.ProseMirror ins.suggestion', { hasText: LATE.trim() })).toHaveCount(1);
+	await expect(agency.locator('.ProseMirror ins.suggestion', { hasText: LATE.trim() })).toHaveCount(1, { timeout: 20_000 });
 
 	await agency.reload();
 	await expect(agency.locator('.ProseMirror')).toContainText(`${FIRST}${LATE}`);
