@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { crc32, deflateSync } from 'node:zlib';
 import * as Y from 'yjs';
 import type { Sql } from '../../src/lib/server/db';
 import { appendInitialState, loadDocumentState } from '../../src/lib/server/collab';
 import { addColleague, createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
+import { pngDataUrlOf } from '../helpers/png';
 import type { PrepareDraft } from '../../src/lib/signing/types';
 
 /** Test world of the signing suites: two organizations with counsel and signatories, an agreed MOU. */
@@ -93,26 +93,7 @@ export function inkPng(width = 240, height = 80, ink = true): string {
 			}
 		}
 	}
-	const chunk = (type: string, body: Buffer) => {
-		const head = Buffer.alloc(8);
-		head.writeUInt32BE(body.length, 0);
-		head.write(type, 4, 'latin1');
-		const crc = Buffer.alloc(4);
-		crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), body])) >>> 0, 0);
-		return Buffer.concat([head, body, crc]);
-	};
-	const ihdr = Buffer.alloc(13);
-	ihdr.writeUInt32BE(width, 0);
-	ihdr.writeUInt32BE(height, 4);
-	ihdr[8] = 8;
-	ihdr[9] = 6;
-	const png = Buffer.concat([
-		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		chunk('IHDR', ihdr),
-		chunk('IDAT', deflateSync(raw)),
-		chunk('IEND', Buffer.alloc(0))
-	]);
-	return `data:image/png;base64,${png.toString('base64')}`;
+	return pngDataUrlOf(width, height, 6, raw);
 }
 
 /** The newest message to an address, from the outbox the mailer records everything in. */

@@ -1,4 +1,4 @@
-import { deflateSync } from 'node:zlib';
+import { pngDataUrlOf } from '../helpers/png';
 import * as Y from 'yjs';
 import { strFromU8, unzipSync } from 'fflate';
 import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
@@ -192,35 +192,7 @@ export function pngDataUrl(width: number, height: number, shade = 0): string {
 		raw[y * (width + 1)] = 0;
 		for (let x = 0; x < width; x++) raw[y * (width + 1) + 1 + x] = (x * 255) / width + shade;
 	}
-	const chunk = (type: string, data: Buffer) => {
-		const length = Buffer.alloc(4);
-		length.writeUInt32BE(data.length);
-		const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-		const crc = Buffer.alloc(4);
-		crc.writeUInt32BE(crc32(body));
-		return Buffer.concat([length, body, crc]);
-	};
-	const header = Buffer.alloc(13);
-	header.writeUInt32BE(width, 0);
-	header.writeUInt32BE(height, 4);
-	header[8] = 8; // bit depth
-	header[9] = 0; // greyscale
-	const png = Buffer.concat([
-		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		chunk('IHDR', header),
-		chunk('IDAT', deflateSync(raw)),
-		chunk('IEND', Buffer.alloc(0))
-	]);
-	return `data:image/png;base64,${png.toString('base64')}`;
-}
-
-function crc32(bytes: Buffer): number {
-	let crc = 0xffffffff;
-	for (const byte of bytes) {
-		crc ^= byte;
-		for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-	}
-	return (crc ^ 0xffffffff) >>> 0;
+	return pngDataUrlOf(width, height, 0, raw);
 }
 
 export function certificateFor(mouId: string, versionId: string, fingerprint: string): CompletionCertificate {
