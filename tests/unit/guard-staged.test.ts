@@ -108,33 +108,21 @@ describe('a keystroke judged after the keystrokes still being stored', () => {
 		expect(merged.ok).toBe(true);
 	});
 
-	it('is still refused when it also deletes locked text', () => {
+	it.each<[string, (doc: Y.Doc) => void, string]>([
+		['deletes locked text', (doc) => clauseText(doc, 0).delete(0, 4), 'deletes locked clause content'],
+		['writes outside the document', (doc) => doc.getMap('smuggled').set('x', 1), 'writes to unknown root smuggled']
+	])('is still refused when it also %s', (_what, alsoDoes, reason) => {
 		const { server, edit, judge, stage } = setup();
 		const end = clauseText(server, 1).length;
 		stage(edit((doc) => clauseText(doc, 1).insert(end, 'A')));
 		const { candidate, laidOut, merged } = judge(
 			edit((doc) => {
 				clauseText(doc, 1).insert(end + 1, 'B');
-				clauseText(doc, 0).delete(0, 4);
+				alsoDoes(doc);
 			})
 		);
 		expect(candidate.staged).not.toBeNull();
-		expect(laidOut).toEqual({ ok: false, reason: 'deletes locked clause content' });
-		expect(merged).toEqual(laidOut);
-	});
-
-	it('is still refused when it also writes outside the document', () => {
-		const { server, edit, judge, stage } = setup();
-		const end = clauseText(server, 1).length;
-		stage(edit((doc) => clauseText(doc, 1).insert(end, 'A')));
-		const { candidate, laidOut, merged } = judge(
-			edit((doc) => {
-				clauseText(doc, 1).insert(end + 1, 'B');
-				doc.getMap('smuggled').set('x', 1);
-			})
-		);
-		expect(candidate.staged).not.toBeNull();
-		expect(laidOut).toEqual({ ok: false, reason: 'writes to unknown root smuggled' });
+		expect(laidOut).toEqual({ ok: false, reason });
 		expect(merged).toEqual(laidOut);
 	});
 
