@@ -55,13 +55,19 @@ export async function signedInPage(browser: Browser, app: Pick<App, 'url'>, emai
 }
 
 /** Makes the negotiated demo MOU signed, as signing leaves it: its agreed version, in review in 20 days. */
+/**
+ * The demo district's date today, in SQL: review dates are counted in the district's zone (Chicago),
+ * so a date seeded from the database's UTC date would be a day off from 18:00 to midnight Chicago time.
+ */
+export const DISTRICT_TODAY = `(now() at time zone 'America/Chicago')::date`;
+
 export const SIGNED_DEMO_MOU: readonly string[] = [
 	`insert into mou_versions (mou_id, number, kind, label, through_seq, state, sha256)
 	select m.id, 1, 'agreed', 'Agreed text', u.seq, u.update, encode(sha256(u.update), 'hex')
 	from mous m join lateral (select seq, update from mou_updates where mou_id = m.id order by seq limit 1) u on true
 	where m.title like '%2027–28'`,
-	`update mous set status = 'signed', effective_date = current_date - 345, review_interval_months = 12,
-		review_due_on = current_date + 20, signed_at = now() - interval '345 days'
+	`update mous set status = 'signed', effective_date = ${DISTRICT_TODAY} - 345, review_interval_months = 12,
+		review_due_on = ${DISTRICT_TODAY} + 20, signed_at = now() - interval '345 days'
 	where title like '%2027–28'`
 ];
 

@@ -1,7 +1,7 @@
 import { test, expect, type Browser } from '@playwright/test';
 import type { RunningApp } from '../helpers/app';
 import { DEMO } from '../helpers/demo';
-import { expectNoAxeViolations, ownDemo, signedInPage, SIGNED_DEMO_MOU } from './fixtures';
+import { DISTRICT_TODAY, expectNoAxeViolations, ownDemo, signedInPage, SIGNED_DEMO_MOU } from './fixtures';
 
 /**
  * The review cycle in the browser. The demo MOU is made signed in the database (as signing leaves
@@ -14,7 +14,7 @@ const SIGN_DEMO = [
 	...SIGNED_DEMO_MOU,
 	`with m as (
 		insert into mous (title, status, template_id, template_version, created_by, effective_date, review_interval_months, review_due_on, signed_at)
-		select 'Athletics coverage MOU', 'signed', template_id, template_version, created_by, current_date - 355, 12, current_date + 10, now() - interval '355 days'
+		select 'Athletics coverage MOU', 'signed', template_id, template_version, created_by, ${DISTRICT_TODAY} - 355, 12, ${DISTRICT_TODAY} + 10, now() - interval '355 days'
 		from mous where title like '%2027–28' returning id)
 	insert into mou_parties (mou_id, organization_id, side)
 	select m.id, p.organization_id, p.side from m, mou_parties p join mous x on x.id = p.mou_id where x.title like '%2027–28'`
