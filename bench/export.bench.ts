@@ -6,7 +6,6 @@
  * Run: npx tsx bench/export.bench.ts [--changes 600] [--comments 60] [--runs 9]
  */
 import { createHash } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
 import * as Y from 'yjs';
 import { initialDocumentUpdate, loadTemplate } from '../src/lib/server/templates';
 import { readStoredMou } from '../src/lib/document';
@@ -18,6 +17,7 @@ import type { ExportContext, ExportThread } from '../src/lib/server/export/types
 import type { Party, SuggestionAttrs } from '../src/lib/redlines/types';
 import type { CompletionCertificate } from '../src/lib/signing/certificate';
 import { editableTexts } from './collab-load-doc';
+import { pngDataUrlOf } from '../tests/helpers/png';
 import { sealDocx } from '../src/lib/server/seal';
 import { generateIdentity } from '../src/lib/server/seal/identity';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
@@ -142,35 +142,7 @@ const context: ExportContext = {
 function png(width: number, height: number): string {
 	const raw = Buffer.alloc((width + 1) * height, 200);
 	for (let y = 0; y < height; y++) raw[y * (width + 1)] = 0;
-	const crcTable = Array.from({ length: 256 }, (_, n) => {
-		let c = n;
-		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-		return c >>> 0;
-	});
-	const crc = (bytes: Buffer) => {
-		let c = 0xffffffff;
-		for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-		return (c ^ 0xffffffff) >>> 0;
-	};
-	const chunk = (type: string, data: Buffer) => {
-		const body = Buffer.concat([Buffer.from(type), data]);
-		const out = Buffer.alloc(12 + data.length);
-		out.writeUInt32BE(data.length, 0);
-		body.copy(out, 4);
-		out.writeUInt32BE(crc(body), 8 + data.length);
-		return out;
-	};
-	const header = Buffer.alloc(13);
-	header.writeUInt32BE(width, 0);
-	header.writeUInt32BE(height, 4);
-	header[8] = 8;
-	const bytes = Buffer.concat([
-		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		chunk('IHDR', header),
-		chunk('IDAT', deflateSync(raw)),
-		chunk('IEND', Buffer.alloc(0))
-	]);
-	return `data:image/png;base64,${bytes.toString('base64')}`;
+	return pngDataUrlOf(width, height, 0, raw);
 }
 const signer = (name: string, party: Party, role: 'signer' | 'attester') => ({
 	name,
