@@ -8,6 +8,9 @@ import { suggestionMark } from '../helpers/stored-edits';
 import type { Database } from '../../src/lib/server/db';
 import { createRedisRelay, loadDocumentState } from '../../src/lib/server/collab';
 import { MAX_LATE_MOVES } from '../../src/lib/server/collab/admission';
+import { MAX_LATE_TYPING } from '../../src/lib/server/collab/admission/late-typing';
+import type { SuggestionAttrs } from '../../src/lib/redlines/types';
+import { unaccountedText } from '../helpers/negotiated-text';
 import { decideSuggestions } from '../../src/lib/server/redlines';
 import { openSuggestions } from '../../src/lib/server/redlines';
 
@@ -222,13 +225,20 @@ describe('a decided suggestion id is never open again', () => {
 // typed before the decision reached the author's editor lands unmarked once the decision took the
 // marks away; it is late typing, kept as a new open suggestion of its author.
 
-/** The author's editor as it was before the decision reached it: same client, same state. */
-function staleCopy(client: YjsClient): Y.Doc {
+/** The author's editor as it was before the decision reached it: same client (unless `clientID` is given), same state. */
+function staleCopy(client: YjsClient, clientID = client.doc.clientID): Y.Doc {
 	const doc = new Y.Doc({ gc: false });
 	Y.applyUpdate(doc, Y.encodeStateAsUpdate(client.doc));
-	doc.clientID = client.doc.clientID; // after: Yjs gives a doc a new id when an update writes with its own
+	doc.clientID = clientID; // after: Yjs gives a doc a new id when an update writes with its own
 	return doc;
 }
+
+/**
+ * A client id below any the server takes for its marks: Yjs orders what is typed at the same place
+ * by client id, so a keystroke typed at the start of the server's mark on the one before lands
+ * before that mark, not inside it, and is unmarked late typing again.
+ */
+const BEFORE_SERVER_MARKS = 3;
 
 /** Types on `stale` and sends it through `client` (whose own doc takes it in too), as an editor that has not seen the decision would. */
 function typeLate(client: YjsClient, stale: Y.Doc, change: (doc: Y.Doc) => void): Uint8Array {
@@ -296,24 +306,28 @@ describe('late typing that carries its suggestion’s mark forward', () => {
 		});
 	}
 
-	/** The agency's suggestion "Monthly " accepted; returns the mark and editors that have not seen the decision. */
-	async function acceptedRun() {
+	/**
+	 * The agency's suggestion "Monthly " accepted (or withdrawn by its author); returns the mark,
+	 * editors that have not seen the decision, and the stored document right after it.
+	 */
+	async function acceptedRun(decision: 'accept' | 'withdraw' = 'accept', typistClient?: number) {
 		const { server, mouId, agencyClient, districtClient } = await bothCounselOnANewMou();
-		const mark = suggestionMark(agency, 'agency', 'hostile-accepted');
+		const mark = suggestionMark(agency, 'agency', `hostile-${decision}`);
 		agencyClient.edit((doc) => firstText(doc, OPEN_CLAUSE).insert(0, 'Monthly ', { insertion: mark }));
 		await within(agencyClient.allStored(), 'suggestion stored');
 		await waitFor(() => hasMark(firstText(districtClient.doc, OPEN_CLAUSE), mark.id), 'the other side has it');
-		const staleAgency = staleCopy(agencyClient);
+		const staleAgency = staleCopy(agencyClient, typistClient);
 		const staleDistrict = staleCopy(districtClient);
-		expect(
-			await decideSuggestions({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds: [mark.id], decision: 'accept' })
-		).toMatchObject({ ok: true });
+		const decider = decision === 'accept' ? district : agency;
+		expect(await decideSuggestions({ sql: db.sql, collab: server.collab }, decider.user, mouId, { suggestionIds: [mark.id], decision })).toMatchObject({
+			ok: true
+		});
 		await waitFor(() => !hasMark(firstText(agencyClient.doc, OPEN_CLAUSE), mark.id), 'the decision reached the author');
-		return { mouId, agencyClient, districtClient, staleAgency, staleDistrict, mark };
+		return { mouId, agencyClient, districtClient, staleAgency, staleDistrict, mark, agreed: await storedDoc(mouId) };
 	}
 
-	async function expectRefused(client: YjsClient, watcher: YjsClient, mouId: string, words: string) {
-		expect(await within(client.closed, 'the writer is disconnected')).toMatchObject({ code: 4422, reason: expect.stringMatching('not marked as your party') });
+	async function expectRefused(client: YjsClient, watcher: YjsClient, mouId: string, words: string, reason = 'not marked as your party', timeoutMs = 5_000) {
+		expect(await within(client.closed, 'the writer is disconnected', timeoutMs)).toMatchObject({ code: 4422, reason: expect.stringMatching(reason) });
 		await watcher.roundTrip();
 		expect(JSON.stringify(watcher.doc.getXmlFragment('body').toJSON())).not.toContain(words);
 		expect(JSON.stringify((await storedDoc(mouId)).getXmlFragment('body').toJSON())).not.toContain(words);
@@ -335,5 +349,107 @@ describe('late typing that carries its suggestion’s mark forward', () => {
 		const { mouId, agencyClient, districtClient } = await acceptedRun();
 		agencyClient.edit((doc) => firstText(doc, OPEN_CLAUSE).insert(9, 'Zqxbeyond'));
 		await expectRefused(agencyClient, districtClient, mouId, 'Zqxbeyond');
+	});
+
+	/** One late keystroke per update, each a character typed at the end of the last, as the editor sends them; returns what was typed. */
+	function typeBurst(client: YjsClient, stale: Y.Doc, mark: SuggestionAttrs, count: number, at?: number): string {
+		let typed = '';
+		for (let n = 0; n < count; n++) {
+			const char = String.fromCharCode(97 + (n % 26));
+			const late = typeLate(client, stale, (doc) => firstText(doc, OPEN_CLAUSE).insert(at ?? 8 + n, char, { insertion: mark }));
+			expect(formatItemsIn(late)).toBe(0);
+			typed += char;
+		}
+		return typed;
+	}
+
+	/** Every late keystroke acknowledged (the client's own doc took a new client id when it took in the stale editor's updates). */
+	const lateTypingStored = (client: YjsClient, stale: Y.Doc) =>
+		waitFor(
+			() => {
+				if (client.closeEvent) throw new Error(`the author was disconnected: ${JSON.stringify(client.closeEvent)}`);
+				return (client.persisted.get(stale.clientID) ?? 0) >= Y.getState(stale.store, stale.clientID);
+			},
+			'every late keystroke stored',
+			20_000
+		);
+
+	for (const count of [5, 60]) {
+		it(`keeps a burst of ${count} one-character late keystrokes as one open suggestion of the author, every character marked`, async () => {
+			const { mouId, agencyClient, districtClient, staleAgency, mark, agreed } = await acceptedRun();
+			const typed = typeBurst(agencyClient, staleAgency, mark, count);
+			await lateTypingStored(agencyClient, staleAgency);
+			expect(agencyClient.isOpen()).toBe(true);
+			const stored = await storedDoc(mouId);
+			expect(plain(firstText(stored, OPEN_CLAUSE))).toContain(`Monthly ${typed}`);
+			const runs = insertionRuns(firstText(stored, OPEN_CLAUSE));
+			expect(runs.map((run) => run.text).join('')).toBe(typed);
+			const successors = new Set(runs.map((run) => run.id));
+			expect(successors.size).toBe(1);
+			const [successor] = successors;
+			expect(openSuggestions(stored).find((s) => s.id === successor)).toMatchObject({ party: 'agency', authorId: agency.user.id, kind: 'insertion' });
+			expect(unaccountedText(stored, agreed, [mark.id])).toBe('');
+			// Both editors are sent the server's marks, the author's included.
+			for (const client of [agencyClient, districtClient]) {
+				await waitFor(
+					() =>
+						insertionRuns(firstText(client.doc, OPEN_CLAUSE))
+							.map((run) => run.text)
+							.join('') === typed,
+					'the editor shows the marks'
+				);
+			}
+		});
+	}
+
+	for (const restored of [false, true]) {
+		it(`refuses the author’s late typing after a forged run end (a format item of their own${restored ? ', the mark restored after it' : ''}) once they withdrew their suggestion, and stores nothing unmarked`, async () => {
+			const { mouId, agencyClient, districtClient, staleAgency, agreed } = await acceptedRun('withdraw');
+			typeLate(agencyClient, staleAgency, (doc) => {
+				const text = firstText(doc, OPEN_CLAUSE);
+				const before = Y.getState(doc.store, doc.clientID);
+				text.insert(4, 'Zqxforged', { insertion: null }); // a run end inside the withdrawn run, then text
+				doc.transact((tr) => {
+					for (let item = text._start; item && !restored; item = item.right) {
+						const mine = item.id.client === doc.clientID && item.id.clock >= before;
+						if (mine && item.content instanceof Y.ContentFormat && item.content.value !== null) item.delete(tr);
+					}
+				});
+			});
+			await expectRefused(agencyClient, districtClient, mouId, 'Zqxforged', 'not marked as your party|removed mark of suggestion hostile-withdraw');
+			expect(unaccountedText(await storedDoc(mouId), agreed)).toBe('');
+		});
+	}
+
+	it('refuses a removed mark of the author’s decided suggestion placed elsewhere, which late typing could continue', async () => {
+		const { mouId, agencyClient, districtClient, staleAgency, mark, agreed } = await acceptedRun();
+		typeLate(agencyClient, staleAgency, (doc) => {
+			const text = firstText(doc, OTHER_CLAUSE);
+			const before = Y.getState(doc.store, doc.clientID);
+			text.insert(0, 'Zqxanywhere ', { insertion: mark });
+			doc.transact((tr) => {
+				for (let item = text._start; item; item = item.right) {
+					const mine = item.id.client === doc.clientID && item.id.clock >= before;
+					if (mine && (item.content instanceof Y.ContentFormat || item.content instanceof Y.ContentString)) item.delete(tr);
+				}
+			});
+		});
+		await expectRefused(agencyClient, districtClient, mouId, 'Zqxanywhere', 'removed mark of suggestion hostile-accept');
+		expect(unaccountedText(await storedDoc(mouId), agreed)).toBe('');
+	});
+
+	it(`refuses late typing past ${MAX_LATE_TYPING} late updates, and stores none of the excess unmarked`, async () => {
+		const { mouId, agencyClient, districtClient, staleAgency, mark, agreed } = await acceptedRun('accept', BEFORE_SERVER_MARKS);
+		// Each keystroke typed at the decided run's end, before the ones typed so far: each one is marked by the server.
+		typeBurst(agencyClient, staleAgency, mark, MAX_LATE_TYPING, 8);
+		typeLate(agencyClient, staleAgency, (doc) => firstText(doc, OPEN_CLAUSE).insert(8, 'Zqxexcess', { insertion: mark }));
+		await expectRefused(agencyClient, districtClient, mouId, 'Zqxexcess', 'not marked as your party', 30_000);
+		const stored = await storedDoc(mouId);
+		expect(
+			insertionRuns(firstText(stored, OPEN_CLAUSE))
+				.map((run) => run.text)
+				.join('')
+		).toHaveLength(MAX_LATE_TYPING);
+		expect(unaccountedText(stored, agreed, [mark.id])).toBe('');
 	});
 });

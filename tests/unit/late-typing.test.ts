@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { DecidedIds, MAX_LATE_MOVES, type AdmissionState, type ProposedChange } from '../../src/lib/server/collab/admission';
+import { DecidedIds, type AdmissionState, type ProposedChange } from '../../src/lib/server/collab/admission';
 import { trackedChanges } from '../../src/lib/server/collab/admission/checks';
-import { addedRanges, LATE_TYPING_MS, markLateTyping, mayBeLateTyping } from '../../src/lib/server/collab/admission/late-typing';
+import {
+	addedRanges,
+	LATE_TYPING_MS,
+	markLateTyping,
+	MAX_LATE_TYPING,
+	mayBeLateTyping,
+	planLateTyping
+} from '../../src/lib/server/collab/admission/late-typing';
 import { ShadowDocument } from '../../src/lib/server/collab/tracked/shadow';
 import { readUpdate } from '../../src/lib/server/collab/update-intake';
 import { BODY_FIELD, markedRuns } from '../../src/lib/document';
@@ -61,7 +68,22 @@ function judged(doc: Y.Doc, update: Uint8Array, decided: DecidedIds, userId = AU
 	const intake = readUpdate(doc, update);
 	const change: ProposedChange = { intake, author: { kind: 'person', userId, side: 'agency' }, candidate: { bytes: update, staged: null } };
 	const refusal = trackedChanges(change, state)?.reason ?? null;
-	return { refusal, looked: refusal === null && mayBeLateTyping(shadow.copy, addedRanges(intake)!, userId, decided) };
+	return { refusal, looked: refusal === null && mayBeLateTyping(shadow.copy, addedRanges(intake)!, decided) };
+}
+
+const TYPIST = { userId: AUTHOR, side: 'agency' } as const;
+
+/**
+ * What the server does on its copy once `update` (already in `doc`) is admitted: plans the late
+ * typing among its text and marks it. Returns the refusal, or how many runs it marked.
+ */
+function markLate(doc: Y.Doc, update: Uint8Array, decided: DecidedIds): string | number {
+	const ranges = addedRanges(readUpdate(new Y.Doc(), update))!;
+	const plan = planLateTyping(doc, Y.decodeUpdate(update), ranges, TYPIST, decided);
+	if (typeof plan === 'string') return plan;
+	expect(markLateTyping(doc, plan, ranges, TYPIST)).toBeNull();
+	for (const id of new Set(plan.map((mark) => mark.decided))) decided.noteLateTyping(id);
+	return plan.length;
 }
 
 const judge = (doc: Y.Doc, update: Uint8Array, decided: DecidedIds, userId = AUTHOR) => judged(doc, update, decided, userId).refusal;
@@ -82,7 +104,7 @@ describe('late typing without a mark of its own', () => {
 
 			Y.applyUpdate(doc, late);
 			expect(delta(doc).some(([, id]) => id !== null)).toBe(false); // what the decision left: plain text
-			markLateTyping(doc, addedRanges(readUpdate(new Y.Doc(), late))!, AUTHOR, decided);
+			expect(markLate(doc, late, decided)).toBe(1);
 			const successor = decided.successor('typing');
 			expect(delta(doc)).toEqual(
 				decision === 'accept'
@@ -96,13 +118,12 @@ describe('late typing without a mark of its own', () => {
 							['Plain text.', null]
 						]
 			);
-			expect(decided.lateMoves('typing')).toBe(1);
 
 			// A second keystroke from the same stale editor joins the same successor.
 			const next = writeAs(stale, AUTHOR_CLIENT, (text) => text.insert(16, ' with', { insertion: mark }));
 			expect(judge(doc, next, decided)).toBeNull();
 			Y.applyUpdate(doc, next);
-			markLateTyping(doc, addedRanges(readUpdate(new Y.Doc(), next))!, AUTHOR, decided);
+			markLate(doc, next, decided);
 			expect(delta(doc).filter(([, id]) => id !== null)).toEqual([['meetings with', successor]]);
 		});
 	}
@@ -112,25 +133,29 @@ describe('late typing without a mark of its own', () => {
 		const undecided = decidedRun('accept').stale; // the same document before the decision
 		const late = writeAs(stale, AUTHOR_CLIENT, (text) => text.insert(8, 'meetings', { insertion: mark }));
 		expect(judged(undecided, late, decided)).toEqual({ refusal: null, looked: true });
-		// Stored after the decision, the keystroke is plain text, which the server's look then marks.
+		// On the server's copy, which has the decision, the keystroke is plain text, which the server marks.
 		Y.applyUpdate(doc, late);
-		markLateTyping(doc, addedRanges(readUpdate(new Y.Doc(), late))!, AUTHOR, decided);
+		expect(markLate(doc, late, decided)).toBe(1);
 		expect(delta(doc).filter(([, id]) => id !== null)).toEqual([['meetings', decided.successor('typing')]]);
 	});
 
-	it('marks a keystroke that arrived while the previous one was being marked with the same successor', () => {
+	it('marks every keystroke of a burst with the same successor, one marked before the next is judged', () => {
 		const { doc, stale, decided } = decidedRun('accept');
-		const first = writeAs(stale, AUTHOR_CLIENT, (text) => text.insert(8, 'meetings', { insertion: mark }));
-		const second = writeAs(stale, AUTHOR_CLIENT, (text) => text.insert(16, ' with', { insertion: mark }));
-		Y.applyUpdate(doc, first);
-		Y.applyUpdate(doc, second);
-		// The server marks the first keystroke's text only: the second now sits just after the successor's run.
-		markLateTyping(doc, addedRanges(readUpdate(new Y.Doc(), first))!, AUTHOR, decided);
-		const successor = decided.successor('typing');
-		expect(delta(doc).filter(([, id]) => id !== null)).toEqual([['meetings', successor]]);
-		expect(mayBeLateTyping(doc, addedRanges(readUpdate(new Y.Doc(), second))!, AUTHOR, decided)).toBe(true);
-		markLateTyping(doc, addedRanges(readUpdate(new Y.Doc(), second))!, AUTHOR, decided);
-		expect(delta(doc).filter(([, id]) => id !== null)).toEqual([['meetings with', successor]]);
+		const keystrokes = [...'meetings'].map((char, n) => writeAs(stale, AUTHOR_CLIENT, (text) => text.insert(8 + n, char, { insertion: mark })));
+		for (const keystroke of keystrokes) {
+			expect(judge(doc, keystroke, decided)).toBeNull();
+			Y.applyUpdate(doc, keystroke);
+			expect(markLate(doc, keystroke, decided)).toBeTypeOf('number');
+		}
+		expect(delta(doc).filter(([, id]) => id !== null)).toEqual([['meetings', decided.successor('typing')]]);
+	});
+
+	it('refuses late typing that comes with a format item of its own (a forged run end inside the decided run)', () => {
+		const { doc, stale, decided } = decidedRun('accept');
+		const forged = writeAs(stale, AUTHOR_CLIENT, (text) => text.insert(4, 'Forged', { insertion: null }));
+		expect(judge(doc, forged, decided)).toMatch('not marked as your party');
+		Y.applyUpdate(doc, forged);
+		expect(markLate(doc, forged, decided)).toMatch('not marked as your party');
 	});
 
 	it('is not looked for in the author’s other suggestions, even soon after a decision', () => {
@@ -151,13 +176,13 @@ describe('late typing without a mark of its own', () => {
 		const late = writeAs(stale, AUTHOR_CLIENT, (text) => text.insert(8, 'meetings', { insertion: mark }));
 		expect(judge(doc, late, decided)).toMatch('not marked as your party');
 		Y.applyUpdate(doc, late);
-		markLateTyping(doc, addedRanges(readUpdate(new Y.Doc(), late))!, AUTHOR, decided);
+		expect(markLate(doc, late, decided)).toMatch('not marked as your party');
 		expect(delta(doc).some(([, id]) => id !== null)).toBe(false);
 	});
 
-	it(`refuses it once the decided id had ${MAX_LATE_MOVES} late updates`, () => {
+	it(`refuses it once the decided id had ${MAX_LATE_TYPING} late-typing updates`, () => {
 		const { doc, stale, decided } = decidedRun('accept');
-		for (let n = 0; n < MAX_LATE_MOVES; n++) decided.noteLateMove('typing');
+		for (let n = 0; n < MAX_LATE_TYPING; n++) decided.noteLateTyping('typing');
 		const late = writeAs(stale, AUTHOR_CLIENT, (text) => text.insert(8, 'meetings', { insertion: mark }));
 		expect(judge(doc, late, decided)).toMatch('not marked as your party');
 	});

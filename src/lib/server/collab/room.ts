@@ -14,8 +14,9 @@ import { NO_DOCUMENT_RULES, type DocumentRules } from './types';
 import { RoomPeers, type PeerHost } from './room-peers';
 import { RoomPresence } from './room-presence';
 import { RoomUpkeep } from './room-upkeep';
-import { applyServerChange, SERVER_CHANGE, type ServerChangeHost, type ServerChangeOptions, type ServerChangeRecord } from './server-change';
+import { applyServerChange, SERVER_CHANGE, type ServerChangeOptions, type ServerChangeRecord } from './server-change';
 import { ClientOwners } from './tracked/client-owners';
+import { admitUpdate, type LateTypingHost } from './late-typing-entry';
 import { ShadowDocument } from './tracked/shadow';
 import { addsNothing, isEmptyUpdate, readUpdate, stateClocks, type Intake } from './update-intake';
 import { DocumentFrozen, WritePipeline, type PipelineHost } from './write-pipeline';
@@ -234,15 +235,12 @@ export class Room {
 			return;
 		}
 		const { userId, side } = connection.identity!;
-		const candidate = this.pipeline.candidateFor(update, intake.decoded);
-		const refusal = this.admit({ intake, author: { kind: 'person', userId, side }, candidate });
-		if (refusal !== null) return this.refuse(connection, refusal);
-		for (const client of intake.writing) this.owners.bind({ client, userId, party: side });
-		this.suggestionIds.recordAdmitted(intake, this.doc);
+		const entry = admitUpdate(this.serverChangeHost(), intake, { userId, side }, connection);
+		if ('code' in entry) return this.refuse(connection, entry);
 		this.ctx.counters.updatesAccepted++;
 		this.ctx.acceptedRate.add();
-		this.pipeline.enqueue({ connection, update, decoded: intake.decoded, userId, clients: intake.touched }, candidate);
-		this.late.admitted(intake, this.doc, userId, this.shadow?.copy ?? null); // late marks and typing move to a new id
+		this.pipeline.enqueue(entry.pending, entry.candidate); // late typing goes with the server's marks on it
+		this.late.admitted(intake, this.doc, userId); // late marks move to a new id
 	}
 
 	private admit(change: ProposedChange): Refusal | null {
@@ -373,9 +371,11 @@ export class Room {
 		};
 	}
 
-	private serverChangeHost(): ServerChangeHost {
+	private serverChangeHost(): LateTypingHost {
 		return {
 			doc: this.doc,
+			shadow: this.shadow,
+			suggestionIds: this.suggestionIds,
 			owners: this.owners,
 			pipeline: this.pipeline,
 			decidedIds: this.decidedIds,

@@ -104,7 +104,8 @@ export async function applyServerChange<T>(
 	return result;
 }
 
-function unusedClientId(work: Y.Doc, owners: ClientOwners): number {
+/** A client id nobody has written with in `work` or bound here: the server's own for one change. */
+export function unusedClientId(work: Y.Doc, owners: ClientOwners): number {
 	let client = work.clientID;
 	while (work.store.clients.has(client) || owners.ownerOf(client) !== undefined) {
 		client = Math.floor(Math.random() * 0xffffffff);

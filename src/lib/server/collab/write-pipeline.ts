@@ -25,6 +25,8 @@ export interface PendingUpdate {
 	 * Such an update is stored in a batch of its own; if the transaction fails, only it is dropped.
 	 */
 	alsoWrite?: (tx: Tx) => Promise<void>;
+	/** Sent to its sender too: it holds the server's own structs beside theirs (late typing's marks). */
+	echo?: boolean;
 }
 
 /** What the pipeline needs of its room. */
@@ -216,22 +218,29 @@ export class WritePipeline {
 		if (batch.length > 1 && batch.every((pending) => pending.connection === origin)) {
 			const merged = Y.mergeUpdates(batch.map((pending) => pending.update));
 			const parts = batch.reduce((sum, pending) => sum + pending.update.length, 0);
-			if (merged.length < parts) return this.applyOne(merged, origin) && merged;
+			if (merged.length < parts)
+				return (
+					this.applyOne(
+						merged,
+						origin,
+						batch.some((pending) => pending.echo)
+					) && merged
+				);
 		}
 		for (const pending of batch) {
-			if (!this.applyOne(pending.update, pending.connection)) return false;
+			if (!this.applyOne(pending.update, pending.connection, pending.echo)) return false;
 		}
 		return batch.length === 1 ? batch[0].update : null;
 	}
 
-	private applyOne(update: Uint8Array, origin: Connection | null): boolean {
+	private applyOne(update: Uint8Array, origin: Connection | null, echo = false): boolean {
 		try {
 			Y.applyUpdate(this.host.doc, update, origin ?? this.host.serverOrigin);
 		} catch (error) {
 			this.host.failed('apply', error);
 			return false;
 		}
-		this.host.broadcast(update, origin);
+		this.host.broadcast(update, echo ? null : origin);
 		return true;
 	}
 

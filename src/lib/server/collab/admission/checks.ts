@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { CloseCode } from '../../../collab/protocol';
 import type { Writer } from '../tracked/rules';
-import { lateTypingMark } from './late-typing';
+import { lateTypingMark, plainTextOnly } from './late-typing';
 import type { AdmissionCheck, Refusal } from './types';
 
 /** Accepted-but-unstored bytes beyond which writers are told to slow down. */
@@ -55,12 +55,12 @@ export const stagedCap: AdmissionCheck = ({ intake }, { stagedBytes }) =>
  */
 export const trackedChanges: AdmissionCheck = ({ intake, author }, { shadow, owners, decidedIds }) => {
 	if (shadow === null || author.kind !== 'person') return null;
+	const mayBeLate = decidedIds.anyRecent && plainTextOnly(intake.decoded);
 	const writer: Writer = {
 		userId: author.userId,
 		side: author.side,
 		ownsClient: (client) => owners.ownerOf(client) === author.userId || intake.writing.includes(client),
-		isLateTyping: (item, tr) =>
-			decidedIds.anyRecent && lateTypingMark(tr.doc, item, (id) => id.clock >= (tr.beforeState.get(id.client) ?? 0), author, decidedIds) !== null
+		isLateTyping: (item, tr) => mayBeLate && lateTypingMark(tr.doc, item, (id) => id.clock >= (tr.beforeState.get(id.client) ?? 0), author, decidedIds) !== null
 	};
 	const violation = shadow.check(intake.bytes, writer);
 	return violation === null ? null : refused(violation);

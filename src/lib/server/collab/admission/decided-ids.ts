@@ -1,12 +1,12 @@
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { markedRuns, TERM_PROPOSALS_FIELD } from '../../../document';
-import { encodeTermProposal, newSuggestionId, parseTermProposal } from '../../../redlines/types';
-import { addedRanges, LATE_TYPING_MS, markLateTyping, mayBeLateTyping } from './late-typing';
+import { encodeTermProposal, newSuggestionId, parseSuggestionAttrs, parseTermProposal } from '../../../redlines/types';
+import { LATE_TYPING_MS, MAX_LATE_TYPING } from './late-typing';
 import { CloseCode } from '../../../collab/protocol';
 import type { Intake } from '../update-intake';
 import type { AdmissionCheck } from './types';
 import { claimsOf } from './suggestion-ids';
-import { placementsOf } from './placements';
+import { newItems, placementsOf } from './placements';
 
 /**
  * The suggestion ids of this MOU that were decided (accepted, rejected or withdrawn): read from
@@ -19,6 +19,8 @@ export class DecidedIds {
 	private readonly ids = new Set<string>();
 	/** How many late updates each decided id has had moved (see LateSuggestions). */
 	private readonly late = new Map<string, number>();
+	/** How many late-typing updates each decided id has had admitted (see late-typing.ts). */
+	private readonly typed = new Map<string, number>();
 	/** When this instance learned of each decision (see LATE_TYPING_MS). */
 	private readonly learned = new Map<string, number>();
 	private lastLearned = -Infinity;
@@ -58,6 +60,11 @@ export class DecidedIds {
 		this.late.set(id, this.lateMoves(id) + 1);
 	}
 
+	/** Counted when a late-typing update is admitted, not when it is stored. */
+	noteLateTyping(id: string): void {
+		this.typed.set(id, (this.typed.get(id) ?? 0) + 1);
+	}
+
 	/** The id late work under decided `id` goes to: the same one every time. */
 	successor(id: string): string {
 		let successor = this.successors.get(id);
@@ -77,15 +84,14 @@ export class DecidedIds {
 	/**
 	 * Unmarked text typed under the mark `markId` (see late-typing.ts): the decided id it belongs
 	 * to and the successor it is marked with, while that decision is recent and has had fewer than
-	 * MAX_LATE_MOVES late updates; otherwise null. `markId` may be the successor itself: the server
-	 * marks each late update's own text, so a keystroke that arrived while the previous one was
-	 * being marked sits just after the successor's run.
+	 * MAX_LATE_TYPING late-typing updates; otherwise null. `markId` may be the successor itself:
+	 * the previous late keystroke, already marked with it, which the next one may land just after.
 	 */
 	lateTyping(markId: string): { decided: string; successor: string } | null {
 		const decided = this.ids.has(markId) ? markId : this.predecessors.get(markId);
 		if (decided === undefined || !this.ids.has(decided)) return null;
 		if (this.now() - (this.learned.get(decided) ?? -Infinity) >= LATE_TYPING_MS) return null;
-		return this.lateMoves(decided) < MAX_LATE_MOVES ? { decided, successor: this.successor(decided) } : null;
+		return (this.typed.get(decided) ?? 0) < MAX_LATE_TYPING ? { decided, successor: this.successor(decided) } : null;
 	}
 
 	/** A decision that was admitted but could not be stored: its ids are open again. */
@@ -104,7 +110,8 @@ export class DecidedIds {
  * write pipeline, the server moves it to a successor id of the same author and party, so the text
  * stays as a new open suggestion for the other side to decide, and the decided one stays closed.
  * One successor per decided id: a burst of late keystrokes stays one suggestion. Late typing that
- * carries no mark of its own (late-typing.ts) is marked with the same successor.
+ * carries no mark of its own is marked with the same successor in the entry that stores it
+ * (late-typing-entry.ts), not here.
  */
 export class LateSuggestions {
 	constructor(
@@ -112,8 +119,8 @@ export class LateSuggestions {
 		private readonly serverChange: (actorId: string, change: (doc: Y.Doc) => void) => void
 	) {}
 
-	/** Called once `intake` from `authorId` is admitted (and staged); `shadow`: the tracked copy it was judged on. */
-	admitted(intake: Intake, doc: Y.Doc, authorId: string, shadow: Y.Doc | null = null): void {
+	/** Called once `intake` from `authorId` is admitted (and staged). */
+	admitted(intake: Intake, doc: Y.Doc, authorId: string): void {
 		if (this.decidedIds.size === 0) return;
 		const moves = new Map<string, string>();
 		for (const { id } of claimsOf(intake, placementsOf(intake, doc))) {
@@ -121,17 +128,7 @@ export class LateSuggestions {
 			moves.set(id, this.decidedIds.successor(id));
 			this.decidedIds.noteLateMove(id);
 		}
-		// Unmarked late typing is found on the server's copy, which has the decision (even while it
-		// is still being stored) and this update: only then is it certain the text lost its mark.
-		let typed = this.decidedIds.anyRecent ? addedRanges(intake) : null;
-		if (typed && !mayBeLateTyping(shadow, typed, authorId, this.decidedIds)) typed = null;
-		if (moves.size === 0 && typed === null) return;
-		this.serverChange(authorId, (work) =>
-			work.transact(() => {
-				moveSuggestions(work, moves);
-				if (typed) markLateTyping(work, typed, authorId, this.decidedIds);
-			})
-		);
+		if (moves.size > 0) this.serverChange(authorId, (work) => moveSuggestions(work, moves));
 	}
 }
 
@@ -163,6 +160,14 @@ export const decidedIdReuse: AdmissionCheck = ({ intake, author }, { doc, decide
 	for (const { id } of claimsOf(intake, placementsOf(intake, doc))) {
 		if (decidedIds.lateMoves(id) >= MAX_LATE_MOVES)
 			return { code: CloseCode.updateRefused, reason: `keeps using suggestion id ${id}, which was already decided` };
+	}
+	// A decided id's format item deleted as it is written marks nothing: it could only be a place
+	// for late typing to seem to continue the decided run from (late-typing.ts).
+	for (const item of newItems(intake, placementsOf(intake, doc))) {
+		if (!(item.content instanceof Y.ContentFormat) || !Y.isDeleted(intake.decoded.ds, item.id)) continue;
+		const attrs = parseSuggestionAttrs(item.content.value);
+		if (attrs && decidedIds.has(attrs.id))
+			return { code: CloseCode.updateRefused, reason: `writes a removed mark of suggestion ${attrs.id}, which was already decided` };
 	}
 	return null;
 };

@@ -1,8 +1,8 @@
 import * as Y from 'yjs';
 import { BODY_FIELD, indexOfItem, insertionShownAt, markTypedUnder, typedAfter } from '../../../document';
-import { INSERTION, type Party, type SuggestionAttrs } from '../../../redlines/types';
+import { INSERTION, parseSuggestionAttrs, type Party, type SuggestionAttrs } from '../../../redlines/types';
 import { rootOf } from '../tracked/rules';
-import type { Intake } from '../update-intake';
+import type { DecodedUpdate, Intake } from '../update-intake';
 import type { DecidedIds } from './decided-ids';
 
 /**
@@ -12,18 +12,21 @@ import type { DecidedIds } from './decided-ids';
  * was on its way, it lands as plain text, which the tracked-change rules would refuse (closing
  * the author's editor and losing the keystroke). It is admitted instead when all of this holds:
  *
- * - it is text, new in the update, by the writer, and shown unmarked once the update is in;
+ * - the update is plain text and nothing else: no format item, no deletion, no element (what the
+ *   editor sends for a keystroke; a forged format item could otherwise steer the walk below);
+ * - each character is by the writer, new in the update, and shown unmarked once the update is in;
  * - the character it was typed right after (its Yjs origin, through the update's own new
  *   characters) was inside a run of the writer's own insertion mark, as the writer last saw it
- *   (format items removed by the decision still count; a run's end does not let text after it in);
- * - that mark's id was decided less than LATE_TYPING_MS before (or is the successor of such an
- *   id: the previous late keystroke, already marked), with fewer than MAX_LATE_MOVES late updates.
+ *   (format items removed by the decision still count; a run's end does not let text after it in),
+ *   or is shown under that decided id's successor (the previous late keystroke, marked);
+ * - that mark's id was decided less than LATE_TYPING_MS before, with fewer than MAX_LATE_TYPING
+ *   late updates.
  *
- * Then the server change behind it (LateSuggestions) marks it with the decided id's successor, a
- * new open suggestion of the author. Nothing else unmarked goes in: not another party's text,
- * not next to another run, not a character past the run's end, not after the window; locked
- * clauses are refused earlier by the lock guard whatever the marks. A hostile client gains
- * nothing by it: its text ends as its own open suggestion, as if it had marked it itself.
+ * Then the server marks exactly those characters with the decided id's successor, a new open
+ * suggestion of the author, in the same stored entry as the text (collab/late-typing-entry.ts):
+ * the text is never stored without its mark. Nothing else unmarked goes in: not another party's
+ * text, not next to another run, not a character past the run's end, not after the window; locked
+ * clauses are refused earlier by the lock guard whatever the marks.
  */
 
 /**
@@ -32,14 +35,33 @@ import type { DecidedIds } from './decided-ids';
  * keystrokes the author's editor sent before it took the decision in: one round trip and a
  * commit, well under a second on a working link; ten seconds leaves room for a slow one. Typing
  * that arrives later (an editor reconnecting after a drop) is refused as before: the editor
- * reloads.
+ * reloads. Judged once, when the update is admitted.
  */
 export const LATE_TYPING_MS = 10_000;
+
+/**
+ * Late-typing updates per decided id: ten seconds of fast typing, one update a keystroke. Each
+ * costs a copy of the document; past it the typing is refused as any unmarked text.
+ */
+export const MAX_LATE_TYPING = 200;
 
 /** Who typed: the person whose update is judged. */
 export interface Typist {
 	userId: string;
 	side?: Party;
+}
+
+/** Whether an update is only new characters (the shape of a keystroke): the only updates late typing may be. */
+export function plainTextOnly(decoded: DecodedUpdate): boolean {
+	if (decoded.ds.clients.size > 0) return false;
+	return decoded.structs.every((struct) => struct instanceof Y.Item && struct.content instanceof Y.ContentString);
+}
+
+/** The insertion mark the writer saw where they typed after `anchor`: its own format item, the mark shown at it, or the one removed from it. */
+function markAt(anchor: Y.Item): SuggestionAttrs | null {
+	if (anchor.content instanceof Y.ContentFormat && anchor.content.key === INSERTION) return parseSuggestionAttrs(anchor.content.value);
+	const shown = anchor.deleted ? null : insertionShownAt(anchor);
+	return shown ?? markTypedUnder(anchor);
 }
 
 /** The decided id that `item`, new unmarked text, is late typing under, and the mark it takes (its successor's); null when it is not late typing. */
@@ -52,7 +74,7 @@ export function lateTypingMark(
 ): { decided: string; mark: SuggestionAttrs } | null {
 	if (!(item.content instanceof Y.ContentString) || !(item.parent instanceof Y.XmlText)) return null;
 	const anchor = typedAfter(doc, item, isNew);
-	const mark = anchor && markTypedUnder(anchor);
+	const mark = anchor && markAt(anchor);
 	if (!mark || mark.authorId !== typist.userId || (typist.side !== undefined && mark.party !== typist.side)) return null;
 	const late = decided.lateTyping(mark.id);
 	return late && { decided: late.decided, mark: { ...mark, id: late.successor } };
@@ -74,7 +96,7 @@ export function addedRanges(intake: Intake): AddedRanges | null {
 
 const inRanges = (ranges: AddedRanges) => (id: Y.ID) => (ranges.get(id.client) ?? []).some(([from, to]) => id.clock >= from && id.clock < to);
 
-/** The visible text items of `doc` in `ranges`, each with the part of it in them. */
+/** The visible body text items of `doc` in `ranges`, each with the part of it in them. */
 function* textIn(doc: Y.Doc, ranges: AddedRanges): Generator<{ item: Y.Item; text: Y.XmlText; offset: number; length: number }> {
 	for (const [client, list] of ranges) {
 		const structs = doc.store.clients.get(client) ?? [];
@@ -91,40 +113,64 @@ function* textIn(doc: Y.Doc, ranges: AddedRanges): Generator<{ item: Y.Item; tex
 }
 
 /**
- * Whether the server must look at what an admitted update added (`shadow`: the tracked copy it
- * was judged on, or null): text shown unmarked that is late typing, or text still under a decided
- * id there (its decision staged but not in the copy yet; once it is stored, that text is unmarked).
+ * Whether the server must look at what an admitted update added on a copy that has everything
+ * staged (`shadow`: the tracked copy it was judged on, or null): text shown unmarked there (late
+ * typing), or still under a decided id (its decision staged but not in the tracked copy yet;
+ * once it is stored, that text is unmarked).
  */
-export function mayBeLateTyping(shadow: Y.Doc | null, ranges: AddedRanges, authorId: string, decided: DecidedIds): boolean {
+export function mayBeLateTyping(shadow: Y.Doc | null, ranges: AddedRanges, decided: DecidedIds): boolean {
 	if (shadow === null) return true;
-	const isNew = inRanges(ranges);
 	for (const { item } of textIn(shadow, ranges)) {
 		const shown = insertionShownAt(item);
-		if (shown ? decided.has(shown.id) : lateTypingMark(shadow, item, isNew, { userId: authorId }, decided)) return true;
+		if (shown === null || decided.has(shown.id)) return true;
 	}
 	return false;
 }
 
+/** One run of late typing to mark: `length` characters from `index` of `text`. */
+export interface LateMark {
+	text: Y.XmlText;
+	index: number;
+	length: number;
+	attrs: SuggestionAttrs;
+	/** The decided id it continues. */
+	decided: string;
+}
+
+const NOT_MARKED = 'adds text that is not marked as your party’s insertion';
+
 /**
- * Marks the late typing among `ranges` (what one admitted update added, by `authorId`) with its
- * decided id's successor, on the server's copy of the document; counts one late move per decided
- * id. Text that is not late typing is left as it is (it was judged on admission).
+ * On `work` (the room's document, everything staged, and the update whose new text is `ranges`):
+ * the late typing to mark, or why the update is refused. Text shown under the writer's own mark
+ * needs nothing; text under a decided id is its marks' move (LateSuggestions); any other unmarked
+ * character must be late typing, in an update that is plain text only.
  */
-export function markLateTyping(work: Y.Doc, ranges: AddedRanges, authorId: string, decided: DecidedIds): void {
+export function planLateTyping(work: Y.Doc, decoded: DecodedUpdate, ranges: AddedRanges, typist: Required<Typist>, decided: DecidedIds): LateMark[] | string {
 	const isNew = inRanges(ranges);
-	const marks: Array<{ index: number; text: Y.XmlText; length: number; attrs: SuggestionAttrs }> = [];
-	const moved = new Set<string>();
+	const marks: LateMark[] = [];
 	for (const { item, text, offset, length } of textIn(work, ranges)) {
-		if (insertionShownAt(item)) continue;
-		const late = lateTypingMark(work, item, isNew, { userId: authorId }, decided);
-		if (!late) continue;
+		const shown = insertionShownAt(item);
+		if (shown) {
+			if (shown.party !== typist.side || shown.authorId !== typist.userId) return NOT_MARKED;
+			continue;
+		}
+		const late = lateTypingMark(work, item, isNew, typist, decided);
+		if (!late) return NOT_MARKED;
 		// Indices before any formatting (which inserts format items but moves no character).
-		marks.push({ index: indexOfItem(text, item) + offset, text, length, attrs: late.mark });
-		moved.add(late.decided);
+		marks.push({ index: indexOfItem(text, item) + offset, text, length, attrs: late.mark, decided: late.decided });
 	}
-	if (marks.length === 0) return;
+	if (marks.length > 0 && !plainTextOnly(decoded)) return 'late typing may hold nothing but text';
+	return marks;
+}
+
+/** Formats each run with its successor's mark (one transaction), then checks that none of `ranges` is shown unmarked: the reason if some is. */
+export function markLateTyping(work: Y.Doc, marks: readonly LateMark[], ranges: AddedRanges, typist: Required<Typist>): string | null {
 	work.transact(() => {
 		for (const { text, index, length, attrs } of marks) text.format(index, length, { [INSERTION]: attrs });
 	});
-	for (const id of moved) decided.noteLateMove(id);
+	for (const { item } of textIn(work, ranges)) {
+		const shown = insertionShownAt(item);
+		if (!shown || shown.party !== typist.side || shown.authorId !== typist.userId) return NOT_MARKED;
+	}
+	return null;
 }

@@ -50,6 +50,12 @@ export class ShadowDocument {
 		return this.behind ? null : this.doc;
 	}
 
+	/** Something admitted without `check` (the server's marks staged with an update): taken in, or the copy is rebuilt. */
+	include(update: Uint8Array): void {
+		if (this.doc !== null && !this.behind) Y.applyUpdate(this.doc, update);
+		else this.discard();
+	}
+
 	discard(): void {
 		this.doc?.destroy();
 		this.doc = null;

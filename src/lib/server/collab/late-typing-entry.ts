@@ -1,0 +1,108 @@
+import * as Y from 'yjs';
+import { CloseCode } from '../../collab/protocol';
+import type { Party } from '../../mou/party';
+import type { Candidate, Refusal, SuggestionIds } from './admission';
+import { addedRanges, markLateTyping, mayBeLateTyping, planLateTyping, type AddedRanges } from './admission/late-typing';
+import { errorMessage, type Connection } from './connection';
+import { unusedClientId, type ServerChangeHost } from './server-change';
+import type { ShadowDocument } from './tracked/shadow';
+import { readUpdate, type Intake } from './update-intake';
+import type { PendingUpdate } from './write-pipeline';
+
+/** What marking late typing needs of its room: a server change's needs, and the tracked copy. */
+export interface LateTypingHost extends ServerChangeHost {
+	readonly shadow: ShadowDocument | null;
+	readonly suggestionIds: SuggestionIds;
+}
+
+/** The pipeline entry that stores a person's late typing together with the server's marks on it. */
+export interface LateTypingEntry {
+	pending: PendingUpdate;
+	candidate: Candidate;
+}
+
+const refused = (reason: string): Refusal => ({ code: CloseCode.updateRefused, reason });
+
+/**
+ * Late typing (admission/late-typing.ts) is marked as it is admitted, never after: on a copy of
+ * the room's document with everything staged and the update, the server formats exactly the late
+ * characters with their successor's mark (with a client id of its own, as a server change), that
+ * change passes the admission chain as the server's, and the person's update and the marks are
+ * one pipeline entry, stored in one transaction and sent to everyone, the author included (their
+ * editor needs the server's format items). The late move is counted here. If anything about the
+ * marks fails, the whole update is refused, as unmarked text always was: it is never stored unmarked.
+ *
+ * A person's update through the admission chain, then this: the entry that stores it, or a refusal.
+ */
+export function admitUpdate(host: LateTypingHost, intake: Intake, author: { userId: string; side: Party }, connection: Connection): LateTypingEntry | Refusal {
+	const candidate = host.pipeline.candidateFor(intake.bytes, intake.decoded);
+	const refusal = host.admit({ intake, author: { kind: 'person', ...author }, candidate });
+	if (refusal !== null) return refusal;
+	const entry = lateTypingEntry(host, intake, author, connection, candidate);
+	if ('code' in entry) return entry;
+	for (const client of intake.writing) host.owners.bind({ client, userId: author.userId, party: author.side });
+	host.suggestionIds.recordAdmitted(intake, host.doc);
+	return entry;
+}
+
+function lateTypingEntry(
+	host: LateTypingHost,
+	intake: Intake,
+	author: { userId: string; side: Party },
+	connection: Connection,
+	candidate: Candidate
+): LateTypingEntry | Refusal {
+	const plain = { pending: { connection, update: intake.bytes, decoded: intake.decoded, userId: author.userId, clients: intake.touched }, candidate };
+	const { decidedIds, shadow } = host;
+	if (shadow === null || !decidedIds.anyRecent) return plain;
+	const ranges = addedRanges(intake);
+	if (ranges === null || !mayBeLateTyping(shadow.copy, ranges, decidedIds)) return plain;
+	const work = new Y.Doc({ gc: false });
+	let outcome: LateTypingEntry | Refusal | null;
+	try {
+		outcome = marked(host, work, intake, ranges, author, connection);
+	} catch (error) {
+		outcome = refused(`its late typing could not be marked: ${errorMessage(error)}`);
+	} finally {
+		work.destroy();
+	}
+	// Refused after the tracked-change rules took the update into the tracked copy: it is rebuilt.
+	if (outcome !== null && 'code' in outcome) shadow.discard();
+	return outcome ?? plain;
+}
+
+function marked(
+	host: LateTypingHost,
+	work: Y.Doc,
+	intake: Intake,
+	ranges: AddedRanges,
+	author: { userId: string; side: Party },
+	connection: Connection
+): LateTypingEntry | Refusal | null {
+	const { decidedIds, pipeline, doc } = host;
+	Y.applyUpdate(work, Y.encodeStateAsUpdate(doc));
+	const staged = pipeline.staged;
+	if (staged) Y.applyUpdate(work, staged);
+	Y.applyUpdate(work, intake.bytes);
+	if (work.store.pendingStructs !== null || work.store.pendingDs !== null) return refused('could not be applied');
+	const plan = planLateTyping(work, intake.decoded, ranges, author, decidedIds);
+	if (typeof plan === 'string') return refused(plan);
+	if (plan.length === 0) return null;
+	work.clientID = unusedClientId(work, host.owners);
+	const updates: Uint8Array[] = [];
+	work.on('update', (update: Uint8Array) => updates.push(update));
+	const unmarked = markLateTyping(work, plan, ranges, author);
+	if (unmarked !== null || updates.length === 0) return refused(unmarked ?? 'its late typing could not be marked');
+	const marks = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+	const entry = Y.mergeUpdates([intake.bytes, marks]);
+	const candidate: Candidate = { bytes: staged ? Y.mergeUpdates([staged, entry]) : entry, staged: null };
+	const marksIntake = readUpdate(doc, marks);
+	const refusal = host.admit({ intake: marksIntake, author: { kind: 'server', actorId: author.userId }, candidate });
+	if (refusal !== null) return refused(`its late typing could not be marked: ${refusal.reason}`);
+	host.owners.bind({ client: work.clientID, userId: null, party: null });
+	host.suggestionIds.recordAdmitted(marksIntake, doc);
+	for (const id of new Set(plan.map((mark) => mark.decided))) decidedIds.noteLateTyping(id);
+	host.shadow?.include(marks);
+	const pending: PendingUpdate = { connection, update: entry, decoded: Y.decodeUpdate(entry), userId: author.userId, clients: intake.touched, echo: true };
+	return { pending, candidate };
+}
