@@ -272,6 +272,7 @@ describe('late typing that carries its suggestion’s mark forward', () => {
 			const decided = await decideSuggestions({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds: [mark.id], decision });
 			expect(decided).toMatchObject({ ok: true });
 			await waitFor(() => !hasMark(firstText(districtClient.doc, OPEN_CLAUSE), mark.id), 'the decision stored');
+			const agreed = await storedDoc(mouId);
 
 			const late = typeLate(agencyClient, stale, (doc) => firstText(doc, OPEN_CLAUSE).insert(8, 'meetings', { insertion: mark }));
 			expect(formatItemsIn(late)).toBe(0); // what the editor sends: the mark goes on by itself
@@ -292,9 +293,11 @@ describe('late typing that carries its suggestion’s mark forward', () => {
 			const [successor] = successors;
 			expect(successor).not.toBe(mark.id);
 			expect(runs[0]).toMatchObject({ party: 'agency', authorId: agency.user.id });
-			const open = openSuggestions(await storedDoc(mouId));
+			const stored = await storedDoc(mouId);
+			const open = openSuggestions(stored);
 			expect(open.find((s) => s.id === successor)).toMatchObject({ party: 'agency', authorId: agency.user.id, kind: 'insertion' });
 			expect(open.some((s) => s.id === mark.id)).toBe(false);
+			expect(unaccountedText(stored, agreed, [mark.id])).toBe('');
 
 			// The other side decides the late typing like any suggestion.
 			const rejected = await decideSuggestions({ sql: db.sql, collab: server.collab }, district.user, mouId, {
@@ -326,29 +329,42 @@ describe('late typing that carries its suggestion’s mark forward', () => {
 		return { mouId, agencyClient, districtClient, staleAgency, staleDistrict, mark, agreed: await storedDoc(mouId) };
 	}
 
-	async function expectRefused(client: YjsClient, watcher: YjsClient, mouId: string, words: string, reason = 'not marked as your party', timeoutMs = 5_000) {
+	/** `agreed`: the stored document right after the decision; nothing stored since may be unmarked. */
+	async function expectRefused(
+		client: YjsClient,
+		watcher: YjsClient,
+		{ mouId, agreed, mark }: { mouId: string; agreed: Y.Doc; mark: SuggestionAttrs },
+		words: string,
+		reason = 'not marked as your party',
+		timeoutMs = 5_000
+	) {
 		expect(await within(client.closed, 'the writer is disconnected', timeoutMs)).toMatchObject({ code: 4422, reason: expect.stringMatching(reason) });
 		await watcher.roundTrip();
 		expect(JSON.stringify(watcher.doc.getXmlFragment('body').toJSON())).not.toContain(words);
-		expect(JSON.stringify((await storedDoc(mouId)).getXmlFragment('body').toJSON())).not.toContain(words);
+		const stored = await storedDoc(mouId);
+		expect(JSON.stringify(stored.getXmlFragment('body').toJSON())).not.toContain(words);
+		expect(unaccountedText(stored, agreed, [mark.id])).toBe('');
 	}
 
 	it('refuses the other party continuing the decided run unmarked', async () => {
-		const { mouId, agencyClient, districtClient, staleDistrict, mark } = await acceptedRun();
+		const run = await acceptedRun();
+		const { agencyClient, districtClient, staleDistrict, mark } = run;
 		typeLate(districtClient, staleDistrict, (doc) => firstText(doc, OPEN_CLAUSE).insert(8, 'Zqxnever', { insertion: mark }));
-		await expectRefused(districtClient, agencyClient, mouId, 'Zqxnever');
+		await expectRefused(districtClient, agencyClient, run, 'Zqxnever');
 	});
 
 	it('refuses the author’s unmarked text anywhere but right at their decided run', async () => {
-		const { mouId, agencyClient, districtClient } = await acceptedRun();
+		const run = await acceptedRun();
+		const { agencyClient, districtClient } = run;
 		agencyClient.edit((doc) => firstText(doc, OTHER_CLAUSE).insert(0, 'Zqxelsewhere '));
-		await expectRefused(agencyClient, districtClient, mouId, 'Zqxelsewhere');
+		await expectRefused(agencyClient, districtClient, run, 'Zqxelsewhere');
 	});
 
 	it('refuses the author’s unmarked text one character past their decided run', async () => {
-		const { mouId, agencyClient, districtClient } = await acceptedRun();
+		const run = await acceptedRun();
+		const { agencyClient, districtClient } = run;
 		agencyClient.edit((doc) => firstText(doc, OPEN_CLAUSE).insert(9, 'Zqxbeyond'));
-		await expectRefused(agencyClient, districtClient, mouId, 'Zqxbeyond');
+		await expectRefused(agencyClient, districtClient, run, 'Zqxbeyond');
 	});
 
 	/** One late keystroke per update, each a character typed at the end of the last, as the editor sends them; returns what was typed. */
@@ -404,7 +420,8 @@ describe('late typing that carries its suggestion’s mark forward', () => {
 
 	for (const restored of [false, true]) {
 		it(`refuses the author’s late typing after a forged run end (a format item of their own${restored ? ', the mark restored after it' : ''}) once they withdrew their suggestion, and stores nothing unmarked`, async () => {
-			const { mouId, agencyClient, districtClient, staleAgency, agreed } = await acceptedRun('withdraw');
+			const run = await acceptedRun('withdraw');
+			const { agencyClient, districtClient, staleAgency } = run;
 			typeLate(agencyClient, staleAgency, (doc) => {
 				const text = firstText(doc, OPEN_CLAUSE);
 				const before = Y.getState(doc.store, doc.clientID);
@@ -416,13 +433,13 @@ describe('late typing that carries its suggestion’s mark forward', () => {
 					}
 				});
 			});
-			await expectRefused(agencyClient, districtClient, mouId, 'Zqxforged', 'not marked as your party|removed mark of suggestion hostile-withdraw');
-			expect(unaccountedText(await storedDoc(mouId), agreed)).toBe('');
+			await expectRefused(agencyClient, districtClient, run, 'Zqxforged', 'not marked as your party|removed mark of suggestion hostile-withdraw');
 		});
 	}
 
 	it('refuses a removed mark of the author’s decided suggestion placed elsewhere, which late typing could continue', async () => {
-		const { mouId, agencyClient, districtClient, staleAgency, mark, agreed } = await acceptedRun();
+		const run = await acceptedRun();
+		const { agencyClient, districtClient, staleAgency, mark } = run;
 		typeLate(agencyClient, staleAgency, (doc) => {
 			const text = firstText(doc, OTHER_CLAUSE);
 			const before = Y.getState(doc.store, doc.clientID);
@@ -434,22 +451,23 @@ describe('late typing that carries its suggestion’s mark forward', () => {
 				}
 			});
 		});
-		await expectRefused(agencyClient, districtClient, mouId, 'Zqxanywhere', 'removed mark of suggestion hostile-accept');
-		expect(unaccountedText(await storedDoc(mouId), agreed)).toBe('');
+		await expectRefused(agencyClient, districtClient, run, 'Zqxanywhere', 'removed mark of suggestion hostile-accept');
 	});
 
 	it(`refuses late typing past ${MAX_LATE_TYPING} late updates, and stores none of the excess unmarked`, async () => {
-		const { mouId, agencyClient, districtClient, staleAgency, mark, agreed } = await acceptedRun('accept', BEFORE_SERVER_MARKS);
+		const run = await acceptedRun('accept', BEFORE_SERVER_MARKS);
+		const { mouId, agencyClient, districtClient, staleAgency, mark } = run;
 		// Each keystroke typed at the decided run's end, before the ones typed so far: each one is marked by the server.
 		typeBurst(agencyClient, staleAgency, mark, MAX_LATE_TYPING, 8);
+		await lateTypingStored(agencyClient, staleAgency);
 		typeLate(agencyClient, staleAgency, (doc) => firstText(doc, OPEN_CLAUSE).insert(8, 'Zqxexcess', { insertion: mark }));
-		await expectRefused(agencyClient, districtClient, mouId, 'Zqxexcess', 'not marked as your party', 30_000);
+		await expectRefused(agencyClient, districtClient, run, 'Zqxexcess', 'not marked as your party', 30_000);
 		const stored = await storedDoc(mouId);
 		expect(
 			insertionRuns(firstText(stored, OPEN_CLAUSE))
 				.map((run) => run.text)
 				.join('')
 		).toHaveLength(MAX_LATE_TYPING);
-		expect(unaccountedText(stored, agreed, [mark.id])).toBe('');
+		expect(unaccountedText(stored, run.agreed, [mark.id])).toBe('');
 	});
 });
