@@ -81,7 +81,7 @@ function markLate(doc: Y.Doc, update: Uint8Array, decided: DecidedIds): string |
 	const ranges = addedRanges(readUpdate(new Y.Doc(), update))!;
 	const plan = planLateTyping(doc, Y.decodeUpdate(update), ranges, TYPIST, decided);
 	if (typeof plan === 'string') return plan;
-	expect(markLateTyping(doc, plan, ranges, TYPIST)).toBeNull();
+	expect(markLateTyping(doc, plan, ranges, TYPIST, decided)).toBeNull();
 	for (const id of new Set(plan.map((mark) => mark.decided))) decided.noteLateTyping(id);
 	return plan.length;
 }
@@ -156,6 +156,18 @@ describe('late typing without a mark of its own', () => {
 		expect(judge(doc, forged, decided)).toMatch('not marked as your party');
 		Y.applyUpdate(doc, forged);
 		expect(markLate(doc, forged, decided)).toMatch('not marked as your party');
+	});
+
+	it('marks the keystroke with the successor when the decision has not reached this copy yet (made on another instance)', () => {
+		const { stale, decided } = decidedRun('accept');
+		const undecided = decidedRun('accept').stale;
+		const late = writeAs(stale, AUTHOR_CLIENT, (text) => text.insert(8, 'meetings', { insertion: mark }));
+		Y.applyUpdate(undecided, late);
+		expect(markLate(undecided, late, decided)).toBe(1);
+		expect(delta(undecided).filter(([, id]) => id !== null)).toEqual([
+			['Monthly ', 'typing'],
+			['meetings', decided.successor('typing')]
+		]);
 	});
 
 	it('is not looked for in the author’s other suggestions, even soon after a decision', () => {

@@ -91,7 +91,7 @@ function marked(
 	work.clientID = unusedClientId(work, host.owners);
 	const updates: Uint8Array[] = [];
 	work.on('update', (update: Uint8Array) => updates.push(update));
-	const unmarked = markLateTyping(work, plan, ranges, author);
+	const unmarked = markLateTyping(work, plan, ranges, author, decidedIds);
 	if (unmarked !== null || updates.length === 0) return refused(unmarked ?? 'its late typing could not be marked');
 	const marks = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
 	const entry = Y.mergeUpdates([intake.bytes, marks]);

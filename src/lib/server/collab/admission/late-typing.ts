@@ -76,6 +76,10 @@ export function lateTypingMark(
 	const anchor = typedAfter(doc, item, isNew);
 	const mark = anchor && markAt(anchor);
 	if (!mark || mark.authorId !== typist.userId || (typist.side !== undefined && mark.party !== typist.side)) return null;
+	return lateTypingUnder(mark, decided);
+}
+
+function lateTypingUnder(mark: SuggestionAttrs, decided: DecidedIds): { decided: string; mark: SuggestionAttrs } | null {
 	const late = decided.lateTyping(mark.id);
 	return late && { decided: late.decided, mark: { ...mark, id: late.successor } };
 }
@@ -148,29 +152,33 @@ const NOT_MARKED = 'adds text that is not marked as your party’s insertion';
 export function planLateTyping(work: Y.Doc, decoded: DecodedUpdate, ranges: AddedRanges, typist: Required<Typist>, decided: DecidedIds): LateMark[] | string {
 	const isNew = inRanges(ranges);
 	const marks: LateMark[] = [];
+	const plainText = plainTextOnly(decoded);
 	for (const { item, text, offset, length } of textIn(work, ranges)) {
 		const shown = insertionShownAt(item);
-		if (shown) {
-			if (shown.party !== typist.side || shown.authorId !== typist.userId) return NOT_MARKED;
-			continue;
-		}
-		const late = lateTypingMark(work, item, isNew, typist, decided);
+		if (shown && (shown.party !== typist.side || shown.authorId !== typist.userId)) return NOT_MARKED;
+		// Own open mark; or a decided id's mark the update writes itself (LateSuggestions moves it).
+		if (shown && (!decided.has(shown.id) || !plainText)) continue;
+		// Unmarked, or still under a decided id whose decision has not reached this copy (made on another instance).
+		const late = shown ? lateTypingUnder(shown, decided) : lateTypingMark(work, item, isNew, typist, decided);
 		if (!late) return NOT_MARKED;
 		// Indices before any formatting (which inserts format items but moves no character).
 		marks.push({ index: indexOfItem(text, item) + offset, text, length, attrs: late.mark, decided: late.decided });
 	}
-	if (marks.length > 0 && !plainTextOnly(decoded)) return 'late typing may hold nothing but text';
+	if (marks.length > 0 && !plainText) return 'late typing may hold nothing but text';
 	return marks;
 }
 
-/** Formats each run with its successor's mark (one transaction), then checks that none of `ranges` is shown unmarked: the reason if some is. */
-export function markLateTyping(work: Y.Doc, marks: readonly LateMark[], ranges: AddedRanges, typist: Required<Typist>): string | null {
+/**
+ * Formats each run with its successor's mark (one transaction), then checks that every character
+ * of `ranges` is shown under an open mark of the typist's: the reason if one is not.
+ */
+export function markLateTyping(work: Y.Doc, marks: readonly LateMark[], ranges: AddedRanges, typist: Required<Typist>, decided: DecidedIds): string | null {
 	work.transact(() => {
 		for (const { text, index, length, attrs } of marks) text.format(index, length, { [INSERTION]: attrs });
 	});
 	for (const { item } of textIn(work, ranges)) {
 		const shown = insertionShownAt(item);
-		if (!shown || shown.party !== typist.side || shown.authorId !== typist.userId) return NOT_MARKED;
+		if (!shown || shown.party !== typist.side || shown.authorId !== typist.userId || decided.has(shown.id)) return NOT_MARKED;
 	}
 	return null;
 }
