@@ -112,6 +112,14 @@ try {
 		if (results[i][0].commits !== null) {
 			const commits = results[i].map((r) => r.commits! / Math.max(1, r.updates));
 			console.log(`${''.padEnd(10)} PostgreSQL commits per update: ${commits.map((x) => x.toFixed(2)).join(' ')}  median ${median(commits).toFixed(2)}`);
+			const interval = results[i].map((r) => r.elapsedMs / Math.max(1, r.commits!));
+			console.log(`${''.padEnd(10)} ms between commits: ${interval.map((x) => x.toFixed(1)).join(' ')}`);
+			const postgres = results[i].map((r) => (r.postgresCpuMicros ?? NaN) / Math.max(1, r.updates));
+			console.log(`${''.padEnd(10)} PostgreSQL CPU per update (µs, every PostgreSQL process on the machine): ${postgres.map((x) => x.toFixed(0)).join(' ')}`);
+			const fit = growthAtSameCommitRate(perUpdate, commits);
+			console.log(
+				`${''.padEnd(10)} CPU per update ≈ ${fit.base.toFixed(0)} + ${fit.perCommit.toFixed(0)} × commits per update ${fit.perWindow >= 0 ? '+' : '−'} ${Math.abs(fit.perWindow).toFixed(1)} × window (growth at the same commit rate)`
+			);
 		}
 		if (kernel[i].length > 0) {
 			const keys = Object.keys(kernel[i][0]);
@@ -135,6 +143,23 @@ try {
 	await bench.drop();
 }
 process.exit(0);
+
+/**
+ * Least squares of CPU per update on commits per update and the window's index: `perWindow` is
+ * how much a window costs more than the one before at the same commit rate (work that grows
+ * with the document or with time), apart from what the commit rate explains.
+ */
+function growthAtSameCommitRate(cpu: number[], commits: number[]): { base: number; perCommit: number; perWindow: number } {
+	const rows = cpu.map((y, w) => [1, commits[w], w, y]);
+	// Normal equations (3 × 3), solved by Cramer's rule.
+	const m = [0, 1, 2].map((a) => [0, 1, 2].map((b) => rows.reduce((sum, r) => sum + r[a] * r[b], 0)));
+	const v = [0, 1, 2].map((a) => rows.reduce((sum, r) => sum + r[a] * r[3], 0));
+	const det = (x: number[][]) =>
+		x[0][0] * (x[1][1] * x[2][2] - x[1][2] * x[2][1]) - x[0][1] * (x[1][0] * x[2][2] - x[1][2] * x[2][0]) + x[0][2] * (x[1][0] * x[2][1] - x[1][1] * x[2][0]);
+	const d = det(m);
+	const solve = (k: number) => det(m.map((row, a) => row.map((cell, b) => (b === k ? v[a] : cell)))) / d;
+	return { base: solve(0), perCommit: solve(1), perWindow: solve(2) };
+}
 
 /** Read and write system calls (/proc/<pid>/io) and the main thread's context switches (a wake-up each, mostly). */
 function kernelCounts(pid: number): Record<string, number> {

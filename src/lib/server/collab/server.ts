@@ -336,6 +336,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		rooms.clear();
 		while (background.size > 0) await Promise.all([...background]);
 		await activity.flush();
+		await writer.close();
 		await terminateStragglers(wss, SHUTDOWN_GRACE_MS);
 		await new Promise<void>((resolve) => wss.close(() => resolve()));
 		await relay?.close();

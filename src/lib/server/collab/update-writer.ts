@@ -1,3 +1,4 @@
+import postgres from 'postgres';
 import type { Sql } from '../db';
 import { appendUpdates, appendUpdatesOfMany, type StoredUpdate } from './persistence';
 
@@ -5,13 +6,30 @@ import { appendUpdates, appendUpdatesOfMany, type StoredUpdate } from './persist
 export interface UpdateStatements {
 	many(batches: ReadonlyArray<{ mouId: string; updates: StoredUpdate[] }>): Promise<Map<string, string[]>>;
 	one(mouId: string, updates: StoredUpdate[]): Promise<string[]>;
+	/** Closes what the statements opened (their own connection). */
+	end?(): Promise<void>;
 }
 
-/** `seqs`: whether the rows' seqs are wanted (only the relay uses them); without, `many` gives none. */
+/**
+ * `seqs`: whether the rows' seqs are wanted (only the relay uses them); without, `many` gives none.
+ * The statements run on a connection of their own: postgres.js (3.4) keeps a pool's idle
+ * connections in a queue whose array only empties when every connection is taken at once, so
+ * with a few of ten in use it gains a slot per query and each query scans it (`indexOf`): the
+ * pool's CPU per query grows with the number of queries it ever ran (44 → 88 µs over 120,000, see
+ * bench/README.md). The writer is most of this server's queries (hundreds of commits a second);
+ * on a pool of one connection that queue empties at every query. A pool of one already (the
+ * embedded PGlite, which must keep one connection) is used as it is.
+ */
 export function postgresStatements(sql: Sql, { seqs }: { seqs: boolean }): UpdateStatements {
+	const own = (sql.options?.max ?? 1) > 1;
+	// The parsed options (`shared` marks them so) are taken as they are: same server, types, socket.
+	const writer: Sql = own ? postgres({ ...sql.options, max: 1 } as unknown as postgres.Options<Record<string, never>>) : sql;
 	return {
-		many: (batches) => appendUpdatesOfMany(sql, batches, { seqs }),
-		one: (mouId, updates) => appendUpdates(sql, mouId, updates)
+		many: (batches) => appendUpdatesOfMany(writer, batches, { seqs }),
+		one: (mouId, updates) => appendUpdates(writer, mouId, updates),
+		end: async () => {
+			if (own) await writer.end({ timeout: 5 });
+		}
 	};
 }
 
@@ -42,6 +60,11 @@ export class UpdateWriter {
 	private draining = false;
 
 	constructor(private readonly statements: UpdateStatements) {}
+
+	/** Once nothing is queued any more (the rooms have settled): closes the statements' connection. */
+	async close(): Promise<void> {
+		await this.statements.end?.();
+	}
 
 	/** Resolves with the rows' seqs once they are committed. */
 	append(mouId: string, updates: StoredUpdate[]): Promise<string[]> {
