@@ -4,6 +4,7 @@
  * own change (a decision) alike. The first refusal ends the chain.
  */
 import { clauseIdentity, termValues } from './attributes';
+import { bodyShape } from './body-shape';
 import { clientOwnership, frozen, lockGuard, stagedCap, trackedChanges } from './checks';
 import { decidedIdReuse } from './decided-ids';
 import { suggestionIdOwnership } from './suggestion-ids';
@@ -17,6 +18,7 @@ export type { AdmissionCheck, AdmissionState, Candidate, ChangeAuthor, ProposedC
 export const ADMISSION_CHAIN: readonly AdmissionCheck[] = [
 	frozen,
 	lockGuard,
+	bodyShape,
 	clientOwnership,
 	stagedCap,
 	suggestionIdOwnership,

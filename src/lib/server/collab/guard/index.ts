@@ -103,7 +103,7 @@ function checkUpdate(update: Uint8Array, ctx: RuleContext, given: DecodedUpdate 
 }
 
 /** The staged runs with the update's structs after them, as one update merged after the staged ones would have them. */
-function afterStaged(staged: StagedRuns, own: Map<number, DecodedStruct[]>): Map<number, DecodedStruct[]> {
+export function afterStaged(staged: StagedRuns, own: Map<number, DecodedStruct[]>): Map<number, DecodedStruct[]> {
 	const runs = new Map<number, DecodedStruct[]>(staged as Map<number, DecodedStruct[]>);
 	for (const [client, structs] of own) {
 		const before = staged.get(client);

@@ -1,0 +1,105 @@
+import * as Y from 'yjs';
+import type { NodeType } from '@tiptap/pm/model';
+import { CloseCode } from '../../../collab/protocol';
+import { BODY_FIELD } from '../../../document';
+import { documentSchema } from '../../../editor/schema';
+import { afterStaged, type DecodedStruct } from '../guard';
+import { PlacementResolver, type Placement } from '../guard/placement';
+import { groupByClient } from '../guard/update-structs';
+import { newItems, placementsOf } from './placements';
+import type { AdmissionCheck, ProposedChange, Refusal } from './types';
+
+/**
+ * The body is what y-prosemirror writes for the document schema, and nothing else: an element's
+ * and the root fragment's children are elements of a schema node allowed there, or a Y.XmlText
+ * where the node holds text; text, and formats of the schema's marks, only inside a Y.XmlText;
+ * attributes only on elements, as plain values. Anything else makes every reader of the stored
+ * document throw (`yXmlFragmentToProsemirrorJSON`: "Unexpected case") and every editor drop or
+ * delete the node it cannot build. The term roots are the lock guard's (one string per key).
+ * Server changes are held to it too: they are built with y-prosemirror's own writer.
+ */
+export const bodyShape: AdmissionCheck = (change, { doc }) => {
+	const placements = resolverFor(change, doc);
+	for (const item of newItems(change.intake, placements)) {
+		if (item.content instanceof Y.ContentDeleted) continue;
+		const placement = placements.placementOf(item);
+		if (placement === null) continue; // Yjs discards it (a collected neighbour or parent)
+		const problem = shapeProblem(item, placement);
+		if (problem) return refused(problem);
+	}
+	return null;
+};
+
+const refused = (reason: string): Refusal => ({ code: CloseCode.updateRefused, reason: `${reason}; the document cannot hold it` });
+
+/** Judged after what is staged when the update builds on it (the lock guard's layout of the candidate). */
+function resolverFor({ intake, candidate }: ProposedChange, doc: Y.Doc): PlacementResolver {
+	if (candidate.bytes === intake.bytes && candidate.staged === null) return placementsOf(intake, doc);
+	const merged = candidate.bytes === intake.bytes ? intake.decoded : Y.decodeUpdate(candidate.bytes);
+	const own = groupByClient(merged.structs as DecodedStruct[]) ?? new Map<number, DecodedStruct[]>();
+	return new PlacementResolver(candidate.staged ? afterStaged(candidate.staged, own) : own, doc.store);
+}
+
+/** What each node may hold, from its content expression: child node names ('text' for a Y.XmlText). */
+const CHILDREN = new Map<string, ReadonlySet<string>>(Object.values(documentSchema.nodes).map((type) => [type.name, childNames(type)]));
+const MARKS = new Set(Object.keys(documentSchema.marks));
+/** y-prosemirror keys a mark that may overlap itself as `name--<8 characters of its hash>`. */
+const HASHED_MARK = /^(.*)--[a-zA-Z0-9+/=]{8}$/;
+
+function childNames(type: NodeType): ReadonlySet<string> {
+	const names = new Set<string>();
+	const seen = new Set<unknown>();
+	const todo = [type.contentMatch];
+	while (todo.length > 0) {
+		const match = todo.pop()!;
+		if (seen.has(match)) continue;
+		seen.add(match);
+		for (let i = 0; i < match.edgeCount; i++) {
+			const edge = match.edge(i);
+			names.add(edge.type.name);
+			todo.push(edge.next);
+		}
+	}
+	return names;
+}
+
+function shapeProblem(item: Y.Item, { parent, root, parentSub }: Placement): string | null {
+	if (root !== null && root !== BODY_FIELD) return null; // a term root: the lock guard judges it
+	const node = root === BODY_FIELD ? documentSchema.topNodeType.name : parent instanceof Y.XmlElement ? parent.nodeName : null;
+	if (parent instanceof Y.XmlText) return parentSub === null ? textContentProblem(item.content) : 'sets an attribute on text';
+	if (node === null) return parent instanceof Y.XmlFragment || parent instanceof Y.XmlHook ? 'writes inside content that is not a node' : null;
+	if (parentSub !== null) {
+		if (root !== null) return 'sets an attribute on the document';
+		return item.content instanceof Y.ContentAny ? null : `sets the ${parentSub} of a ${node} to something that is not a value`;
+	}
+	const content = item.content;
+	if (!(content instanceof Y.ContentType)) return `puts ${describe(content)} directly inside a ${node}, outside any text`;
+	const child = content.type instanceof Y.XmlText ? 'text' : content.type instanceof Y.XmlElement ? content.type.nodeName : null;
+	if (child === null) return `puts a ${content.type.constructor.name} inside a ${node}`;
+	if (child !== 'text' && !CHILDREN.has(child)) return `adds a ${shortName(child)} node, which the document does not know`;
+	if (!CHILDREN.get(node)?.has(child)) return child === 'text' ? `puts text directly inside a ${node}` : `puts a ${child} inside a ${node}`;
+	return null;
+}
+
+/** Inside a Y.XmlText: characters, and the formats of the schema's marks. */
+function textContentProblem(content: Y.AbstractContent): string | null {
+	if (content instanceof Y.ContentString) return null;
+	if (content instanceof Y.ContentFormat) {
+		const mark = HASHED_MARK.exec(content.key)?.[1] ?? content.key;
+		return MARKS.has(mark) ? null : `formats text with ${shortName(mark)}, which is no mark of the document`;
+	}
+	return `puts ${describe(content)} inside text`;
+}
+
+function describe(content: Y.AbstractContent): string {
+	if (content instanceof Y.ContentString) return 'characters';
+	if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON) return 'raw values';
+	if (content instanceof Y.ContentEmbed) return 'an embedded object';
+	if (content instanceof Y.ContentFormat) return 'a format';
+	if (content instanceof Y.ContentType) return `a ${content.type.constructor.name}`;
+	return 'unknown content';
+}
+
+function shortName(name: string): string {
+	return name.length > 40 ? `${name.slice(0, 40)}…` : name;
+}

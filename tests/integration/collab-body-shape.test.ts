@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { counselOfEachParty, createMouBetween, type Person } from '../helpers/fixtures';
+import { within } from '../helpers/yjs-client';
+import { liveEditing } from '../helpers/live-editing';
+import { body, clause, clauseIndex, firstParagraph, firstText } from '../helpers/mou-doc';
+import { suggestionMark } from '../helpers/stored-edits';
+import { CloseCode } from '../../src/lib/collab/protocol';
+import { readStoredMou } from '../../src/lib/document';
+import { loadDocumentState } from '../../src/lib/server/collab';
+
+// The body holds only what the editor's schema can show. A bare Yjs client that writes anything
+// else (a value straight inside a paragraph, a node the schema does not know) would make every
+// reader of the stored MOU throw and every other editor drop the node: it is refused in every mode.
+
+const OPEN_CLAUSE = 'purpose.mission'; // recommended, unlocked
+
+let agency: Person;
+let district: Person;
+const live = liveEditing(async (sql) => ({ agency, district } = await counselOfEachParty(sql)));
+const { connected, rowCount, storedDoc } = live;
+
+const MODES = ['draft', 'negotiating'] as const;
+type Mode = (typeof MODES)[number];
+
+const FORGERIES: Array<[string, (doc: Y.Doc) => void]> = [
+	['a string straight inside a paragraph', (doc) => (firstParagraph(doc, OPEN_CLAUSE) as unknown as Y.Array<string>).insert(1, ['ZqxHIDDEN text'])],
+	['a node the schema does not know', (doc) => firstParagraph(doc, OPEN_CLAUSE).insert(1, [new Y.XmlElement('script')])],
+	['a map inside a paragraph', (doc) => (firstParagraph(doc, OPEN_CLAUSE) as unknown as Y.Array<Y.Map<string>>).insert(1, [new Y.Map()])],
+	['text straight inside a clause', (doc) => clause(doc, OPEN_CLAUSE).insert(0, [new Y.XmlText('ZqxHIDDEN text')])],
+	['a paragraph inside a paragraph', (doc) => firstParagraph(doc, OPEN_CLAUSE).insert(1, [new Y.XmlElement('paragraph')])],
+	['an embedded object inside text', (doc) => firstText(doc, OPEN_CLAUSE).insertEmbed(0, { ZqxHIDDEN: true })],
+	['a mark the schema does not know', (doc) => firstText(doc, OPEN_CLAUSE).format(0, 3, { blink: true })],
+	['a value on the body itself', (doc) => Y.XmlElement.prototype.setAttribute.call(body(doc), 'ZqxHIDDEN', 'x')]
+];
+
+/** Readers of the stored MOU (exports, signing, redlines) still read it, and it has none of the forgery. */
+async function expectReadable(mouId: string) {
+	const stored = readStoredMou(await loadDocumentState(live.sql, mouId));
+	expect(JSON.stringify(stored.body)).not.toContain('Zqx');
+	expect(JSON.stringify(stored.body)).toContain('"clause"');
+}
+
+async function twoCounsel(mode: Mode) {
+	const mouId = await createMouBetween(live.sql, agency, district, undefined, mode);
+	return { mouId, attacker: await connected(agency, mouId), other: await connected(district, mouId) };
+}
+
+describe.each(MODES)('the body holds only the schema’s nodes, marks and text (%s)', (mode) => {
+	it.each(FORGERIES)('refuses %s, and the other counsel and every reader are unaffected', async (_what, forge) => {
+		const { mouId, attacker, other } = await twoCounsel(mode);
+		const rows = await rowCount(mouId);
+		const before = body(other.doc).toString();
+		attacker.edit(forge);
+		const closed = await within(attacker.closed, 'the attacker is disconnected');
+		expect(closed).toMatchObject({ code: CloseCode.updateRefused, reason: expect.stringMatching(/the document cannot hold it/) });
+		expect(await rowCount(mouId)).toBe(rows);
+		await other.roundTrip();
+		expect(body(other.doc).toString()).toBe(before);
+		await expectReadable(mouId);
+	});
+
+	it('stores honest edits: typing, a bold word, a new paragraph, a list and a table', async () => {
+		const { mouId, attacker: writer, other } = await twoCounsel(mode);
+		const mark = mode === 'negotiating' ? { insertion: suggestionMark(agency, 'agency', `shape-${mode}`) } : {};
+		writer.edit((doc) => {
+			const text = firstText(doc, OPEN_CLAUSE);
+			text.insert(0, 'Monthly ', mark);
+			text.insert(0, 'Quarterly ', { ...mark, bold: {} });
+			const paragraph = new Y.XmlElement('paragraph');
+			paragraph.insert(0, [new Y.XmlText()]);
+			const list = new Y.XmlElement('bulletList');
+			const listItem = new Y.XmlElement('listItem');
+			const itemParagraph = new Y.XmlElement('paragraph');
+			itemParagraph.insert(0, [new Y.XmlText()]);
+			listItem.insert(0, [itemParagraph]);
+			list.insert(0, [listItem]);
+			const table = new Y.XmlElement('table');
+			const row = new Y.XmlElement('tableRow');
+			const cell = new Y.XmlElement('tableCell');
+			cell.setAttribute('colspan', 1 as unknown as string);
+			const cellParagraph = new Y.XmlElement('paragraph');
+			cellParagraph.insert(0, [new Y.XmlText()]);
+			cell.insert(0, [cellParagraph]);
+			row.insert(0, [cell]);
+			table.insert(0, [row]);
+			clause(doc, OPEN_CLAUSE).insert(1, [paragraph, list, table]);
+			(paragraph.get(0) as Y.XmlText).insert(0, 'A new paragraph.', mark);
+			(itemParagraph.get(0) as Y.XmlText).insert(0, 'A listed duty.', mark);
+			(cellParagraph.get(0) as Y.XmlText).insert(0, 'A cell.', mark);
+		});
+		await within(writer.allStored(), 'the edits are stored');
+		await other.roundTrip();
+		const seen = body(other.doc).toString();
+		for (const words of ['Quarterly', 'Monthly', 'A new paragraph.', 'A listed duty.', 'A cell.']) expect(seen).toContain(words);
+		const stored = JSON.stringify(readStoredMou(await loadDocumentState(live.sql, mouId)).body);
+		expect(stored).toContain('"bulletList"');
+		expect(stored).toContain('"table"');
+	});
+});
+
+it('stores a fill-in term node added while drafting', async () => {
+	const { mouId, attacker: writer } = await twoCounsel('draft');
+	writer.edit((doc) => {
+		const term = new Y.XmlElement('term');
+		term.setAttribute('key', 'startDate');
+		firstParagraph(doc, OPEN_CLAUSE).insert(1, [term, new Y.XmlText(' and after.')]);
+	});
+	await within(writer.allStored(), 'the term is stored');
+	expect(JSON.stringify(readStoredMou(await loadDocumentState(live.sql, mouId)).body)).toContain('"key":"startDate"');
+	expect(clauseIndex(await storedDoc(mouId), OPEN_CLAUSE)).toBeGreaterThan(-1);
+});
