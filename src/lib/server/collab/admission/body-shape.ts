@@ -30,6 +30,9 @@ export const bodyShape: AdmissionCheck = (change, { doc }) => {
 	return null;
 };
 
+/** What an item holds (Yjs does not export its AbstractContent). */
+type Content = Y.Item['content'];
+
 const refused = (reason: string): Refusal => ({ code: CloseCode.updateRefused, reason: `${reason}; the document cannot hold it` });
 
 /** Judged after what is staged when the update builds on it (the lock guard's layout of the candidate). */
@@ -82,7 +85,7 @@ function shapeProblem(item: Y.Item, { parent, root, parentSub }: Placement): str
 }
 
 /** Inside a Y.XmlText: characters, and the formats of the schema's marks. */
-function textContentProblem(content: Y.AbstractContent): string | null {
+function textContentProblem(content: Content): string | null {
 	if (content instanceof Y.ContentString) return null;
 	if (content instanceof Y.ContentFormat) {
 		const mark = HASHED_MARK.exec(content.key)?.[1] ?? content.key;
@@ -91,7 +94,7 @@ function textContentProblem(content: Y.AbstractContent): string | null {
 	return `puts ${describe(content)} inside text`;
 }
 
-function describe(content: Y.AbstractContent): string {
+function describe(content: Content): string {
 	if (content instanceof Y.ContentString) return 'characters';
 	if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON) return 'raw values';
 	if (content instanceof Y.ContentEmbed) return 'an embedded object';
