@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { freshDatabase } from '../helpers/db';
 import { createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
@@ -8,7 +8,8 @@ import { suggestionMark } from '../helpers/stored-edits';
 import type { Database } from '../../src/lib/server/db';
 import { createRedisRelay, loadDocumentState } from '../../src/lib/server/collab';
 import { MAX_LATE_MOVES } from '../../src/lib/server/collab/admission';
-import { MAX_LATE_TYPING } from '../../src/lib/server/collab/admission/late-typing';
+import { LATE_TYPING_MS, MAX_LATE_TYPING } from '../../src/lib/server/collab/admission/late-typing';
+import { ShadowDocument } from '../../src/lib/server/collab/tracked/shadow';
 import type { SuggestionAttrs } from '../../src/lib/redlines/types';
 import { unaccountedText } from '../helpers/negotiated-text';
 import { decideSuggestions } from '../../src/lib/server/redlines';
@@ -41,6 +42,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
+	vi.restoreAllMocks();
 	for (const client of open.splice(0)) client.close();
 	for (const server of servers.splice(0)) await server.close();
 });
@@ -469,5 +471,67 @@ describe('late typing that carries its suggestion’s mark forward', () => {
 				.join('')
 		).toHaveLength(MAX_LATE_TYPING);
 		expect(unaccountedText(stored, run.agreed, [mark.id])).toBe('');
+	});
+
+	/**
+	 * The late-typing window (LATE_TYPING_MS) closing in the middle of an admission: right after the
+	 * tracked-change rules judged an update, the clock moves past it for the rest of that admission
+	 * (what an attacker can aim for by timing a padded keystroke from their own withdrawal).
+	 * Returns how many updates were judged so.
+	 */
+	function windowClosesAsTheUpdateIsJudged(): () => number {
+		const realNow = Date.now.bind(Date);
+		let skew = 0;
+		let judged = 0;
+		vi.spyOn(Date, 'now').mockImplementation(() => realNow() + skew);
+		const check = ShadowDocument.prototype.check;
+		vi.spyOn(ShadowDocument.prototype, 'check').mockImplementation(function (this: ShadowDocument, update, writer) {
+			const verdict = check.call(this, update, writer);
+			judged++;
+			skew = LATE_TYPING_MS + 1;
+			queueMicrotask(() => (skew = 0)); // admission is synchronous: this is once it is over
+			return verdict;
+		});
+		return () => judged;
+	}
+
+	for (const [decision, padding] of [
+		['accept', 0],
+		['withdraw', 0],
+		['withdraw', 2000]
+	] as const) {
+		it(`stores late typing admitted just inside the window marked, even if the window closes while it is admitted (${decision}${padding ? `, padded with ${padding} items` : ''})`, async () => {
+			const { mouId, agencyClient, districtClient, staleAgency, mark, agreed } = await acceptedRun(decision);
+			const pad = suggestionMark(agency, 'agency', `pad-${decision}`);
+			if (padding > 0) {
+				typeLate(agencyClient, staleAgency, (doc) => firstText(doc, OTHER_CLAUSE).insert(0, 'PP', { insertion: pad }));
+				await lateTypingStored(agencyClient, staleAgency);
+			}
+			const judged = windowClosesAsTheUpdateIsJudged();
+			typeLate(agencyClient, staleAgency, (doc) => {
+				firstText(doc, OPEN_CLAUSE).insert(8, 'Zqxlate', { insertion: mark });
+				const text = firstText(doc, OTHER_CLAUSE);
+				for (let n = 0; n < padding; n++) text.insert(1 + (n % 2), 'p', { insertion: pad }); // separate items in an own open run
+			});
+			await lateTypingStored(agencyClient, staleAgency);
+			expect(judged()).toBe(1);
+			vi.restoreAllMocks();
+			expect(agencyClient.isOpen()).toBe(true);
+			await districtClient.roundTrip();
+			const seen = insertionRuns(firstText(districtClient.doc, OPEN_CLAUSE));
+			expect(seen.map((run) => run.text).join('')).toBe('Zqxlate');
+			expect(seen[0].id).not.toBe(mark.id);
+			const stored = await storedDoc(mouId);
+			expect(insertionRuns(firstText(stored, OPEN_CLAUSE)).map((run) => run.text)).toEqual(['Zqxlate']);
+			expect(unaccountedText(stored, agreed, [mark.id])).toBe('');
+		});
+	}
+
+	it(`refuses late typing judged after the window closed, and stores none of it`, async () => {
+		const run = await acceptedRun('withdraw');
+		const realNow = Date.now.bind(Date);
+		vi.spyOn(Date, 'now').mockImplementation(() => realNow() + LATE_TYPING_MS);
+		typeLate(run.agencyClient, run.staleAgency, (doc) => firstText(doc, OPEN_CLAUSE).insert(8, 'Zqxtoolate', { insertion: run.mark }));
+		await expectRefused(run.agencyClient, run.districtClient, run, 'Zqxtoolate');
 	});
 });

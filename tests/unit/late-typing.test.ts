@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { DecidedIds, type AdmissionState, type ProposedChange } from '../../src/lib/server/collab/admission';
+import { DecidedIds, type AdmissionState, type AdmittedLateTyping, type ProposedChange } from '../../src/lib/server/collab/admission';
 import { trackedChanges } from '../../src/lib/server/collab/admission/checks';
 import {
 	addedRanges,
+	coversAdmitted,
 	LATE_TYPING_MS,
 	markLateTyping,
 	MAX_LATE_TYPING,
@@ -66,7 +67,8 @@ function judged(doc: Y.Doc, update: Uint8Array, decided: DecidedIds, userId = AU
 	const shadow = new ShadowDocument(doc, () => null);
 	const state = { shadow, owners: { ownerOf: () => userId }, decidedIds: decided } as unknown as AdmissionState;
 	const intake = readUpdate(doc, update);
-	const change: ProposedChange = { intake, author: { kind: 'person', userId, side: 'agency' }, candidate: { bytes: update, staged: null } };
+	const lateTyping = { at: decided.clock(), admitted: [] };
+	const change: ProposedChange = { intake, author: { kind: 'person', userId, side: 'agency' }, candidate: { bytes: update, staged: null }, lateTyping };
 	const refusal = trackedChanges(change, state)?.reason ?? null;
 	return { refusal, looked: refusal === null && mayBeLateTyping(shadow.copy, addedRanges(intake)!, decided) };
 }
@@ -79,7 +81,7 @@ const TYPIST = { userId: AUTHOR, side: 'agency' } as const;
  */
 function markLate(doc: Y.Doc, update: Uint8Array, decided: DecidedIds): string | number {
 	const ranges = addedRanges(readUpdate(new Y.Doc(), update))!;
-	const plan = planLateTyping(doc, Y.decodeUpdate(update), ranges, TYPIST, decided);
+	const plan = planLateTyping(doc, Y.decodeUpdate(update), ranges, TYPIST, decided, decided.clock());
 	if (typeof plan === 'string') return plan;
 	expect(markLateTyping(doc, plan, ranges, TYPIST, decided)).toBeNull();
 	for (const id of new Set(plan.map((mark) => mark.decided))) decided.noteLateTyping(id);
@@ -190,6 +192,30 @@ describe('late typing without a mark of its own', () => {
 		Y.applyUpdate(doc, late);
 		expect(markLate(doc, late, decided)).toMatch('not marked as your party');
 		expect(delta(doc).some(([, id]) => id !== null)).toBe(false);
+	});
+
+	it('judges the whole admission on one clock reading: text admitted just inside the window is planned with its mark after it closed', () => {
+		const { doc, stale, decided, later } = decidedRun('accept');
+		later(LATE_TYPING_MS - 1);
+		const late = writeAs(stale, AUTHOR_CLIENT, (text) => text.insert(8, 'meetings', { insertion: mark }));
+		const lateTyping = { at: decided.clock(), admitted: [] as AdmittedLateTyping[] };
+		const intake = readUpdate(doc, late);
+		const state = { shadow: new ShadowDocument(doc, () => null), owners: { ownerOf: () => AUTHOR }, decidedIds: decided } as unknown as AdmissionState;
+		const change: ProposedChange = { intake, author: { kind: 'person', ...TYPIST }, candidate: { bytes: late, staged: null }, lateTyping };
+		expect(trackedChanges(change, state)).toBeNull();
+		const successor = decided.successor('typing');
+		expect(lateTyping.admitted).toEqual([{ client: AUTHOR_CLIENT, clock: expect.any(Number), length: 8, decided: 'typing', successor }]);
+		later(2); // the window closes before the marks are planned: the admission's reading still holds
+		Y.applyUpdate(doc, late);
+		const plan = planLateTyping(doc, intake.decoded, addedRanges(intake)!, TYPIST, decided, lateTyping.at);
+		expect(typeof plan !== 'string' && coversAdmitted(plan, lateTyping.admitted)).toBe(true);
+		// A fresh reading would plan nothing for it, and the entry refuses a plan that leaves admitted text out.
+		expect(planLateTyping(doc, intake.decoded, addedRanges(intake)!, TYPIST, decided, decided.clock())).toMatch('not marked as your party');
+		expect(coversAdmitted([], lateTyping.admitted)).toBe(false);
+		const other = typeof plan === 'string' ? [] : plan.map((run) => ({ ...run, attrs: { ...run.attrs, id: 'another' } }));
+		expect(coversAdmitted(other, lateTyping.admitted)).toBe(false);
+		const short = typeof plan === 'string' ? [] : plan.map((run) => ({ ...run, length: run.length - 1 }));
+		expect(coversAdmitted(short, lateTyping.admitted)).toBe(false);
 	});
 
 	it(`refuses it once the decided id had ${MAX_LATE_TYPING} late-typing updates`, () => {

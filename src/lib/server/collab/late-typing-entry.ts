@@ -1,8 +1,8 @@
 import * as Y from 'yjs';
 import { CloseCode } from '../../collab/protocol';
 import type { Party } from '../../mou/party';
-import type { Candidate, Refusal, SuggestionIds } from './admission';
-import { addedRanges, markLateTyping, mayBeLateTyping, planLateTyping, type AddedRanges } from './admission/late-typing';
+import type { Candidate, LateTypingRecord, Refusal, SuggestionIds } from './admission';
+import { addedRanges, coversAdmitted, markLateTyping, mayBeLateTyping, planLateTyping, type AddedRanges } from './admission/late-typing';
 import { errorMessage, type Connection } from './connection';
 import { unusedClientId, type ServerChangeHost } from './server-change';
 import type { ShadowDocument } from './tracked/shadow';
@@ -31,14 +31,17 @@ const refused = (reason: string): Refusal => ({ code: CloseCode.updateRefused, r
  * one pipeline entry, stored in one transaction and sent to everyone, the author included (their
  * editor needs the server's format items). The late move is counted here. If anything about the
  * marks fails, the whole update is refused, as unmarked text always was: it is never stored unmarked.
+ * The clock is read once per admission: the text the tracked-change rules admitted as late typing
+ * (recorded on the change) is marked whatever the time is by now, or the update is refused.
  *
  * A person's update through the admission chain, then this: the entry that stores it, or a refusal.
  */
 export function admitUpdate(host: LateTypingHost, intake: Intake, author: { userId: string; side: Party }, connection: Connection): LateTypingEntry | Refusal {
 	const candidate = host.pipeline.candidateFor(intake.bytes, intake.decoded);
-	const refusal = host.admit({ intake, author: { kind: 'person', ...author }, candidate });
+	const lateTyping: LateTypingRecord = { at: host.decidedIds.clock(), admitted: [] };
+	const refusal = host.admit({ intake, author: { kind: 'person', ...author }, candidate, lateTyping });
 	if (refusal !== null) return refusal;
-	const entry = lateTypingEntry(host, intake, author, connection, candidate);
+	const entry = lateTypingEntry(host, intake, author, connection, candidate, lateTyping);
 	if ('code' in entry) return entry;
 	for (const client of intake.writing) host.owners.bind({ client, userId: author.userId, party: author.side });
 	host.suggestionIds.recordAdmitted(intake, host.doc);
@@ -50,17 +53,24 @@ function lateTypingEntry(
 	intake: Intake,
 	author: { userId: string; side: Party },
 	connection: Connection,
-	candidate: Candidate
+	candidate: Candidate,
+	late: LateTypingRecord
 ): LateTypingEntry | Refusal {
 	const plain = { pending: { connection, update: intake.bytes, decoded: intake.decoded, userId: author.userId, clients: intake.touched }, candidate };
 	const { decidedIds, shadow } = host;
-	if (shadow === null || !decidedIds.anyRecent) return plain;
+	const admitted = late.admitted.length > 0;
 	const ranges = addedRanges(intake);
-	if (ranges === null || !mayBeLateTyping(shadow.copy, ranges, decidedIds)) return plain;
+	if (shadow === null || ranges === null) {
+		if (!admitted) return plain;
+		shadow?.discard();
+		return refused('its late typing could not be marked');
+	}
+	// Nothing admitted as late typing: only text under a decided id (its decision staged, not in the tracked copy) may need a mark.
+	if (!admitted && (!decidedIds.anyRecent(late.at) || !mayBeLateTyping(shadow.copy, ranges, decidedIds))) return plain;
 	const work = new Y.Doc({ gc: false });
 	let outcome: LateTypingEntry | Refusal | null;
 	try {
-		outcome = marked(host, work, intake, ranges, author, connection);
+		outcome = marked(host, work, intake, ranges, author, connection, late);
 	} catch (error) {
 		outcome = refused(`its late typing could not be marked: ${errorMessage(error)}`);
 	} finally {
@@ -77,7 +87,8 @@ function marked(
 	intake: Intake,
 	ranges: AddedRanges,
 	author: { userId: string; side: Party },
-	connection: Connection
+	connection: Connection,
+	late: LateTypingRecord
 ): LateTypingEntry | Refusal | null {
 	const { decidedIds, pipeline, doc } = host;
 	Y.applyUpdate(work, Y.encodeStateAsUpdate(doc));
@@ -85,8 +96,9 @@ function marked(
 	if (staged) Y.applyUpdate(work, staged);
 	Y.applyUpdate(work, intake.bytes);
 	if (work.store.pendingStructs !== null || work.store.pendingDs !== null) return refused('could not be applied');
-	const plan = planLateTyping(work, intake.decoded, ranges, author, decidedIds);
+	const plan = planLateTyping(work, intake.decoded, ranges, author, decidedIds, late.at);
 	if (typeof plan === 'string') return refused(plan);
+	if (!coversAdmitted(plan, late.admitted)) return refused('its late typing could not be marked as it was admitted');
 	if (plan.length === 0) return null;
 	work.clientID = unusedClientId(work, host.owners);
 	const updates: Uint8Array[] = [];

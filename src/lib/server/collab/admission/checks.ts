@@ -51,16 +51,26 @@ export const stagedCap: AdmissionCheck = ({ intake }, { stagedBytes }) =>
 /**
  * While negotiating, every change of a person's is a suggestion their party answers for (judged
  * on the shadow copy, which this applies the update to: it must be the chain's last link).
- * The server's own changes are decisions on suggestions, not suggestions.
+ * The server's own changes are decisions on suggestions, not suggestions. Unmarked text admitted
+ * as late typing is recorded on the change (each item, with its successor): the entry that
+ * stores it marks exactly that, on the same clock reading (collab/late-typing-entry.ts).
  */
-export const trackedChanges: AdmissionCheck = ({ intake, author }, { shadow, owners, decidedIds }) => {
+export const trackedChanges: AdmissionCheck = ({ intake, author, lateTyping }, { shadow, owners, decidedIds }) => {
 	if (shadow === null || author.kind !== 'person') return null;
-	const mayBeLate = decidedIds.anyRecent && plainTextOnly(intake.decoded);
+	const late = lateTyping !== undefined && decidedIds.anyRecent(lateTyping.at) && plainTextOnly(intake.decoded) ? lateTyping : null;
 	const writer: Writer = {
 		userId: author.userId,
 		side: author.side,
 		ownsClient: (client) => owners.ownerOf(client) === author.userId || intake.writing.includes(client),
-		isLateTyping: (item, tr) => mayBeLate && lateTypingMark(tr.doc, item, (id) => id.clock >= (tr.beforeState.get(id.client) ?? 0), author, decidedIds) !== null
+		isLateTyping: (item, tr) => {
+			if (late === null) return false;
+			const isNew = (id: Y.ID) => id.clock >= (tr.beforeState.get(id.client) ?? 0);
+			const found = lateTypingMark(tr.doc, item, isNew, author, decidedIds, late.at);
+			if (found === null) return false;
+			const { client, clock } = item.id;
+			late.admitted.push({ client, clock, length: item.length, decided: found.decided, successor: found.mark.id });
+			return true;
+		}
 	};
 	const violation = shadow.check(intake.bytes, writer);
 	return violation === null ? null : refused(violation);

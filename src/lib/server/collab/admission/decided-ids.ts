@@ -28,7 +28,8 @@ export class DecidedIds {
 	private readonly successors = new Map<string, string>();
 	private readonly predecessors = new Map<string, string>();
 
-	constructor(private readonly now: () => number = Date.now) {}
+	// Read through Date.now on every call (not a saved reference), so a test can move the clock.
+	constructor(private readonly now: () => number = () => Date.now()) {}
 
 	get size(): number {
 		return this.ids.size;
@@ -76,9 +77,18 @@ export class DecidedIds {
 		return successor;
 	}
 
-	/** Whether some decision was learned so recently that its author may still be typing into it. */
-	get anyRecent(): boolean {
-		return this.now() - this.lastLearned < LATE_TYPING_MS;
+	/**
+	 * The clock, read once per admission: every judgement of that admission's late typing (the
+	 * tracked-change rules, then the marks) takes this one reading, so the window cannot close
+	 * between them.
+	 */
+	clock(): number {
+		return this.now();
+	}
+
+	/** Whether, at `at` (a reading of `clock`), some decision was learned so recently that its author may still be typing into it. */
+	anyRecent(at: number): boolean {
+		return at - this.lastLearned < LATE_TYPING_MS;
 	}
 
 	/**
@@ -86,11 +96,12 @@ export class DecidedIds {
 	 * to and the successor it is marked with, while that decision is recent and has had fewer than
 	 * MAX_LATE_TYPING late-typing updates; otherwise null. `markId` may be the successor itself:
 	 * the previous late keystroke, already marked with it, which the next one may land just after.
+	 * `at`: the admission's reading of `clock`.
 	 */
-	lateTyping(markId: string): { decided: string; successor: string } | null {
+	lateTyping(markId: string, at: number): { decided: string; successor: string } | null {
 		const decided = this.ids.has(markId) ? markId : this.predecessors.get(markId);
 		if (decided === undefined || !this.ids.has(decided)) return null;
-		if (this.now() - (this.learned.get(decided) ?? -Infinity) >= LATE_TYPING_MS) return null;
+		if (at - (this.learned.get(decided) ?? -Infinity) >= LATE_TYPING_MS) return null;
 		return (this.typed.get(decided) ?? 0) < MAX_LATE_TYPING ? { decided, successor: this.successor(decided) } : null;
 	}
 

@@ -12,7 +12,7 @@ import type { AdmissionCheck, AdmissionState, ProposedChange, Refusal } from './
 
 export { DecidedIds, LateSuggestions, MAX_LATE_MOVES, moveSuggestions } from './decided-ids';
 export { SuggestionIds } from './suggestion-ids';
-export type { AdmissionCheck, AdmissionState, Candidate, ChangeAuthor, ProposedChange, Refusal } from './types';
+export type { AdmissionCheck, AdmissionState, AdmittedLateTyping, Candidate, ChangeAuthor, LateTypingRecord, ProposedChange, Refusal } from './types';
 
 /** In order: cheap and structural first; the tracked-change rules last (they touch the shadow). */
 export const ADMISSION_CHAIN: readonly AdmissionCheck[] = [

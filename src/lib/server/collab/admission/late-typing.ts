@@ -4,6 +4,7 @@ import { INSERTION, parseSuggestionAttrs, type Party, type SuggestionAttrs } fro
 import { rootOf } from '../tracked/rules';
 import type { DecodedUpdate, Intake } from '../update-intake';
 import type { DecidedIds } from './decided-ids';
+import type { AdmittedLateTyping } from './types';
 
 /**
  * Late typing without a mark of its own. Typing on at the end of (or inside) one's own insertion,
@@ -70,17 +71,18 @@ export function lateTypingMark(
 	item: Y.Item,
 	isNew: (id: Y.ID) => boolean,
 	typist: Typist,
-	decided: DecidedIds
+	decided: DecidedIds,
+	at: number
 ): { decided: string; mark: SuggestionAttrs } | null {
 	if (!(item.content instanceof Y.ContentString) || !(item.parent instanceof Y.XmlText)) return null;
 	const anchor = typedAfter(doc, item, isNew);
 	const mark = anchor && markAt(anchor);
 	if (!mark || mark.authorId !== typist.userId || (typist.side !== undefined && mark.party !== typist.side)) return null;
-	return lateTypingUnder(mark, decided);
+	return lateTypingUnder(mark, decided, at);
 }
 
-function lateTypingUnder(mark: SuggestionAttrs, decided: DecidedIds): { decided: string; mark: SuggestionAttrs } | null {
-	const late = decided.lateTyping(mark.id);
+function lateTypingUnder(mark: SuggestionAttrs, decided: DecidedIds, at: number): { decided: string; mark: SuggestionAttrs } | null {
+	const late = decided.lateTyping(mark.id, at);
 	return late && { decided: late.decided, mark: { ...mark, id: late.successor } };
 }
 
@@ -139,6 +141,9 @@ export interface LateMark {
 	attrs: SuggestionAttrs;
 	/** The decided id it continues. */
 	decided: string;
+	/** The characters' Yjs ids: `length` of `client` from `clock`. */
+	client: number;
+	clock: number;
 }
 
 const NOT_MARKED = 'adds text that is not marked as your party’s insertion';
@@ -149,7 +154,14 @@ const NOT_MARKED = 'adds text that is not marked as your party’s insertion';
  * needs nothing; text under a decided id is its marks' move (LateSuggestions); any other unmarked
  * character must be late typing, in an update that is plain text only.
  */
-export function planLateTyping(work: Y.Doc, decoded: DecodedUpdate, ranges: AddedRanges, typist: Required<Typist>, decided: DecidedIds): LateMark[] | string {
+export function planLateTyping(
+	work: Y.Doc,
+	decoded: DecodedUpdate,
+	ranges: AddedRanges,
+	typist: Required<Typist>,
+	decided: DecidedIds,
+	at: number
+): LateMark[] | string {
 	const isNew = inRanges(ranges);
 	const marks: LateMark[] = [];
 	const plainText = plainTextOnly(decoded);
@@ -159,13 +171,27 @@ export function planLateTyping(work: Y.Doc, decoded: DecodedUpdate, ranges: Adde
 		// Own open mark; or a decided id's mark the update writes itself (LateSuggestions moves it).
 		if (shown && (!decided.has(shown.id) || !plainText)) continue;
 		// Unmarked, or still under a decided id whose decision has not reached this copy (made on another instance).
-		const late = shown ? lateTypingUnder(shown, decided) : lateTypingMark(work, item, isNew, typist, decided);
+		const late = shown ? lateTypingUnder(shown, decided, at) : lateTypingMark(work, item, isNew, typist, decided, at);
 		if (!late) return NOT_MARKED;
 		// Indices before any formatting (which inserts format items but moves no character).
-		marks.push({ index: indexOfItem(text, item) + offset, text, length, attrs: late.mark, decided: late.decided });
+		const { client, clock } = item.id;
+		marks.push({ index: indexOfItem(text, item) + offset, text, length, attrs: late.mark, decided: late.decided, client, clock: clock + offset });
 	}
 	if (marks.length > 0 && !plainText) return 'late typing may hold nothing but text';
 	return marks;
+}
+
+/**
+ * Whether `plan` marks every character the tracked-change rules admitted as late typing, each with
+ * the successor they admitted it under: what was admitted unmarked is never stored unmarked.
+ */
+export function coversAdmitted(plan: readonly LateMark[], admitted: readonly AdmittedLateTyping[]): boolean {
+	return admitted.every(({ client, clock, length, successor }) => {
+		const runs = plan.filter((mark) => mark.client === client && mark.attrs.id === successor).sort((a, b) => a.clock - b.clock);
+		let next = clock;
+		for (const run of runs) if (run.clock <= next && run.clock + run.length > next) next = run.clock + run.length;
+		return next >= clock + length;
+	});
 }
 
 /**

@@ -22,6 +22,28 @@ export interface ProposedChange {
 	readonly author: ChangeAuthor;
 	/** What the update is judged as, after everything still being stored (it may build on that). */
 	readonly candidate: Candidate;
+	/**
+	 * A person's update only: the admission's one clock reading, and where the tracked-change
+	 * rules record the text they admitted as late typing (admission/late-typing.ts). Without it,
+	 * no unmarked text is late typing.
+	 */
+	readonly lateTyping?: LateTypingRecord;
+}
+
+/** Unmarked text admitted as late typing: `length` characters of `client` from `clock`, to be marked with `successor`. */
+export interface AdmittedLateTyping {
+	readonly client: number;
+	readonly clock: number;
+	readonly length: number;
+	readonly decided: string;
+	readonly successor: string;
+}
+
+/** See ProposedChange.lateTyping. */
+export interface LateTypingRecord {
+	/** DecidedIds.clock, read once for the whole admission. */
+	readonly at: number;
+	readonly admitted: AdmittedLateTyping[];
 }
 
 /** The update as it is judged (the write pipeline's candidateFor). */
