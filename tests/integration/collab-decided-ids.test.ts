@@ -12,8 +12,9 @@ import { LATE_TYPING_MS, MAX_LATE_TYPING } from '../../src/lib/server/collab/adm
 import { ShadowDocument } from '../../src/lib/server/collab/tracked/shadow';
 import type { SuggestionAttrs } from '../../src/lib/redlines/types';
 import { unaccountedText } from '../helpers/negotiated-text';
-import { decideSuggestions } from '../../src/lib/server/redlines';
-import { openSuggestions } from '../../src/lib/server/redlines';
+import { decideAsSeen } from '../helpers/decide';
+import { decideSuggestions, openSuggestions } from '../../src/lib/server/redlines';
+import { seenEntries } from '../../src/lib/document';
 
 // A decided suggestion id is closed for good: a new mark under it — its author still typing when
 // the decision landed, or a forged reuse — is kept, but moved by the server to a successor id of
@@ -81,7 +82,7 @@ async function connected(server: Server, person: Person, mouId: string): Promise
 async function decidedSuggestion(server: Server, agencyClient: YjsClient, mouId: string, id: string, decision: 'accept' | 'reject') {
 	agencyClient.edit((doc) => firstText(doc, OPEN_CLAUSE).insert(0, 'Monthly meetings. ', { insertion: suggestionMark(agency, 'agency', id) }));
 	await within(agencyClient.allStored(), 'suggestion stored');
-	const result = await decideSuggestions({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds: [id], decision });
+	const result = await decideAsSeen({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds: [id], decision });
 	expect(result).toMatchObject({ ok: true });
 	await waitFor(() => !hasMark(firstText(agencyClient.doc, OPEN_CLAUSE), id), 'the decision reached the author');
 }
@@ -145,26 +146,35 @@ describe('a decided suggestion id is never open again', () => {
 		await waitFor(() => !markIdsOf(firstText(districtClient.doc, OTHER_CLAUSE)).includes('own-accepted'), 'moved as well');
 		expect(new Set(markIdsOf(firstText(districtClient.doc, OTHER_CLAUSE)))).toEqual(new Set([successor, 'own-fresh']));
 
-		const decided = await decideSuggestions({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds: [successor], decision: 'reject' });
+		const decided = await decideAsSeen({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds: [successor], decision: 'reject' });
 		expect(decided).toMatchObject({ ok: true });
 		await waitFor(() => !plain(firstText(districtClient.doc, OTHER_CLAUSE)).includes('search lockers'), 'the successor rejected');
 	});
 
 	it('keeps the author connected when they were still typing their suggestion as it was decided', async () => {
 		const { server, mouId, agencyClient, districtClient } = await bothCounselOnANewMou();
-		agencyClient.edit((doc) => firstText(doc, OPEN_CLAUSE).insert(0, 'Monthly ', { insertion: suggestionMark(agency, 'agency', 'typing') }));
+		const mark = suggestionMark(agency, 'agency', 'typing');
+		agencyClient.edit((doc) => firstText(doc, OPEN_CLAUSE).insert(0, 'Monthly ', { insertion: mark }));
 		await within(agencyClient.allStored(), 'suggestion stored');
-		const deciding = decideSuggestions({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds: ['typing'], decision: 'accept' });
-		// The author's next keystrokes, continuing the suggestion, go out as the decision is being made.
+		await waitFor(() => plain(firstText(districtClient.doc, OPEN_CLAUSE)).startsWith('Monthly '), 'the district sees it');
+		// The author's editor, still typing: it takes the decision in only after the keystrokes below.
+		const stale = staleCopy(agencyClient);
+		// The district decides on "Monthly " as it sees it. (Typing that reached the server before the
+		// decision would refuse it: decide-seen.test.ts.)
+		const seen = seenEntries(districtClient.doc, ['typing']);
+		expect(
+			await decideSuggestions({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds: ['typing'], decision: 'accept', seen })
+		).toMatchObject({
+			ok: true
+		});
+		// The author's next keystrokes, continuing the suggestion, typed before their editor took in the decision: late for sure.
 		let typed = 'Monthly ';
 		const type = (word: string) => {
-			agencyClient.edit((doc) => firstText(doc, OPEN_CLAUSE).insert(typed.length, word, { insertion: suggestionMark(agency, 'agency', 'typing') }));
+			typeLate(agencyClient, stale, (doc) => firstText(doc, OPEN_CLAUSE).insert(typed.length, word, { insertion: mark }));
 			typed += word;
 		};
 		type('meetings');
 		type(' with');
-		expect(await deciding).toMatchObject({ ok: true });
-		// Stored and sent before this client took in the decision: late for sure.
 		type(' the');
 		type(' principal.');
 		await within(agencyClient.allStored(), 'every keystroke stored');
@@ -271,7 +281,7 @@ describe('late typing that carries its suggestion’s mark forward', () => {
 			agencyClient.edit((doc) => firstText(doc, OPEN_CLAUSE).insert(0, 'Monthly ', { insertion: mark }));
 			await within(agencyClient.allStored(), 'suggestion stored');
 			const stale = staleCopy(agencyClient);
-			const decided = await decideSuggestions({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds: [mark.id], decision });
+			const decided = await decideAsSeen({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds: [mark.id], decision });
 			expect(decided).toMatchObject({ ok: true });
 			await waitFor(() => !hasMark(firstText(districtClient.doc, OPEN_CLAUSE), mark.id), 'the decision stored');
 			const agreed = await storedDoc(mouId);
@@ -302,7 +312,7 @@ describe('late typing that carries its suggestion’s mark forward', () => {
 			expect(unaccountedText(stored, agreed, [mark.id])).toBe('');
 
 			// The other side decides the late typing like any suggestion.
-			const rejected = await decideSuggestions({ sql: db.sql, collab: server.collab }, district.user, mouId, {
+			const rejected = await decideAsSeen({ sql: db.sql, collab: server.collab }, district.user, mouId, {
 				suggestionIds: [successor],
 				decision: 'reject'
 			});
@@ -324,7 +334,7 @@ describe('late typing that carries its suggestion’s mark forward', () => {
 		const staleAgency = staleCopy(agencyClient, typistClient);
 		const staleDistrict = staleCopy(districtClient);
 		const decider = decision === 'accept' ? district : agency;
-		expect(await decideSuggestions({ sql: db.sql, collab: server.collab }, decider.user, mouId, { suggestionIds: [mark.id], decision })).toMatchObject({
+		expect(await decideAsSeen({ sql: db.sql, collab: server.collab }, decider.user, mouId, { suggestionIds: [mark.id], decision })).toMatchObject({
 			ok: true
 		});
 		await waitFor(() => !hasMark(firstText(agencyClient.doc, OPEN_CLAUSE), mark.id), 'the decision reached the author');

@@ -5,7 +5,7 @@ import { within, type YjsClient } from '../helpers/yjs-client';
 import { liveEditing } from '../helpers/live-editing';
 import { body, clause, clauseAttribute, clauseElement, clauseIndex, firstText, plain } from '../helpers/mou-doc';
 import { suggestionMark } from '../helpers/stored-edits';
-import { decideSuggestions } from '../../src/lib/server/redlines';
+import { decideAsSeen } from '../helpers/decide';
 import { CloseCode } from '../../src/lib/collab/protocol';
 import type { Party } from '../../src/lib/redlines/types';
 
@@ -65,7 +65,7 @@ describe('suggestion ids belong to one author and party (issue 11 item 2)', () =
 			firstText(doc, OPEN_CLAUSE).insert(0, 'Quarterly reviews. ', { insertion: attrs(district, 'district', 'mixed') });
 			firstText(doc, OTHER_CLAUSE).insert(0, 'Officers may search lockers. ', { insertion: attrs(agency, 'agency', 'mixed') });
 		});
-		const result = await decideSuggestions(deps(), agency.user, mouId, { suggestionIds: ['mixed'], decision: 'accept' });
+		const result = await decideAsSeen(deps(), agency.user, mouId, { suggestionIds: ['mixed'], decision: 'accept' });
 		expect(result).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/Your party made/) } });
 		const text = firstText(await storedDoc(mouId), OTHER_CLAUSE);
 		expect(JSON.stringify(text.toDelta())).toContain('"insertion"'); // still a suggestion, not accepted text
@@ -133,7 +133,7 @@ describe('only the template makes locked or required clauses (issue 11 item 3)',
 			body(doc).insert(clauseIndex(doc, OPEN_CLAUSE) + 1, [fake]);
 			((fake.get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'Lockers may be searched. ', { insertion: attrs(agency, 'agency', 'in-fake') });
 		});
-		const result = await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ['in-fake'], decision: 'reject' });
+		const result = await decideAsSeen(deps(), district.user, mouId, { suggestionIds: ['in-fake'], decision: 'reject' });
 		expect(result).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/cannot be applied|could not be applied/) } });
 	});
 });
@@ -215,7 +215,7 @@ describe('a decision and its record are one unit (issue 11 item 8)', () => {
 			begin raise exception 'decisions cannot be recorded right now'; end $$;
 			create trigger refuse_decisions before insert on mou_decisions for each row execute function refuse_decisions();`);
 		try {
-			const failed = await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ['unit-1'], decision: 'accept' });
+			const failed = await decideAsSeen(deps(), district.user, mouId, { suggestionIds: ['unit-1'], decision: 'accept' });
 			expect(failed).toMatchObject({ ok: false });
 		} finally {
 			await live.sql.unsafe('drop trigger refuse_decisions on mou_decisions');
@@ -226,7 +226,7 @@ describe('a decision and its record are one unit (issue 11 item 8)', () => {
 
 		// Nobody was disconnected, and the same decision succeeds once recording works again.
 		expect(agencyClient.isOpen()).toBe(true);
-		expect(await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ['unit-1'], decision: 'accept' })).toMatchObject({ ok: true });
+		expect(await decideAsSeen(deps(), district.user, mouId, { suggestionIds: ['unit-1'], decision: 'accept' })).toMatchObject({ ok: true });
 		expect(JSON.stringify(firstText(await storedDoc(mouId), OPEN_CLAUSE).toDelta())).not.toContain('"insertion"');
 		expect(await live.sql`select decision from mou_decisions where mou_id = ${mouId}`).toEqual([{ decision: 'accept' }]);
 	});

@@ -5,7 +5,8 @@ import { waitFor, within, type YjsClient } from '../helpers/yjs-client';
 import { liveEditing } from '../helpers/live-editing';
 import { firstText, plain } from '../helpers/mou-doc';
 import { suggestionMark } from '../helpers/stored-edits';
-import { decideSuggestions, listDecisions } from '../../src/lib/server/redlines';
+import { listDecisions } from '../../src/lib/server/redlines';
+import { decideAsSeen } from '../helpers/decide';
 import { CloseCode } from '../../src/lib/collab/protocol';
 import { encodeTermProposal, type Party, type SuggestionAttrs } from '../../src/lib/redlines/types';
 
@@ -169,10 +170,10 @@ describe('deciding on suggestions', () => {
 	it('refuses accepting one’s own suggestion; the other party accepts, and the text stays without a mark', async () => {
 		const { mouId, agencyClient, districtClient } = await negotiation();
 		await agencyInsertion(agencyClient);
-		const own = await decideSuggestions(deps(), agency.user, mouId, { suggestionIds: ['agency-1'], decision: 'accept' });
+		const own = await decideAsSeen(deps(), agency.user, mouId, { suggestionIds: ['agency-1'], decision: 'accept' });
 		expect(own).toEqual({ ok: false, errors: { form: expect.stringMatching(/other party decides/) } });
 
-		const accepted = await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ['agency-1'], decision: 'accept' });
+		const accepted = await decideAsSeen(deps(), district.user, mouId, { suggestionIds: ['agency-1'], decision: 'accept' });
 		expect(accepted).toEqual({ ok: true, value: { decided: 1 } });
 		for (const doc of [await storedDoc(mouId), agencyClient.doc, districtClient.doc]) {
 			await waitFor(() => !JSON.stringify(openText(doc).toDelta()).includes('insertion'), 'mark gone everywhere');
@@ -197,10 +198,10 @@ describe('deciding on suggestions', () => {
 		agencyClient.edit((doc) => openText(doc).insert(0, 'Weekly reports. ', { insertion: attrs(agency, 'agency', 'agency-2') }));
 		await within(agencyClient.allStored(), 'second insertion stored');
 
-		const notTheirs = await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ['agency-2'], decision: 'withdraw' });
+		const notTheirs = await decideAsSeen(deps(), district.user, mouId, { suggestionIds: ['agency-2'], decision: 'withdraw' });
 		expect(notTheirs).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/Only its author/) } });
-		expect(await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ['agency-1'], decision: 'reject' })).toMatchObject({ ok: true });
-		expect(await decideSuggestions(deps(), agency.user, mouId, { suggestionIds: ['agency-2'], decision: 'withdraw' })).toMatchObject({ ok: true });
+		expect(await decideAsSeen(deps(), district.user, mouId, { suggestionIds: ['agency-1'], decision: 'reject' })).toMatchObject({ ok: true });
+		expect(await decideAsSeen(deps(), agency.user, mouId, { suggestionIds: ['agency-2'], decision: 'withdraw' })).toMatchObject({ ok: true });
 		const text = plain(openText(await storedDoc(mouId)));
 		expect(text).not.toContain('Monthly meetings.');
 		expect(text).not.toContain('Weekly reports.');
@@ -220,7 +221,7 @@ describe('deciding on suggestions', () => {
 				.set('hours_on_campus', encodeTermProposal({ ...attrs(district, 'district', 'district-term'), value: '7:30 a.m. to 4:00 p.m.' }));
 		});
 		await within(districtClient.allStored(), 'district suggestions stored');
-		const result = await decideSuggestions(deps(), agency.user, mouId, { suggestionIds: ['district-del', 'district-term'], decision: 'accept' });
+		const result = await decideAsSeen(deps(), agency.user, mouId, { suggestionIds: ['district-del', 'district-term'], decision: 'accept' });
 		expect(result).toEqual({ ok: true, value: { decided: 2 } });
 		const stored = await storedDoc(mouId);
 		expect(plain(openText(stored))).toBe(original.slice(firstWord.length));
@@ -231,12 +232,12 @@ describe('deciding on suggestions', () => {
 	it('refuses unknown suggestions and malformed decisions with a message, changing nothing', async () => {
 		const { mouId } = await negotiation();
 		const rows = await rowCount(mouId);
-		expect(await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ['nope'], decision: 'accept' })).toMatchObject({
+		expect(await decideAsSeen(deps(), district.user, mouId, { suggestionIds: ['nope'], decision: 'accept' })).toMatchObject({
 			ok: false,
 			errors: { form: expect.stringMatching(/no longer open/) }
 		});
-		expect(await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ['x'], decision: 'approve' })).toMatchObject({ ok: false });
-		expect(await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ["'; drop table mous; --"], decision: 'accept' })).toMatchObject({
+		expect(await decideAsSeen(deps(), district.user, mouId, { suggestionIds: ['x'], decision: 'approve' })).toMatchObject({ ok: false });
+		expect(await decideAsSeen(deps(), district.user, mouId, { suggestionIds: ["'; drop table mous; --"], decision: 'accept' })).toMatchObject({
 			ok: false
 		});
 		expect(await rowCount(mouId)).toBe(rows);
@@ -259,7 +260,7 @@ describe('the agreed text is frozen', () => {
 		await late.roundTrip();
 		expect(await rowCount(mouId)).toBe(rows);
 		// Decisions are refused as well, and whatever route tries, PostgreSQL refuses the write.
-		expect(await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ['agency-1'], decision: 'accept' })).toMatchObject({ ok: false });
+		expect(await decideAsSeen(deps(), district.user, mouId, { suggestionIds: ['agency-1'], decision: 'accept' })).toMatchObject({ ok: false });
 		await expect(live.sql`insert into mou_updates (mou_id, update) values (${mouId}, ${new Uint8Array([0, 0])})`).rejects.toThrow(/can no longer change/);
 		expect(plain(openText(await storedDoc(mouId)))).not.toContain('Too late.');
 	});

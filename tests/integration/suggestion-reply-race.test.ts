@@ -3,7 +3,7 @@ import { freshDatabase } from '../helpers/db';
 import { createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
 import { textContaining } from '../unit/export-fixtures';
 import { replyToSuggestion } from '../../src/lib/server/comments';
-import { decideSuggestions } from '../../src/lib/server/redlines';
+import { decideAsSeen } from '../helpers/decide';
 import { startCollabHttp } from '../helpers/collab-http';
 import { storeEditAs, suggestionMark } from '../helpers/stored-edits';
 import type { Database } from '../../src/lib/server/db';
@@ -70,7 +70,7 @@ describe('a reply racing the decision on its suggestion', () => {
 				delay(round % 16).then(() =>
 					replyToSuggestion(deps, district.user, mouId, { suggestionId: id, body: `Reply in round ${round}`, visibility: 'shared' })
 				),
-				decideSuggestions(deps, district.user, mouId, { suggestionIds: [id], decision: 'reject' })
+				decideAsSeen(deps, district.user, mouId, { suggestionIds: [id], decision: 'reject' })
 			]);
 			expect(decided).toMatchObject({ ok: true });
 			const stored = await db.sql`select 1 from mou_comments where mou_id = ${mouId} and body = ${`Reply in round ${round}`}`;

@@ -6,7 +6,7 @@ import { runTexts, textContaining, unpack } from '../unit/export-fixtures';
 import { listThreads, replyToSuggestion, replyToThread, setThreadResolved } from '../../src/lib/server/comments';
 import { exportRedline } from '../../src/lib/server/export';
 import { createMailer } from '../../src/lib/server/mail';
-import { decideSuggestions } from '../../src/lib/server/redlines';
+import { decideAsSeen } from '../helpers/decide';
 import { startCollabHttp } from '../helpers/collab-http';
 import type { Database } from '../../src/lib/server/db';
 import type { Party } from '../../src/lib/redlines/types';
@@ -156,7 +156,7 @@ describe('a decided suggestion', () => {
 	it('keeps its thread readable and takes no more replies; agreement closes every thread', async () => {
 		const mouId = await withSuggestion();
 		await reply(district, mouId, 'a1', 'Why this change?');
-		const decided = await decideSuggestions({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds: ['a1'], decision: 'accept' });
+		const decided = await decideAsSeen({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds: ['a1'], decision: 'accept' });
 		expect(decided).toMatchObject({ ok: true });
 		const [thread] = await threadsOn(agency, mouId, 'a1');
 		expect(thread.comments.map((c) => c.body)).toEqual(['Why this change?']);
@@ -216,7 +216,7 @@ describe('the redline DOCX', () => {
 	it('leaves out the thread of a decided suggestion (it is in the history, not on a change)', async () => {
 		const mouId = await withSuggestion();
 		await reply(district, mouId, 'a1', 'Why this change?');
-		await decideSuggestions({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds: ['a1'], decision: 'reject' });
+		await decideAsSeen({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds: ['a1'], decision: 'reject' });
 		const result = await exportRedline(db.sql, district.user, mouId);
 		if (!result.ok) throw new Error(result.error.message);
 		const parts = unpack(result.value.bytes);

@@ -6,7 +6,7 @@ import { startCollabHttp } from '../helpers/collab-http';
 import { addComment, replyToSuggestion, replyToThread } from '../../src/lib/server/comments';
 import { appendInitialState, loadDocumentState } from '../../src/lib/server/collab';
 import { getMouAccess } from '../../src/lib/server/mous';
-import { decideSuggestions } from '../../src/lib/server/redlines';
+import { decideAsSeen } from '../helpers/decide';
 import { sendRound } from '../../src/lib/server/negotiation';
 import { recordVisit, whatChanged } from '../../src/lib/server/visits';
 import { getNotificationChoices, setNotificationChoices, wantsMail, type Mailer } from '../../src/lib/server/mail';
@@ -96,7 +96,7 @@ describe('what changed since my last visit', () => {
 		expect(
 			await replyToSuggestion(deps(), district.user, mouId, { suggestionId: 'new-district-1', body: 'SECRET: monthly is fine too.', visibility: 'internal' })
 		).toMatchObject({ ok: true });
-		const decided = await decideSuggestions(deps(), district.user, mouId, { suggestionIds: ['own-agency'], decision: 'reject' });
+		const decided = await decideAsSeen(deps(), district.user, mouId, { suggestionIds: ['own-agency'], decision: 'reject' });
 		expect(decided).toMatchObject({ ok: true });
 
 		const seen = await changesFor(agency, mouId);

@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { Client, DANA, ELENA, docJson, p, schema, seedDoc, serverVerdict } from './suggest-harness';
 import { collectSuggestions } from '../../src/lib/editor/suggestions';
 import { applyDecisions } from '../../src/lib/server/redlines';
+import { suggestionFingerprints } from '../../src/lib/document';
 
 // "Add a clause" while negotiating puts a suggested heading and an empty paragraph at the end of
 // the last open clause; what is typed into that paragraph is the same suggestion as the heading,
@@ -71,7 +72,7 @@ describe('a clause suggested at the end of the body', () => {
 			const doc = new Y.Doc({ gc: false });
 			Y.applyUpdate(doc, Y.encodeStateAsUpdate(dana.doc));
 			const [suggestion] = collectSuggestions(dana.state.doc);
-			applyDecisions(doc, [suggestion.id], 'reject', { userId: ELENA.id, side: ELENA.side });
+			applyDecisions(doc, [suggestion.id], 'reject', { userId: ELENA.id, side: ELENA.side }, suggestionFingerprints(doc));
 			const elena = new Client(ELENA, doc);
 			expect((elena.shared().content as Array<{ content: unknown }>)[0].content).toEqual([p('The parties meet monthly.')]);
 		});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { applyDecisions, DecisionRefused, openSuggestions } from '../../src/lib/server/redlines';
+import { suggestionFingerprints } from '../../src/lib/document';
 import { encodeTermProposal, type Party, type SuggestionAttrs } from '../../src/lib/redlines/types';
 
 const AGENCY = { userId: '11111111-1111-4111-8111-111111111111', side: 'agency' as const };
@@ -73,38 +74,38 @@ describe('open suggestions', () => {
 describe('deciding', () => {
 	it('accepting keeps inserted text without its mark and removes text whose deletion is accepted', () => {
 		const doc = draft();
-		applyDecisions(doc, ['a-never'], 'accept', DISTRICT);
-		applyDecisions(doc, ['d-the'], 'accept', AGENCY);
+		applyDecisions(doc, ['a-never'], 'accept', DISTRICT, suggestionFingerprints(doc));
+		applyDecisions(doc, ['d-the'], 'accept', AGENCY, suggestionFingerprints(doc));
 		expect(plain(doc)[0]).toBe('officer never patrols the campus. / Weekly reports go to the principal.');
 		expect(openSuggestions(doc).map((s) => s.id)).toEqual(['a-reports', 'a-meetings', 'd-hours']);
 	});
 
 	it('rejecting an inserted paragraph or clause removes the block, not just its text', () => {
 		const doc = draft();
-		applyDecisions(doc, ['a-reports', 'a-meetings'], 'reject', DISTRICT);
+		applyDecisions(doc, ['a-reports', 'a-meetings'], 'reject', DISTRICT, suggestionFingerprints(doc));
 		expect(plain(doc)).toEqual(['The officer never patrols the campus.']);
 	});
 
 	it('rejecting a deletion keeps the text; withdrawing is for the author only', () => {
 		const doc = draft();
-		applyDecisions(doc, ['d-the'], 'reject', AGENCY);
+		applyDecisions(doc, ['d-the'], 'reject', AGENCY, suggestionFingerprints(doc));
 		expect(openSuggestions(doc).some((s) => s.id === 'd-the')).toBe(false);
 		expect(plain(doc)[0].startsWith('The officer')).toBe(true);
-		expect(() => applyDecisions(doc, ['a-never'], 'withdraw', DISTRICT)).toThrow(DecisionRefused);
-		applyDecisions(doc, ['a-never'], 'withdraw', AGENCY);
+		expect(() => applyDecisions(doc, ['a-never'], 'withdraw', DISTRICT, suggestionFingerprints(doc))).toThrow(DecisionRefused);
+		applyDecisions(doc, ['a-never'], 'withdraw', AGENCY, suggestionFingerprints(doc));
 		expect(plain(doc)[0]).toBe('The officer patrols the campus. / Weekly reports go to the principal.');
 	});
 
 	it('refuses a party deciding its own suggestion, changing nothing', () => {
 		const doc = draft();
 		const before = Y.encodeStateVector(doc);
-		expect(() => applyDecisions(doc, ['a-never', 'd-the'], 'accept', DISTRICT)).toThrow(/other party decides/);
+		expect(() => applyDecisions(doc, ['a-never', 'd-the'], 'accept', DISTRICT, suggestionFingerprints(doc))).toThrow(/other party decides/);
 		expect(Y.encodeStateVector(doc)).toEqual(before);
 	});
 
 	it('an accepted term proposal becomes the term; a rejected one just goes', () => {
 		const doc = draft();
-		applyDecisions(doc, ['d-hours'], 'accept', AGENCY);
+		applyDecisions(doc, ['d-hours'], 'accept', AGENCY, suggestionFingerprints(doc));
 		expect(doc.getMap('terms').get('hours_on_campus')).toBe('7:30 to 4:00');
 		expect(doc.getMap('termProposals').size).toBe(0);
 	});
@@ -120,7 +121,7 @@ describe('deciding', () => {
 		// District counsel types into the agreed paragraph while the agency's paragraph is rejected.
 		const agreedText = ((counsel.getXmlFragment('body').get(0) as Y.XmlElement).get(0) as Y.XmlElement).get(0) as Y.XmlText;
 		agreedText.insert(agreedText.length, ' Daily.', { insertion: mark('district', 'd-daily') });
-		applyDecisions(server, ['a-reports'], 'reject', DISTRICT);
+		applyDecisions(server, ['a-reports'], 'reject', DISTRICT, suggestionFingerprints(server));
 		for (const u of typed) Y.applyUpdate(server, u);
 		for (const u of decided) Y.applyUpdate(counsel, u);
 		expect(plain(server)).toEqual(plain(counsel));

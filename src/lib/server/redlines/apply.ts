@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
-import { markedRuns, TERMS_FIELD, TERM_PROPOSALS_FIELD, type MarkedRun } from '$lib/document';
-import type { Decision, Party } from '../../redlines/types';
+import { markedRuns, suggestionFingerprints, TERMS_FIELD, TERM_PROPOSALS_FIELD, type MarkedRun } from '$lib/document';
+import { partyLabel, type Decision, type Party } from '../../redlines/types';
 import { openSuggestions, type OpenSuggestion } from './scan';
 
 export interface Decider {
@@ -15,17 +15,25 @@ export class DecisionRefused extends Error {}
  * Applies decisions to the document in one transaction, after checking every one of them:
  * accept and reject only the other party's suggestions, withdraw only your own. Returns the
  * suggestions decided (for the record). Text changes only where the marks are, so whatever
- * else happened in the document meanwhile is kept.
+ * else happened in the document meanwhile is kept. `seen` is each suggestion's fingerprint as the
+ * decider saw it (suggestionFingerprints): one that changed since (its author kept typing) or is
+ * missing refuses the whole decision, so nobody agrees to text they never saw.
  */
-export function applyDecisions(doc: Y.Doc, ids: readonly string[], decision: Decision, decider: Decider): OpenSuggestion[] {
+export function applyDecisions(doc: Y.Doc, ids: readonly string[], decision: Decision, decider: Decider, seen: ReadonlyMap<string, string>): OpenSuggestion[] {
 	const open = openSuggestions(doc);
 	const runs = markedRuns(doc);
+	const now = suggestionFingerprints(doc);
 	const chosen = ids.map((id) => {
 		const matches = open.filter((s) => s.id === id);
 		if (matches.length === 0) throw new DecisionRefused('That suggestion is no longer open; the draft may have changed. Reload and try again.');
 		for (const suggestion of matches) checkAllowed(suggestion, decision, decider);
 		// Every mark of the suggestion, not only the first one found: a decision applies to all of them.
 		for (const run of runs) if (run.attrs.id === id) checkAllowed(run.attrs, decision, decider);
+		if (!seen.has(id)) throw new DecisionRefused('This page did not say which version of the suggestion you decided on. Reload the page and decide again.');
+		if (seen.get(id) !== now.get(id)) {
+			const which = ids.length === 1 ? 'this suggestion' : 'one of these suggestions';
+			throw new DecisionRefused(`The ${partyLabel(matches[0].party).toLowerCase()} changed ${which} while you were deciding; look at it again.`);
+		}
 		return matches;
 	});
 	const decided = chosen.flat();

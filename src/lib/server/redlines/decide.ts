@@ -4,6 +4,7 @@ import { ChangeRefused, DocumentFrozen } from '../collab';
 import type { Sql } from '../db';
 import { getMouAccess } from '../mous';
 import { can } from '$lib/mou/lifecycle';
+import { parseSeen } from '$lib/document';
 import type { FormOutcome as Outcome } from '../../errors';
 import type { Decision } from '../../redlines/types';
 import { applyDecisions, DecisionRefused } from './apply';
@@ -16,6 +17,8 @@ const MAX_AT_ONCE = 2_000;
 export interface DecideInput {
 	suggestionIds: unknown[];
 	decision: unknown;
+	/** What the decider saw of each suggestion: `id:fingerprint` values (SEEN_FIELD); required. */
+	seen: unknown[];
 }
 
 /**
@@ -40,13 +43,14 @@ export async function decideSuggestions(
 	if (ids.length === 0) return refuse('Choose at least one suggestion.');
 	if (ids.length > MAX_AT_ONCE || !ids.every((id) => ID.test(id))) return refuse('That is not a list of suggestions.');
 
+	const seen = parseSeen(input.seen ?? []);
 	const decider = { userId: user.id, side: access.side };
 	let decided;
 	try {
 		decided = await deps.collab.applyServerChange(
 			mouId,
 			user.id,
-			(doc) => applyDecisions(doc, ids, decision, decider),
+			(doc) => applyDecisions(doc, ids, decision, decider, seen),
 			// One unit with the change: a decision is never applied but unrecorded.
 			(tx, result) => recordDecisions(tx, mouId, { ...decider, name: user.name }, decision, result),
 			{ decides: (result) => result.map((s) => s.id) }

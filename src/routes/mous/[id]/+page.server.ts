@@ -10,6 +10,7 @@ import { approveDraft, loadNegotiation, sendRound, withdrawApproval } from '$lib
 import { addComment, listMentionable, listThreads, replyToSuggestion, replyToThread, setThreadResolved } from '$lib/server/comments';
 import { whatChanged } from '$lib/server/visits';
 import { decideSuggestions } from '$lib/server/redlines';
+import { SEEN_FIELD } from '$lib/document';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url, depends, isDataRequest }) => {
@@ -115,7 +116,8 @@ export const actions: Actions = {
 		const { user, deps, form } = await context(locals, request, url);
 		const decided = await decideSuggestions(deps, user, params.id, {
 			suggestionIds: form.getAll('suggestion').map(String),
-			decision: form.get('decision')
+			decision: form.get('decision'),
+			seen: form.getAll(SEEN_FIELD)
 		});
 		if (!decided) notFound();
 		const result = fromFormOutcome(decided);
