@@ -1,12 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { freshDatabase } from '../helpers/db';
-import { createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
-import { connectYjsClient, waitFor, within, type YjsClient } from '../helpers/yjs-client';
-import { startCollabHttp } from '../helpers/collab-http';
+import { describe, expect, it } from 'vitest';
+import type * as Y from 'yjs';
+import { counselOfEachParty, createMouBetween, type Person } from '../helpers/fixtures';
+import { waitFor, within, type YjsClient } from '../helpers/yjs-client';
+import { liveEditing } from '../helpers/live-editing';
 import { firstText } from '../helpers/mou-doc';
-import { storedDoc, suggestionMark } from '../helpers/stored-edits';
-import type { Database } from '../../src/lib/server/db';
+import { suggestionMark } from '../helpers/stored-edits';
 import { decideSuggestions, openSuggestions } from '../../src/lib/server/redlines';
 import { seenEntries } from '../../src/lib/document';
 
@@ -18,41 +16,19 @@ import { seenEntries } from '../../src/lib/document';
 const CLAUSE = 'purpose.mission';
 const CHANGED = 'The agency changed this suggestion while you were deciding; look at it again.';
 
-let db: Database;
 let agency: Person;
 let district: Person;
-let server: Awaited<ReturnType<typeof startCollabHttp>>;
-const open: YjsClient[] = [];
-
-beforeAll(async () => {
-	db = await freshDatabase();
-	agency = await createOrganization(db.sql, 'agency');
-	district = await createOrganization(db.sql, 'district');
-	server = await startCollabHttp(db.sql);
-});
-afterEach(() => {
-	for (const client of open.splice(0)) client.close();
-});
-afterAll(async () => {
-	await server?.close();
-	await db?.close();
-});
-
-async function connected(person: Person, mouId: string): Promise<YjsClient> {
-	const client = connectYjsClient(server.url(mouId), person.cookie);
-	open.push(client);
-	await within(client.synced, 'synced');
-	return client;
-}
+const live = liveEditing(async (sql) => ({ agency, district } = await counselOfEachParty(sql)));
+const { connected, deps } = live;
 
 const hasText = (doc: Y.Doc, text: string) => JSON.stringify(firstText(doc, CLAUSE).toDelta()).includes(text);
-const openTexts = async (mouId: string) => openSuggestions(await storedDoc(db.sql, mouId)).map((s) => `${s.id}:${s.excerpt}`);
+const openTexts = async (mouId: string) => openSuggestions(await live.storedDoc(mouId)).map((s) => `${s.id}:${s.excerpt}`);
 const decide = (mouId: string, ids: string[], seen: string[]) =>
-	decideSuggestions({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds: ids, decision: 'accept', seen });
+	decideSuggestions(deps(), district.user, mouId, { suggestionIds: ids, decision: 'accept', seen });
 
 /** The agency suggests "Monthly " (and "Weekly " under a second id); the district's copy has both. */
 async function negotiating() {
-	const mouId = await createMouBetween(db.sql, agency, district);
+	const mouId = await createMouBetween(live.sql, agency, district);
 	const author = await connected(agency, mouId);
 	const decider = await connected(district, mouId);
 	const mark = suggestionMark(agency, 'agency', `seen-${Math.random().toString(36).slice(2, 8)}`);
