@@ -24,13 +24,31 @@ function visibleCharacters(doc: Y.Doc): Array<{ key: string; char: string; markI
  * The invariant of negotiating: every visible character of `doc`'s body is agreed text (shown
  * unmarked in `agreed`, the stored document right after the last decision: the template's text
  * and what was accepted) or under the mark of an open suggestion (not one of `decided`). Returns
- * the characters that are neither, in document order: '' when the invariant holds.
+ * the characters that are neither, in document order, then any content outside a Y.XmlText: ''
+ * when the invariant holds.
  */
 export function unaccountedText(doc: Y.Doc, agreed: Y.Doc, decided: readonly string[] = []): string {
 	const agreedText = new Set(visibleCharacters(agreed).flatMap(({ key, markId }) => (markId === null ? [key] : [])));
 	const open = new Set(openSuggestions(doc).flatMap(({ id }) => (decided.includes(id) ? [] : [id])));
-	return visibleCharacters(doc)
-		.filter(({ key, markId }) => (markId === null ? !agreedText.has(key) : !open.has(markId)))
-		.map(({ char }) => char)
-		.join('');
+	return (
+		visibleCharacters(doc)
+			.filter(({ key, markId }) => (markId === null ? !agreedText.has(key) : !open.has(markId)))
+			.map(({ char }) => char)
+			.join('') + strayContent(body(doc))
+	);
+}
+
+/** What is shown (or breaks the editor) straight inside the body or an element, outside any Y.XmlText: never agreed text. */
+function strayContent(type: Y.XmlFragment): string {
+	let stray = '';
+	for (let item = type._start; item !== null; item = item.right) {
+		if (item.deleted) continue;
+		if (!(item.content instanceof Y.ContentType))
+			stray += item.content
+				.getContent()
+				.map((value) => (typeof value === 'string' ? value : JSON.stringify(value)))
+				.join('');
+		else if (item.content.type instanceof Y.XmlElement) stray += strayContent(item.content.type);
+	}
+	return stray;
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { counselOfEachParty, createMouBetween, type Person } from '../helpers/fixtures';
-import { within } from '../helpers/yjs-client';
+import { waitFor, within } from '../helpers/yjs-client';
 import { liveEditing } from '../helpers/live-editing';
 import { body, clause, clauseIndex, firstParagraph, firstText } from '../helpers/mou-doc';
+import { unaccountedText } from '../helpers/negotiated-text';
 import { suggestionMark } from '../helpers/stored-edits';
 import { CloseCode } from '../../src/lib/collab/protocol';
 import { readStoredMou } from '../../src/lib/document';
@@ -50,6 +51,7 @@ describe.each(MODES)('the body holds only the schema’s nodes, marks and text (
 	it.each(FORGERIES)('refuses %s, and the other counsel and every reader are unaffected', async (_what, forge) => {
 		const { mouId, attacker, other } = await twoCounsel(mode);
 		const rows = await rowCount(mouId);
+		const agreed = await storedDoc(mouId);
 		const before = body(other.doc).toString();
 		attacker.edit(forge);
 		const closed = await within(attacker.closed, 'the attacker is disconnected');
@@ -57,6 +59,25 @@ describe.each(MODES)('the body holds only the schema’s nodes, marks and text (
 		expect(await rowCount(mouId)).toBe(rows);
 		await other.roundTrip();
 		expect(body(other.doc).toString()).toBe(before);
+		expect(unaccountedText(await storedDoc(mouId), agreed)).toBe('');
+		await expectReadable(mouId);
+	});
+
+	it('refuses a value put inside a paragraph whose adding is still being stored', async () => {
+		const { mouId, attacker, other } = await twoCounsel(mode);
+		const mark = mode === 'negotiating' ? { insertion: suggestionMark(agency, 'agency', `staged-${mode}`) } : {};
+		const paragraph = new Y.XmlElement('paragraph');
+		attacker.edit((doc) => {
+			clause(doc, OPEN_CLAUSE).insert(1, [paragraph]);
+			paragraph.insert(0, [new Y.XmlText()]);
+			(paragraph.get(0) as Y.XmlText).insert(0, 'A new paragraph.', mark);
+		});
+		attacker.edit(() => (paragraph as unknown as Y.Array<string>).insert(1, ['ZqxHIDDEN text']));
+		const closed = await within(attacker.closed, 'the attacker is disconnected');
+		expect(closed).toMatchObject({ code: CloseCode.updateRefused, reason: expect.stringMatching(/the document cannot hold it/) });
+		await waitFor(() => body(other.doc).toString().includes('A new paragraph.'), 'the honest paragraph reaches the other counsel');
+		await other.roundTrip();
+		expect(body(other.doc).toString()).not.toContain('Zqx');
 		await expectReadable(mouId);
 	});
 

@@ -3,9 +3,9 @@ import type { NodeType } from '@tiptap/pm/model';
 import { CloseCode } from '../../../collab/protocol';
 import { BODY_FIELD } from '../../../document';
 import { documentSchema } from '../../../editor/schema';
-import { afterStaged, type DecodedStruct } from '../guard';
+import { afterStaged, type DecodedStruct, type StagedRuns } from '../guard';
 import { PlacementResolver, type Placement } from '../guard/placement';
-import { groupByClient } from '../guard/update-structs';
+import { groupByClient, structAt } from '../guard/update-structs';
 import { newItems, placementsOf } from './placements';
 import type { AdmissionCheck, ProposedChange, Refusal } from './types';
 
@@ -19,29 +19,59 @@ import type { AdmissionCheck, ProposedChange, Refusal } from './types';
  * Server changes are held to it too: they are built with y-prosemirror's own writer.
  */
 export const bodyShape: AdmissionCheck = (change, { doc }) => {
-	const placements = resolverFor(change, doc);
-	for (const item of newItems(change.intake, placements)) {
-		if (item.content instanceof Y.ContentDeleted) continue;
-		const placement = placements.placementOf(item);
-		if (placement === null) continue; // Yjs discards it (a collected neighbour or parent)
-		const problem = shapeProblem(item, placement);
+	const { intake, candidate } = change;
+	const staged = candidate.bytes === intake.bytes ? candidate.staged : null;
+	if (staged !== null) return afterStagedProblem(change, staged, doc);
+	const placements = candidate.bytes === intake.bytes ? placementsOf(intake, doc) : mergedResolver(candidate.bytes, doc);
+	for (const item of newItems(intake, placements)) {
+		const problem = itemProblem(item, placements);
 		if (problem) return refused(problem);
 	}
 	return null;
 };
 
+function itemProblem(item: Y.Item, placements: PlacementResolver): string | null {
+	if (item.content instanceof Y.ContentDeleted) return null;
+	const placement = placements.placementOf(item);
+	return placement === null ? null : shapeProblem(item, placement); // null: Yjs discards it (a collected neighbour or parent)
+}
+
+/**
+ * A keystroke that builds on keystrokes still being stored: typed beside text that was admitted
+ * (so it is inside that Y.XmlText), it needs no placement; anything else is placed after the
+ * staged structs, as the lock guard lays the candidate out.
+ */
+function afterStagedProblem({ intake }: ProposedChange, staged: StagedRuns, doc: Y.Doc): Refusal | null {
+	let placements: PlacementResolver | null = null;
+	for (const struct of intake.decoded.structs) {
+		if (!(struct instanceof Y.Item) || struct.id.clock + struct.length <= Y.getState(doc.store, struct.id.client)) continue;
+		const text = struct.content instanceof Y.ContentString || struct.content instanceof Y.ContentFormat;
+		let problem: string | null;
+		if (text && besideText(struct, staged, doc.store)) problem = textContentProblem(struct.content);
+		else {
+			placements ??= new PlacementResolver(afterStaged(staged, groupByClient(intake.decoded.structs as DecodedStruct[]) ?? new Map()), doc.store);
+			problem = itemProblem(struct, placements);
+		}
+		if (problem) return refused(problem);
+	}
+	return null;
+}
+
+/** The item's neighbour (where Yjs takes its parent from) is admitted text or a format. */
+function besideText(item: Y.Item, staged: StagedRuns, store: Y.Doc['store']): boolean {
+	const id = item.origin ?? item.rightOrigin;
+	const neighbour = id === null ? undefined : structAt(id, staged as Map<number, DecodedStruct[]>, store);
+	return neighbour instanceof Y.Item && (neighbour.content instanceof Y.ContentString || neighbour.content instanceof Y.ContentFormat);
+}
+
+function mergedResolver(bytes: Uint8Array, doc: Y.Doc): PlacementResolver {
+	return new PlacementResolver(groupByClient(Y.decodeUpdate(bytes).structs as DecodedStruct[]) ?? new Map(), doc.store);
+}
+
 /** What an item holds (Yjs does not export its AbstractContent). */
 type Content = Y.Item['content'];
 
 const refused = (reason: string): Refusal => ({ code: CloseCode.updateRefused, reason: `${reason}; the document cannot hold it` });
-
-/** Judged after what is staged when the update builds on it (the lock guard's layout of the candidate). */
-function resolverFor({ intake, candidate }: ProposedChange, doc: Y.Doc): PlacementResolver {
-	if (candidate.bytes === intake.bytes && candidate.staged === null) return placementsOf(intake, doc);
-	const merged = candidate.bytes === intake.bytes ? intake.decoded : Y.decodeUpdate(candidate.bytes);
-	const own = groupByClient(merged.structs as DecodedStruct[]) ?? new Map<number, DecodedStruct[]>();
-	return new PlacementResolver(candidate.staged ? afterStaged(candidate.staged, own) : own, doc.store);
-}
 
 /** What each node may hold, from its content expression: child node names ('text' for a Y.XmlText). */
 const CHILDREN = new Map<string, ReadonlySet<string>>(Object.values(documentSchema.nodes).map((type) => [type.name, childNames(type)]));
