@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { counselOfEachParty, createMouBetween, type Person } from '../helpers/fixtures';
 import { waitFor, within } from '../helpers/yjs-client';
 import { liveEditing } from '../helpers/live-editing';
-import { body, clause, clauseIndex, firstParagraph, firstText } from '../helpers/mou-doc';
+import { body, clause, clauseElement, clauseIndex, firstParagraph, firstText } from '../helpers/mou-doc';
 import { unaccountedText } from '../helpers/negotiated-text';
 import { suggestionMark } from '../helpers/stored-edits';
 import { CloseCode } from '../../src/lib/collab/protocol';
@@ -130,4 +130,21 @@ it('stores a fill-in term node added while drafting', async () => {
 	await within(writer.allStored(), 'the term is stored');
 	expect(JSON.stringify(readStoredMou(await loadDocumentState(live.sql, mouId)).body)).toContain('"key":"startDate"');
 	expect(clauseIndex(await storedDoc(mouId), OPEN_CLAUSE)).toBeGreaterThan(-1);
+});
+
+it('refuses locking a clause whose adding is still being stored, as it refuses locking any added clause', async () => {
+	const { mouId, attacker, other } = await twoCounsel('draft');
+	const added = clauseElement({ title: 'Local terms', level: 'custom', nasro: '', locked: false }, 'Agreed.');
+	attacker.edit((doc) => body(doc).insert(clauseIndex(doc, OPEN_CLAUSE) + 1, [added]));
+	attacker.edit(() => {
+		added.setAttribute('locked', true as unknown as string);
+		added.setAttribute('level', 'required');
+	});
+	const closed = await within(attacker.closed, 'the attacker is disconnected');
+	expect(closed).toMatchObject({ code: CloseCode.updateRefused, reason: expect.stringMatching(/only the template makes locked or required clauses/) });
+	await waitFor(() => body(other.doc).toString().includes('Local terms'), 'the added clause reaches the other counsel');
+	const stored = await storedDoc(mouId);
+	const storedClause = body(stored).get(clauseIndex(stored, OPEN_CLAUSE) + 1) as Y.XmlElement;
+	expect(storedClause.getAttribute('title')).toBe('Local terms');
+	expect(storedClause.getAttributes()).toMatchObject({ level: 'custom', locked: false });
 });

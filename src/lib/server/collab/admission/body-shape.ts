@@ -3,9 +3,9 @@ import type { NodeType } from '@tiptap/pm/model';
 import { CloseCode } from '../../../collab/protocol';
 import { BODY_FIELD } from '../../../document';
 import { documentSchema } from '../../../editor/schema';
-import { afterStaged, type DecodedStruct, type StagedRuns } from '../guard';
-import { PlacementResolver, type Placement } from '../guard/placement';
-import { groupByClient, structAt } from '../guard/update-structs';
+import type { DecodedStruct, StagedRuns } from '../guard';
+import type { Placement, PlacementResolver } from '../guard/placement';
+import { structAt } from '../guard/update-structs';
 import { newItems, placementsOf } from './placements';
 import type { AdmissionCheck, ProposedChange, Refusal } from './types';
 
@@ -22,7 +22,7 @@ export const bodyShape: AdmissionCheck = (change, { doc }) => {
 	const { intake, candidate } = change;
 	const staged = candidate.bytes === intake.bytes ? candidate.staged : null;
 	if (staged !== null) return afterStagedProblem(change, staged, doc);
-	const placements = candidate.bytes === intake.bytes ? placementsOf(intake, doc) : mergedResolver(candidate.bytes, doc);
+	const placements = placementsOf(intake, doc);
 	for (const item of newItems(intake, placements)) {
 		const problem = itemProblem(item, placements);
 		if (problem) return refused(problem);
@@ -49,7 +49,7 @@ function afterStagedProblem({ intake }: ProposedChange, staged: StagedRuns, doc:
 		let problem: string | null;
 		if (text && besideText(struct, staged, doc.store)) problem = textContentProblem(struct.content);
 		else {
-			placements ??= new PlacementResolver(afterStaged(staged, groupByClient(intake.decoded.structs as DecodedStruct[]) ?? new Map()), doc.store);
+			placements ??= placementsOf(intake, doc); // placed after the staged structs
 			problem = itemProblem(struct, placements);
 		}
 		if (problem) return refused(problem);
@@ -62,10 +62,6 @@ function besideText(item: Y.Item, staged: StagedRuns, store: Y.Doc['store']): bo
 	const id = item.origin ?? item.rightOrigin;
 	const neighbour = id === null ? undefined : structAt(id, staged as Map<number, DecodedStruct[]>, store);
 	return neighbour instanceof Y.Item && (neighbour.content instanceof Y.ContentString || neighbour.content instanceof Y.ContentFormat);
-}
-
-function mergedResolver(bytes: Uint8Array, doc: Y.Doc): PlacementResolver {
-	return new PlacementResolver(groupByClient(Y.decodeUpdate(bytes).structs as DecodedStruct[]) ?? new Map(), doc.store);
 }
 
 /** What an item holds (Yjs does not export its AbstractContent). */

@@ -7,6 +7,7 @@ import { clauseIdentity, termValues } from './attributes';
 import { bodyShape } from './body-shape';
 import { clientOwnership, frozen, lockGuard, stagedCap, trackedChanges } from './checks';
 import { decidedIdReuse } from './decided-ids';
+import { judgingChange } from './placements';
 import { suggestionIdOwnership } from './suggestion-ids';
 import type { AdmissionCheck, AdmissionState, ProposedChange, Refusal } from './types';
 
@@ -29,6 +30,7 @@ export const ADMISSION_CHAIN: readonly AdmissionCheck[] = [
 ];
 
 export function admit(change: ProposedChange, state: AdmissionState): Refusal | null {
+	judgingChange(change);
 	for (const check of ADMISSION_CHAIN) {
 		const refusal = check(change, state);
 		if (refusal !== null) return refusal;
