@@ -8,7 +8,7 @@ import { suggestionMark } from '../helpers/stored-edits';
 import type { Database } from '../../src/lib/server/db';
 import { createRedisRelay, loadDocumentState } from '../../src/lib/server/collab';
 import { MAX_LATE_MOVES } from '../../src/lib/server/collab/admission';
-import { LATE_TYPING_MS, MAX_LATE_TYPING } from '../../src/lib/server/collab/admission/late-typing';
+import { LATE_TYPING_MS, MAX_LATE_TYPING, MAX_LATE_TYPING_PER_PERSON } from '../../src/lib/server/collab/admission/late-typing';
 import { ShadowDocument } from '../../src/lib/server/collab/tracked/shadow';
 import type { SuggestionAttrs } from '../../src/lib/redlines/types';
 import { unaccountedText } from '../helpers/negotiated-text';
@@ -543,5 +543,36 @@ describe('late typing that carries its suggestion’s mark forward', () => {
 		vi.spyOn(Date, 'now').mockImplementation(() => realNow() + LATE_TYPING_MS);
 		typeLate(run.agencyClient, run.staleAgency, (doc) => firstText(doc, OPEN_CLAUSE).insert(8, 'Zqxtoolate', { insertion: run.mark }));
 		await expectRefused(run.agencyClient, run.districtClient, run, 'Zqxtoolate');
+	});
+
+	it(`refuses a person's late typing past ${MAX_LATE_TYPING_PER_PERSON} late updates in ${LATE_TYPING_MS / 1000} s, however many of their suggestions one decision closed`, async () => {
+		const { server, mouId, agencyClient, districtClient } = await bothCounselOnANewMou();
+		const marks = [OPEN_CLAUSE, OTHER_CLAUSE].map((clauseId, n) => ({ clauseId, mark: suggestionMark(agency, 'agency', `budget-${n}`) }));
+		for (const { clauseId, mark } of marks) agencyClient.edit((doc) => firstText(doc, clauseId).insert(0, 'Monthly ', { insertion: mark }));
+		await within(agencyClient.allStored(), 'suggestions stored');
+		await waitFor(() => marks.every(({ clauseId, mark }) => hasMark(firstText(districtClient.doc, clauseId), mark.id)), 'the other side has them');
+		const stale = staleCopy(agencyClient, BEFORE_SERVER_MARKS);
+		const suggestionIds = marks.map(({ mark }) => mark.id);
+		expect(await decideSuggestions({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds, decision: 'accept' })).toMatchObject({
+			ok: true
+		});
+		await waitFor(() => !hasMark(firstText(agencyClient.doc, OPEN_CLAUSE), marks[0].mark.id), 'the decision reached the author');
+		const agreed = await storedDoc(mouId);
+		// Half the budget into each decided run, each keystroke marked on its own (typed at the run's end, before the ones so far).
+		for (const { clauseId, mark } of marks) {
+			for (let n = 0; n < MAX_LATE_TYPING_PER_PERSON / 2; n++)
+				typeLate(agencyClient, stale, (doc) => firstText(doc, clauseId).insert(8, 'k', { insertion: mark }));
+		}
+		await lateTypingStored(agencyClient, stale);
+		typeLate(agencyClient, stale, (doc) => firstText(doc, OPEN_CLAUSE).insert(8, 'Zqxexcess', { insertion: marks[0].mark }));
+		await expectRefused(agencyClient, districtClient, { mouId, agreed, mark: marks[0].mark }, 'Zqxexcess', 'not marked as your party', 30_000);
+		const stored = await storedDoc(mouId);
+		const late = marks.map(({ clauseId }) =>
+			insertionRuns(firstText(stored, clauseId))
+				.map((run) => run.text)
+				.join('')
+		);
+		expect(late.join('')).toHaveLength(MAX_LATE_TYPING_PER_PERSON);
+		expect(unaccountedText(stored, agreed, suggestionIds)).toBe('');
 	});
 });

@@ -84,7 +84,7 @@ function markLate(doc: Y.Doc, update: Uint8Array, decided: DecidedIds): string |
 	const plan = planLateTyping(doc, Y.decodeUpdate(update), ranges, TYPIST, decided, decided.clock());
 	if (typeof plan === 'string') return plan;
 	expect(markLateTyping(doc, plan, ranges, TYPIST, decided)).toBeNull();
-	for (const id of new Set(plan.map((mark) => mark.decided))) decided.noteLateTyping(id);
+	decided.noteLateTyping(new Set(plan.map((mark) => mark.decided)), AUTHOR, decided.clock());
 	return plan.length;
 }
 
@@ -220,7 +220,7 @@ describe('late typing without a mark of its own', () => {
 
 	it(`refuses it once the decided id had ${MAX_LATE_TYPING} late-typing updates`, () => {
 		const { doc, stale, decided } = decidedRun('accept');
-		for (let n = 0; n < MAX_LATE_TYPING; n++) decided.noteLateTyping('typing');
+		for (let n = 0; n < MAX_LATE_TYPING; n++) decided.noteLateTyping(['typing'], OTHER, decided.clock());
 		const late = writeAs(stale, AUTHOR_CLIENT, (text) => text.insert(8, 'meetings', { insertion: mark }));
 		expect(judge(doc, late, decided)).toMatch('not marked as your party');
 	});

@@ -95,6 +95,11 @@ export class WritePipeline {
 		return this.inFlight.length + this.queue.length > 0;
 	}
 
+	/** Whether one of the server's own changes is staged (the tracked copy takes those in only once stored). */
+	get stagesServerChange(): boolean {
+		return this.inFlight.some((pending) => pending.connection === null) || this.queue.some((pending) => pending.connection === null);
+	}
+
 	get stagedBytes(): number {
 		return this.stagedSize;
 	}

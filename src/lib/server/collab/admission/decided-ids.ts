@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { markedRuns, TERM_PROPOSALS_FIELD } from '../../../document';
 import { encodeTermProposal, newSuggestionId, parseSuggestionAttrs, parseTermProposal } from '../../../redlines/types';
-import { LATE_TYPING_MS, MAX_LATE_TYPING } from './late-typing';
+import { LATE_TYPING_MS, MAX_LATE_TYPING, MAX_LATE_TYPING_PER_PERSON } from './late-typing';
 import { CloseCode } from '../../../collab/protocol';
 import type { Intake } from '../update-intake';
 import type { AdmissionCheck } from './types';
@@ -21,6 +21,8 @@ export class DecidedIds {
 	private readonly late = new Map<string, number>();
 	/** How many late-typing updates each decided id has had admitted (see late-typing.ts). */
 	private readonly typed = new Map<string, number>();
+	/** When each person's late-typing updates were admitted, the last LATE_TYPING_MS of them (see MAX_LATE_TYPING_PER_PERSON). */
+	private readonly typedBy = new Map<string, number[]>();
 	/** When this instance learned of each decision (see LATE_TYPING_MS). */
 	private readonly learned = new Map<string, number>();
 	private lastLearned = -Infinity;
@@ -61,9 +63,20 @@ export class DecidedIds {
 		this.late.set(id, this.lateMoves(id) + 1);
 	}
 
-	/** Counted when a late-typing update is admitted, not when it is stored. */
-	noteLateTyping(id: string): void {
-		this.typed.set(id, (this.typed.get(id) ?? 0) + 1);
+	/** Counted when a late-typing update by `userId` is admitted (at `at`), not when it is stored: once for each decided id it continues. */
+	noteLateTyping(ids: Iterable<string>, userId: string, at: number): void {
+		for (const id of ids) this.typed.set(id, (this.typed.get(id) ?? 0) + 1);
+		const times = this.recentTyping(userId, at);
+		times.push(at);
+		this.typedBy.set(userId, times);
+	}
+
+	/** `userId`'s late-typing updates within LATE_TYPING_MS before `at`. */
+	private recentTyping(userId: string, at: number): number[] {
+		const times = this.typedBy.get(userId) ?? [];
+		const recent = times.filter((time) => at - time < LATE_TYPING_MS);
+		if (recent.length === 0) this.typedBy.delete(userId);
+		return recent;
 	}
 
 	/** The id late work under decided `id` goes to: the same one every time. */
@@ -94,14 +107,16 @@ export class DecidedIds {
 	/**
 	 * Unmarked text typed under the mark `markId` (see late-typing.ts): the decided id it belongs
 	 * to and the successor it is marked with, while that decision is recent and has had fewer than
-	 * MAX_LATE_TYPING late-typing updates; otherwise null. `markId` may be the successor itself:
-	 * the previous late keystroke, already marked with it, which the next one may land just after.
-	 * `at`: the admission's reading of `clock`.
+	 * MAX_LATE_TYPING late-typing updates, and its typist `userId` fewer than
+	 * MAX_LATE_TYPING_PER_PERSON in the last LATE_TYPING_MS; otherwise null. `markId` may be the
+	 * successor itself: the previous late keystroke, already marked with it, which the next one may
+	 * land just after. `at`: the admission's reading of `clock`.
 	 */
-	lateTyping(markId: string, at: number): { decided: string; successor: string } | null {
+	lateTyping(markId: string, at: number, userId: string): { decided: string; successor: string } | null {
 		const decided = this.ids.has(markId) ? markId : this.predecessors.get(markId);
 		if (decided === undefined || !this.ids.has(decided)) return null;
 		if (at - (this.learned.get(decided) ?? -Infinity) >= LATE_TYPING_MS) return null;
+		if (this.recentTyping(userId, at).length >= MAX_LATE_TYPING_PER_PERSON) return null;
 		return (this.typed.get(decided) ?? 0) < MAX_LATE_TYPING ? { decided, successor: this.successor(decided) } : null;
 	}
 

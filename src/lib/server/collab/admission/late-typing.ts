@@ -41,10 +41,18 @@ import type { AdmittedLateTyping } from './types';
 export const LATE_TYPING_MS = 10_000;
 
 /**
- * Late-typing updates per decided id: ten seconds of fast typing, one update a keystroke. Each
- * costs a copy of the document; past it the typing is refused as any unmarked text.
+ * Late-typing updates per decided id: ten seconds of fast typing (ten keystrokes a second), one
+ * update a keystroke; what is honestly in flight is a few. Past it the typing is refused as any
+ * unmarked text.
  */
-export const MAX_LATE_TYPING = 200;
+export const MAX_LATE_TYPING = 100;
+
+/**
+ * Late-typing updates per person within any LATE_TYPING_MS, whatever decided ids they continue:
+ * one decision may close many of a person's suggestions at once, and each late update is a
+ * server change (planned, formatted and admitted), so the budget is the person's, not the id's.
+ */
+export const MAX_LATE_TYPING_PER_PERSON = MAX_LATE_TYPING;
 
 /** Who typed: the person whose update is judged. */
 export interface Typist {
@@ -81,8 +89,9 @@ export function lateTypingMark(
 	return lateTypingUnder(mark, decided, at);
 }
 
+/** `mark`'s author is the typist (checked by each caller). */
 function lateTypingUnder(mark: SuggestionAttrs, decided: DecidedIds, at: number): { decided: string; mark: SuggestionAttrs } | null {
-	const late = decided.lateTyping(mark.id, at);
+	const late = decided.lateTyping(mark.id, at, mark.authorId);
 	return late && { decided: late.decided, mark: { ...mark, id: late.successor } };
 }
 
