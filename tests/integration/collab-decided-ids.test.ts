@@ -553,7 +553,7 @@ describe('late typing that carries its suggestion’s mark forward', () => {
 		await waitFor(() => marks.every(({ clauseId, mark }) => hasMark(firstText(districtClient.doc, clauseId), mark.id)), 'the other side has them');
 		const stale = staleCopy(agencyClient, BEFORE_SERVER_MARKS);
 		const suggestionIds = marks.map(({ mark }) => mark.id);
-		expect(await decideSuggestions({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds, decision: 'accept' })).toMatchObject({
+		expect(await decideAsSeen({ sql: db.sql, collab: server.collab }, district.user, mouId, { suggestionIds, decision: 'accept' })).toMatchObject({
 			ok: true
 		});
 		await waitFor(() => !hasMark(firstText(agencyClient.doc, OPEN_CLAUSE), marks[0].mark.id), 'the decision reached the author');
