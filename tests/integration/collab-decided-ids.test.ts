@@ -8,7 +8,7 @@ import { suggestionMark } from '../helpers/stored-edits';
 import type { Database } from '../../src/lib/server/db';
 import { createRedisRelay, loadDocumentState } from '../../src/lib/server/collab';
 import { MAX_LATE_MOVES } from '../../src/lib/server/collab/admission';
-import { LATE_TYPING_MS, MAX_LATE_TYPING, MAX_LATE_TYPING_PER_PERSON } from '../../src/lib/server/collab/admission/late-typing';
+import { LATE_TYPING_MS, MAX_LATE_TYPING, MAX_LATE_WORK_PER_PERSON } from '../../src/lib/server/collab/admission/late-typing';
 import { ShadowDocument } from '../../src/lib/server/collab/tracked/shadow';
 import type { SuggestionAttrs } from '../../src/lib/redlines/types';
 import { unaccountedText } from '../helpers/negotiated-text';
@@ -206,6 +206,27 @@ describe('a decided suggestion id is never open again', () => {
 		const seen = plain(firstText(districtClient.doc, OTHER_CLAUSE));
 		expect(seen).not.toContain(`Reuse ${MAX_LATE_MOVES}. `);
 		expect(plain(firstText(await storedDoc(mouId), OTHER_CLAUSE))).not.toContain(`Reuse ${MAX_LATE_MOVES}. `);
+	});
+
+	it(`refuses decided ids reused past ${MAX_LATE_WORK_PER_PERSON} late updates of one person in ${LATE_TYPING_MS / 1000} s, however many ids they spread them over`, async () => {
+		const { server, mouId, agencyClient, districtClient } = await bothCounselOnANewMou();
+		const ids = ['spread-0', 'spread-1', 'spread-2'];
+		for (const id of ids) await decidedSuggestion(server, agencyClient, mouId, id, 'reject');
+		expect(MAX_LATE_WORK_PER_PERSON / ids.length).toBeLessThan(MAX_LATE_MOVES); // no one id reaches its own limit
+		for (let n = 0; n <= MAX_LATE_WORK_PER_PERSON; n++) {
+			agencyClient.edit((doc) =>
+				firstText(doc, OTHER_CLAUSE).insert(0, `Reuse ${n}. `, {
+					insertion: suggestionMark(agency, 'agency', ids[n % ids.length], new Date(Date.now() + n).toISOString())
+				})
+			);
+		}
+		expect(await within(agencyClient.closed, 'the reuser is disconnected')).toMatchObject({
+			code: 4422,
+			reason: expect.stringMatching('keeps using suggestion id spread-')
+		});
+		await districtClient.roundTrip();
+		expect(plain(firstText(districtClient.doc, OTHER_CLAUSE))).not.toContain(`Reuse ${MAX_LATE_WORK_PER_PERSON}. `);
+		expect(plain(firstText(await storedDoc(mouId), OTHER_CLAUSE))).not.toContain(`Reuse ${MAX_LATE_WORK_PER_PERSON}. `);
 	});
 
 	it('moves it in a room loaded after the suggestion was rejected', async () => {
@@ -545,7 +566,7 @@ describe('late typing that carries its suggestion’s mark forward', () => {
 		await expectRefused(run.agencyClient, run.districtClient, run, 'Zqxtoolate');
 	});
 
-	it(`refuses a person's late typing past ${MAX_LATE_TYPING_PER_PERSON} late updates in ${LATE_TYPING_MS / 1000} s, however many of their suggestions one decision closed`, async () => {
+	it(`refuses a person's late typing past ${MAX_LATE_WORK_PER_PERSON} late updates in ${LATE_TYPING_MS / 1000} s, however many of their suggestions one decision closed`, async () => {
 		const { server, mouId, agencyClient, districtClient } = await bothCounselOnANewMou();
 		const marks = [OPEN_CLAUSE, OTHER_CLAUSE].map((clauseId, n) => ({ clauseId, mark: suggestionMark(agency, 'agency', `budget-${n}`) }));
 		for (const { clauseId, mark } of marks) agencyClient.edit((doc) => firstText(doc, clauseId).insert(0, 'Monthly ', { insertion: mark }));
@@ -560,7 +581,7 @@ describe('late typing that carries its suggestion’s mark forward', () => {
 		const agreed = await storedDoc(mouId);
 		// Half the budget into each decided run, each keystroke marked on its own (typed at the run's end, before the ones so far).
 		for (const { clauseId, mark } of marks) {
-			for (let n = 0; n < MAX_LATE_TYPING_PER_PERSON / 2; n++)
+			for (let n = 0; n < MAX_LATE_WORK_PER_PERSON / 2; n++)
 				typeLate(agencyClient, stale, (doc) => firstText(doc, clauseId).insert(8, 'k', { insertion: mark }));
 		}
 		await lateTypingStored(agencyClient, stale);
@@ -572,7 +593,7 @@ describe('late typing that carries its suggestion’s mark forward', () => {
 				.map((run) => run.text)
 				.join('')
 		);
-		expect(late.join('')).toHaveLength(MAX_LATE_TYPING_PER_PERSON);
+		expect(late.join('')).toHaveLength(MAX_LATE_WORK_PER_PERSON);
 		expect(unaccountedText(stored, agreed, suggestionIds)).toBe('');
 	});
 });

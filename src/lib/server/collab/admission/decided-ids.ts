@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { markedRuns, TERM_PROPOSALS_FIELD } from '../../../document';
 import { encodeTermProposal, newSuggestionId, parseSuggestionAttrs, parseTermProposal } from '../../../redlines/types';
-import { LATE_TYPING_MS, MAX_LATE_TYPING, MAX_LATE_TYPING_PER_PERSON } from './late-typing';
+import { LATE_TYPING_MS, MAX_LATE_TYPING, MAX_LATE_WORK_PER_PERSON } from './late-typing';
 import { CloseCode } from '../../../collab/protocol';
 import type { Intake } from '../update-intake';
 import type { AdmissionCheck } from './types';
@@ -21,8 +21,8 @@ export class DecidedIds {
 	private readonly late = new Map<string, number>();
 	/** How many late-typing updates each decided id has had admitted (see late-typing.ts). */
 	private readonly typed = new Map<string, number>();
-	/** When each person's late-typing updates were admitted, the last LATE_TYPING_MS of them (see MAX_LATE_TYPING_PER_PERSON). */
-	private readonly typedBy = new Map<string, number[]>();
+	/** When each person's late work (late-typing updates, moved late marks) was admitted, the last LATE_TYPING_MS of it (see MAX_LATE_WORK_PER_PERSON). */
+	private readonly lateBy = new Map<string, number[]>();
 	/** When this instance learned of each decision (see LATE_TYPING_MS). */
 	private readonly learned = new Map<string, number>();
 	private lastLearned = -Infinity;
@@ -59,23 +59,32 @@ export class DecidedIds {
 		return this.late.get(id) ?? 0;
 	}
 
-	noteLateMove(id: string): void {
-		this.late.set(id, this.lateMoves(id) + 1);
+	/** An update by `userId` whose marks under decided `ids` are moved (LateSuggestions), admitted at `at`. */
+	noteLateMoves(ids: Iterable<string>, userId: string, at: number): void {
+		for (const id of ids) this.late.set(id, this.lateMoves(id) + 1);
+		this.noteLateWork(userId, at);
 	}
 
 	/** Counted when a late-typing update by `userId` is admitted (at `at`), not when it is stored: once for each decided id it continues. */
 	noteLateTyping(ids: Iterable<string>, userId: string, at: number): void {
 		for (const id of ids) this.typed.set(id, (this.typed.get(id) ?? 0) + 1);
-		const times = this.recentTyping(userId, at);
-		times.push(at);
-		this.typedBy.set(userId, times);
+		this.noteLateWork(userId, at);
 	}
 
-	/** `userId`'s late-typing updates within LATE_TYPING_MS before `at`. */
-	private recentTyping(userId: string, at: number): number[] {
-		const times = this.typedBy.get(userId) ?? [];
-		const recent = times.filter((time) => at - time < LATE_TYPING_MS);
-		if (recent.length === 0) this.typedBy.delete(userId);
+	/** Whether `userId` had fewer than MAX_LATE_WORK_PER_PERSON late updates (typing or moved marks) within LATE_TYPING_MS before `at`. */
+	lateWorkLeft(userId: string, at: number): boolean {
+		return this.recentLateWork(userId, at).length < MAX_LATE_WORK_PER_PERSON;
+	}
+
+	private noteLateWork(userId: string, at: number): void {
+		const times = this.recentLateWork(userId, at);
+		times.push(at);
+		this.lateBy.set(userId, times);
+	}
+
+	private recentLateWork(userId: string, at: number): number[] {
+		const recent = (this.lateBy.get(userId) ?? []).filter((time) => at - time < LATE_TYPING_MS);
+		if (recent.length === 0) this.lateBy.delete(userId);
 		return recent;
 	}
 
@@ -107,8 +116,8 @@ export class DecidedIds {
 	/**
 	 * Unmarked text typed under the mark `markId` (see late-typing.ts): the decided id it belongs
 	 * to and the successor it is marked with, while that decision is recent and has had fewer than
-	 * MAX_LATE_TYPING late-typing updates, and its typist `userId` fewer than
-	 * MAX_LATE_TYPING_PER_PERSON in the last LATE_TYPING_MS; otherwise null. `markId` may be the
+	 * MAX_LATE_TYPING late-typing updates, and its typist `userId` has late work left
+	 * (lateWorkLeft); otherwise null. `markId` may be the
 	 * successor itself: the previous late keystroke, already marked with it, which the next one may
 	 * land just after. `at`: the admission's reading of `clock`.
 	 */
@@ -116,7 +125,7 @@ export class DecidedIds {
 		const decided = this.ids.has(markId) ? markId : this.predecessors.get(markId);
 		if (decided === undefined || !this.ids.has(decided)) return null;
 		if (at - (this.learned.get(decided) ?? -Infinity) >= LATE_TYPING_MS) return null;
-		if (this.recentTyping(userId, at).length >= MAX_LATE_TYPING_PER_PERSON) return null;
+		if (!this.lateWorkLeft(userId, at)) return null;
 		return (this.typed.get(decided) ?? 0) < MAX_LATE_TYPING ? { decided, successor: this.successor(decided) } : null;
 	}
 
@@ -152,9 +161,10 @@ export class LateSuggestions {
 		for (const { id } of claimsOf(intake, placementsOf(intake, doc))) {
 			if (!this.decidedIds.has(id) || moves.has(id)) continue;
 			moves.set(id, this.decidedIds.successor(id));
-			this.decidedIds.noteLateMove(id);
 		}
-		if (moves.size > 0) this.serverChange(authorId, (work) => moveSuggestions(work, moves));
+		if (moves.size === 0) return;
+		this.decidedIds.noteLateMoves(moves.keys(), authorId, this.decidedIds.clock());
+		this.serverChange(authorId, (work) => moveSuggestions(work, moves));
 	}
 }
 
@@ -181,10 +191,11 @@ export function moveSuggestions(doc: Y.Doc, moves: ReadonlyMap<string, string>):
  */
 export const MAX_LATE_MOVES = 50;
 
-export const decidedIdReuse: AdmissionCheck = ({ intake, author }, { doc, decidedIds }) => {
+export const decidedIdReuse: AdmissionCheck = ({ intake, author, lateTyping }, { doc, decidedIds }) => {
 	if (author.kind === 'server' || decidedIds.size === 0) return null;
 	for (const { id } of claimsOf(intake, placementsOf(intake, doc))) {
-		if (decidedIds.lateMoves(id) >= MAX_LATE_MOVES)
+		// Per id, and per person across ids (one decision may close many suggestions at once).
+		if (decidedIds.lateMoves(id) >= MAX_LATE_MOVES || (decidedIds.has(id) && !decidedIds.lateWorkLeft(author.userId, lateTyping?.at ?? decidedIds.clock())))
 			return { code: CloseCode.updateRefused, reason: `keeps using suggestion id ${id}, which was already decided` };
 	}
 	// A decided id's format item deleted as it is written marks nothing: it could only be a place

@@ -48,11 +48,13 @@ export const LATE_TYPING_MS = 10_000;
 export const MAX_LATE_TYPING = 100;
 
 /**
- * Late-typing updates per person within any LATE_TYPING_MS, whatever decided ids they continue:
- * one decision may close many of a person's suggestions at once, and each late update is a
- * server change (planned, formatted and admitted), so the budget is the person's, not the id's.
+ * Late updates per person within any LATE_TYPING_MS, whatever decided ids they continue: late
+ * typing (marked by the server) and late marks (moved by a server change, MAX_LATE_MOVES per id)
+ * together. One decision may close many of a person's suggestions at once, and each late update
+ * costs a server change, so the budget is the person's, not only the id's; past it, late typing
+ * is refused as any unmarked text, and a decided id's mark as a reuse.
  */
-export const MAX_LATE_TYPING_PER_PERSON = MAX_LATE_TYPING;
+export const MAX_LATE_WORK_PER_PERSON = MAX_LATE_TYPING;
 
 /** Who typed: the person whose update is judged. */
 export interface Typist {
