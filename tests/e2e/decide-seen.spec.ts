@@ -1,5 +1,4 @@
-import type { WebSocketRoute } from '@playwright/test';
-import { test, expect, DEMO, signedInPage, openDemoMou, expectNoAxeViolations, MOU_PAGE } from './fixtures';
+import { test, expect, DEMO, signedInPage, openDemoMou, expectNoAxeViolations, MOU_PAGE, holdCollabMessages, typeAtEndOfFirstOpenParagraph } from './fixtures';
 
 /**
  * The district accepts the agency's suggestion while its author is still typing it, and the new
@@ -23,27 +22,18 @@ for (const [name, viewport] of [
 		const agency = await signedInPage(browser, app, DEMO.agencyCounsel);
 		const url = await openDemoMou(agency, 'negotiation');
 		const district = await signedInPage(browser, app, DEMO.districtCounsel, { viewport });
-		let holding = false;
-		const held: Array<() => void> = [];
-		await district.routeWebSocket(/\/collab\//, (page: WebSocketRoute) => {
-			const server = page.connectToServer();
-			server.onMessage((message) => (holding ? held.push(() => page.send(message)) : page.send(message)));
-		});
+		const districtSocket = await holdCollabMessages(district);
 		await district.goto(url);
 		const districtEditor = district.locator('.ProseMirror');
 		await expect(districtEditor).toBeVisible();
 
-		const paragraph = agency.locator('.ProseMirror section.clause[data-locked="false"] .clause-body p').first();
-		await paragraph.click();
-		await agency.keyboard.press('End');
-		await agency.keyboard.type(first);
-		await expect(agency.locator('[data-save-state]')).toHaveAttribute('data-save-state', 'saved');
+		await typeAtEndOfFirstOpenParagraph(agency, first);
 		const panel = district.locator('section.suggestions-panel');
 		const accept = panel.getByRole('button', { name: new RegExp(`^Accept: .*${first.trim()}`) });
 		await expect(accept).toBeVisible();
 
 		// The author types on; the district's page does not hear of it before it accepts.
-		holding = true;
+		districtSocket.hold();
 		await agency.keyboard.type(more);
 		await expect(agency.locator('[data-save-state]')).toHaveAttribute('data-save-state', 'saved');
 		await accept.click();
@@ -54,8 +44,7 @@ for (const [name, viewport] of [
 		if (SCREENS) await district.screenshot({ path: `${SCREENS}/refused-${name}.png` });
 
 		// The district's page takes in the new words; accepting now takes them all.
-		holding = false;
-		for (const send of held.splice(0)) send();
+		districtSocket.release();
 		await expect(districtEditor.locator('ins.suggestion', { hasText: `${first.trim()}${more}` })).toHaveCount(1);
 		await expect(agency.locator('.ProseMirror ins.suggestion', { hasText: `${first.trim()}${more}` })).toHaveCount(1);
 		await panel.getByRole('button', { name: new RegExp(`^Accept: .*${more.trim()}`) }).click();

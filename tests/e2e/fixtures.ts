@@ -1,4 +1,4 @@
-import { test as base, expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type WebSocketRoute } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { startDemoApp, DEMO, DEMO_PASSWORD } from '../helpers/demo';
 import { startSmtpServer } from '../helpers/smtp';
@@ -156,4 +156,33 @@ export async function expectNoAxeViolations(page: Page, state?: { page: (typeof 
 	const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
 	expect(summary).toEqual([]);
 	if (state) scannedWhole.add(state.page);
+}
+
+/**
+ * What the server sends `page` over the live-editing socket, held back from `hold()` and delivered
+ * in order at `release()`: the page then has not heard of a change for sure (a decision, a
+ * keystroke) while the person goes on. Set up before the page opens the MOU.
+ */
+export async function holdCollabMessages(page: Page): Promise<{ hold(): void; release(): void }> {
+	let holding = false;
+	const held: Array<() => void> = [];
+	await page.routeWebSocket(/\/collab\//, (socket: WebSocketRoute) => {
+		const server = socket.connectToServer();
+		server.onMessage((message) => (holding ? held.push(() => socket.send(message)) : socket.send(message)));
+	});
+	return {
+		hold: () => void (holding = true),
+		release: () => {
+			holding = false;
+			for (const send of held.splice(0)) send();
+		}
+	};
+}
+
+/** Types `text` at the end of the draft's first open paragraph and waits until it is saved. */
+export async function typeAtEndOfFirstOpenParagraph(page: Page, text: string): Promise<void> {
+	await page.locator('.ProseMirror section.clause[data-locked="false"] .clause-body p').first().click();
+	await page.keyboard.press('End');
+	await page.keyboard.type(text);
+	await expect(page.locator('[data-save-state]')).toHaveAttribute('data-save-state', 'saved');
 }

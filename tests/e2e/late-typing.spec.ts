@@ -1,5 +1,4 @@
-import type { WebSocketRoute } from '@playwright/test';
-import { test, expect, DEMO, signedInPage, openDemoMou } from './fixtures';
+import { test, expect, DEMO, signedInPage, openDemoMou, holdCollabMessages, typeAtEndOfFirstOpenParagraph } from './fixtures';
 
 /**
  * The agency's counsel keeps typing their suggestion as the district accepts it. Their editor
@@ -15,34 +14,24 @@ const LATE = ' with each principal.';
 test('late typing into a suggestion as the other side accepts it is kept as a new suggestion, and the author stays connected', async ({ browser, app }) => {
 	test.setTimeout(120_000);
 	const agency = await signedInPage(browser, app, DEMO.agencyCounsel);
-	let holding = false;
-	const held: Array<() => void> = [];
-	await agency.routeWebSocket(/\/collab\//, (page: WebSocketRoute) => {
-		const server = page.connectToServer();
-		server.onMessage((message) => (holding ? held.push(() => page.send(message)) : page.send(message)));
-	});
+	const agencySocket = await holdCollabMessages(agency);
 	const url = await openDemoMou(agency, 'negotiation');
 	const district = await signedInPage(browser, app, DEMO.districtCounsel);
 	await district.goto(url);
 	const districtEditor = district.locator('.ProseMirror');
 	await expect(districtEditor).toBeVisible();
 
-	const paragraph = agency.locator('.ProseMirror section.clause[data-locked="false"] .clause-body p').first();
-	await paragraph.click();
-	await agency.keyboard.press('End');
-	await agency.keyboard.type(FIRST);
-	await expect(agency.locator('[data-save-state]')).toHaveAttribute('data-save-state', 'saved');
+	await typeAtEndOfFirstOpenParagraph(agency, FIRST);
 	const panel = district.locator('section.suggestions-panel');
 	await expect(panel.getByRole('button', { name: new RegExp(`^Accept: .*${FIRST.trim()}`) })).toBeVisible();
 
 	// The district accepts; the agency's editor does not hear of it yet, and its author types on.
-	holding = true;
+	agencySocket.hold();
 	await panel.getByRole('button', { name: new RegExp(`^Accept: .*${FIRST.trim()}`) }).click();
 	await expect(districtEditor.locator('ins.suggestion', { hasText: FIRST.trim() })).toHaveCount(0);
 	await agency.keyboard.type(LATE);
 	await expect(districtEditor).toContainText(`${FIRST}${LATE}`, { timeout: 20_000 }); // stored, though the page has not heard back
-	holding = false;
-	for (const send of held.splice(0)) send();
+	agencySocket.release();
 
 	// The late words are the agency's new suggestion, for the district to decide; nothing was lost.
 	const late = districtEditor.locator('ins.suggestion.party-agency', { hasText: LATE.trim() });
