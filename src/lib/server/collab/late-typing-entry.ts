@@ -60,6 +60,8 @@ function lateTypingEntry(
 	const plain = { pending: { connection, update: intake.bytes, decoded: intake.decoded, userId: author.userId, clients: intake.touched }, candidate };
 	const { decidedIds, shadow } = host;
 	const admitted = late.admitted.length > 0;
+	// Nearly every keystroke: nothing admitted as late typing and no recent decision.
+	if (!admitted && !decidedIds.anyRecent(late.at)) return plain;
 	const ranges = addedRanges(intake);
 	if (shadow === null || ranges === null) {
 		if (!admitted) return plain;
@@ -67,7 +69,7 @@ function lateTypingEntry(
 		return refused('its late typing could not be marked');
 	}
 	// Nothing admitted as late typing: only text under a decided id whose decision has not reached this copy yet may need a mark.
-	if (!admitted && (!decidedIds.anyRecent(late.at) || !mayBeLateTyping(shadow.copy, ranges, decidedIds))) return plain;
+	if (!admitted && !mayBeLateTyping(shadow.copy, ranges, decidedIds)) return plain;
 	let outcome: LateTypingEntry | Refusal | null;
 	try {
 		outcome = marked(host, shadow, intake, ranges, author, connection, late);
