@@ -45,6 +45,17 @@ describe('pages', () => {
 		}
 	});
 
+	it('bring people back to a page of this site after signing in, and never to another site', async () => {
+		const after = async (redirectTo: string) => {
+			const response = await get(running.app, `/login?redirectTo=${encodeURIComponent(redirectTo)}`, cookies.agencyCounsel);
+			expect(response.status, redirectTo).toBe(303);
+			return response.headers.get('location');
+		};
+		expect(await after(`/mous/${mouId}?tab=history`)).toBe(`/mous/${mouId}?tab=history`);
+		for (const elsewhere of ['//evil.example/x', '/\\evil.example/phish', '/\t/evil.example', 'https://evil.example', '/\n/evil.example'])
+			expect(await after(elsewhere), elsewhere).toBe('/mous');
+	});
+
 	it('show an MOU to every member of both parties and to nobody else', async () => {
 		for (const who of Object.keys(DEMO)) expect(await status('/mous/:id', who), who).toBe(200);
 		expect(await status('/mous/:id', 'outsider')).toBe(404);

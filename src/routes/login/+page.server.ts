@@ -2,17 +2,11 @@ import { redirect } from '@sveltejs/kit';
 import { appError } from '$lib/errors';
 import { failAction } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
-import { createSession, signIn } from '$lib/server/auth';
-import { setSessionCookie } from '$lib/server/auth';
+import { createSession, returnPath, setSessionCookie, signIn } from '$lib/server/auth';
 import type { Actions, PageServerLoad } from './$types';
 
-/** Only same-site paths, so the login page cannot be used to redirect elsewhere. */
-function safeRedirect(target: string | null): string {
-	return target && target.startsWith('/') && !target.startsWith('//') ? target : '/mous';
-}
-
 export const load: PageServerLoad = ({ locals, url }) => {
-	if (locals.user) redirect(303, safeRedirect(url.searchParams.get('redirectTo')));
+	if (locals.user) redirect(303, returnPath(url.searchParams.get('redirectTo'), url));
 };
 
 export const actions: Actions = {
@@ -26,6 +20,6 @@ export const actions: Actions = {
 		if (!result.ok) return failAction(result.error, { email });
 		const { token, session } = await createSession(db.sql, result.value.userId);
 		setSessionCookie(cookies, token, session.expiresAt);
-		redirect(303, safeRedirect(url.searchParams.get('redirectTo')));
+		redirect(303, returnPath(url.searchParams.get('redirectTo'), url));
 	}
 };

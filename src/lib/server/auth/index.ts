@@ -6,4 +6,5 @@ export { generateToken, hashToken } from './tokens';
 export { SESSION_COOKIE } from './sessions';
 export { isSameOriginPost, isSameOriginUpgrade, siteOrigin } from './same-origin';
 export { requireUser, requireUserForAction } from './require';
+export { returnPath } from './return-path';
 export { setSessionCookie, deleteSessionCookie } from './cookies';
