@@ -4,7 +4,7 @@ const HOME = '/mous';
  * Browsers read a backslash as a slash and drop tabs and newlines from a URL, so `/\evil.example`
  * or `/<tab>/evil.example` would lead off the site even though they start with one slash.
  */
-const UNSAFE = /[\\\u0000-\u001f\u007f]/;
+const UNSAFE = /[\\\p{Cc}]/u;
 
 /**
  * The page to return to after signing in (the `redirectTo` that requireUser adds): a path of this
