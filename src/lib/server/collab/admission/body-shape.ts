@@ -6,6 +6,7 @@ import { documentSchema } from '../../../editor/schema';
 import type { DecodedStruct, StagedRuns } from '../guard';
 import type { Placement, PlacementResolver } from '../guard/placement';
 import { structAt } from '../guard/update-structs';
+import { contentProblem, markProblem, TouchedNodes } from './body-content';
 import { newItems, placementsOf } from './placements';
 import type { AdmissionCheck, ProposedChange, Refusal } from './types';
 
@@ -20,20 +21,28 @@ import type { AdmissionCheck, ProposedChange, Refusal } from './types';
  */
 export const bodyShape: AdmissionCheck = (change, { doc }) => {
 	const { intake, candidate } = change;
+	const touched = new TouchedNodes();
 	const staged = candidate.bytes === intake.bytes ? candidate.staged : null;
-	if (staged !== null) return afterStagedProblem(change, staged, doc);
-	const placements = placementsOf(intake, doc);
-	for (const item of newItems(intake, placements)) {
-		const problem = itemProblem(item, placements);
-		if (problem) return refused(problem);
-	}
-	return null;
+	const problem = staged !== null ? afterStagedProblem(change, staged, doc, touched) : newItemsProblem(change, doc, touched);
+	if (problem) return refused(problem);
+	const pendingDeletes = intake.decoded.ds.clients.size > 0 && touched.deletions(intake.decoded.ds, doc);
+	const content = contentProblem(change, doc, touched, pendingDeletes, () => placementsOf(intake, doc));
+	return content ? refused(content) : null;
 };
 
-function itemProblem(item: Y.Item, placements: PlacementResolver): string | null {
+function newItemsProblem({ intake }: ProposedChange, doc: Y.Doc, touched: TouchedNodes): string | null {
+	const placements = placementsOf(intake, doc);
+	for (const item of newItems(intake, placements)) {
+		const problem = itemProblem(item, placements, touched, doc);
+		if (problem) return problem;
+	}
+	return null;
+}
+
+function itemProblem(item: Y.Item, placements: PlacementResolver, touched: TouchedNodes, doc: Y.Doc): string | null {
 	if (item.content instanceof Y.ContentDeleted) return null;
 	const placement = placements.placementOf(item);
-	return placement === null ? null : shapeProblem(item, placement); // null: Yjs discards it (a collected neighbour or parent)
+	return placement === null ? null : shapeProblem(item, placement, placements, touched, doc); // null: Yjs discards it (a collected neighbour or parent)
 }
 
 /**
@@ -41,27 +50,39 @@ function itemProblem(item: Y.Item, placements: PlacementResolver): string | null
  * (so it is inside that Y.XmlText), it needs no placement; anything else is placed after the
  * staged structs, as the lock guard lays the candidate out.
  */
-function afterStagedProblem({ intake }: ProposedChange, staged: StagedRuns, doc: Y.Doc): Refusal | null {
+function afterStagedProblem({ intake }: ProposedChange, staged: StagedRuns, doc: Y.Doc, touched: TouchedNodes): string | null {
 	let placements: PlacementResolver | null = null;
 	for (const struct of intake.decoded.structs) {
 		if (!(struct instanceof Y.Item) || struct.id.clock + struct.length <= Y.getState(doc.store, struct.id.client)) continue;
-		const text = struct.content instanceof Y.ContentString || struct.content instanceof Y.ContentFormat;
+		const beside = struct.content instanceof Y.ContentString || struct.content instanceof Y.ContentFormat ? textBeside(struct, staged, doc.store) : null;
 		let problem: string | null;
-		if (text && besideText(struct, staged, doc.store)) problem = textContentProblem(struct.content);
+		if (beside !== null && (struct.content instanceof Y.ContentString || beside.holder !== undefined))
+			problem = textContentProblem(struct.content, beside.holder ?? null);
 		else {
 			placements ??= placementsOf(intake, doc); // placed after the staged structs
-			problem = itemProblem(struct, placements);
+			problem = itemProblem(struct, placements, touched, doc);
 		}
-		if (problem) return refused(problem);
+		if (problem) return problem;
 	}
 	return null;
 }
 
-/** The item's neighbour (where Yjs takes its parent from) is admitted text or a format. */
-function besideText(item: Y.Item, staged: StagedRuns, store: Y.Doc['store']): boolean {
+/**
+ * The item's neighbour (where Yjs takes its parent from) is admitted text or a format; `holder`:
+ * the node that text is in, when the neighbour is integrated (undefined while it is only staged).
+ */
+function textBeside(item: Y.Item, staged: StagedRuns, store: Y.Doc['store']): { holder: string | null | undefined } | null {
 	const id = item.origin ?? item.rightOrigin;
 	const neighbour = id === null ? undefined : structAt(id, staged as Map<number, DecodedStruct[]>, store);
-	return neighbour instanceof Y.Item && (neighbour.content instanceof Y.ContentString || neighbour.content instanceof Y.ContentFormat);
+	if (!(neighbour instanceof Y.Item) || !(neighbour.content instanceof Y.ContentString || neighbour.content instanceof Y.ContentFormat)) return null;
+	if (id!.clock >= Y.getState(store, id!.client)) return { holder: undefined };
+	return { holder: nodeAbove(neighbour.parent as Y.XmlText) };
+}
+
+/** The node an integrated Y.XmlText is in. */
+function nodeAbove(text: { _item: Y.Item | null }): string | null {
+	const above = text._item?.parent;
+	return above instanceof Y.XmlElement ? above.nodeName : null;
 }
 
 /** What an item holds (Yjs does not export its AbstractContent). */
@@ -92,10 +113,12 @@ function childNames(type: NodeType): ReadonlySet<string> {
 	return names;
 }
 
-function shapeProblem(item: Y.Item, { parent, root, parentSub }: Placement): string | null {
+function shapeProblem(item: Y.Item, placement: Placement, placements: PlacementResolver, touched: TouchedNodes, doc: Y.Doc): string | null {
+	const { parent, root, parentSub } = placement;
 	if (root !== null && root !== BODY_FIELD) return null; // a term root: the lock guard judges it
 	const node = root === BODY_FIELD ? documentSchema.topNodeType.name : parent instanceof Y.XmlElement ? parent.nodeName : null;
-	if (parent instanceof Y.XmlText) return parentSub === null ? textContentProblem(item.content) : 'sets an attribute on text';
+	if (parent instanceof Y.XmlText)
+		return parentSub === null ? textContentProblem(item.content, textHolder(parent, placement, placements)) : 'sets an attribute on text';
 	if (node === null) return parent instanceof Y.XmlFragment || parent instanceof Y.XmlHook ? 'writes inside content that is not a node' : null;
 	if (parentSub !== null) {
 		if (root !== null) return 'sets an attribute on the document';
@@ -107,15 +130,23 @@ function shapeProblem(item: Y.Item, { parent, root, parentSub }: Placement): str
 	if (child === null) return `puts a ${content.type.constructor.name} inside a ${node}`;
 	if (child !== 'text' && !CHILDREN.has(child)) return `adds a ${shortName(child)} node, which the document does not know`;
 	if (!CHILDREN.get(node)?.has(child)) return child === 'text' ? `puts text directly inside a ${node}` : `puts a ${child} inside a ${node}`;
+	touched.added(item, placement, node, doc);
 	return null;
 }
 
-/** Inside a Y.XmlText: characters, and the formats of the schema's marks. */
-function textContentProblem(content: Content): string | null {
+/** The node a Y.XmlText is in, integrated or new. */
+function textHolder(text: Y.XmlText, placement: Placement, placements: PlacementResolver): string | null {
+	if (!placement.parentIsNew) return nodeAbove(text);
+	const above = placement.parentItem === null ? null : placements.placementOf(placement.parentItem);
+	return above?.parent instanceof Y.XmlElement ? above.parent.nodeName : null;
+}
+
+/** Inside a Y.XmlText in the node `holder`: characters, and the formats of the schema's marks that node allows. */
+function textContentProblem(content: Content, holder: string | null): string | null {
 	if (content instanceof Y.ContentString) return null;
 	if (content instanceof Y.ContentFormat) {
 		const mark = HASHED_MARK.exec(content.key)?.[1] ?? content.key;
-		return MARKS.has(mark) ? null : `formats text with ${shortName(mark)}, which is no mark of the document`;
+		return MARKS.has(mark) ? markProblem(holder, mark, content.value) : `formats text with ${shortName(mark)}, which is no mark of the document`;
 	}
 	return `puts ${describe(content)} inside text`;
 }
