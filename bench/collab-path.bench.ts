@@ -6,8 +6,10 @@
  * ws framing, PostgreSQL — bench/collab-cpu.ts measures; this is the JavaScript a keystroke costs,
  * steady enough on a busy machine to compare one change of the server against another.
  *
- * Run: npx tsx bench/collab-path.bench.ts [--keystrokes 6000] [--rounds 5] [--store-ms 0] [--pending 0]
+ * Run: npx tsx bench/collab-path.bench.ts [--keystrokes 6000] [--rounds 5] [--store-ms 0] [--pending 0] [--structural]
  *   --pending N: N earlier keystrokes of the writer are still being stored when each arrives (a slow commit).
+ *   --structural: each keystroke is an Enter instead (a new paragraph with one character, at the end
+ *   of an open clause, the clauses taken in turn): what an update that adds an element costs.
  */
 import { EventEmitter } from 'node:events';
 import { parseArgs } from 'node:util';
@@ -28,7 +30,8 @@ const { values: args } = parseArgs({
 		keystrokes: { type: 'string', default: '6000' },
 		rounds: { type: 'string', default: '5' },
 		'store-ms': { type: 'string', default: '0' },
-		pending: { type: 'string', default: '0' }
+		pending: { type: 'string', default: '0' },
+		structural: { type: 'boolean', default: false }
 	}
 });
 const KEYSTROKES = Number(args.keystrokes);
@@ -107,8 +110,9 @@ const messages: Uint8Array[][] = [];
 let captured: Uint8Array | null = null;
 doc.on('update', (update: Uint8Array) => (captured = update));
 const total = KEYSTROKES * (Number(args.rounds) + 1);
+const openClauses = [...new Set(texts.map((each) => each.parent!.parent as Y.XmlElement))];
 for (let i = 0; i < total; i++) {
-	doc.transact(() => text.insert(text.length, 'abcdefghij'[i % 10]));
+	doc.transact(() => (args.structural ? enter(openClauses[i % openClauses.length], 'abcdefghij'[i % 10]) : text.insert(text.length, 'abcdefghij'[i % 10])));
 	messages.push([syncUpdate(captured!), awareness(doc.clientID, i + 1, { user: { name: 'writer', color: '#264' }, cursor: { anchor: i, head: i } })]);
 }
 
@@ -131,12 +135,18 @@ for (let round = 0; round <= Number(args.rounds); round++) {
 	console.log(`round ${round}: ${perKeystroke.at(-1)!.toFixed(1)} µs per keystroke, ${(frames / KEYSTROKES).toFixed(2)} frames out per keystroke`);
 }
 console.log(
-	`server JavaScript per keystroke (median of ${perKeystroke.length}): ${median(perKeystroke).toFixed(1)} µs` +
+	`server JavaScript per ${args.structural ? 'Enter' : 'keystroke'} (median of ${perKeystroke.length}): ${median(perKeystroke).toFixed(1)} µs` +
 		`${PENDING ? ` with ${PENDING} keystrokes still being stored` : ''}${STORE_MS ? `, store answering in ${STORE_MS} ms` : ''}`
 );
 room.unload();
 await bench.drop();
 process.exit(0);
+
+function enter(clause: Y.XmlElement, character: string): void {
+	const paragraph = new Y.XmlElement('paragraph');
+	paragraph.insert(0, [new Y.XmlText(character)]);
+	clause.insert(clause.length, [paragraph]);
+}
 
 function syncUpdate(update: Uint8Array): Uint8Array {
 	const encoder = encoding.createEncoder();

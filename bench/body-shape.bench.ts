@@ -1,0 +1,69 @@
+/**
+ * The body-shape check alone (admission/body-shape.ts), on the template document: what it costs
+ * a keystroke (one character typed), a formatted keystroke, a Backspace and an Enter (a new
+ * paragraph), each judged against the document as it stands, many times over (best of three passes).
+ *
+ * Run: npx tsx bench/body-shape.bench.ts [--runs 20000] [--paragraphs 0]
+ *   --paragraphs N: the clause typed in holds N more paragraphs first (what an Enter walks).
+ */
+import { parseArgs } from 'node:util';
+import * as Y from 'yjs';
+import { templateUpdate, editableTexts } from './collab-load-doc';
+import { bodyShape } from '../src/lib/server/collab/admission/body-shape';
+import type { AdmissionState, ProposedChange } from '../src/lib/server/collab/admission';
+
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '20000' }, paragraphs: { type: 'string', default: '0' } } });
+const RUNS = Number(args.runs);
+
+const doc = new Y.Doc({ gc: false });
+Y.applyUpdate(doc, templateUpdate());
+const text = editableTexts(doc).at(-1)!;
+const clause = text.parent!.parent as Y.XmlElement;
+doc.transact(() => {
+	for (let i = 0; i < Number(args.paragraphs); i++) clause.insert(clause.length, [paragraphOf('More.')]);
+});
+
+/** The update an edit makes on a copy of the document (the document itself stays as it is). */
+function updateOf(edit: (copy: Y.Doc) => void): Uint8Array {
+	const copy = new Y.Doc({ gc: false });
+	Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+	const before = Y.encodeStateVector(copy);
+	edit(copy);
+	return Y.encodeStateAsUpdate(copy, before);
+}
+const lastText = (copy: Y.Doc) => editableTexts(copy).at(-1)!;
+const EDITS: Record<string, (copy: Y.Doc) => void> = {
+	keystroke: (copy) => lastText(copy).insert(lastText(copy).length, 'a'),
+	'bold keystroke': (copy) => lastText(copy).insert(lastText(copy).length, 'a', { bold: {} }),
+	backspace: (copy) => lastText(copy).delete(lastText(copy).length - 1, 1),
+	enter: (copy) => {
+		const there = lastText(copy).parent!.parent as Y.XmlElement;
+		there.insert(there.length, [paragraphOf('a')]);
+	}
+};
+
+function paragraphOf(words: string): Y.XmlElement {
+	const paragraph = new Y.XmlElement('paragraph');
+	paragraph.insert(0, [new Y.XmlText(words)]);
+	return paragraph;
+}
+
+const state = { doc } as AdmissionState;
+const best = new Map<string, number>();
+for (let pass = 0; pass < 3; pass++)
+	for (const [what, edit] of Object.entries(EDITS)) {
+		const bytes = updateOf(edit);
+		const change = (): ProposedChange => ({
+			intake: { bytes, decoded: Y.decodeUpdate(bytes), touched: [], writing: [] },
+			author: { kind: 'server', actorId: 'bench' },
+			candidate: { bytes, staged: null }
+		});
+		const changes = Array.from({ length: RUNS }, change);
+		if (bodyShape(changes[0], state) !== null) throw new Error(`${what} is refused`);
+		for (let i = 1; i < RUNS / 4; i++) bodyShape(changes[i], state); // warm-up
+		const start = process.hrtime.bigint();
+		for (let i = 0; i < RUNS; i++) bodyShape(changes[i], state);
+		const ns = Number(process.hrtime.bigint() - start) / RUNS;
+		best.set(what, Math.min(best.get(what) ?? Infinity, ns));
+	}
+for (const [what, ns] of best) console.log(`${what}: ${(ns / 1000).toFixed(2)} µs per update, best of 3 (${clause.length} blocks in the clause)`);
