@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { Node } from '@tiptap/pm/model';
 import { counselOfEachParty, createMouBetween, type Person } from '../helpers/fixtures';
 import { waitFor, within } from '../helpers/yjs-client';
 import { liveEditing } from '../helpers/live-editing';
@@ -8,11 +9,16 @@ import { unaccountedText } from '../helpers/negotiated-text';
 import { suggestionMark } from '../helpers/stored-edits';
 import { CloseCode } from '../../src/lib/collab/protocol';
 import { readStoredMou } from '../../src/lib/document';
+import { documentSchema } from '../../src/lib/editor/schema';
 import { loadDocumentState } from '../../src/lib/server/collab';
 
 // The body holds only what the editor's schema can show. A bare Yjs client that writes anything
 // else (a value straight inside a paragraph, a node the schema does not know) would make every
 // reader of the stored MOU throw and every other editor drop the node: it is refused in every mode.
+// So is a node holding children in an order or number its content expression does not allow
+// (`listItem: paragraph block*`, `table: tableRow+`, `clause: block+` …), or text a mark its node
+// does not allow: y-tiptap builds nodes unchecked, so it would reach every editor, the stored MOU
+// and its exports as a document ProseMirror's own check rejects.
 
 const OPEN_CLAUSE = 'purpose.mission'; // recommended, unlocked
 
@@ -35,11 +41,46 @@ const FORGERIES: Array<[string, (doc: Y.Doc) => void]> = [
 	['a value on the body itself', (doc) => Y.XmlElement.prototype.setAttribute.call(body(doc), 'ZqxHIDDEN', 'x')]
 ];
 
+function element(name: string, children: Array<Y.XmlElement | Y.XmlText> = [], attributes: Record<string, unknown> = {}): Y.XmlElement {
+	const node = new Y.XmlElement(name);
+	for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value as string);
+	node.insert(0, children);
+	return node;
+}
+const paragraph = (words = 'Words.') => element('paragraph', [new Y.XmlText(words)]);
+const list = (...items: Y.XmlElement[][]) =>
+	element(
+		'bulletList',
+		items.map((children) => element('listItem', children))
+	);
+const cell = () => element('tableCell', [paragraph()], { colspan: 1, rowspan: 1 });
+
+/** Inserted right after the open clause's first paragraph. */
+const addBlock = (block: () => Y.XmlElement) => (doc: Y.Doc) => clause(doc, OPEN_CLAUSE).insert(1, [block()]);
+
+const CONTENT_FORGERIES: Array<[string, (doc: Y.Doc) => void]> = [
+	['a list item that starts with a list, not a paragraph', addBlock(() => list([list([paragraph()])]))],
+	['a list item with nothing in it', addBlock(() => list([]))],
+	['a list with no items', addBlock(() => element('bulletList'))],
+	['a table with no rows', addBlock(() => element('table'))],
+	['a table cell with nothing in it', addBlock(() => element('table', [element('tableRow', [element('tableCell')])]))],
+	['a clause with nothing in it', (doc) => body(doc).insert(clauseIndex(doc, OPEN_CLAUSE) + 1, [element('clause', [], { title: 'Empty' })])],
+	['emptying a clause of all its blocks', (doc) => clause(doc, OPEN_CLAUSE).delete(0, clause(doc, OPEN_CLAUSE).length)],
+	['a bold word in a code block, which allows no marks', addBlock(() => element('codeBlock', [boldText()]))]
+];
+
+function boldText(): Y.XmlText {
+	const text = new Y.XmlText();
+	text.insert(0, 'const x = 1;', { bold: {} });
+	return text;
+}
+
 /** Readers of the stored MOU (exports, signing, redlines) still read it, and it has none of the forgery. */
 async function expectReadable(mouId: string) {
 	const stored = readStoredMou(await loadDocumentState(live.sql, mouId));
 	expect(JSON.stringify(stored.body)).not.toContain('Zqx');
 	expect(JSON.stringify(stored.body)).toContain('"clause"');
+	Node.fromJSON(documentSchema, stored.body).check(); // as ProseMirror checks a document
 }
 
 async function twoCounsel(mode: Mode) {
@@ -48,7 +89,7 @@ async function twoCounsel(mode: Mode) {
 }
 
 describe.each(MODES)('the body holds only the schema’s nodes, marks and text (%s)', (mode) => {
-	it.each(FORGERIES)('refuses %s, and the other counsel and every reader are unaffected', async (_what, forge) => {
+	it.each([...FORGERIES, ...CONTENT_FORGERIES])('refuses %s, and the other counsel and every reader are unaffected', async (_what, forge) => {
 		const { mouId, attacker, other } = await twoCounsel(mode);
 		const rows = await rowCount(mouId);
 		const agreed = await storedDoc(mouId);
@@ -78,6 +119,24 @@ describe.each(MODES)('the body holds only the schema’s nodes, marks and text (
 		await waitFor(() => body(other.doc).toString().includes('A new paragraph.'), 'the honest paragraph reaches the other counsel');
 		await other.roundTrip();
 		expect(body(other.doc).toString()).not.toContain('Zqx');
+		await expectReadable(mouId);
+	});
+
+	it('refuses deleting the only paragraph of a list item, after the list was stored', async () => {
+		const { mouId, attacker, other } = await twoCounsel(mode);
+		const mark = mode === 'negotiating' ? { insertion: suggestionMark(district, 'district', `list-${mode}`) } : {};
+		const [first, nested] = [new Y.XmlText(), new Y.XmlText()];
+		const item = element('listItem', [element('paragraph', [first]), list([element('paragraph', [nested])])]);
+		other.edit((doc) => {
+			clause(doc, OPEN_CLAUSE).insert(1, [element('bulletList', [item])]);
+			first.insert(0, 'A listed duty.', mark);
+			nested.insert(0, 'Nested.', mark);
+		});
+		await within(other.allStored(), 'the list is stored');
+		await attacker.roundTrip();
+		attacker.edit((doc) => ((clause(doc, OPEN_CLAUSE).get(1) as Y.XmlElement).get(0) as Y.XmlElement).delete(0, 1));
+		const closed = await within(attacker.closed, 'the attacker is disconnected');
+		expect(closed).toMatchObject({ code: CloseCode.updateRefused, reason: expect.stringMatching(/the document cannot hold it/) });
 		await expectReadable(mouId);
 	});
 
@@ -147,4 +206,30 @@ it('refuses locking a clause whose adding is still being stored, as it refuses l
 	const storedClause = body(stored).get(clauseIndex(stored, OPEN_CLAUSE) + 1) as Y.XmlElement;
 	expect(storedClause.getAttribute('title')).toBe('Local terms');
 	expect(storedClause.getAttributes()).toMatchObject({ level: 'custom', locked: false });
+});
+
+it('stores honest structure: an emptied paragraph, a second list item, a row taken out of a table, a list item moved', async () => {
+	const { mouId, attacker: writer } = await twoCounsel('draft');
+	writer.edit((doc) => {
+		const table = element('table', [element('tableRow', [cell(), cell()]), element('tableRow', [cell(), element('tableHeader', [paragraph()])])]);
+		clause(doc, OPEN_CLAUSE).insert(1, [
+			list([paragraph('One.')], [paragraph('Two.'), list([paragraph('Two a.')])]),
+			table,
+			element('paragraph'),
+			element('horizontalRule')
+		]);
+	});
+	await within(writer.allStored(), 'the blocks are stored');
+	writer.edit((doc) => {
+		const text = firstParagraph(doc, OPEN_CLAUSE).get(0) as Y.XmlText;
+		text.delete(0, text.length);
+		const bullets = clause(doc, OPEN_CLAUSE).get(1) as Y.XmlElement;
+		bullets.delete(0, 1);
+		bullets.insert(1, [element('listItem', [paragraph('Three.')])]);
+		(clause(doc, OPEN_CLAUSE).get(2) as Y.XmlElement).delete(1, 1);
+		((clause(doc, OPEN_CLAUSE).get(2) as Y.XmlElement).get(0) as Y.XmlElement).delete(0, 1);
+	});
+	await within(writer.allStored(), 'the changes are stored');
+	expect(writer.isOpen()).toBe(true);
+	await expectReadable(mouId);
 });
