@@ -23,7 +23,8 @@ const SHIPPED: Record<string, string> = {
 	'0013_contract_reminders': '0f4b51feea70a62ad817aba1d9f009b4c1f3a227ea61872d0665e1b967df3855',
 	'0013_account_trust': '4a1e0e4354c493d0d6ff9a3192803563ecc7b6132681f1f823c928583d235fa5',
 	'0014_suggestion_threads': 'fd2aca2171acb9d6fd7545afa97709c7d4916c3b466896648e61e8b246ca46d2',
-	'0015_visits_notifications': '837b9ec05b376955a980e07cee7946cb709861b0419bad53413f9723a7520c27'
+	'0015_visits_notifications': '837b9ec05b376955a980e07cee7946cb709861b0419bad53413f9723a7520c27',
+	'0016_decision_count': '917c600c04aa099bb365a59c6a07b81e063e8edc4820bf0fa861e8e4be1986d9'
 };
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -1,4 +1,4 @@
-import type { Sql } from '../db';
+import type { Sql, Tx } from '../db';
 import { loadTailSince } from './persistence';
 
 /**
@@ -20,9 +20,9 @@ export class LogFollower {
 		for (const seq of seqs) this.known.add(seq);
 	}
 
-	/** Updates (checkpoint first) stored past the watermark that the room has not applied yet. */
-	async fetchNew(): Promise<Uint8Array[]> {
-		const tail = await loadTailSince(this.sql, this.mouId, this.watermark, [...this.known]);
+	/** Updates (checkpoint first) stored past the watermark that the room has not applied yet (read in `tx` when given). */
+	async fetchNew(tx?: Tx): Promise<Uint8Array[]> {
+		const tail = await loadTailSince(tx ?? this.sql, this.mouId, this.watermark, [...this.known]);
 		this.advanceTo(tail.watermark);
 		return tail.checkpoint ? [tail.checkpoint, ...tail.updates] : tail.updates;
 	}

@@ -5,13 +5,19 @@
  */
 import * as Y from 'yjs';
 import type { Sql, Tx } from '../db';
+import type { DecisionsSeen } from './decision-count';
 
 type Queryable = Sql | Tx;
 
 export interface StoredUpdate {
 	update: Uint8Array;
 	userId: string | null;
+	/** How many of the MOU's decisions the room had taken in when it admitted the update (decision-count.ts); none: unchecked. */
+	seen?: DecisionsSeen;
 }
+
+/** Stored as mou_updates.decisions_seen; a tally not settled yet counts as none seen (refused once there is one). */
+const seenOf = ({ seen }: StoredUpdate): number | null => (seen ? (seen.value ?? -1) : null);
 
 export interface StoredDocument {
 	/** The checkpoint (if any) followed by the log rows, oldest first. */
@@ -128,8 +134,8 @@ export async function appendInitialState(sql: Queryable, mouId: string, update: 
 /** One multi-row INSERT: a batch is durable as a whole or not at all. Returns the rows' seqs. */
 export async function appendUpdates(sql: Queryable, mouId: string, updates: StoredUpdate[]): Promise<string[]> {
 	if (updates.length === 0) return [];
-	const rows = updates.map(({ update, userId }) => ({ mou_id: mouId, update, user_id: userId }));
-	const stored = await sql`insert into mou_updates ${sql(rows, 'mou_id', 'update', 'user_id')} returning seq`;
+	const rows = updates.map((stored) => ({ mou_id: mouId, update: stored.update, user_id: stored.userId, decisions_seen: seenOf(stored) }));
+	const stored = await sql`insert into mou_updates ${sql(rows, 'mou_id', 'update', 'user_id', 'decisions_seen')} returning seq`;
 	return stored.map((row) => row.seq as string);
 }
 
@@ -149,14 +155,17 @@ export async function appendUpdatesOfMany(
 	const seqs = new Map<string, string[]>(batches.map(({ mouId }) => [mouId, []]));
 	const mouIds: string[] = [];
 	const userIds: Array<string | null> = [];
+	const seen: Array<number | null> = [];
 	const offsets: number[] = [];
 	const lengths: number[] = [];
 	const parts: Uint8Array[] = [];
 	let offset = 0;
 	for (const { mouId, updates } of batches) {
-		for (const { update, userId } of updates) {
+		for (const stored of updates) {
+			const { update } = stored;
 			mouIds.push(mouId);
-			userIds.push(userId);
+			userIds.push(stored.userId);
+			seen.push(seenOf(stored));
 			offsets.push(offset);
 			lengths.push(update.length);
 			parts.push(update);
@@ -167,17 +176,17 @@ export async function appendUpdatesOfMany(
 	const bytes = Buffer.concat(parts, offset);
 	if (!wantSeqs) {
 		await sql`
-			insert into mou_updates (mou_id, update, user_id)
-			select mou_id, substring(${bytes}::bytea from start + 1 for length), user_id
-			from unnest(${mouIds}::uuid[], ${offsets}::int[], ${lengths}::int[], ${userIds as string[]}::uuid[])
-				as row (mou_id, start, length, user_id)`;
+			insert into mou_updates (mou_id, update, user_id, decisions_seen)
+			select mou_id, substring(${bytes}::bytea from start + 1 for length), user_id, seen
+			from unnest(${mouIds}::uuid[], ${offsets}::int[], ${lengths}::int[], ${userIds as string[]}::uuid[], ${seen as number[]}::bigint[])
+				as row (mou_id, start, length, user_id, seen)`;
 		return seqs;
 	}
 	const stored = await sql`
-		insert into mou_updates (mou_id, update, user_id)
-		select mou_id, substring(${bytes}::bytea from start + 1 for length), user_id
-		from unnest(${mouIds}::uuid[], ${offsets}::int[], ${lengths}::int[], ${userIds as string[]}::uuid[])
-			as row (mou_id, start, length, user_id)
+		insert into mou_updates (mou_id, update, user_id, decisions_seen)
+		select mou_id, substring(${bytes}::bytea from start + 1 for length), user_id, seen
+		from unnest(${mouIds}::uuid[], ${offsets}::int[], ${lengths}::int[], ${userIds as string[]}::uuid[], ${seen as number[]}::bigint[])
+			as row (mou_id, start, length, user_id, seen)
 		returning mou_id, seq`;
 	for (const row of stored) seqs.get(row.mou_id as string)!.push(row.seq as string);
 	return seqs;
@@ -199,6 +208,31 @@ export async function hasApprovals(sql: Queryable, mouId: string): Promise<boole
 export async function loadDecidedIds(sql: Queryable, mouId: string): Promise<string[]> {
 	const rows = await sql<{ id: string }[]>`select distinct suggestion_id as id from mou_decisions where mou_id = ${mouId}`;
 	return rows.map((row) => row.id);
+}
+
+/** How many decisions the MOU has had, and the ids they decided, as of one moment (one statement). */
+export async function loadDecisions(sql: Queryable, mouId: string): Promise<{ count: number; ids: string[] }> {
+	const [row] = await sql<{ count: string; ids: string[] }[]>`
+		select decisions as count, array(select distinct suggestion_id from mou_decisions where mou_id = ${mouId}) as ids
+		from mous where id = ${mouId}`;
+	return { count: Number(row?.count ?? 0), ids: row?.ids ?? [] };
+}
+
+/**
+ * A decision's first statement: holds the MOU's row FOR UPDATE until the transaction ends, which
+ * makes every mou_updates INSERT of the MOU wait (its trigger takes FOR KEY SHARE), and returns
+ * the decisions counted so far. Throws when the MOU is gone.
+ */
+export async function lockForDecision(tx: Tx, mouId: string): Promise<number> {
+	const [row] = await tx<{ count: string }[]>`select decisions as count from mous where id = ${mouId} for update`;
+	if (!row) throw new Error('The MOU no longer exists');
+	return Number(row.count);
+}
+
+/** A decision's last statement (under lockForDecision): counts it; returns the new count. */
+export async function countDecision(tx: Tx, mouId: string): Promise<number> {
+	const [row] = await tx<{ count: string }[]>`update mous set decisions = decisions + 1 where id = ${mouId} returning decisions as count`;
+	return Number(row.count);
 }
 
 /** Marks the MOUs as edited now (one statement for all). */

@@ -10,8 +10,17 @@ export interface RoomContext {
 	sql: Sql;
 	/** Stores a batch durably (shared by the rooms of the instance); resolves with the rows' seqs (none without a relay). */
 	store(mouId: string, updates: StoredUpdate[]): Promise<string[]>;
-	/** Stores updates and runs `alsoWrite` in one transaction (a decision and its record). */
-	storeWith(mouId: string, updates: StoredUpdate[], alsoWrite: (tx: Tx) => Promise<void>): Promise<string[]>;
+	/**
+	 * Stores updates and runs `alsoWrite` in one transaction (a decision and its record). With
+	 * `decision`, the transaction first takes the MOU's row lock (lockForDecision), runs it with
+	 * the count found there, and counts the decision last: `counted` is the count before and after.
+	 */
+	storeWith(
+		mouId: string,
+		updates: StoredUpdate[],
+		alsoWrite: (tx: Tx) => Promise<void>,
+		decision?: (tx: Tx, counted: number) => Promise<void>
+	): Promise<{ seqs: string[]; counted?: [number, number] }>;
 	/** What the document's owner (its template) says about clauses and terms. */
 	documentRules(mouId: string): Promise<DocumentRules>;
 	limits: CollabLimits;

@@ -6,6 +6,7 @@ import { applyPresence, decodePresence } from './presence';
 import type { CollabRelay, RelayMessage } from './relay';
 import type { NoticeTopic } from '../../collab/protocol';
 import type { RoomContext } from './room-context';
+import type { Tx } from '../db';
 
 /** Relayed updates kept while the document loads; past that the room re-reads the log instead. */
 const MAX_RELAYED_WHILE_LOADING = 1_000;
@@ -43,7 +44,7 @@ export class RoomPeers {
 	private catchUpRequested = false;
 	/** Notices relayed while loading: the load may have read the state from before them (a state change). */
 	private noticesWhileLoading: NoticeTopic[] = [];
-	private catchingUp = false;
+	private catchingUp: Promise<boolean> | null = null;
 	private timer: NodeJS.Timeout | null = null;
 	/** Presence client ids announced through other instances → the person they belong to. */
 	private readonly remoteOwners = new Map<number, string>();
@@ -67,7 +68,7 @@ export class RoomPeers {
 		for (const topic of this.noticesWhileLoading.splice(0)) this.room.notice(topic);
 		this.relay.publish(this.room.mouId, { kind: 'presenceQuery' });
 		this.schedule();
-		if (this.catchUpRequested) this.catchUp();
+		if (this.catchUpRequested) void this.catchUp();
 	}
 
 	receive(message: RelayMessage): void {
@@ -83,7 +84,7 @@ export class RoomPeers {
 		if (message.kind === 'update') this.applyRelayed(message.seqs, message.update);
 		else if (message.kind === 'presence') this.applyRelayedPresence(message.userId, message.update);
 		else if (message.kind === 'presenceQuery') this.publishLocalPresence();
-		else this.catchUp();
+		else void this.catchUp();
 	}
 
 	/** The relay was down: re-read the log and ask for presence again. */
@@ -91,7 +92,7 @@ export class RoomPeers {
 		const state = this.room.state();
 		if (state === 'loading') this.catchUpRequested = true;
 		if (state !== 'ready') return;
-		this.catchUp();
+		void this.catchUp();
 		this.relay.publish(this.room.mouId, { kind: 'presenceQuery' });
 	}
 
@@ -143,51 +144,76 @@ export class RoomPeers {
 			Y.applyUpdate(doc, update, RELAYED);
 		} catch (error) {
 			this.logError('relay-apply', error);
-			this.catchUp();
+			void this.catchUp();
 			return;
 		}
 		this.room.broadcast(update);
 		this.ctx.counters.remoteUpdates++;
 		this.follower?.markKnown(seqs);
 		// Something it builds on never arrived: the log has it.
-		if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) this.catchUp();
+		if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) void this.catchUp();
 	}
 
-	/** Re-reads what other instances stored since the room last looked (one read at a time). */
-	private catchUp(): void {
-		if (!this.follower || this.room.state() !== 'ready') return;
-		if (this.catchingUp) {
-			this.catchUpRequested = true;
-			return;
+	/**
+	 * Re-reads what other instances stored since the room last looked (one read at a time).
+	 * Resolves true once a read that started after the call has been applied (false: it failed).
+	 */
+	catchUp(): Promise<boolean> {
+		if (!this.follower || this.room.state() !== 'ready') return Promise.resolve(false);
+		this.catchUpRequested = true;
+		if (!this.catchingUp) {
+			this.catchingUp = this.runCatchUp();
+			this.ctx.track(this.catchingUp);
 		}
-		this.catchingUp = true;
-		this.ctx.track(this.runCatchUp().finally(() => (this.catchingUp = false)));
+		return this.catchingUp;
 	}
 
-	private async runCatchUp(): Promise<void> {
-		do {
-			this.catchUpRequested = false;
-			let updates: Uint8Array[];
-			try {
-				updates = await this.follower!.fetchNew();
-			} catch (error) {
-				this.logError('catch-up', error);
-				return; // the next timer tick or resume tries again
-			}
-			if (this.room.state() !== 'ready') return;
-			// Rows read back are mostly known already: only what is new to the document goes out.
-			const broadcast = (update: Uint8Array) => this.room.broadcast(update);
-			this.room.doc.on('update', broadcast);
-			for (const update of updates) {
+	/** Under a decision's lock: what other instances stored that the document lacks, read in `tx` and applied; how many changed it. */
+	async catchUpWith(tx: Tx): Promise<number> {
+		if (!this.follower) return 0;
+		return this.applyFromLog(await this.follower.fetchNew(tx));
+	}
+
+	private async runCatchUp(): Promise<boolean> {
+		try {
+			while (this.catchUpRequested && this.room.state() === 'ready') {
+				this.catchUpRequested = false;
+				let updates: Uint8Array[];
 				try {
-					Y.applyUpdate(this.room.doc, update, CAUGHT_UP);
-					this.ctx.counters.remoteUpdates++;
+					updates = await this.follower!.fetchNew();
 				} catch (error) {
-					this.logError('catch-up-apply', error);
+					this.logError('catch-up', error);
+					return false; // the next timer tick or resume tries again
 				}
+				if (this.room.state() !== 'ready') return false;
+				this.applyFromLog(updates);
 			}
-			this.room.doc.off('update', broadcast);
-		} while (this.catchUpRequested && this.room.state() === 'ready');
+			return this.room.state() === 'ready';
+		} finally {
+			this.catchingUp = null; // no await since the last check: a new request starts a new run
+		}
+	}
+
+	/** Returns how many of `updates` changed the document. */
+	private applyFromLog(updates: Uint8Array[]): number {
+		if (updates.length === 0) return 0;
+		// Rows read back are mostly known already: only what is new to the document goes out.
+		let changed = 0;
+		const broadcast = (update: Uint8Array) => {
+			changed++;
+			this.room.broadcast(update);
+		};
+		this.room.doc.on('update', broadcast);
+		for (const update of updates) {
+			try {
+				Y.applyUpdate(this.room.doc, update, CAUGHT_UP);
+				this.ctx.counters.remoteUpdates++;
+			} catch (error) {
+				this.logError('catch-up-apply', error);
+			}
+		}
+		this.room.doc.off('update', broadcast);
+		return changed;
 	}
 
 	private schedule(): void {
@@ -195,7 +221,7 @@ export class RoomPeers {
 		// Jittered so that the rooms of an instance do not all query at once.
 		this.timer = setTimeout(
 			() => {
-				this.catchUp();
+				void this.catchUp();
 				this.schedule();
 			},
 			interval * (0.75 + Math.random() * 0.5)

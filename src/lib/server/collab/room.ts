@@ -8,7 +8,7 @@ import { FullState } from './full-state';
 import { createUpdateGuard, type UpdateGuard } from './guard';
 import { Connection, errorMessage } from './connection';
 import { encodeNotice, encodePersisted, encodeSyncStep1, encodeUpdate, type ClientMessage } from './messages';
-import { applyStoredLog, hasApprovals, loadDecidedIds, loadMouStatus, loadStoredDocument } from './persistence';
+import { applyStoredLog, hasApprovals, loadDecisions, loadMouStatus, loadStoredDocument } from './persistence';
 import type { RoomContext } from './room-context';
 import { NO_DOCUMENT_RULES, type DocumentRules } from './types';
 import { RoomPeers, type PeerHost } from './room-peers';
@@ -54,7 +54,6 @@ export class Room {
 	/** While tracked: the document plus what is staged, where each update is judged first. */
 	private shadow: ShadowDocument | null = null;
 	private readonly owners: ClientOwners;
-	private ownersRefresh: Promise<void> | null = null;
 	/** A party approved the draft as it stands: the next stored edit withdraws it, and pages must hear. */
 	private approved = false;
 
@@ -79,7 +78,7 @@ export class Room {
 			if (this.status !== 'ready' || tr.origin instanceof Connection) return;
 			this.shadow?.markBehind();
 			this.suggestionIds.recordTransaction(tr);
-			if (tr.origin !== SERVER_CHANGE) this.refreshOwners(); // other instances bound new clients
+			if (tr.origin !== SERVER_CHANGE) this.owners.reload(this.ctx.track, (error) => this.logError('owners', error)); // other instances bound new clients
 		});
 		// No doc 'update' listener (Yjs would re-encode each update): each path broadcasts the bytes it applied.
 		this.loaded = this.load();
@@ -153,11 +152,15 @@ export class Room {
 			await this.after;
 			await this.peers?.join(); // first: what is stored after the read below arrives relayed
 			const [stored, status, approved, rules] = await Promise.all([
-				loadStoredDocument(this.ctx.sql, this.mouId),
+				// The decisions first: the document read after them holds at least their changes.
+				loadDecisions(this.ctx.sql, this.mouId).then(({ count, ids }) => {
+					this.decidedIds.add(ids);
+					this.pipeline.decisions.loaded(count);
+					return loadStoredDocument(this.ctx.sql, this.mouId);
+				}),
 				loadMouStatus(this.ctx.sql, this.mouId),
 				hasApprovals(this.ctx.sql, this.mouId),
 				this.ctx.documentRules(this.mouId),
-				loadDecidedIds(this.ctx.sql, this.mouId).then((ids) => this.decidedIds.add(ids)),
 				this.owners.load()
 			]);
 			this.approved = approved;
@@ -271,9 +274,11 @@ export class Room {
 	/** Approvals (withdrawn by edits) and decisions (closing their ids) made on any instance. */
 	private refreshHistory(): Promise<void> {
 		return this.refresh('history', async () => {
-			const [approved, decided] = await Promise.all([hasApprovals(this.ctx.sql, this.mouId), loadDecidedIds(this.ctx.sql, this.mouId)]);
+			const [approved, decided] = await Promise.all([hasApprovals(this.ctx.sql, this.mouId), loadDecisions(this.ctx.sql, this.mouId)]);
 			this.approved = approved;
-			this.decidedIds.add(decided);
+			this.decidedIds.add(decided.ids);
+			// Their changes are in the document once it caught up with the log after the count was read.
+			if (await this.peers?.catchUp()) this.pipeline.decisions.learned(decided.count);
 		});
 	}
 
@@ -311,15 +316,6 @@ export class Room {
 		for (const connection of [...this.connections]) {
 			if (connection.canWrite) connection.close(CloseCode.statusChanged, 'This MOU can no longer change');
 		}
-	}
-
-	private refreshOwners(): void {
-		if (this.ownersRefresh) return;
-		this.ownersRefresh = this.owners
-			.load()
-			.catch((error) => this.logError('owners', error))
-			.finally(() => (this.ownersRefresh = null));
-		this.ctx.track(this.ownersRefresh);
 	}
 
 	/** After a stored batch: approvals it withdrew (trigger on mou_updates) are announced; the log may need compacting. */
@@ -373,6 +369,7 @@ export class Room {
 
 	private serverChangeHost(): LateTypingHost {
 		return {
+			mouId: this.mouId,
 			doc: this.doc,
 			shadow: this.shadow,
 			suggestionIds: this.suggestionIds,
@@ -384,7 +381,8 @@ export class Room {
 				return this.status === 'ready';
 			},
 			admit: (change) => this.admit(change),
-			transaction: async (write) => void (await this.ctx.sql.begin(write))
+			transaction: async (write) => void (await this.ctx.sql.begin(write)),
+			catchUpWith: (tx) => this.peers?.catchUpWith(tx) ?? Promise.resolve(0)
 		};
 	}
 

@@ -4,6 +4,7 @@ import { CloseCode } from '../../collab/protocol';
 import type { DecidedIds, ProposedChange, Refusal } from './admission';
 import type { ClientOwners } from './tracked/client-owners';
 import { readUpdate } from './update-intake';
+import { loadDecidedIds } from './persistence';
 import { DocumentFrozen, type WritePipeline } from './write-pipeline';
 
 /** Origin of changes the server makes itself (decisions on suggestions). */
@@ -26,6 +27,7 @@ export class ChangeRefused extends Error {}
 
 /** What a server change needs of its room. */
 export interface ServerChangeHost {
+	readonly mouId: string;
 	readonly doc: Y.Doc;
 	readonly owners: ClientOwners;
 	readonly pipeline: WritePipeline;
@@ -35,6 +37,8 @@ export interface ServerChangeHost {
 	admit(change: ProposedChange): Refusal | null;
 	/** Runs a write in a transaction of its own (a record for a change that changed nothing). */
 	transaction(write: (tx: Tx) => Promise<void>): Promise<void>;
+	/** Applies (and shows) what other instances stored that the document lacks, read in `tx`; returns how many updates. */
+	catchUpWith(tx: Tx): Promise<number>;
 }
 
 /**
@@ -80,6 +84,11 @@ export async function applyServerChange<T>(
 		throw new ChangeRefused(`The change was refused: ${refusal.reason}`);
 	}
 	owners.bind({ client: work.clientID, userId: null, party: null });
+	// A decision notes whether the document changes before it is stored (relayed updates, what was staged).
+	let changedSince = false;
+	const changed = () => void (changedSince = true);
+	if (options.decides) doc.on('afterTransaction', changed);
+	const unwatch = () => doc.off('afterTransaction', changed);
 	// Before it is stored: a mark reusing a decided id must not slip in behind the decision.
 	const decided = host.decidedIds.add(options.decides?.(result) ?? []);
 	await new Promise<void>((resolve, reject) =>
@@ -90,18 +99,50 @@ export async function applyServerChange<T>(
 				userId: actorId,
 				clients: [work.clientID],
 				settle: {
-					resolve,
+					resolve: () => {
+						unwatch();
+						resolve();
+					},
 					reject: (error) => {
+						unwatch();
 						host.decidedIds.remove(decided);
 						reject(error);
 					}
 				},
-				alsoWrite: record && ((tx) => record(tx, result))
+				alsoWrite: record && ((tx) => record(tx, result)),
+				decision:
+					options.decides &&
+					((tx, counted, seen) => {
+						unwatch();
+						return decideAgainUnderLock(host, change, tx, counted !== seen.value, changedSince);
+					})
 			},
 			candidate
 		)
 	);
 	return result;
+}
+
+/**
+ * A decision, first thing in its transaction, under the MOU's row lock (no other instance can
+ * store anything for the MOU until it commits): the document takes in what other instances stored
+ * that it has not applied yet (their rows are committed: they held the lock before). If the
+ * document changed since the decision was made on it (that, relayed updates, this room's own
+ * staged ones) or other instances decided meanwhile (`missed`: their ids are closed here now), the
+ * change is made again on it: one that can no longer be made as it was seen (a decision refuses a
+ * suggestion whose text changed since its decider saw it) throws, and nothing of it is stored.
+ */
+async function decideAgainUnderLock<T>(host: ServerChangeHost, change: (doc: Y.Doc) => T, tx: Tx, missed: boolean, changed: boolean): Promise<void> {
+	const caughtUp = await host.catchUpWith(tx);
+	if (missed) host.decidedIds.add(await loadDecidedIds(tx, host.mouId));
+	if (caughtUp === 0 && !missed && !changed) return;
+	const copy = new Y.Doc({ gc: false });
+	try {
+		Y.applyUpdate(copy, Y.encodeStateAsUpdate(host.doc));
+		change(copy);
+	} finally {
+		copy.destroy();
+	}
 }
 
 /** A client id nobody has written with in `work` or bound here: the server's own for one change. */

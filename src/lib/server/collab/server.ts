@@ -9,7 +9,7 @@ import { Room } from './room';
 import type { ServerChangeOptions, ServerChangeRecord } from './server-change';
 import type { RoomContext } from './room-context';
 import { ActivityStamps } from './activity-stamps';
-import { appendUpdates } from './persistence';
+import { appendUpdates, countDecision, lockForDecision } from './persistence';
 import { postgresStatements, UpdateWriter } from './update-writer';
 import { DEFAULT_LIMITS, NO_DOCUMENT_RULES, type CollabIdentity, type CollabLog, type CollabServerOptions, type CollabStats } from './types';
 
@@ -98,11 +98,15 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	const roomContext: RoomContext = {
 		sql: options.sql,
 		store: (mouId, updates) => writer.append(mouId, updates),
-		storeWith: (mouId, updates, alsoWrite) =>
+		storeWith: (mouId, updates, alsoWrite, decision) =>
 			options.sql.begin(async (tx) => {
+				// First: two decisions that took key-share locks (their INSERT) before this would deadlock.
+				const before = decision ? await lockForDecision(tx, mouId) : null;
+				if (before !== null) await decision!(tx, before);
 				const seqs = await appendUpdates(tx, mouId, updates);
 				await alsoWrite(tx);
-				return seqs;
+				if (before === null) return { seqs };
+				return { seqs, counted: [before, await countDecision(tx, mouId)] as [number, number] };
 			}),
 		documentRules: options.documentRules ?? (async () => NO_DOCUMENT_RULES),
 		oneCompactionAtATime(job) {

@@ -9,6 +9,7 @@ import { standsAlone, type DecodedUpdate } from './update-intake';
 import type { RoomContext } from './room-context';
 import type { RoomPeers } from './room-peers';
 import type { ClientOwners } from './tracked/client-owners';
+import { DecisionCount, type DecisionTally, type DecisionUnderLock, type DecisionsSeen } from './decision-count';
 
 /** An admitted update waiting to be stored; `connection` null for the server's own. */
 export interface PendingUpdate {
@@ -27,6 +28,11 @@ export interface PendingUpdate {
 	alsoWrite?: (tx: Tx) => Promise<void>;
 	/** Sent to its sender too: it holds the server's own structs beside theirs (late typing's marks). */
 	echo?: boolean;
+	/** A decision (with `alsoWrite`): run first in its transaction, under the MOU's row lock. */
+	decision?: DecisionUnderLock;
+	/** Set by `enqueue`: the room's decisions this update was admitted with (a decision: what it settles). */
+	seen?: DecisionsSeen;
+	tally?: DecisionTally;
 }
 
 /** What the pipeline needs of its room. */
@@ -77,6 +83,8 @@ export class WritePipeline {
 	private stagedRunsCache: Map<number, DecodedStruct[]> | null | undefined;
 	private stagedSize = 0;
 	private writer: Promise<void> | null = null;
+	/** How many of the MOU's decisions the room has taken in (every row stored says so). */
+	readonly decisions = new DecisionCount();
 
 	constructor(
 		private readonly ctx: RoomContext,
@@ -127,6 +135,8 @@ export class WritePipeline {
 		this.stagedCache = candidate.bytes !== pending.update ? candidate.bytes : null;
 		this.stagedRunsCache = undefined;
 		this.stagedSize += pending.update.length;
+		if (pending.decision) pending.tally = this.decisions.begin();
+		else pending.seen = this.decisions.seen;
 		this.queue.push(pending);
 		this.writer ??= this.writeLoop().finally(() => {
 			this.writer = null;
@@ -152,12 +162,18 @@ export class WritePipeline {
 	private async writeLoop(): Promise<void> {
 		while (this.queue.length > 0 && this.host.isReady()) {
 			const batch = this.takeBatch();
-			const alsoWrite = batch[0].alsoWrite;
+			const { alsoWrite, decision, tally } = batch[0];
 			let seqs: string[];
 			try {
 				if (this.host.owners.hasUnsaved) await this.host.owners.save(); // before the updates written with them
-				seqs = alsoWrite ? await this.ctx.storeWith(this.host.mouId, batch, alsoWrite) : await this.ctx.store(this.host.mouId, batch);
+				if (alsoWrite) {
+					const underLock = decision && tally && ((tx: Tx, counted: number) => decision(tx, counted, tally.before));
+					const stored = await this.ctx.storeWith(this.host.mouId, batch, alsoWrite, underLock);
+					if (stored.counted) tally?.stored(...stored.counted);
+					seqs = stored.seqs;
+				} else seqs = await this.ctx.store(this.host.mouId, batch);
 			} catch (error) {
+				tally?.failed();
 				if (hasSqlState(error, SqlState.mouTextFrozen)) {
 					settleAll(batch, new DocumentFrozen());
 					this.host.frozen();
@@ -169,7 +185,8 @@ export class WritePipeline {
 					continue;
 				} else {
 					settleAll(batch, error);
-					this.host.failed('write', error);
+					// MOU02: admitted before this room took in a decision another instance stored meanwhile.
+					this.host.failed(hasSqlState(error, SqlState.decidedMeanwhile) ? 'decided-meanwhile' : 'write', error);
 				}
 				return;
 			}

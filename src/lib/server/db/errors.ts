@@ -1,11 +1,13 @@
 /**
  * PostgreSQL errors the app acts on, recognised by their SQLSTATE (never by their message).
- * `mouTextFrozen` is raised by the mou_updates trigger (migration 0008).
+ * `mouTextFrozen` and `decidedMeanwhile` are raised by the mou_updates trigger (migrations 0008, 0016).
  */
 export const SqlState = {
 	uniqueViolation: '23505',
 	/** A text change to an MOU whose status no longer allows one (agreed, signing, signed, terminated). */
-	mouTextFrozen: 'MOU01'
+	mouTextFrozen: 'MOU01',
+	/** A live room's write admitted before it took in a decision stored since (migration 0016). */
+	decidedMeanwhile: 'MOU02'
 } as const;
 
 export type SqlStateCode = (typeof SqlState)[keyof typeof SqlState];

@@ -2,16 +2,16 @@ import type { Sql, Tx } from '../db';
 import type { Decision, Party } from '../../redlines/types';
 import type { OpenSuggestion } from './scan';
 
-/** The advisory lock class of an MOU's suggestions (the two-key form: apart from the migration lock). */
-const SUGGESTIONS_LOCK = 0x5e6d;
-
 /**
- * Holds until the transaction ends the lock on the MOU's suggestions closing: a decision takes it
- * before it is recorded, a reply to a suggestion before it checks that the suggestion is still
- * undecided and is stored (comments/suggestions.ts), so no reply lands in a thread after its decision.
+ * Holds the MOU's row until the transaction ends, the lock on its suggestions closing: a decision
+ * holds it (FOR UPDATE, its first statement: collab's lockForDecision, which also makes other
+ * instances' typing wait), a reply to a suggestion takes it before it checks that the suggestion is
+ * still undecided and is stored (comments/suggestions.ts), so no reply lands in a thread after its
+ * decision. The row, not an advisory lock: a reply holding one while its INSERT waits for the row
+ * (key share, its foreign key) would deadlock with a decision that holds the row and wants it.
  */
 export async function lockSuggestions(tx: Tx, mouId: string): Promise<void> {
-	await tx`select pg_advisory_xact_lock(${SUGGESTIONS_LOCK}::int, hashtext(${mouId}))`;
+	await tx`select 1 from mous where id = ${mouId} for no key update`;
 }
 
 /**

@@ -29,6 +29,17 @@ export class ClientOwners {
 		for (const row of rows) this.owners.set(Number(row.client_id), row.user_id);
 	}
 
+	private reloading: Promise<void> | null = null;
+
+	/** Loads again (other instances bound new clients), one load at a time; `track` keeps it for shutdown. */
+	reload(track: (task: Promise<unknown>) => void, report: (error: unknown) => void): void {
+		if (this.reloading) return;
+		this.reloading = this.load()
+			.catch(report)
+			.finally(() => (this.reloading = null));
+		track(this.reloading);
+	}
+
 	/** undefined when the client id has never been bound (as far as this instance knows). */
 	ownerOf(client: number): ClientOwner | undefined {
 		return this.owners.get(client);

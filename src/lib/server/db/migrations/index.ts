@@ -14,6 +14,7 @@ import contractReminders from './0013_contract_reminders';
 import accountTrust from './0013_account_trust';
 import suggestionThreads from './0014_suggestion_threads';
 import visitsNotifications from './0015_visits_notifications';
+import decisionCount from './0016_decision_count';
 
 /** Applied in this order, each once, at start. Append; never edit a shipped one. */
 export const migrations: { id: string; sql: string }[] = [
@@ -32,5 +33,6 @@ export const migrations: { id: string; sql: string }[] = [
 	{ id: '0013_contract_reminders', sql: contractReminders },
 	{ id: '0013_account_trust', sql: accountTrust },
 	{ id: '0014_suggestion_threads', sql: suggestionThreads },
-	{ id: '0015_visits_notifications', sql: visitsNotifications }
+	{ id: '0015_visits_notifications', sql: visitsNotifications },
+	{ id: '0016_decision_count', sql: decisionCount }
 ];
