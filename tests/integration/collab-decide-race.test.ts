@@ -1,12 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { freshDatabase } from '../helpers/db';
-import { createMouBetween, createOrganization, type Person } from '../helpers/fixtures';
+import { liveEditing } from '../helpers/live-editing';
+import { counselOfEachParty, createMouBetween, type Person } from '../helpers/fixtures';
 import { connectYjsClient, waitFor, within, type YjsClient } from '../helpers/yjs-client';
 import { startCollabHttp } from '../helpers/collab-http';
 import { storedDoc, suggestionMark } from '../helpers/stored-edits';
 import { firstText, plain } from '../helpers/mou-doc';
-import type { Database } from '../../src/lib/server/db';
 import { createRedisRelay, type CollabRelay } from '../../src/lib/server/collab';
 import type { RelayMessage } from '../../src/lib/server/collab/relay';
 import { decideSuggestions, openSuggestions } from '../../src/lib/server/redlines';
@@ -36,17 +35,17 @@ interface Instance {
 	release(): void;
 }
 
-let db: Database;
 let agency: Person;
 let district: Person;
+// The database and both parties' counsel (its own server, without a relay, is not used here).
+const live = liveEditing(async (sql) => ({ agency, district } = await counselOfEachParty(sql)));
+const db = {
+	get sql() {
+		return live.sql;
+	}
+};
 const instances: Instance[] = [];
 const open: YjsClient[] = [];
-
-beforeAll(async () => {
-	db = await freshDatabase();
-	agency = await createOrganization(db.sql, 'agency');
-	district = await createOrganization(db.sql, 'district');
-});
 
 afterEach(async () => {
 	for (const client of open.splice(0)) client.close();
@@ -54,10 +53,6 @@ afterEach(async () => {
 		release();
 		await server.close();
 	}
-});
-
-afterAll(async () => {
-	await db?.close();
 });
 
 /** A relay whose outgoing messages can be held back (the network between instances, slow). */

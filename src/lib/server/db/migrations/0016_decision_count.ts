@@ -1,3 +1,5 @@
+import { withdrawApprovals } from './mou-updates-guard';
+
 // A decision on suggestions and live typing on other instances, serialised by the database
 // (ARCHITECTURE.md, "A decision and typing on other instances"). mous.decisions counts the MOU's
 // decisions: each one bumps it in its transaction while it holds the MOU's row FOR UPDATE, which
@@ -25,11 +27,7 @@ begin
 		if changed.seen < counted then
 			raise exception 'MOU %: a suggestion was decided after this change was checked', changed.mou_id using errcode = 'MOU02';
 		end if;
-		with withdrawn as (delete from mou_approvals where mou_id = changed.mou_id returning party, user_id)
-		insert into mou_events (mou_id, user_id, party, kind, summary)
-		select changed.mou_id, withdrawn.user_id, withdrawn.party, 'approval_withdrawn',
-			'Approval withdrawn: the draft changed after it was given'
-		from withdrawn;
+${withdrawApprovals}
 	end loop;
 	return null;
 end $$;

@@ -14,11 +14,14 @@ begin
 		if not found then
 			raise exception 'MOU % can no longer change: it is agreed or closed', changed.mou_id using errcode = '${errcode}';
 		end if;
-		with withdrawn as (delete from mou_approvals where mou_id = changed.mou_id returning party, user_id)
-		insert into mou_events (mou_id, user_id, party, kind, summary)
-		select changed.mou_id, withdrawn.user_id, withdrawn.party, 'approval_withdrawn',
-			'Approval withdrawn: the draft changed after it was given'
-		from withdrawn;
+${withdrawApprovals}
 	end loop;
 	return null;
 end`;
+
+/** The trigger's loop body that withdraws the approvals of `changed.mou_id` (0004, 0008 and 0016). */
+export const withdrawApprovals = `		with withdrawn as (delete from mou_approvals where mou_id = changed.mou_id returning party, user_id)
+		insert into mou_events (mou_id, user_id, party, kind, summary)
+		select changed.mou_id, withdrawn.user_id, withdrawn.party, 'approval_withdrawn',
+			'Approval withdrawn: the draft changed after it was given'
+		from withdrawn;`;
