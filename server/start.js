@@ -10,6 +10,14 @@ if (process.argv.includes('--demo')) process.env.MOU_DEMO = '1';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const handlerPath = new URL('../build/handler.js', import.meta.url);
 
+// Behind a proxy every request arrives from the proxy's address unless ADDRESS_HEADER names the header
+// carrying the client's: the limits counted per client address would then count everyone together.
+if ((process.env.ORIGIN || process.env.PROTOCOL_HEADER || process.env.HOST_HEADER) && !process.env.ADDRESS_HEADER) {
+	console.warn(
+		'Warning: ORIGIN, PROTOCOL_HEADER or HOST_HEADER is set (behind a proxy?) but ADDRESS_HEADER is not: every request will seem to come from the proxy, so one client can trip the per-address limits (sign-in, password reset, public comments) for everyone. Set ADDRESS_HEADER (e.g. x-forwarded-for, with XFF_DEPTH) — see "Behind a proxy" in README.md.'
+	);
+}
+
 if (!existsSync(handlerPath) || process.env.REBUILD === '1') {
 	console.log('Building MOU Studio (first start only)…');
 	const built = spawnSync('npx', ['vite', 'build'], { cwd: root, stdio: 'inherit' });

@@ -41,7 +41,7 @@ async function chooseVersion(page: Page, select: string, label: RegExp) {
 async function districtJoins(district: Page) {
 	await district.goto('/inbox');
 	await district
-		.getByRole('link', { name: /invites you to an SRO MOU/ })
+		.getByRole('link', { name: /An invitation to negotiate an SRO MOU/ })
 		.first()
 		.click();
 	const join = await district.locator('a[href*="/join/"]').first().getAttribute('href');

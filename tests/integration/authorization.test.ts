@@ -149,7 +149,7 @@ describe('accounts over HTTP', () => {
 		expect(await post('/org?/invite', 'agencyCounsel', { email: 'new-colleague@springfield-pd.example', role: 'viewer' })).toBe(200);
 		const outbox = await html('/outbox', 'agencyCounsel');
 		expect(outbox).toContain('new-colleague@springfield-pd.example');
-		expect(outbox).toContain('Join Springfield Police Department on MOU Studio');
+		expect(outbox).toContain('An invitation to join your colleagues on MOU Studio');
 		// No way in to what it says: no link to the message, no link it holds.
 		expect(outbox).not.toMatch(/\/outbox\/[0-9a-f-]{36}|\/invitations\//);
 		expect(await status('/org/members', 'agencyCounsel')).toBe(200);

@@ -31,7 +31,7 @@ describe('an MOU between an agency and a district', () => {
 		const mailer = createMailer({ sql: db.sql });
 		const sent = await inviteParty({ sql: db.sql, mailer, origin: 'http://app.test' }, agency.user, mouId, { email: district.email });
 		expect(sent?.ok).toBe(true);
-		const [mail] = await db.sql`select text_body from outbox where to_address = ${district.email} and subject like ${'%invites you%'}`;
+		const [mail] = await db.sql`select text_body from outbox where to_address = ${district.email} and subject like ${'%negotiate an SRO MOU%'}`;
 		const token = inviteToken(mail.text_body);
 
 		// Another agency cannot accept an invitation meant for a district.
@@ -89,7 +89,7 @@ describe('an MOU between an agency and a district', () => {
 
 		const mailer = createMailer({ sql: db.sql });
 		await inviteParty({ sql: db.sql, mailer, origin: 'http://app.test' }, agency.user, mouId, { email: district.email });
-		const [mail] = await db.sql`select text_body from outbox where to_address = ${district.email} and subject like ${'%invites you%'}`;
+		const [mail] = await db.sql`select text_body from outbox where to_address = ${district.email} and subject like ${'%negotiate an SRO MOU%'}`;
 		const server = await startCollabHttp(db.sql);
 		try {
 			const accepted = await acceptPartyInvitation(db.sql, district.user, inviteToken(mail.text_body), new Date(), server.collab);

@@ -25,7 +25,11 @@ export const actions: Actions = {
 			role: form.get('role'),
 			isAdmin: form.get('isAdmin')
 		});
-		if (!result.ok) return failAction(result.error, { errors: formErrors(result.error), email: String(form.get('email') ?? '') });
+		if (!result.ok) {
+			// What was typed comes back: the address, the role and the administrator box.
+			const typed = { email: String(form.get('email') ?? ''), role: String(form.get('role') ?? ''), isAdmin: form.get('isAdmin') === 'on' };
+			return failAction(result.error, { errors: formErrors(result.error), ...typed });
+		}
 		// Without a mail server the invitation reaches nobody: the administrator hands the link over.
 		return { invited: result.value.email, link: config.smtpUrl ? null : result.value.link };
 	}

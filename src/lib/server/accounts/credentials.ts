@@ -3,7 +3,8 @@ import { changePassword as setNewPassword, type SessionUser } from '$lib/server/
 import { hashPassword, passwordProblem, verifyPassword } from '$lib/server/auth/passwords';
 import { normalizeEmail } from '$lib/server/orgs';
 import { failure, invalid, ok, type Outcome } from '$lib/errors';
-import { lookUpLink, mailAccountLink, withinLimit, type AccountDeps } from './links';
+import { withinLimit } from '$lib/server/limits';
+import { lookUpLink, mailAccountLink, type AccountDeps } from './links';
 import * as store from './store';
 
 /**

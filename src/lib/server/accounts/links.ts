@@ -50,16 +50,3 @@ export async function mailAccountLink(
 	});
 	await deps.mailer.queue({ to: email, subject: text.subject, ...body, organizationId: null, proofFor: account.id });
 }
-
-/** Requests that mail a link, limited per key (an address, a client address, an account) per hour. */
-export async function withinLimit(sql: Sql, kind: string, limits: Array<{ key: string; max: number }>, now = new Date()): Promise<boolean> {
-	const since = new Date(now.getTime() - 60 * 60 * 1000);
-	for (const { key, max } of limits) if ((await store.countRequests(sql, kind, key, since)) >= max) return false;
-	await store.recordRequest(
-		sql,
-		kind,
-		limits.map((l) => l.key),
-		now
-	);
-	return true;
-}

@@ -1,6 +1,6 @@
 import type { Sql, Tx } from '$lib/server/db';
 
-/** All SQL of the accounts module: account links, their rate limits, and the account fields they change. */
+/** All SQL of the accounts module: account links and the account fields they change. */
 
 export type Purpose = 'verify_email' | 'reset_password';
 
@@ -78,14 +78,4 @@ export async function setPasswordHash(tx: Tx, userId: string, passwordHash: stri
 
 export async function deleteSessions(tx: Tx, userId: string) {
 	await tx`delete from sessions where user_id = ${userId}`;
-}
-
-export async function countRequests(sql: Queryable, kind: string, key: string, since: Date) {
-	const [row] = await sql<{ n: number }[]>`
-		select count(*)::int as n from account_mail_requests where kind = ${kind} and key = ${key} and requested_at > ${since}`;
-	return row.n;
-}
-
-export async function recordRequest(sql: Queryable, kind: string, keys: string[], now: Date) {
-	for (const key of keys) await sql`insert into account_mail_requests (kind, key, requested_at) values (${kind}, ${key}, ${now})`;
 }

@@ -4,7 +4,8 @@ import { verifyPassword } from '$lib/server/auth/passwords';
 import { composeEmail } from '$lib/server/mail';
 import { normalizeEmail } from '$lib/server/orgs';
 import { failure, invalid, ok, type Outcome } from '$lib/errors';
-import { lookUpLink, mailAccountLink, withinLimit, type AccountDeps } from './links';
+import { withinLimit } from '$lib/server/limits';
+import { lookUpLink, mailAccountLink, type AccountDeps } from './links';
 import * as store from './store';
 
 /**
@@ -42,7 +43,7 @@ export async function sendVerification(deps: AccountDeps, userId: string, now = 
 			subject: 'Confirm your email address for MOU Studio',
 			paragraphs: [
 				'Confirm that this address is yours to finish setting up your MOU Studio account.',
-				'Until you do, you can sign in and read drafts, but not join an MOU as a party, be named to sign one, or sign without an emailed code. The link works once, for 24 hours.',
+				'Until you do, you can sign in and read drafts, but not send invitations, join an MOU as a party, be named to sign one, or sign without an emailed code. The link works once, for 24 hours.',
 				'If you did not create an account, ignore this email.'
 			],
 			label: 'Confirm my address'

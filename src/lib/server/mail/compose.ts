@@ -21,3 +21,22 @@ ${parts.action ? `<p><a href="${escapeHtml(parts.action.url)}" style="background
 export function escapeHtml(value: string): string {
 	return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
+
+/**
+ * Text someone typed (an organization's name, an MOU's title, a person's name), for the body of
+ * mail that may reach strangers: in quotation marks, on one line, and with anything a mail client
+ * would turn into a link broken visibly (`http[:]//evil[.]example`), so that the product's mail
+ * never carries a link the sender wrote. Both parts escape it further as they must (HTML).
+ */
+export function quoted(value: string): string {
+	const inert = value
+		// Line breaks, control, zero-width and direction-changing characters: nothing that hides or reorders text.
+		// eslint-disable-next-line no-control-regex
+		.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim()
+		.replace(/:\/\//g, '[:]//')
+		.replace(/([\p{L}\p{N}_-])[.\u3002\uff0e\uff61](?=\p{L})/gu, '$1[.]')
+		.replace(/(\d)\.(?=\d+\.\d+\.\d)/g, '$1[.]');
+	return `“${inert}”`;
+}

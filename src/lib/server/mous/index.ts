@@ -1,6 +1,6 @@
 export { accessToAct, createMou, listMous, getMouAccess } from './mous';
 export { changeStateProfile } from './state-profile';
-export { inviteParty, viewPartyInvitation, acceptPartyInvitation, listPartyInvitations } from './party-invitations';
+export { inviteParty, viewPartyInvitation, acceptPartyInvitation, listPartyInvitations, PARTY_INVITATION_SUBJECT } from './party-invitations';
 export { authorizeCollab } from './collab-access';
 export { collabDocumentRules } from './collab-rules';
 export { PARTY_NAME_TERM } from './party-names';

@@ -1,6 +1,7 @@
 import type { Sql } from '$lib/server/db';
 import { generateToken, hashToken, type SessionUser } from '$lib/server/auth';
-import { composeEmail, type Mailer } from '$lib/server/mail';
+import { composeEmail, quoted, type Mailer } from '$lib/server/mail';
+import { invitationRefusal, invitedBy } from '$lib/server/invitations';
 import { normalizeEmail } from '$lib/server/orgs';
 import { failure, invalid, ok, type Outcome } from '$lib/errors';
 import * as store from './store';
@@ -11,6 +12,8 @@ import { otherParty } from '$lib/mou/party';
 import { can } from '$lib/mou/lifecycle';
 
 const LIFETIME_MS = 14 * 24 * 60 * 60 * 1000;
+
+export const PARTY_INVITATION_SUBJECT = 'An invitation to negotiate an SRO MOU on MOU Studio';
 
 /** Counsel invites the other party's organization by emailing one of its people. */
 export async function inviteParty(
@@ -26,6 +29,8 @@ export async function inviteParty(
 	if (!access.canInviteParty) return failure('not_now', 'You cannot invite a party to this MOU.');
 	const email = normalizeEmail(input.email);
 	if (!email) return invalid({ email: 'Enter a valid email address.' });
+	const refused = await invitationRefusal(deps.sql, user, { mouId }, now);
+	if (refused) return refused;
 	const side = otherParty(access.side);
 	const token = generateToken();
 	const expiresAt = new Date(now.getTime() + LIFETIME_MS);
@@ -33,12 +38,14 @@ export async function inviteParty(
 	const body = composeEmail({
 		greeting: 'Hello,',
 		paragraphs: [
-			`${user.name} of ${user.organizationName} invites your ${side === 'district' ? 'school district' : 'law enforcement agency'} to negotiate “${access.mou.title}” on MOU Studio.`,
-			`Sign in (or ask your administrator for an account) and accept by ${expiresAt.toUTCString()}.`
+			`You are invited to negotiate a School Resource Officer MOU for your ${side === 'district' ? 'school district' : 'law enforcement agency'} on MOU Studio.`,
+			...invitedBy(user, [`The MOU is titled ${quoted(access.mou.title)}.`]),
+			`If you expected it, sign in (or ask your administrator for an account) and accept by ${expiresAt.toUTCString()}. If not, ignore this email.`
 		],
 		action: { label: 'Review the invitation', url: `${deps.origin}/join/${token}` }
 	});
-	await deps.mailer.send({ to: email, subject: `${user.organizationName} invites you to an SRO MOU`, ...body, organizationId: user.organizationId });
+	// A fixed subject: what the sender typed stays in the body, quoted.
+	await deps.mailer.send({ to: email, subject: PARTY_INVITATION_SUBJECT, ...body, organizationId: user.organizationId });
 	return ok({ email });
 }
 

@@ -1,12 +1,16 @@
 import type { Sql } from '$lib/server/db';
 import { generateToken, hashToken, hashPassword, passwordProblem, type SessionUser } from '$lib/server/auth';
 import { composeEmail, type Mailer } from '$lib/server/mail';
+import { invitationRefusal, invitedBy } from '$lib/server/invitations';
 import * as store from './store';
 import { cleanText, isRole, normalizeEmail } from './validation';
 import { failure, invalid, ok, type Outcome } from '$lib/errors';
 import type { FieldErrors } from './accounts';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Fixed: the organization's name, typed by whoever founded it, stays in the body, quoted. */
+export const MEMBER_INVITATION_SUBJECT = 'An invitation to join your colleagues on MOU Studio';
 
 const ROLE_LABEL: Record<store.Role, string> = {
 	counsel: 'counsel (drafts and negotiates)',
@@ -28,6 +32,8 @@ export async function inviteMember(
 	if (!isRole(input.role)) errors.role = 'Choose counsel, signatory or viewer.';
 	if (email && (await store.emailTaken(deps.sql, email))) errors.email = 'This person already has an account.';
 	if (Object.keys(errors).length) return invalid(errors);
+	const refused = await invitationRefusal(deps.sql, admin, { organizationId: admin.organizationId }, now);
+	if (refused) return refused;
 
 	const token = generateToken();
 	const expiresAt = new Date(now.getTime() + INVITATION_LIFETIME_MS);
@@ -44,12 +50,13 @@ export async function inviteMember(
 	const body = composeEmail({
 		greeting: 'Hello,',
 		paragraphs: [
-			`${admin.name} invites you to join ${admin.organizationName} on MOU Studio as ${ROLE_LABEL[input.role as store.Role]}.`,
-			`The invitation expires on ${expiresAt.toUTCString()}.`
+			`You are invited to join an organization on MOU Studio, where police agencies and school districts negotiate School Resource Officer agreements, as ${ROLE_LABEL[input.role as store.Role]}.`,
+			...invitedBy(admin),
+			`If you expected it, accept by ${expiresAt.toUTCString()}. If not, ignore this email.`
 		],
 		action: { label: 'Accept the invitation', url }
 	});
-	await deps.mailer.send({ to: email!, subject: `Join ${admin.organizationName} on MOU Studio`, ...body, organizationId: admin.organizationId });
+	await deps.mailer.send({ to: email!, subject: MEMBER_INVITATION_SUBJECT, ...body, organizationId: admin.organizationId });
 	// The link is the administrator's to hand over when no mail server delivers it (the invitee has no inbox yet).
 	return ok({ email: email!, link: url });
 }
