@@ -211,6 +211,7 @@ describe('a decision on one instance while the author types inside the suggestio
 
 	it('refuses the keystroke its instance stores after the decision it had not heard of; re-sent, it is a new open suggestion', async () => {
 		const { b, a, mouId, author, decider, mark, before } = await suggestedOnTwoInstances();
+		const colleague = await connected(a, district, mouId); // on A as well, not typing
 		b.hold(); // B stores the decision; A does not hear of it
 		expect(await accept(b, mouId, mark.id, seenEntries(decider.doc, [mark.id]))).toEqual({ ok: true, value: { decided: 1 } });
 		expect(hasText(author.doc, `"id":"${mark.id}"`)).toBe(true); // the author's editor still shows the suggestion
@@ -221,6 +222,11 @@ describe('a decision on one instance while the author types inside the suggestio
 		const stored = await storedDoc(db.sql, mouId);
 		expect(hasText(stored, 'Zqx')).toBe(false);
 		expect(agreed(stored)).toBe(`Monthly ${before}`);
+		// A took the decision in (and told its pages); nobody who was not typing was disconnected.
+		await waitFor(() => colleague.notices.includes('history'), 'A learned of the decision');
+		await waitFor(() => agreed(colleague.doc) === `Monthly ${before}`, 'A shows the decision');
+		expect(hasText(colleague.doc, 'Zqx')).toBe(false);
+		expect(colleague.isOpen()).toBe(true);
 		b.release();
 
 		// The editor reconnects (as y-websocket does) and sends what was not stored.
@@ -232,8 +238,9 @@ describe('a decision on one instance while the author types inside the suggestio
 		const late = openSuggestions(after).find((s) => s.excerpt === 'Zqx');
 		expect(late).toMatchObject({ party: 'agency', authorId: agency.user.id, kind: 'insertion' });
 		expect(late!.id).not.toBe(mark.id);
-		await waitFor(() => hasText(decider.doc, 'Zqx'), 'the decider sees it, as a suggestion');
+		await waitFor(() => hasText(decider.doc, 'Zqx') && hasText(colleague.doc, 'Zqx'), 'both instances show it, as a suggestion');
 		expect(agreed(decider.doc)).not.toContain('Zqx');
+		expect(colleague.isOpen()).toBe(true);
 	});
 
 	it('keeps both editors connected when each instance hears of the other’s changes: decisions on B, typing on A between them', async () => {

@@ -60,7 +60,7 @@ export class DecisionTally {
 	/**
 	 * Stored: the count was `counted` under its lock and is `now` after it. When this room had
 	 * seen every decision before it, what came after has seen `now`; otherwise (another instance
-	 * decided meanwhile) no more than before, which the database refuses: the room reloads.
+	 * decided meanwhile) no more than before, which the database refuses (their senders send it again).
 	 */
 	stored(counted: number, now: number): void {
 		this.after.value = counted === this.before.value ? now : this.before.value;

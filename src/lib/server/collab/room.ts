@@ -363,7 +363,8 @@ export class Room {
 			stored: (rows) => this.stored(rows),
 			frozen: () => this.freeze(),
 			failed: (stage, error) => this.fail(stage, error),
-			unstaged: () => this.shadow?.discard()
+			unstaged: () => this.shadow?.discard(),
+			decidedElsewhere: () => void this.notice('history', false) // learned, then pages hear of it
 		};
 	}
 

@@ -5,6 +5,7 @@ import type { Candidate } from './admission';
 import type { Connection } from './connection';
 import type { DecodedStruct, StagedRuns } from './guard';
 import { encodePersisted } from './messages';
+import { CloseCode } from '../../collab/protocol';
 import { standsAlone, type DecodedUpdate } from './update-intake';
 import type { RoomContext } from './room-context';
 import type { RoomPeers } from './room-peers';
@@ -54,6 +55,8 @@ export interface PipelineHost {
 	failed(stage: string, error: unknown): void;
 	/** A staged update was dropped without being stored: copies that include it are stale. */
 	unstaged(): void;
+	/** The database refused a write for a decision this room has not taken in (MOU02): take it in. */
+	decidedElsewhere(): void;
 }
 
 /** Rows and bytes per INSERT: large enough to absorb a burst, small enough to stay one statement. */
@@ -183,10 +186,11 @@ export class WritePipeline {
 					this.restage();
 					this.host.unstaged();
 					continue;
+				} else if (hasSqlState(error, SqlState.decidedMeanwhile) && this.host.peers) {
+					this.decidedMeanwhile(batch, error);
 				} else {
 					settleAll(batch, error);
-					// MOU02: admitted before this room took in a decision another instance stored meanwhile.
-					this.host.failed(hasSqlState(error, SqlState.decidedMeanwhile) ? 'decided-meanwhile' : 'write', error);
+					this.host.failed('write', error);
 				}
 				return;
 			}
@@ -199,6 +203,22 @@ export class WritePipeline {
 			settleAll(batch, null);
 			this.host.stored(batch.length);
 		}
+	}
+
+	/**
+	 * MOU02: the batch was admitted before this room took in a decision another instance stored
+	 * meanwhile, and so may be everything queued behind it. None of it is stored or shown: it is
+	 * dropped, its senders are closed (their editors reconnect and send it again, to be judged with
+	 * the decision, see decision-count.ts) and the room learns the decision; everyone else stays.
+	 * (Without a relay the room cannot learn it from other instances: it fails and reloads instead.)
+	 */
+	private decidedMeanwhile(batch: PendingUpdate[], error: unknown): void {
+		const senders = new Set([...batch, ...this.queue].flatMap(({ connection }) => (connection ? [connection] : [])));
+		settleAll(batch, error);
+		this.drop(error);
+		this.host.unstaged();
+		for (const connection of senders) connection.close(CloseCode.internalError, 'The draft changed meanwhile; reconnecting');
+		this.host.decidedElsewhere();
 	}
 
 	private stagedRuns(): StagedRuns | null {
