@@ -48,7 +48,7 @@ function paragraphOf(words: string): Y.XmlElement {
 	return paragraph;
 }
 
-const state = { doc } as AdmissionState;
+const state = { doc, stagedBytes: 0 } as AdmissionState;
 const best = new Map<string, number>();
 for (let pass = 0; pass < 3; pass++)
 	for (const [what, edit] of Object.entries(EDITS)) {

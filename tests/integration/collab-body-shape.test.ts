@@ -208,6 +208,36 @@ it('refuses locking a clause whose adding is still being stored, as it refuses l
 	expect(storedClause.getAttributes()).toMatchObject({ level: 'custom', locked: false });
 });
 
+it('judges a node on the children still being stored: keeps a clause left with only its staged new paragraph, refuses a list item emptied while its adding is staged', async () => {
+	const { mouId, attacker, other } = await twoCounsel('draft');
+	const added = paragraph('The only paragraph left.');
+	other.edit((doc) => clause(doc, OPEN_CLAUSE).insert(0, [added]));
+	other.edit((doc) => {
+		(added.get(0) as Y.XmlText).insert(0, 'Now ');
+		clause(doc, OPEN_CLAUSE).delete(1, clause(doc, OPEN_CLAUSE).length - 1);
+	});
+	await within(other.allStored(), 'the staged paragraph and the deletion are stored');
+	expect(other.isOpen()).toBe(true);
+	const item = element('listItem', [paragraph('A duty.')]);
+	attacker.edit((doc) => clause(doc, OPEN_CLAUSE).insert(1, [element('bulletList', [item])]));
+	attacker.edit(() => item.delete(0, 1));
+	const closed = await within(attacker.closed, 'the attacker is disconnected');
+	expect(closed).toMatchObject({ code: CloseCode.updateRefused, reason: expect.stringMatching(/leaves a listItem holding nothing/) });
+	await expectReadable(mouId);
+});
+
+it('refuses two quick deletions that empty a clause between them, the first still being stored', async () => {
+	const { mouId, attacker } = await twoCounsel('draft');
+	attacker.edit((doc) => clause(doc, OPEN_CLAUSE).insert(1, [paragraph('A second paragraph.')]));
+	await within(attacker.allStored(), 'the clause holds two paragraphs');
+	expect(clause(await storedDoc(mouId), OPEN_CLAUSE).length).toBe(2);
+	attacker.edit((doc) => clause(doc, OPEN_CLAUSE).delete(0, 1));
+	attacker.edit((doc) => clause(doc, OPEN_CLAUSE).delete(0, 1));
+	const closed = await within(attacker.closed, 'the attacker is disconnected');
+	expect(closed).toMatchObject({ code: CloseCode.updateRefused, reason: expect.stringMatching(/leaves a clause holding nothing/) });
+	await expectReadable(mouId);
+});
+
 it('stores honest structure: an emptied paragraph, a second list item, a row taken out of a table, a list item moved', async () => {
 	const { mouId, attacker: writer } = await twoCounsel('draft');
 	writer.edit((doc) => {

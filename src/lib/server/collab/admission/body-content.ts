@@ -3,7 +3,7 @@ import { BODY_FIELD } from '../../../document';
 import { documentSchema } from '../../../editor/schema';
 import type { DecodedStruct } from '../guard';
 import type { Placement, PlacementResolver } from '../guard/placement';
-import { rootOf } from '../tracked/rules';
+import { visibleChildren, type Gone } from './child-order';
 import type { ProposedChange } from './types';
 
 /**
@@ -25,9 +25,41 @@ interface Touched {
 	type: Y.AbstractType<unknown> | null;
 }
 
+/**
+ * The elements and texts that updates this check passed delete, per room document, while they may
+ * still be staged: an update judged against the document alone (it needs nothing staged to
+ * integrate) would otherwise not see them gone, and two quick deletions could empty a node that
+ * each alone leaves holding something. Forgotten once nothing is staged (all of it is in the
+ * document then, or dropped); one refused by a later check only makes the check stricter till then.
+ */
+const stagedDeletions = new WeakMap<Y.Doc, Set<string>>();
+
 /** The nodes an update touches, keyed by their item's id ('' for the body). */
 export class TouchedNodes {
 	readonly nodes = new Map<string, Touched>();
+	private readonly recorded: Set<string>;
+	private readonly deleted: string[] = [];
+
+	constructor(doc: Y.Doc, stagedBytes: number) {
+		let recorded = stagedDeletions.get(doc);
+		if (recorded === undefined) stagedDeletions.set(doc, (recorded = new Set()));
+		if (stagedBytes === 0) recorded.clear();
+		this.recorded = recorded;
+	}
+
+	stagedDeletion(id: Y.ID): boolean {
+		return this.recorded.size > 0 && this.recorded.has(`${id.client}:${id.clock}`);
+	}
+
+	/** The update deletes this element or text. */
+	deleting(id: Y.ID): void {
+		this.deleted.push(`${id.client}:${id.clock}`);
+	}
+
+	/** The update passed: what it deletes may be staged from now on. */
+	passed(): void {
+		for (const id of this.deleted) this.recorded.add(id);
+	}
 
 	/** A new element or text at `placement` (inside the body, in a node named `parent`); `item` holds it. */
 	added(item: Y.Item, placement: Placement, parent: string, doc: Y.Doc): void {
@@ -63,7 +95,10 @@ export class TouchedNodes {
 				if (structs === undefined || clock >= state) continue;
 				for (let i = Y.findIndexSS(structs, clock); i < structs.length && structs[i].id.clock < clock + len; i++) {
 					const item = structs[i];
-					if (item instanceof Y.Item && !item.deleted && item.parentSub === null && item.content instanceof Y.ContentType) this.removed(item, doc);
+					if (item instanceof Y.Item && !item.deleted && item.parentSub === null && item.content instanceof Y.ContentType) {
+						this.deleting(item.id);
+						this.removed(item, doc);
+					}
 				}
 			}
 		}
@@ -85,6 +120,7 @@ export function contentProblem(
 	if (touched.nodes.size === 0 && !pendingDeletes) return null;
 	const resolver = placements();
 	const { items, ds } = pendingOf(change, resolver);
+	const gone: Gone = (id) => deletes(ds, id) || touched.stagedDeletion(id);
 	const children = new Map<string, Y.Item[]>();
 	for (const item of items) {
 		const placement = resolver.placementOf(item);
@@ -94,22 +130,35 @@ export function contentProblem(
 		if (list) list.push(item);
 		else children.set(key, [item]);
 		if (pendingDeletes && item.content instanceof Y.ContentType && deletes(ds, item.id)) {
+			touched.deleting(item.id);
 			const parent = placement.parentItem === null ? topName : placement.parent instanceof Y.XmlElement ? placement.parent.nodeName : null;
 			if (parent !== null) touched.added(item, placement, parent, doc);
 		}
 	}
 	for (const [key, node] of touched.nodes) {
-		if (node.holder !== null && (node.holder.deleted || deletes(ds, node.holder.id) || !inBody(node.holder, resolver))) continue; // nobody sees it
-		const problem = matchProblem(node.name, visibleChildren(node.type, children.get(key) ?? [], ds));
+		if (node.holder !== null && !shownInBody(node.holder, resolver, gone)) continue; // nobody sees it
+		const problem = matchProblem(node.name, visibleChildren(node.type, children.get(key) ?? [], gone));
 		if (problem) return problem;
 	}
 	return null;
 }
 
-function inBody(holder: Y.Item, resolver: PlacementResolver): boolean {
-	if (resolver.isKnown(holder)) return rootOf(holder) === BODY_FIELD;
-	const placement = resolver.placementOf(holder);
-	return placement !== null && resolver.rootOf(placement) === BODY_FIELD;
+/** The node is in the body, and neither it nor a node above it is deleted (Yjs deletes what is inside with it). */
+function shownInBody(holder: Y.Item, resolver: PlacementResolver, gone: Gone): boolean {
+	for (let item: Y.Item | null = holder; item !== null;) {
+		if (item.deleted || gone(item.id)) return false;
+		if (resolver.isKnown(item)) {
+			const parent = item.parent as Y.AbstractType<unknown>;
+			if (parent._item === null) return Y.findRootTypeKey(parent) === BODY_FIELD;
+			item = parent._item;
+			continue;
+		}
+		const placement = resolver.placementOf(item);
+		if (placement === null) return false;
+		if (placement.parentItem === null) return placement.root === BODY_FIELD;
+		item = placement.parentItem;
+	}
+	return true;
 }
 
 /** The update's items not in the document yet, after what is staged (as the lock guard lays it out), and its deletions. */
@@ -126,100 +175,6 @@ function pendingOf({ intake, candidate }: ProposedChange, resolver: PlacementRes
 function deletes(ds: DeleteSet, id: Y.ID): boolean {
 	const ranges = ds.clients.get(id.client);
 	return ranges !== undefined && ranges.some(({ clock, len }) => clock <= id.clock && id.clock < clock + len);
-}
-
-/** One run of a parent's list as Yjs holds it: an item, or the part of one a split left. */
-interface Run {
-	client: number;
-	clock: number;
-	length: number;
-	origin: Y.ID | null;
-	rightOrigin: Y.ID | null;
-	/** The node it stands for once built (an element's name, 'text'), or null when it is none (deleted content). */
-	node: string | null;
-}
-
-function runOf(item: Y.Item, ds: DeleteSet): Run {
-	const content = item.content;
-	let node: string | null = null;
-	if (!item.deleted && !deletes(ds, item.id) && !(content instanceof Y.ContentDeleted)) {
-		node =
-			content instanceof Y.ContentType
-				? content.type instanceof Y.XmlText
-					? 'text'
-					: content.type instanceof Y.XmlElement
-						? content.type.nodeName
-						: '?'
-				: '?';
-	}
-	return { client: item.id.client, clock: item.id.clock, length: item.length, origin: item.origin, rightOrigin: item.rightOrigin, node };
-}
-
-/** The node names y-tiptap builds for the children: the integrated list, with the new items integrated as Yjs would. */
-function visibleChildren(type: Y.AbstractType<unknown> | null, added: readonly Y.Item[], ds: DeleteSet): string[] {
-	const list: Run[] = [];
-	for (let item = type?._start ?? null; item !== null; item = item.right) list.push(runOf(item, ds));
-	let waiting = added.map((item) => runOf(item, ds));
-	// An item integrates once its neighbours are in (an update lists clients in any order).
-	for (let progress = true; progress && waiting.length > 0;) {
-		const before = waiting.length;
-		waiting = waiting.filter((run) => !integrate(list, run));
-		progress = waiting.length < before;
-	}
-	const names: string[] = [];
-	for (const run of list) if (run.node !== null) names.push(run.node);
-	return names;
-}
-
-const sameId = (a: Y.ID | null, b: Y.ID | null) => a === b || (a !== null && b !== null && a.client === b.client && a.clock === b.clock);
-
-function find(list: Run[], id: Y.ID): number {
-	return list.findIndex((run) => run.client === id.client && run.clock <= id.clock && id.clock < run.clock + run.length);
-}
-
-/** Splits the run holding `clock` so that a run starts there (as Yjs splits an item). */
-function splitAt(list: Run[], client: number, clock: number): boolean {
-	const i = find(list, Y.createID(client, clock));
-	if (i < 0) return false;
-	const run = list[i];
-	if (clock > run.clock) {
-		const right = { ...run, clock, length: run.clock + run.length - clock, origin: Y.createID(client, clock - 1) };
-		run.length = clock - run.clock;
-		list.splice(i + 1, 0, right);
-	}
-	return true;
-}
-
-/** Yjs's Item.integrate (YATA) on the runs: where an item lands among concurrent ones. False: a neighbour is not in yet. */
-function integrate(list: Run[], run: Run): boolean {
-	if (run.origin) {
-		if (find(list, run.origin) < 0) return false;
-		splitAt(list, run.origin.client, run.origin.clock + 1); // the run ends at the origin
-	}
-	if (run.rightOrigin && !splitAt(list, run.rightOrigin.client, run.rightOrigin.clock)) return false;
-	const left = run.origin ? find(list, run.origin) : -1;
-	const right = run.rightOrigin ? find(list, run.rightOrigin) : list.length;
-	let at = left;
-	const conflicting = new Set<Run>();
-	const beforeOrigin = new Set<Run>();
-	for (let o = left + 1; o < list.length && o !== right; o++) {
-		const other = list[o];
-		beforeOrigin.add(other);
-		conflicting.add(other);
-		if (sameId(run.origin, other.origin)) {
-			if (other.client < run.client) {
-				at = o;
-				conflicting.clear();
-			} else if (sameId(run.rightOrigin, other.rightOrigin)) break;
-		} else if (other.origin !== null && beforeOrigin.has(list[find(list, other.origin)])) {
-			if (!conflicting.has(list[find(list, other.origin)])) {
-				at = o;
-				conflicting.clear();
-			}
-		} else break;
-	}
-	list.splice(at + 1, 0, run);
-	return true;
 }
 
 /** Why a node cannot hold these children, or null when its content expression matches them. */

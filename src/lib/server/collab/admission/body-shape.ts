@@ -19,15 +19,17 @@ import type { AdmissionCheck, ProposedChange, Refusal } from './types';
  * delete the node it cannot build. The term roots are the lock guard's (one string per key).
  * Server changes are held to it too: they are built with y-prosemirror's own writer.
  */
-export const bodyShape: AdmissionCheck = (change, { doc }) => {
+export const bodyShape: AdmissionCheck = (change, { doc, stagedBytes }) => {
 	const { intake, candidate } = change;
-	const touched = new TouchedNodes();
+	const touched = new TouchedNodes(doc, stagedBytes);
 	const staged = candidate.bytes === intake.bytes ? candidate.staged : null;
 	const problem = staged !== null ? afterStagedProblem(change, staged, doc, touched) : newItemsProblem(change, doc, touched);
 	if (problem) return refused(problem);
 	const pendingDeletes = intake.decoded.ds.clients.size > 0 && touched.deletions(intake.decoded.ds, doc);
 	const content = contentProblem(change, doc, touched, pendingDeletes, () => placementsOf(intake, doc));
-	return content ? refused(content) : null;
+	if (content) return refused(content);
+	touched.passed();
+	return null;
 };
 
 function newItemsProblem({ intake }: ProposedChange, doc: Y.Doc, touched: TouchedNodes): string | null {
