@@ -83,7 +83,8 @@ describe('a new account', () => {
 		const district = await createOrganization(db.sql, 'district', 'signatory', false);
 		const mouId = await createMouBetween(db.sql, agency, district);
 		await agree(db.sql, mouId);
-		const draft = signingDraft({ name: 'Avery Agency-Counsel', email: agency.email }, { name: 'Dakota District', email: district.email }, {}, 20);
+		const chief = await addColleague(db.sql, agency, 'signatory');
+		const draft = signingDraft(chief.email, district.email, {}, 20);
 		const browser = { ipAddress: '203.0.113.9', userAgent: 'Vitest' };
 		const refused = await sendForSignature(deps(), agency.user, mouId, structuredClone(draft) as never, browser);
 		expect(refused).toMatchObject({ ok: false, error: { message: expect.stringMatching(/has not confirmed their email address yet/) } });

@@ -60,7 +60,7 @@ describe('a review closed by a new signed MOU', () => {
 			deps(),
 			world.agency.user,
 			draftId,
-			signingDraft({ name: 'Marcus Reyes', email: world.agencySignatory.email }, { name: 'Thomas Okafor', email: world.districtSignatory.email }, {}, 20),
+			signingDraft(world.agencySignatory.email, world.districtSignatory.email, {}, 20),
 			browser()
 		);
 		if (!sent?.ok) throw new Error(JSON.stringify(sent));

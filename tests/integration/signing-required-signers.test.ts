@@ -53,12 +53,13 @@ describe('required signers by state profile', () => {
 		const [{ count }] = await db.sql<{ count: number }[]>`select count(*)::int as count from signing_requests where mou_id = ${w.mouId}`;
 		expect(count).toBe(0);
 
-		// A board president signing for the agency does not count: the board is the district's.
+		// Another signatory of the agency, signing as mayor, does not count: the board is the district's.
+		const mayor = await addColleague(db.sql, w.agencyCounsel, 'signatory');
 		const wrongSide = await sendForSignature(
 			deps(),
 			w.agencyCounsel.user,
 			w.mouId,
-			draftFor(w, [{ name: 'Ana Ruiz', title: 'Mayor', email: 'ana@city.example', party: 'agency', capacity: 'mayor', accessCode: '' }]),
+			draftFor(w, [{ title: 'Mayor', email: mayor.email, party: 'agency', capacity: 'mayor', accessCode: '' }]),
 			browser()
 		);
 		expect(wrongSide).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^Washington requires the school board president/) } });
@@ -66,7 +67,6 @@ describe('required signers by state profile', () => {
 		const president = await addColleague(db.sql, w.districtCounsel, 'signatory');
 		await setTitle(db.sql, president, 'President of the Board of Directors');
 		const board: SignerDraft = {
-			name: 'Grace Lin',
 			title: 'Board President',
 			email: president.email,
 			party: 'district',

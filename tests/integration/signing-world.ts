@@ -13,14 +13,22 @@ export async function setTitle(sql: Sql, person: Person, title: string) {
 	person.user.title = title;
 }
 
+/** The name on a person's account: the name a signer signs and is printed under. */
+export async function setName(sql: Sql, person: Person, name: string) {
+	await sql`update users set name = ${name} where id = ${person.user.id}`;
+	person.user.name = name;
+}
+
 /** An MOU between two new organizations, with its text agreed as the tests' brief describes. */
 export async function agreedMou(sql: Sql, terms: Record<string, string> = {}) {
 	const agencyCounsel = await createOrganization(sql, 'agency');
 	const districtCounsel = await createOrganization(sql, 'district');
 	const chief = await addColleague(sql, agencyCounsel, 'signatory');
 	await setTitle(sql, chief, 'Chief of Police');
+	await setName(sql, chief, 'Marcus Reyes');
 	const superintendent = await addColleague(sql, districtCounsel, 'signatory');
 	await setTitle(sql, superintendent, 'Superintendent');
+	await setName(sql, superintendent, 'Thomas Okafor');
 	const agencyViewer = await addColleague(sql, agencyCounsel, 'viewer');
 	const mouId = await createMouBetween(sql, agencyCounsel, districtCounsel);
 	if (Object.keys(terms).length) {
@@ -37,19 +45,14 @@ export async function agreedMou(sql: Sql, terms: Record<string, string> = {}) {
 
 /**
  * A signing request as counsel prepares it: the agency head (Chief of Police) and the
- * superintendent sign in parallel, open for `days` days, reminders every 3 days, no copies, no
- * message; `patch` changes any of it.
+ * superintendent, chosen by their accounts' addresses, sign in parallel, open for `days` days,
+ * reminders every 3 days, no copies, no message; `patch` changes any of it.
  */
-export function signingDraft(
-	agency: { name: string; email: string },
-	district: { name: string; email: string },
-	patch: Partial<PrepareDraft> = {},
-	days = 30
-): PrepareDraft {
+export function signingDraft(agencyEmail: string, districtEmail: string, patch: Partial<PrepareDraft> = {}, days = 30): PrepareDraft {
 	return {
 		signers: [
-			{ name: agency.name, title: 'Chief of Police', email: agency.email, party: 'agency', capacity: 'agency_head', accessCode: '' },
-			{ name: district.name, title: 'Superintendent', email: district.email, party: 'district', capacity: 'superintendent', accessCode: '' }
+			{ title: 'Chief of Police', email: agencyEmail, party: 'agency', capacity: 'agency_head', accessCode: '' },
+			{ title: 'Superintendent', email: districtEmail, party: 'district', capacity: 'superintendent', accessCode: '' }
 		],
 		clerk: null,
 		recipients: [],
@@ -63,7 +66,7 @@ export function signingDraft(
 
 /** signingDraft for agreedMou's world: Marcus Reyes, its chief, and Thomas Okafor, its superintendent. */
 export function worldDraft(w: Awaited<ReturnType<typeof agreedMou>>, patch: Partial<PrepareDraft> = {}): PrepareDraft {
-	return signingDraft({ name: 'Marcus Reyes', email: w.chief.email }, { name: 'Thomas Okafor', email: w.superintendent.email }, patch);
+	return signingDraft(w.chief.email, w.superintendent.email, patch);
 }
 
 export async function agree(sql: Sql, mouId: string) {

@@ -122,7 +122,13 @@ describe('preparing a signing request', () => {
 		const base = draftFor(w);
 		const forged = { ...base, signers: [base.signers[0], { ...base.signers[1], email: 'not-the-superintendent@example.org' }] };
 		const refused = await sendForSignature(deps(), w.agencyCounsel.user, w.mouId, forged, browser());
-		expect(refused).toMatchObject({ ok: false, error: { message: expect.stringMatching(/not a member of the other party/) } });
+		expect(refused).toMatchObject({
+			ok: false,
+			error: {
+				code: 'invalid_input',
+				fields: { 'signers.1.email': expect.stringMatching(/^not-the-superintendent@example.org is not a member of Springfield Schools/) }
+			}
+		});
 		expect(await status(w.mouId)).toBe('agreed');
 	});
 
@@ -140,10 +146,9 @@ describe('preparing a signing request', () => {
 		const w = await agreedMou(db.sql);
 		const draft = draftFor(w, {
 			signers: [
-				{ name: 'Marcus Reyes', title: 'Chief of Police', email: 'not-an-email', party: 'agency', capacity: 'agency_head', accessCode: '' },
-				{ name: 'Thomas Okafor', title: 'Superintendent', email: w.superintendent.email, party: 'district', capacity: 'superintendent', accessCode: '' },
+				{ title: 'Chief of Police', email: 'not-an-email', party: 'agency', capacity: 'agency_head', accessCode: '' },
+				{ title: 'Superintendent', email: w.superintendent.email, party: 'district', capacity: 'superintendent', accessCode: '' },
 				{
-					name: 'Tom Again',
 					title: 'Board President',
 					email: w.superintendent.email.toUpperCase(),
 					party: 'district',

@@ -85,11 +85,11 @@ describe('the prepare form', () => {
 	const now = new Date('2027-02-14T15:00:00Z');
 	const base: PrepareDraft = {
 		signers: [
-			{ name: 'Marcus Reyes', title: 'Chief of Police', email: 'chief@pd.example', party: 'agency', capacity: 'agency_head', accessCode: '' },
-			{ name: 'Thomas Okafor', title: 'Superintendent', email: 'super@usd.example', party: 'district', capacity: 'superintendent', accessCode: 'on' },
-			{ name: '', title: '', email: '', party: 'district', capacity: 'other', accessCode: '' }
+			{ title: 'Chief of Police', email: 'chief@pd.example', party: 'agency', capacity: 'agency_head', accessCode: '' },
+			{ title: 'Superintendent', email: 'super@usd.example', party: 'district', capacity: 'superintendent', accessCode: 'on' },
+			{ title: '', email: '', party: 'district', capacity: 'other', accessCode: '' }
 		],
-		clerk: { name: 'Ann Clerk', title: 'City Clerk', email: 'clerk@city.example', party: 'agency', capacity: 'clerk', accessCode: '' },
+		clerk: { title: 'City Clerk', email: 'clerk@city.example', party: 'agency', capacity: 'clerk', accessCode: '' },
 		recipients: [{ name: '', email: 'board@usd.example' }],
 		routing: 'parallel',
 		expiresOn: '2027-03-31',

@@ -49,6 +49,12 @@ export interface CertificateView {
 	fingerprint: string;
 	facts: CertificateRow[];
 	signers: CertificateSignerView[];
-	copies: Array<{ name: string; email: string }>;
+	/** "Name <address>", or the name alone in a certificate without contacts. */
+	copies: Array<{ name: string; email: string; label: string }>;
 	events: CertificateEventView[];
+	/**
+	 * Signers' addresses, IP addresses and browsers are in it: false in the certificate shown to a
+	 * party member who may not read signers' contacts (no email, IP or browser rows, no IP column).
+	 */
+	contacts: boolean;
 }

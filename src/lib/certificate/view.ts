@@ -40,7 +40,8 @@ export function certificateView(certificate: CompletionCertificate, partyNames: 
 		fingerprint: certificate.fingerprint,
 		facts,
 		signers: certificate.signers.map((signer) => signerView(signer, partyName(signer.party), when)),
-		copies: certificate.copyRecipients.map(({ name, email }) => ({ name, email })),
+		copies: certificate.copyRecipients.map(({ name, email }) => ({ name, email, label: email ? `${name} <${email}>` : name })),
+		contacts: certificate.signers.some((s) => s.email) || certificate.events.some((e) => e.ipAddress),
 		events: certificate.events.map((event) => ({
 			when: when(event.at),
 			event: eventLabel(event.kind),
@@ -66,17 +67,18 @@ function signerView(signer: CertificateSigner, partyName: string, when: (iso: st
 		signatureKind: signer.signatureKind,
 		signatureAlt: `Signature of ${signer.name} (${signer.signatureKind})`,
 		signedLine: `${attester ? 'Attested' : 'Signed'} ${when(signer.signedAt)}`,
+		// A certificate without contacts (for those who may not read them) has no email, IP address or browser rows.
 		rows: [
 			row('Party', `${partyName}${attester ? ' — attestation' : ''}`),
-			row('Email', signer.email),
+			...(signer.email ? [row('Email', signer.email)] : []),
 			row('Identified by', signer.authentication),
 			row('Signature', `${signer.signatureKind === 'drawn' ? 'Drawn' : 'Typed'}, adopted at signing`),
 			row('Sent', when(signer.sentAt)),
 			row('Viewed', when(signer.viewedAt)),
 			row('Consented to electronic records', when(signer.consentedAt)),
 			row('Signed', when(signer.signedAt)),
-			row('IP address', signer.ipAddress),
-			row('Browser', signer.userAgent, 'long')
+			...(signer.ipAddress ? [row('IP address', signer.ipAddress)] : []),
+			...(signer.userAgent ? [row('Browser', signer.userAgent, 'long')] : [])
 		]
 	};
 }

@@ -41,9 +41,12 @@ export const SIGNER_STATUS_LABEL: Record<SignerStatus, string> = {
 	declined: 'Declined'
 };
 
-/** One signer row of the prepare form, as typed (strings), so nothing is lost when it is refused. */
+/**
+ * One signer row of the prepare form, as chosen (strings), so nothing is lost when it is refused.
+ * The person is named by their account's address: the name recorded is the account's.
+ */
 export interface SignerDraft {
-	name: string;
+	/** The office the sender gives them ("Chief of Police"); the signer reads it before signing. */
 	title: string;
 	email: string;
 	party: string;
@@ -55,6 +58,13 @@ export interface SignerDraft {
 export interface RecipientDraft {
 	name: string;
 	email: string;
+}
+
+/** A member of a party who may sign for it, as the prepare form offers them. */
+export interface SignerOption {
+	email: string;
+	name: string;
+	title: string;
 }
 
 export interface PrepareDraft {

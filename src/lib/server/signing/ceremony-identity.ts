@@ -3,6 +3,7 @@ import { generateToken, hashToken } from '$lib/server/auth';
 import type { Tx } from '$lib/server/db';
 import { DISCLOSURE_VERSION } from '$lib/signing/disclosure';
 import { formatWhen, maskEmail } from './context';
+import { accountProblem } from './eligibility';
 import type { SigningDeps } from './deps';
 import { queueMail } from './mail';
 import { accessCodeHash, newOneTimeCode, oneTimeCodeHash, sameHash } from './secrets';
@@ -108,16 +109,11 @@ export async function verifyCode(deps: SigningDeps, token: string, code: unknown
 /** A signer already signed in to MOU Studio with the signer's address needs no emailed code. */
 export async function continueWithAccount(deps: SigningDeps, token: string, input: CeremonyInput, now = new Date()): Promise<Outcome<CeremonyStarted>> {
 	return step<CeremonyStarted>(deps, token, input, now, 'link', async ({ tx, request, signer, context }) => {
-		// The account must have proved the address (the link mailed to it) and belong to the party the
-		// signer signs for: an address typed at sign-up proves nothing.
+		// Only the account whose address is the signer's, proved, and a member of the party the
+		// signer signs for in a role that fits the capacity: an address typed at sign-up proves nothing.
 		const user = input.user;
-		if (user && user.email === signer.email && !user.emailVerified) {
-			return { result: fail('Confirm your email address first (the link we mailed you), or use the emailed code.'), audits: [] };
-		}
-		const member = !!user && user.email === signer.email && (await store.isPartyMember(tx, request.mouId, signer.party, user.id));
-		if (!member || !user) {
-			return { result: fail('You are not signed in as this signer. Use the emailed code instead.'), audits: [] };
-		}
+		const problem = await accountProblem(tx, request.mouId, signer, user);
+		if (problem || !user) return { result: fail(problem ?? 'You are not signed in as this signer. Use the emailed code instead.'), audits: [] };
 		const started = await startCeremony(tx, signer, 'account', now);
 		return { result: ok(started), audits: [signerAudit(context, request, signer, 'account_verified', input, { userId: user.id })] };
 	});

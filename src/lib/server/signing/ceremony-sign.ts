@@ -10,6 +10,7 @@ import { queueMail } from './mail';
 import { wantsMail } from '$lib/server/mail';
 import { checkSignatureImage } from './signature';
 import { transitionStatus } from '$lib/server/mous';
+import { signerNoLongerEligible } from './eligibility';
 import * as store from './store';
 import { type CeremonyInput, STATE_MESSAGE, fail, signerAudit, step } from './ceremony-step';
 
@@ -50,6 +51,8 @@ export async function sign(deps: SigningDeps, token: string, form: SignInput, in
 		if (signers.some((s) => s.stage < signer.stage && s.status !== 'signed')) {
 			return { result: fail(STATE_MESSAGE.not_yet), audits: [] };
 		}
+		const gone = await signerNoLongerEligible(tx, request.mouId, signer);
+		if (gone) return { result: fail(gone), audits: [] };
 		const version = await store.findVersion(tx, request.versionId);
 		if (!version || version.sha256 !== request.fingerprint || sha256Hex(version.state) !== request.fingerprint) {
 			return { result: fail('The agreed text no longer matches its fingerprint, so it cannot be signed. The sender has to look into it.'), audits: [] };

@@ -30,7 +30,21 @@ export interface CeremonyView {
 	state: LinkState;
 	message: string | null;
 	mou: { id: string; title: string } | null;
-	signer: { name: string; title: string; email: string; maskedEmail: string; party: string; partyName: string; role: string; signedAt: string | null } | null;
+	/**
+	 * Who the link is for. `email` only once the person proved it is them (a ceremony, or signed in
+	 * with the signer's account): before that, whoever holds the link sees `maskedEmail` alone.
+	 */
+	signer: {
+		name: string;
+		title: string;
+		email: string | null;
+		maskedEmail: string;
+		party: string;
+		partyName: string;
+		role: string;
+		capacity: string;
+		signedAt: string | null;
+	} | null;
 	step: Step | null;
 	/** Counsel asked for an access code for this signer (one more step). */
 	accessCodeRequired: boolean;
@@ -95,11 +109,12 @@ export async function openSigningLink(deps: SigningDeps, token: string, input: C
 		signer: {
 			name: signer.name,
 			title: signer.title,
-			email: signer.email,
+			email: null,
 			maskedEmail: maskEmail(signer.email),
 			party: signer.party,
 			partyName: context.partyName(signer.party),
 			role: signer.role,
+			capacity: signer.capacity,
 			signedAt: signer.signedAt?.toISOString() ?? null
 		}
 	};
@@ -110,12 +125,14 @@ export async function openSigningLink(deps: SigningDeps, token: string, input: C
 	const sender = await store.findUserName(deps.sql, request.preparedBy);
 	const codes = await store.recentCodes(deps.sql, signer.id, new Date(now.getTime() - CODE_LIFETIME_MS));
 	const latest = codes[0] ?? null;
+	const accountMatches = !!input.user && input.user.emailVerified && input.user.email === signer.email;
 	const view: CeremonyView = {
 		...base,
+		signer: { ...base.signer!, email: ceremony || accountMatches ? signer.email : null },
 		step,
 		accessCodeRequired: !!signer.accessCodeHash,
 		viewed: !!signer.viewedAt,
-		accountMatches: !!input.user && input.user.emailVerified && input.user.email === signer.email,
+		accountMatches,
 		code: {
 			sentAt: latest?.createdAt.toISOString() ?? null,
 			canResendAt: latest ? new Date(latest.createdAt.getTime() + CODE_RESEND_AFTER_MS).toISOString() : null

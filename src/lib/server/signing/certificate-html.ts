@@ -17,9 +17,12 @@ ${table(s.rows)}</section>`
 		)
 		.join('\n');
 	const events = view.events
-		.map((ev) => `<tr><td>${e(ev.when)}</td><td>${e(ev.event)}</td><td>${e(ev.by)}</td><td>${e(ev.ipAddress)}</td><td>${e(ev.detail)}</td></tr>`)
+		.map(
+			(ev) =>
+				`<tr><td>${e(ev.when)}</td><td>${e(ev.event)}</td><td>${e(ev.by)}</td>${view.contacts ? `<td>${e(ev.ipAddress)}</td>` : ''}<td>${e(ev.detail)}</td></tr>`
+		)
 		.join('\n');
-	const copies = view.copies.length ? `<h2>Copies sent to</h2><ul>${view.copies.map((r) => `<li>${e(r.name)} &lt;${e(r.email)}&gt;</li>`).join('')}</ul>` : '';
+	const copies = view.copies.length ? `<h2>Copies sent to</h2><ul>${view.copies.map((r) => `<li>${e(r.label)}</li>`).join('')}</ul>` : '';
 	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Certificate of completion — ${e(view.title)}</title>
 <style>body{font-family:Georgia,serif;color:#1f2933;max-width:50rem;margin:2rem auto;padding:0 1rem;line-height:1.45}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;border-bottom:1px solid #d9e2ec;padding:.3rem .5rem;vertical-align:top;font-size:.9rem}
@@ -29,7 +32,7 @@ ${table(view.facts)}
 ${signers}
 ${copies}
 <h2>Audit trail</h2>
-<table><thead><tr><th>When</th><th>Event</th><th>By</th><th>IP address</th><th>Detail</th></tr></thead><tbody>
+<table><thead><tr><th>When</th><th>Event</th><th>By</th>${view.contacts ? '<th>IP address</th>' : ''}<th>Detail</th></tr></thead><tbody>
 ${events}
 </tbody></table>
 </body></html>`;

@@ -4,16 +4,19 @@ import type { CompletionCertificate } from '$lib/signing/certificate';
 import { AUDIT_LABEL } from '$lib/signing/types';
 import type { AuditRow } from './audit';
 import { formatDay, formatWhen } from '$lib/dates/format';
-import { loadMouContext } from './context';
+import { loadMouContext, maskEmail } from './context';
 import * as store from './store';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The certificate of completion of a signed MOU, or null when it has not been signed through
- * MOU Studio. What the certificate page shows and what the signed DOCX is built from.
+ * MOU Studio. What the certificate page shows and what the signed DOCX is built from. Without
+ * `contacts` (a party member who may not read signers' contacts: lifecycle `readSignerContacts`)
+ * it leaves out every address, IP address and browser — of signers, copy recipients and the audit
+ * events — as the signing overview does; the signed DOCX always carries the whole record.
  */
-export async function loadCertificate(sql: Sql | Tx, mouId: string): Promise<CompletionCertificate | null> {
+export async function loadCertificate(sql: Sql | Tx, mouId: string, { contacts = true } = {}): Promise<CompletionCertificate | null> {
 	if (!UUID.test(mouId)) return null;
 	const request = await store.findCompletedRequest(sql, mouId);
 	if (!request) return null;
@@ -26,7 +29,7 @@ export async function loadCertificate(sql: Sql | Tx, mouId: string): Promise<Com
 		store.listAuditRowsForRequest(sql, request.id),
 		store.findSignedFile(sql, mouId)
 	]);
-	return {
+	const certificate: CompletionCertificate = {
 		mouId,
 		title: context.mou.title,
 		versionId: version.id,
@@ -59,6 +62,23 @@ export async function loadCertificate(sql: Sql | Tx, mouId: string): Promise<Com
 		zone: context.zone,
 		events: events.map((row) => eventOf(row, context.zone))
 	};
+	return contacts ? certificate : withoutContacts(certificate, events, context.zone);
+}
+
+/** Any address left in a line ("signed in to MOU Studio as …"), masked as the emailed-code line has it. */
+const masked = (text: string) => text.replace(/[^\s<>@;,()]+@[^\s<>;,()]+/g, maskEmail);
+
+/** The certificate without anyone's address, IP address or browser. */
+function withoutContacts(certificate: CompletionCertificate, rows: AuditRow[], zone: string): CompletionCertificate {
+	return {
+		...certificate,
+		signers: certificate.signers.map((s) => ({ ...s, email: '', ipAddress: '', userAgent: '', authentication: masked(s.authentication) })),
+		copyRecipients: certificate.copyRecipients.map((r) => ({ name: r.name, email: '' })),
+		events: rows.map((row) => {
+			const detail = describeDetail(row, zone, { contacts: false });
+			return { at: row.at.toISOString(), kind: row.kind, actor: row.actor, ...(detail ? { detail: masked(detail) } : {}) };
+		})
+	};
 }
 
 function eventOf(row: AuditRow, zone: string): CompletionCertificate['events'][number] {
@@ -73,10 +93,10 @@ function eventOf(row: AuditRow, zone: string): CompletionCertificate['events'][n
 }
 
 /** One readable line for an audit entry's detail. */
-export function describeDetail(row: Pick<AuditRow, 'kind' | 'detail'>, zone: string): string | null {
+export function describeDetail(row: Pick<AuditRow, 'kind' | 'detail'>, zone: string, { contacts = true } = {}): string | null {
 	const d = row.detail as Record<string, unknown>;
 	const parts: string[] = [];
-	if (typeof d.to === 'string') parts.push(`to ${d.to}`);
+	if (typeof d.to === 'string' && contacts) parts.push(`to ${d.to}`);
 	if (typeof d.message === 'string') parts.push(`${d.message} email`);
 	if (typeof d.via === 'string') parts.push(`via ${d.via}`);
 	if (typeof d.reason === 'string') parts.push(`reason: “${d.reason}”`);
@@ -88,7 +108,7 @@ export function describeDetail(row: Pick<AuditRow, 'kind' | 'detail'>, zone: str
 	if (typeof d.triesLeft === 'number') parts.push(`${d.triesLeft} tries left`);
 	if (typeof d.effectiveDate === 'string') parts.push(`effective ${formatDay(d.effectiveDate)}, review due ${formatDay(String(d.reviewDueOn))}`);
 	if (typeof d.disclosureVersion === 'string') parts.push(`disclosure version ${d.disclosureVersion}`);
-	if (typeof d.error === 'string') parts.push(`error: ${d.error}`);
+	if (typeof d.error === 'string' && contacts) parts.push(`error: ${d.error}`);
 	if (row.kind === 'sealed' && typeof d.sha256 === 'string') parts.push(`file SHA-256 ${d.sha256}, digitally signed by ${String(d.signedBy)}`);
 	if (row.kind === 'prepared' && Array.isArray(d.signers))
 		parts.push(`${d.signers.length} signers, ${d.routing} order, expires ${formatWhen(String(d.expiresAt), zone)}`);

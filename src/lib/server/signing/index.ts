@@ -7,6 +7,7 @@
 export type { SigningDeps, RequestContext } from './deps';
 export { prefillDraft, sendForSignature, prepareProblem, capacityFromTitle, type SentForSignature, type SendResult } from './prepare';
 export { parsePrepareForm, validatePrepare, MAX_SIGNERS, MAX_RECIPIENTS } from './validation';
+export { eligibleMembers, roleMaySign, SIGNING_ROLES } from './eligibility';
 export {
 	openSigningLink,
 	recordView,

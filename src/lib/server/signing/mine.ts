@@ -5,12 +5,13 @@ import { failure, ok, type Outcome } from '$lib/errors';
 import { continueWithAccount, type CeremonyInput, type CeremonyStarted } from './ceremony';
 import type { SigningDeps } from './deps';
 import { SIGNING_PATH } from './context';
+import { roleMaySign } from './eligibility';
 import * as store from './store';
 
 /**
  * A signatory's own pending signatures, on their dashboard: no forwarded link needed. Only for an
- * account that proved its address and belongs to the party the signer signs for — the same rule
- * that lets a signed-in signer skip the emailed code.
+ * account that proved its address and belongs to the party the signer signs for in a role that
+ * fits the capacity (`roleMaySign`) — the rule that lets a signed-in signer skip the emailed code.
  */
 
 export interface PendingSignature {
@@ -23,7 +24,7 @@ export interface PendingSignature {
 
 export async function listMySignatures(sql: Sql, user: SessionUser, now = new Date()): Promise<PendingSignature[]> {
 	if (!user.emailVerified) return [];
-	const rows = await store.pendingSignaturesOf(sql, user.id, user.email, now);
+	const rows = (await store.pendingSignaturesOf(sql, user.id, user.email, now)).filter((r) => roleMaySign(r.role, r.capacity));
 	return rows.map((r) => ({ signerId: r.signerId, mouId: r.mouId, mouTitle: r.mouTitle, signingAs: r.title, expiresAt: r.expiresAt.toISOString() }));
 }
 

@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
 import type { SessionUser } from '$lib/server/auth';
-import type { Tx } from '$lib/server/db';
 import { getMouAccess, transitionStatus, type MouAccess } from '$lib/server/mous';
 import type { Party } from '$lib/mou/party';
 import { can } from '$lib/mou/lifecycle';
@@ -14,7 +13,8 @@ import { appendAll, loadMouContext, openStage, sha256Hex } from './context';
 import { flushMessages } from './mail';
 import { accessCodeHash } from './secrets';
 import * as store from './store';
-import { validatePrepare, type ValidSigner } from './validation';
+import { checkSigners, eligibleMembers } from './eligibility';
+import { validatePrepare, type SignerChoice } from './validation';
 
 /** Why counsel cannot send this MOU for signature now; null when they can. */
 export function prepareProblem(access: MouAccess, user: SessionUser, hasAgreedVersion: boolean, openRequest: boolean): string | null {
@@ -37,52 +37,42 @@ export function capacityFromTitle(title: string | null, side: Party): Capacity {
 }
 
 /**
- * The form as it first appears: each party's members with the signatory role, then the agency
- * head and superintendent from the agreed terms when no member fills those places; the clerk
- * from the terms; expiry in 30 days; reminders every 3 days.
+ * The form as it first appears: each party's signatories (the only members who may sign), each in
+ * the capacity their title suggests; the agency head, superintendent and board president the
+ * agreed terms name, as the signatory of that name when there is one, else a place to choose who;
+ * the clerk from the terms likewise; expiry in 30 days; reminders every 3 days.
  */
 export async function prefillDraft(deps: Pick<SigningDeps, 'sql'>, mouId: string, now = new Date()): Promise<PrepareDraft> {
 	const version = await store.findAgreedVersion(deps.sql, mouId);
 	const context = await loadMouContext(deps.sql, mouId, version);
 	const terms = context?.terms ?? {};
-	const members = await store.listPartyMembers(deps.sql, mouId, ['signatory']);
-	const signers: SignerDraft[] = members.map((m) => ({
-		name: m.name,
-		title: m.title ?? '',
-		email: m.email,
-		party: m.side,
-		capacity: capacityFromTitle(m.title, m.side),
-		accessCode: ''
-	}));
-	if (!signers.some((s) => s.capacity === 'agency_head')) {
-		signers.unshift({
-			name: terms.agency_head_name ?? '',
-			title: terms.agency_head_title ?? 'Chief of Police',
-			email: '',
-			party: 'agency',
-			capacity: 'agency_head',
-			accessCode: ''
-		});
+	const eligible = await eligibleMembers(deps.sql, mouId);
+	const signers: SignerDraft[] = (['agency', 'district'] as const).flatMap((side) =>
+		eligible[side].map((m) => ({ title: m.title, email: m.email, party: side, capacity: capacityFromTitle(m.title, side), accessCode: '' }))
+	);
+	const sameName = (a: string, b: string | undefined) => !!b?.trim() && a.trim().toLowerCase() === b.trim().toLowerCase();
+	/** The place the terms give a capacity: the signatory they name, else a row to choose who. */
+	function place(capacity: Capacity, party: Party, name: string | undefined, title: string, where: 'start' | 'end') {
+		if (signers.some((s) => s.capacity === capacity)) return;
+		const member = eligible[party].find((m) => sameName(m.name, name));
+		const row = member && signers.find((s) => s.email === member.email && s.capacity === 'other');
+		if (row) Object.assign(row, { capacity, title: row.title || title });
+		else if (where === 'start') signers.unshift({ title, email: '', party, capacity, accessCode: '' });
+		else signers.push({ title, email: '', party, capacity, accessCode: '' });
 	}
-	if (!signers.some((s) => s.capacity === 'superintendent')) {
-		signers.push({ name: terms.superintendent_name ?? '', title: 'Superintendent', email: '', party: 'district', capacity: 'superintendent', accessCode: '' });
-	}
-	if (terms.board_president_name?.trim() && !signers.some((s) => s.capacity === 'board_president')) {
-		signers.push({
-			name: terms.board_president_name,
-			title: 'President of the Board of Education',
-			email: '',
-			party: 'district',
-			capacity: 'board_president',
-			accessCode: ''
-		});
-	}
+	place('agency_head', 'agency', terms.agency_head_name, terms.agency_head_title || 'Chief of Police', 'start');
+	place('superintendent', 'district', terms.superintendent_name, 'Superintendent', 'end');
+	if (terms.board_president_name?.trim()) place('board_president', 'district', terms.board_president_name, 'President of the Board of Education', 'end');
 	const order: Record<string, number> = { agency_head: 0, mayor: 1, city_manager: 2, superintendent: 3, board_president: 4, other: 5 };
 	signers.sort((a, b) => (a.party === b.party ? (order[a.capacity] ?? 9) - (order[b.capacity] ?? 9) : a.party === 'agency' ? -1 : 1));
 	const zone = context?.zone ?? 'UTC';
-	const clerk = terms.clerk_name?.trim()
-		? { name: terms.clerk_name, title: terms.clerk_title || 'City Clerk', email: '', party: 'agency', capacity: 'clerk', accessCode: '' }
-		: null;
+	let clerk: SignerDraft | null = null;
+	if (terms.clerk_name?.trim()) {
+		const member = eligible.agency.find((m) => sameName(m.name, terms.clerk_name));
+		const listed = member ? signers.findIndex((s) => s.email === member.email && s.capacity === 'other') : -1;
+		if (listed >= 0) signers.splice(listed, 1);
+		clerk = { title: terms.clerk_title || 'City Clerk', email: listed >= 0 ? member!.email : '', party: 'agency', capacity: 'clerk', accessCode: '' };
+	}
 	return {
 		signers,
 		clerk,
@@ -112,7 +102,7 @@ function newAccessCode(): string {
 }
 
 /** Stages: one signer after another, or every signer at once; an attesting clerk always comes last. */
-function stages(signers: ValidSigner[], routing: 'sequential' | 'parallel'): number[] {
+function stages(signers: SignerChoice[], routing: 'sequential' | 'parallel'): number[] {
 	const signing = signers.filter((s) => s.role === 'signer').length;
 	let next = 0;
 	return signers.map((s) => (s.role === 'attester' ? (routing === 'sequential' ? signing + 1 : 2) : routing === 'sequential' ? ++next : 1));
@@ -141,9 +131,6 @@ export async function sendForSignature(
 	const checked = validatePrepare(draft, now, context.zone);
 	if (!checked.ok) return { ...invalid(checked.errors), draft: checked.draft };
 	const input = checked.value;
-	// The state's law may need more signatures than the agency head's and the superintendent's.
-	const missingSigner = missingRequiredSigners(mouProfile(context.mou), input.signers);
-	if (missingSigner) return { ...invalid({ form: missingSigner }), draft: checked.draft };
 
 	const outcome = await deps.sql.begin(async (tx): Promise<SendResult> => {
 		const mou = await store.lockMou(tx, mouId);
@@ -154,10 +141,14 @@ export async function sendForSignature(
 			return { ...failure('not_now', 'The agreed version cannot be verified against its fingerprint; it cannot be sent for signature.'), draft: checked.draft };
 		}
 		if (await store.findOpenRequest(tx, mouId)) return { ...failure('not_now', 'The MOU is already out for signature.'), draft: checked.draft };
-		const outsider = await otherPartyOutsider(tx, mouId, access.side, input.signers);
-		if (outsider) return { ...failure('not_now', outsider), draft: checked.draft };
-		const unconfirmed = await unconfirmedSigner(tx, input.signers);
-		if (unconfirmed) return { ...failure('not_now', unconfirmed), draft: checked.draft };
+		// Each signer is a member of the party they sign for, in a role that fits; named as their account is.
+		const people = await checkSigners(tx, mouId, input.signers, context.partyName);
+		if (!people.ok) return { ...invalid(people.errors), draft: checked.draft };
+		const named = people.signers;
+		// The state's law may need more signatures than the agency head's and the superintendent's,
+		// counted by the capacities just checked.
+		const missingSigner = missingRequiredSigners(mouProfile(context.mou), named);
+		if (missingSigner) return { ...invalid({ form: missingSigner }), draft: checked.draft };
 		const request = await store.insertRequest(tx, {
 			mouId,
 			versionId: agreed.id,
@@ -170,10 +161,10 @@ export async function sendForSignature(
 			preparedParty: access.side,
 			createdAt: now
 		});
-		const stageOf = stages(input.signers, input.routing);
+		const stageOf = stages(named, input.routing);
 		const accessCodes: SentForSignature['accessCodes'] = [];
 		const signers: store.SignerRow[] = [];
-		for (const [index, s] of input.signers.entries()) {
+		for (const [index, s] of named.entries()) {
 			const code = s.accessCode ? newAccessCode() : null;
 			if (code) accessCodes.push({ name: s.name, email: s.email, code });
 			signers.push(
@@ -218,7 +209,7 @@ export async function sendForSignature(
 						routing: input.routing,
 						expiresAt: input.expiresAt.toISOString(),
 						reminderDays: input.reminderDays,
-						signers: input.signers.map((s, i) => ({
+						signers: named.map((s, i) => ({
 							name: s.name,
 							title: s.title,
 							email: s.email,
@@ -241,34 +232,4 @@ export async function sendForSignature(
 		await flushMessages(deps, outcome.value.requestId, now);
 	}
 	return outcome;
-}
-
-/**
- * A signer with an account must have proved its address: otherwise whoever signed up with it
- * could be named, and sign in the signer's place.
- */
-async function unconfirmedSigner(tx: Tx, signers: ValidSigner[]): Promise<string | null> {
-	const unconfirmed = await store.unconfirmedAccountEmails(
-		tx,
-		signers.map((s) => s.email)
-	);
-	const signer = signers.find((s) => unconfirmed.has(s.email.toLowerCase()));
-	return signer
-		? `${signer.name} (${signer.email}) has not confirmed their email address yet, so cannot be named to sign. They can have the link sent again from their account page.`
-		: null;
-}
-
-/**
- * Counsel names the other party's signers, but cannot make up who they are: each must be a member
- * of that party's organization (its administrator invites a board president or mayor as a
- * signatory). Otherwise one party could sign for the other.
- */
-async function otherPartyOutsider(tx: Tx, mouId: string, side: Party, signers: ValidSigner[]): Promise<string | null> {
-	const others = signers.filter((s) => s.party !== side);
-	if (others.length === 0) return null;
-	const members = await store.partyMemberEmails(tx, mouId, others[0].party);
-	const outsider = others.find((s) => !members.has(s.email.toLowerCase()));
-	return outsider
-		? `${outsider.name} (${outsider.email}) is not a member of the other party's organization, so cannot sign for it. Its administrator can invite them as a signatory first.`
-		: null;
 }

@@ -5,16 +5,20 @@ import { addMonths, dayIn, endOfDayIn, parseDay } from './dates';
 
 /**
  * The prepare form: read as typed (so a refused form comes back whole), then checked. Field
- * names: signers.N.name|title|email|party|capacity|accessCode, clerk.enabled|name|title|email|party|accessCode,
- * recipients.N.name|email, routing, expiresOn, reminderDays, message.
+ * names: signers.N.email|title|party|capacity|accessCode, clerk.enabled|email|title|party|accessCode,
+ * recipients.N.name|email, routing, expiresOn, reminderDays, message. A signer is chosen by the
+ * address of their account: no name is read, the account's is recorded (`checkSigners` in
+ * eligibility.ts decides who may sign).
  */
 
 export const MAX_SIGNERS = 8;
 export const MAX_RECIPIENTS = 20;
 const MAX_ROWS = 50;
 
-export interface ValidSigner {
-	name: string;
+/** A signer as the form names them: who (by address), for which party, in which capacity. */
+export interface SignerChoice {
+	/** The form's prefix for this person: `signers.N` or `clerk`. */
+	field: string;
 	title: string;
 	email: string;
 	party: Party;
@@ -23,8 +27,13 @@ export interface ValidSigner {
 	accessCode: boolean;
 }
 
+/** A signer checked against their account (`checkSigners`): the name is the account's. */
+export interface ValidSigner extends SignerChoice {
+	name: string;
+}
+
 export interface ValidPrepare {
-	signers: ValidSigner[];
+	signers: SignerChoice[];
 	recipients: Array<{ name: string; email: string }>;
 	routing: Routing;
 	expiresOn: string;
@@ -49,7 +58,6 @@ function rowIndexes(form: FormData, prefix: string): number[] {
 
 function signerDraft(form: FormData, prefix: string): SignerDraft {
 	return {
-		name: str(form, `${prefix}.name`),
 		title: str(form, `${prefix}.title`),
 		email: str(form, `${prefix}.email`),
 		party: str(form, `${prefix}.party`),
@@ -74,7 +82,7 @@ export function parsePrepareForm(form: FormData): PrepareDraft {
 	};
 }
 
-const blank = (s: SignerDraft) => !s.name.trim() && !s.title.trim() && !s.email.trim();
+const blank = (s: SignerDraft) => !s.title.trim() && !s.email.trim();
 
 /** Which party a capacity belongs to; null when either party may use it. */
 const CAPACITY_PARTY: Partial<Record<Capacity, Party>> = {
@@ -95,11 +103,10 @@ export function validatePrepare(
 		signers: draft.signers.filter((s) => !blank(s)),
 		recipients: draft.recipients.filter((r) => r.name.trim() || r.email.trim())
 	};
-	const signers: ValidSigner[] = [];
+	const signers: SignerChoice[] = [];
 	const seen = new Map<string, string>();
 
-	function checkPerson(s: SignerDraft, key: string, role: 'signer' | 'attester'): ValidSigner | null {
-		const name = cleanText(s.name, 120);
+	function checkPerson(s: SignerDraft, key: string, role: 'signer' | 'attester'): SignerChoice | null {
 		const title = cleanText(s.title, 120);
 		const email = normalizeEmail(s.email);
 		let ok = true;
@@ -107,11 +114,10 @@ export function validatePrepare(
 			errors[`${key}.${field}`] = message;
 			ok = false;
 		};
-		if (name.length < 2) refuse('name', 'Enter the signer’s full name.');
 		if (title.length < 2) refuse('title', 'Enter the signer’s title, e.g. Chief of Police.');
-		if (!email) refuse('email', s.email.trim() ? `“${s.email.trim().slice(0, 80)}” is not a valid email address.` : 'Enter the signer’s email address.');
-		else if (seen.has(email)) refuse('email', `${email} is already ${seen.get(email)}: each signer needs their own email address.`);
-		else seen.set(email, `listed as ${name || 'another signer'}`);
+		if (!email) refuse('email', s.email.trim() ? `“${s.email.trim().slice(0, 80)}” is not a valid email address.` : 'Choose who signs.');
+		else if (seen.has(email)) refuse('email', `${email} is already listed ${seen.get(email)}: each person signs once.`);
+		else seen.set(email, key === 'clerk' ? 'as the clerk' : `as signer ${Number(key.split('.')[1]) + 1}`);
 		const party = s.party === 'agency' || s.party === 'district' ? s.party : null;
 		if (!party) refuse('party', 'Choose the party this person signs for.');
 		const capacity = role === 'attester' ? 'clerk' : (CAPACITIES as string[]).includes(s.capacity) && s.capacity !== 'clerk' ? (s.capacity as Capacity) : null;
@@ -121,7 +127,7 @@ export function validatePrepare(
 				`A ${capacity === 'agency_head' ? 'chief or sheriff signs for the agency' : 'superintendent or board president signs for the district'}.`;
 			ok = false;
 		}
-		return ok ? { name, title, email: email!, party: party!, capacity: capacity!, role, accessCode: s.accessCode === 'on' } : null;
+		return ok ? { field: key, title, email: email!, party: party!, capacity: capacity!, role, accessCode: s.accessCode === 'on' } : null;
 	}
 
 	if (cleaned.signers.length === 0) errors.form = 'Add at least the agency head and the superintendent as signers.';

@@ -1,6 +1,7 @@
 import type { Tx } from '$lib/server/db';
 import type { Party } from '$lib/mou/party';
 import type { Role } from '$lib/mou/lifecycle';
+import type { Capacity } from '$lib/signing/types';
 import { transitionStatus } from '$lib/server/mous';
 import { byId, type Queryable } from './queryable';
 import type { MouRecord } from '$lib/mou/record';
@@ -14,20 +15,21 @@ export async function totalCodeFailures(sql: Queryable, signerId: string): Promi
 	return row.total;
 }
 
-/** The lower-cased emails of the members of one party's organization. */
-export async function partyMemberEmails(sql: Queryable, mouId: string, party: Party): Promise<Set<string>> {
-	const rows = await sql<{ email: string }[]>`
-		select lower(u.email) as email from mou_parties p
+/** The accounts with these (lower-case) addresses in one party's organization: their name and role there. */
+export async function partyAccounts(sql: Queryable, mouId: string, party: Party, emails: string[]) {
+	return sql<{ userId: string; email: string; name: string; role: Role; verified: boolean }[]>`
+		select u.id as "userId", u.email, u.name, m.role, u.email_verified_at is not null as verified
+		from mou_parties p
 		join memberships m on m.organization_id = p.organization_id
 		join users u on u.id = m.user_id
-		where p.mou_id = ${mouId} and p.side = ${party}`;
-	return new Set(rows.map((row) => row.email));
+		where p.mou_id = ${mouId} and p.side = ${party} and u.email = any(${emails})`;
 }
 
 /** Signers with this address whose turn it is, in an open request, for the party the account belongs to. */
 export async function pendingSignaturesOf(sql: Queryable, userId: string, email: string, now: Date) {
-	return sql<{ signerId: string; requestId: string; mouId: string; mouTitle: string; title: string; expiresAt: Date }[]>`
-		select s.id as "signerId", r.id as "requestId", r.mou_id as "mouId", mo.title as "mouTitle", s.title, r.expires_at as "expiresAt"
+	return sql<{ signerId: string; requestId: string; mouId: string; mouTitle: string; title: string; capacity: Capacity; role: Role; expiresAt: Date }[]>`
+		select s.id as "signerId", r.id as "requestId", r.mou_id as "mouId", mo.title as "mouTitle", s.title, s.capacity, m.role,
+			r.expires_at as "expiresAt"
 		from signing_signers s
 		join signing_requests r on r.id = s.request_id
 		join mous mo on mo.id = r.mou_id
@@ -35,22 +37,6 @@ export async function pendingSignaturesOf(sql: Queryable, userId: string, email:
 		join memberships m on m.organization_id = p.organization_id and m.user_id = ${userId}
 		where s.email = ${email} and s.status = 'sent' and r.status = 'out' and r.expires_at > ${now}
 		order by r.expires_at`;
-}
-
-/** Of these addresses, those of accounts whose owner has not confirmed the address yet. */
-export async function unconfirmedAccountEmails(sql: Queryable, emails: string[]): Promise<Set<string>> {
-	const rows = await sql<{ email: string }[]>`
-		select email from users where email = any(${emails.map((e) => e.toLowerCase())}) and email_verified_at is null`;
-	return new Set(rows.map((row) => row.email));
-}
-
-/** Whether the user belongs to the organization that is `party` to the MOU. */
-export async function isPartyMember(sql: Queryable, mouId: string, party: Party, userId: string): Promise<boolean> {
-	const [row] = await sql<{ found: boolean }[]>`
-		select exists (
-			select 1 from mou_parties p join memberships m on m.organization_id = p.organization_id
-			where p.mou_id = ${mouId} and p.side = ${party} and m.user_id = ${userId}) as found`;
-	return row.found;
 }
 
 export interface MouRow extends MouRecord {
@@ -131,12 +117,15 @@ export interface MemberRow {
 	role: Role;
 	side: Party;
 	organizationId: string;
+	/** The account proved its address. */
+	verified: boolean;
 }
 
 /** People of the parties' organizations with one of the roles. */
 export async function listPartyMembers(sql: Queryable, mouId: string, roles: string[]) {
 	return sql<MemberRow[]>`
-		select u.id as "userId", u.name, u.email, m.title, m.role, p.side, m.organization_id as "organizationId"
+		select u.id as "userId", u.name, u.email, m.title, m.role, p.side, m.organization_id as "organizationId",
+			u.email_verified_at is not null as verified
 		from mou_parties p
 		join memberships m on m.organization_id = p.organization_id
 		join users u on u.id = m.user_id

@@ -3,7 +3,7 @@ import { failAction, formErrors } from '$lib/server/respond';
 import { getRuntime } from '$lib/server/runtime';
 import { readMouPage } from '$lib/server/mou-page';
 import { requireUserForAction } from '$lib/server/auth';
-import { loadSigningOverview, parsePrepareForm, prefillDraft, sendForSignature, MAX_RECIPIENTS, MAX_SIGNERS } from '$lib/server/signing';
+import { eligibleMembers, loadSigningOverview, parsePrepareForm, prefillDraft, sendForSignature, MAX_RECIPIENTS, MAX_SIGNERS } from '$lib/server/signing';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -11,6 +11,8 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		overview,
 		draft: overview.prepareProblem ? null : await prefillDraft({ sql }, event.params.id),
+		/** Who may sign for each party: the form chooses among them. */
+		options: overview.prepareProblem ? { agency: [], district: [] } : await eligibleMembers(sql, event.params.id),
 		limits: { signers: MAX_SIGNERS, recipients: MAX_RECIPIENTS }
 	};
 };

@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import { getRuntime } from '$lib/server/runtime';
 import { requireUserForAction } from '$lib/server/auth';
 import { getMouAccess } from '$lib/server/mous';
+import { can } from '$lib/mou/lifecycle';
 import { loadCertificate, recordDownload } from '$lib/server/signing';
 import { certificateDocument } from '$lib/server/signing';
 import type { RequestHandler } from './$types';
@@ -12,7 +13,8 @@ export const POST: RequestHandler = async ({ locals, params, request, getClientA
 	const { db } = await getRuntime();
 	const access = await getMouAccess(db.sql, user, params.id);
 	if (!access) error(404, 'No such MOU.');
-	const certificate = await loadCertificate(db.sql, params.id);
+	// Signers' addresses, IP addresses and browsers only for those who may read signers' contacts, as on the signing page.
+	const certificate = await loadCertificate(db.sql, params.id, { contacts: can(user, 'readSignerContacts') });
 	if (!certificate) error(404, 'This MOU has not been signed yet.');
 	await recordDownload(db.sql, params.id, { name: user.name, email: user.email, party: access.side }, 'Certificate of completion (HTML)', {
 		ipAddress: getClientAddress(),
