@@ -57,7 +57,7 @@ test('the chief’s signing link and code are the chief’s alone; the chief sig
 	const counsel = await signedInPage(browser, world.app, DEMO.agencyCounsel);
 	await counsel.goto(`/mous/${mouId}/signing/prepare`);
 	await counsel.locator('html[data-hydrated]').waitFor();
-	await expect(counsel.locator('input[name="signers.0.email"]')).toHaveValue(DEMO.chief);
+	await expect(counsel.locator('select[name="signers.0.email"]')).toHaveValue(DEMO.chief);
 	await counsel.getByLabel(/One after another/).check();
 	await counsel.getByRole('button', { name: 'Send for signature' }).click();
 	await expect(counsel.getByRole('status').filter({ hasText: 'Sent for signature' })).toBeVisible();

@@ -62,9 +62,14 @@ async function sendForSignature(world: World, browser: Browser, mouId: string, o
 	await counsel.getByRole('link', { name: 'Prepare for signature' }).click();
 	await expect(counsel.getByRole('heading', { name: 'Prepare for signature', level: 1 })).toBeVisible();
 	await counsel.locator('html[data-hydrated]').waitFor();
-	// Prefilled from the parties' signatories.
-	await expect(counsel.locator('input[name="signers.0.name"]')).toHaveValue('Marcus Reyes');
-	await expect(counsel.locator('input[name="signers.1.email"]')).toHaveValue(DEMO.superintendent);
+	// Prefilled from the parties' signatories, each chosen by their account (the name printed is the account's).
+	const chief = counsel.getByRole('group', { name: 'Signer 1' }).getByLabel('Signer', { exact: true });
+	await expect(chief).toHaveValue(DEMO.chief);
+	await expect(chief.locator('option:checked')).toHaveText('Marcus Reyes');
+	const superintendent = counsel.getByRole('group', { name: 'Signer 2' }).getByLabel('Signer', { exact: true });
+	await expect(superintendent).toHaveValue(DEMO.superintendent);
+	// Only signatories are offered: neither party's counsel or viewer can be named to sign.
+	await expect(superintendent.locator('option')).toHaveText(['Choose a signatory of Springfield Unified School District', 'Thomas Okafor']);
 	const shots = process.env.SIGNING_SCREENSHOTS;
 	if (shots) await counsel.screenshot({ path: `${shots}/prepare.png`, fullPage: true });
 	await counsel.getByLabel(new RegExp(order)).check();
