@@ -47,6 +47,18 @@ async function ceremonyFor(email: string, token: string) {
 	return verified.value.ceremonyToken;
 }
 
+/** Consents and signs (drawn) in the ceremony the cookie holds. */
+async function consentAndSign(token: string, cookie: string) {
+	expect((await giveConsent(deps(), token, 'on', browser({ ceremonyToken: cookie }))).ok).toBe(true);
+	const view = await openSigningLink(deps(), token, browser({ ceremonyToken: cookie }));
+	return sign(
+		deps(),
+		token,
+		{ kind: 'drawn', typedName: '', image: inkPng(), intent: 'on', fingerprint: view.agreement!.fingerprint },
+		browser({ ceremonyToken: cookie })
+	);
+}
+
 const requests = async (mouId: string) =>
 	(await db.sql<{ count: number }[]>`select count(*)::int as count from signing_requests where mou_id = ${mouId}`)[0].count;
 
@@ -160,14 +172,7 @@ describe('the signer’s account', () => {
 		});
 		const cookie = await ceremonyFor(w.superintendent.email, token);
 		expect((await openSigningLink(deps(), token, browser({ ceremonyToken: cookie }))).signer?.email).toBe(w.superintendent.email);
-		expect((await giveConsent(deps(), token, 'on', browser({ ceremonyToken: cookie }))).ok).toBe(true);
-		const view = await openSigningLink(deps(), token, browser({ ceremonyToken: cookie }));
-		const refused = await sign(
-			deps(),
-			token,
-			{ kind: 'drawn', typedName: '', image: inkPng(), intent: 'on', fingerprint: view.agreement!.fingerprint },
-			browser({ ceremonyToken: cookie })
-		);
+		const refused = await consentAndSign(token, cookie);
 		expect(refused).toMatchObject({ ok: false, error: { message: expect.stringMatching(/no longer sign for this party/) } });
 		// A signatory again: the same account continues and signs.
 		await db.sql`update memberships set role = 'signatory' where user_id = ${w.superintendent.user.id}`;
@@ -184,15 +189,7 @@ describe('the certificate of completion', () => {
 			const token = await linkOf(person.email);
 			const started = await continueWithAccount(deps(), token, browser({ user: person.user }));
 			if (!started.ok) throw new Error(started.error.message);
-			const cookie = started.value.ceremonyToken;
-			expect((await giveConsent(deps(), token, 'on', browser({ ceremonyToken: cookie }))).ok).toBe(true);
-			const view = await openSigningLink(deps(), token, browser({ ceremonyToken: cookie }));
-			const signed = await sign(
-				deps(),
-				token,
-				{ kind: 'drawn', typedName: '', image: inkPng(), intent: 'on', fingerprint: view.agreement!.fingerprint },
-				browser({ ceremonyToken: cookie })
-			);
+			const signed = await consentAndSign(token, started.value.ceremonyToken);
 			if (!signed.ok) throw new Error(signed.error.message);
 		}
 		const full = (await loadCertificate(db.sql, w.mouId))!;
