@@ -47,6 +47,11 @@ export class TouchedNodes {
 		this.recorded = recorded;
 	}
 
+	/** Deletions passed before this update may still be staged. */
+	get stagedDeletions(): boolean {
+		return this.recorded.size > 0;
+	}
+
 	stagedDeletion(id: Y.ID): boolean {
 		return this.recorded.size > 0 && this.recorded.has(`${id.client}:${id.clock}`);
 	}
@@ -120,7 +125,7 @@ export function contentProblem(
 	if (touched.nodes.size === 0 && !pendingDeletes) return null;
 	const resolver = placements();
 	const { items, ds } = pendingOf(change, resolver);
-	const gone: Gone = (id) => deletes(ds, id) || touched.stagedDeletion(id);
+	const gone: Gone | null = ds.clients.size === 0 && !touched.stagedDeletions ? null : (id) => deletes(ds, id) || touched.stagedDeletion(id);
 	const children = new Map<string, Y.Item[]>();
 	for (const item of items) {
 		const placement = resolver.placementOf(item);
@@ -144,9 +149,9 @@ export function contentProblem(
 }
 
 /** The node is in the body, and neither it nor a node above it is deleted (Yjs deletes what is inside with it). */
-function shownInBody(holder: Y.Item, resolver: PlacementResolver, gone: Gone): boolean {
+function shownInBody(holder: Y.Item, resolver: PlacementResolver, gone: Gone | null): boolean {
 	for (let item: Y.Item | null = holder; item !== null;) {
-		if (item.deleted || gone(item.id)) return false;
+		if (item.deleted || gone?.(item.id)) return false;
 		if (resolver.isKnown(item)) {
 			const parent = item.parent as Y.AbstractType<unknown>;
 			if (parent._item === null) return Y.findRootTypeKey(parent) === BODY_FIELD;

@@ -10,96 +10,102 @@ import * as Y from 'yjs';
 /** Whether an item is deleted once the update is in (by it, or by what is staged before it). */
 export type Gone = (id: Y.ID) => boolean;
 
-/** One run of a parent's list as Yjs holds it: an item, or the part of one a split left. */
-interface Run {
-	client: number;
-	clock: number;
+/**
+ * One place in a parent's list as Yjs holds it: an item (integrated or the update's), or a piece
+ * of one that a split left (only items longer than one, deleted content or characters: no node).
+ */
+type Slot = Y.Item | Piece;
+interface Piece {
+	id: Y.ID;
 	length: number;
 	origin: Y.ID | null;
 	rightOrigin: Y.ID | null;
-	/** The node it stands for once built (an element's name, 'text'), or null when it is none (deleted content). */
-	node: string | null;
 }
 
-function runOf(item: Y.Item, gone: Gone): Run {
-	const content = item.content;
-	let node: string | null = null;
-	if (!item.deleted && !gone(item.id) && !(content instanceof Y.ContentDeleted)) {
-		node =
-			content instanceof Y.ContentType
-				? content.type instanceof Y.XmlText
-					? 'text'
-					: content.type instanceof Y.XmlElement
-						? content.type.nodeName
-						: '?'
-				: '?';
-	}
-	return { client: item.id.client, clock: item.id.clock, length: item.length, origin: item.origin, rightOrigin: item.rightOrigin, node };
+/** The node a slot stands for once built (an element's name, 'text'), or null when it is none. */
+function nodeOf(slot: Slot, gone: Gone | null): string | null {
+	if (!(slot instanceof Y.Item) || slot.deleted || gone?.(slot.id)) return null;
+	const content = slot.content;
+	if (content instanceof Y.ContentDeleted) return null;
+	if (!(content instanceof Y.ContentType)) return '?';
+	return content.type instanceof Y.XmlText ? 'text' : content.type instanceof Y.XmlElement ? content.type.nodeName : '?';
 }
 
-/** The node names y-tiptap builds for the children: the integrated list, with the new items integrated as Yjs would. */
-export function visibleChildren(type: Y.AbstractType<unknown> | null, added: readonly Y.Item[], gone: Gone): string[] {
-	const list: Run[] = [];
-	for (let item = type?._start ?? null; item !== null; item = item.right) list.push(runOf(item, gone));
-	let waiting = added.map((item) => runOf(item, gone));
+/**
+ * The node names y-tiptap builds for the children: the integrated list, with the new items
+ * integrated as Yjs would. `gone` null: nothing is deleted by the update or before it.
+ */
+export function visibleChildren(type: Y.AbstractType<unknown> | null, added: readonly Y.Item[], gone: Gone | null): string[] {
+	const list: Slot[] = [];
+	for (let item = type?._start ?? null; item !== null; item = item.right) list.push(item);
+	let waiting: readonly Y.Item[] = added;
 	// An item integrates once its neighbours are in (an update lists clients in any order).
 	for (let progress = true; progress && waiting.length > 0;) {
 		const before = waiting.length;
-		waiting = waiting.filter((run) => !integrate(list, run));
+		waiting = waiting.filter((item) => !integrate(list, item));
 		progress = waiting.length < before;
 	}
 	const names: string[] = [];
-	for (const run of list) if (run.node !== null) names.push(run.node);
+	for (const slot of list) {
+		const node = nodeOf(slot, gone);
+		if (node !== null) names.push(node);
+	}
 	return names;
 }
 
 const sameId = (a: Y.ID | null, b: Y.ID | null) => a === b || (a !== null && b !== null && a.client === b.client && a.clock === b.clock);
 
-function find(list: Run[], id: Y.ID): number {
-	return list.findIndex((run) => run.client === id.client && run.clock <= id.clock && id.clock < run.clock + run.length);
+function find(list: readonly Slot[], id: Y.ID): number {
+	for (let i = 0; i < list.length; i++) {
+		const slot = list[i].id;
+		if (slot.client === id.client && slot.clock <= id.clock && id.clock < slot.clock + list[i].length) return i;
+	}
+	return -1;
 }
 
-/** Splits the run holding `clock` so that a run starts there (as Yjs splits an item). */
-function splitAt(list: Run[], client: number, clock: number): boolean {
+/** Splits the slot holding `clock` so that one starts there (as Yjs splits an item; the item itself is left as it is). */
+function splitAt(list: Slot[], client: number, clock: number): boolean {
 	const i = find(list, Y.createID(client, clock));
 	if (i < 0) return false;
-	const run = list[i];
-	if (clock > run.clock) {
-		const right = { ...run, clock, length: run.clock + run.length - clock, origin: Y.createID(client, clock - 1) };
-		run.length = clock - run.clock;
-		list.splice(i + 1, 0, right);
+	const { id, length, origin, rightOrigin } = list[i];
+	if (clock > id.clock) {
+		const left: Piece = { id, length: clock - id.clock, origin, rightOrigin };
+		const right: Piece = { id: Y.createID(client, clock), length: id.clock + length - clock, origin: Y.createID(client, clock - 1), rightOrigin };
+		list.splice(i, 1, left, right);
 	}
 	return true;
 }
 
-/** Yjs's Item.integrate (YATA) on the runs: where an item lands among concurrent ones. False: a neighbour is not in yet. */
-function integrate(list: Run[], run: Run): boolean {
-	if (run.origin) {
-		if (find(list, run.origin) < 0) return false;
-		splitAt(list, run.origin.client, run.origin.clock + 1); // the run ends at the origin
+/** Yjs's Item.integrate (YATA) on the slots: where an item lands among concurrent ones. False: a neighbour is not in yet. */
+function integrate(list: Slot[], item: Y.Item): boolean {
+	if (item.origin) {
+		if (find(list, item.origin) < 0) return false;
+		splitAt(list, item.origin.client, item.origin.clock + 1); // the slot ends at the origin
 	}
-	if (run.rightOrigin && !splitAt(list, run.rightOrigin.client, run.rightOrigin.clock)) return false;
-	const left = run.origin ? find(list, run.origin) : -1;
-	const right = run.rightOrigin ? find(list, run.rightOrigin) : list.length;
+	if (item.rightOrigin && !splitAt(list, item.rightOrigin.client, item.rightOrigin.clock)) return false;
+	const left = item.origin ? find(list, item.origin) : -1;
+	const right = item.rightOrigin ? find(list, item.rightOrigin) : list.length;
 	let at = left;
-	const conflicting = new Set<Run>();
-	const beforeOrigin = new Set<Run>();
-	for (let o = left + 1; o < list.length && o !== right; o++) {
-		const other = list[o];
-		beforeOrigin.add(other);
-		conflicting.add(other);
-		if (sameId(run.origin, other.origin)) {
-			if (other.client < run.client) {
-				at = o;
-				conflicting.clear();
-			} else if (sameId(run.rightOrigin, other.rightOrigin)) break;
-		} else if (other.origin !== null && beforeOrigin.has(list[find(list, other.origin)])) {
-			if (!conflicting.has(list[find(list, other.origin)])) {
-				at = o;
-				conflicting.clear();
-			}
-		} else break;
+	if (left + 1 !== right) {
+		const conflicting = new Set<Slot>();
+		const beforeOrigin = new Set<Slot>();
+		for (let o = left + 1; o < list.length && o !== right; o++) {
+			const other = list[o];
+			beforeOrigin.add(other);
+			conflicting.add(other);
+			if (sameId(item.origin, other.origin)) {
+				if (other.id.client < item.id.client) {
+					at = o;
+					conflicting.clear();
+				} else if (sameId(item.rightOrigin, other.rightOrigin)) break;
+			} else if (other.origin !== null && beforeOrigin.has(list[find(list, other.origin)])) {
+				if (!conflicting.has(list[find(list, other.origin)])) {
+					at = o;
+					conflicting.clear();
+				}
+			} else break;
+		}
 	}
-	list.splice(at + 1, 0, run);
+	list.splice(at + 1, 0, item);
 	return true;
 }
