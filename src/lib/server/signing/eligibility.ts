@@ -15,9 +15,10 @@ import type { SignerChoice, ValidSigner } from './validation';
  *   of the party they sign for, with an account that has proved its address;
  * - the member's role fits the capacity: a binding signature (agency head, superintendent, board
  *   president, city manager, mayor, other authorised signer) and the clerk's attestation need the
- *   signatory role. Counsel would fit an "approved as to form" line, which the template does not
- *   print (mou-domain: signers are the chief or sheriff, the superintendent, often a mayor, city
- *   manager or board chair, a clerk attesting); a viewer never signs;
+ *   signatory role (mou-domain: the chief or sheriff and the superintendent sign, often a mayor,
+ *   city manager or board chair, a clerk attests). "Approved as to form" by an attorney is the one
+ *   place counsel would fit, but it is no signing capacity here: the template prints those clauses
+ *   from the attorney terms, outside the ceremony. A viewer never signs;
  * - the name recorded and printed is the account's, whatever the form says; the title (office) is
  *   the sender's, and the signer reads it in the ceremony before signing.
  */
