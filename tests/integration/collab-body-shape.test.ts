@@ -66,7 +66,9 @@ const CONTENT_FORGERIES: Array<[string, (doc: Y.Doc) => void]> = [
 	['a table cell with nothing in it', addBlock(() => element('table', [element('tableRow', [element('tableCell')])]))],
 	['a clause with nothing in it', (doc) => body(doc).insert(clauseIndex(doc, OPEN_CLAUSE) + 1, [element('clause', [], { title: 'Empty' })])],
 	['emptying a clause of all its blocks', (doc) => clause(doc, OPEN_CLAUSE).delete(0, clause(doc, OPEN_CLAUSE).length)],
-	['a bold word in a code block, which allows no marks', addBlock(() => element('codeBlock', [boldText()]))]
+	['a bold word in a code block, which allows no marks', addBlock(() => element('codeBlock', [boldText()]))],
+	['a table cell spanning 10⁸ columns', addBlock(() => element('table', [element('tableRow', [element('tableCell', [paragraph()], { colspan: 1e8 })])]))],
+	['a table cell spanning “all” rows', addBlock(() => element('table', [element('tableRow', [element('tableCell', [paragraph()], { rowspan: 'all' })])]))]
 ];
 
 function boldText(): Y.XmlText {

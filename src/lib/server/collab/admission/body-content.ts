@@ -208,3 +208,24 @@ export function markProblem(node: string | null, mark: string, value: unknown): 
 	const allowed = ALLOWED_MARKS.get(node);
 	return allowed === undefined || allowed === null || allowed.has(mark) ? null : `formats text in a ${node} with ${mark}, which a ${node} does not allow`;
 }
+
+/** The most columns or rows one table cell spans (the editor's table map is as wide as the spans add up to). */
+const MAX_SPAN = 100;
+
+/**
+ * Why an attribute value may not stand on a node, or null. The spans of a table cell are whole
+ * numbers within reason: every editor lays a table out in a map as wide and high as its cells'
+ * spans add up to (a colspan of 10⁸ holds every editor for seconds and gigabytes).
+ */
+export function attributeProblem(node: string, name: string, value: unknown): string | null {
+	if (node !== 'tableCell' && node !== 'tableHeader') return null;
+	if (name === 'colspan' || name === 'rowspan') {
+		const whole = typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_SPAN;
+		return whole ? null : `sets the ${name} of a ${node} to ${String(value).slice(0, 20)}, not a whole number from 1 to ${MAX_SPAN}`;
+	}
+	if (name === 'colwidth') {
+		const widths = value === null || (Array.isArray(value) && value.length <= MAX_SPAN && value.every((width) => width === null || typeof width === 'number'));
+		return widths ? null : `sets the colwidth of a ${node} to something other than up to ${MAX_SPAN} column widths`;
+	}
+	return null;
+}

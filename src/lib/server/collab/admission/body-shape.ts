@@ -6,7 +6,7 @@ import { documentSchema } from '../../../editor/schema';
 import type { DecodedStruct, StagedRuns } from '../guard';
 import type { Placement, PlacementResolver } from '../guard/placement';
 import { structAt } from '../guard/update-structs';
-import { contentProblem, markProblem, TouchedNodes } from './body-content';
+import { attributeProblem, contentProblem, markProblem, TouchedNodes } from './body-content';
 import { newItems, placementsOf } from './placements';
 import type { AdmissionCheck, ProposedChange, Refusal } from './types';
 
@@ -124,7 +124,8 @@ function shapeProblem(item: Y.Item, placement: Placement, placements: PlacementR
 	if (node === null) return parent instanceof Y.XmlFragment || parent instanceof Y.XmlHook ? 'writes inside content that is not a node' : null;
 	if (parentSub !== null) {
 		if (root !== null) return 'sets an attribute on the document';
-		return item.content instanceof Y.ContentAny ? null : `sets the ${parentSub} of a ${node} to something that is not a value`;
+		if (!(item.content instanceof Y.ContentAny)) return `sets the ${parentSub} of a ${node} to something that is not a value`;
+		return attributeProblem(node, parentSub, item.content.getContent()[0]);
 	}
 	const content = item.content;
 	if (!(content instanceof Y.ContentType)) return `puts ${describe(content)} directly inside a ${node}, outside any text`;
