@@ -1,7 +1,7 @@
 /**
  * The body-shape check alone (admission/body-shape.ts), on the template document: what it costs
- * a keystroke (one character typed), a formatted keystroke, a Backspace and an Enter (a new
- * paragraph), each judged against the document as it stands, many times over (best of three passes).
+ * a keystroke (one character typed), a formatted keystroke, a Backspace, an Enter (a new
+ * paragraph) and a clause added at the end of the body, each judged against the document as it stands, many times over (best of three passes).
  *
  * Run: npx tsx bench/body-shape.bench.ts [--runs 20000] [--paragraphs 0]
  *   --paragraphs N: the clause typed in holds N more paragraphs first (what an Enter walks).
@@ -36,6 +36,11 @@ const EDITS: Record<string, (copy: Y.Doc) => void> = {
 	keystroke: (copy) => lastText(copy).insert(lastText(copy).length, 'a'),
 	'bold keystroke': (copy) => lastText(copy).insert(lastText(copy).length, 'a', { bold: {} }),
 	backspace: (copy) => lastText(copy).delete(lastText(copy).length - 1, 1),
+	'add clause': (copy) => {
+		const clause = new Y.XmlElement('clause');
+		clause.insert(0, [paragraphOf('Agreed.')]);
+		copy.getXmlFragment('body').insert(copy.getXmlFragment('body').length, [clause]);
+	},
 	enter: (copy) => {
 		const there = lastText(copy).parent!.parent as Y.XmlElement;
 		there.insert(there.length, [paragraphOf('a')]);
