@@ -2,7 +2,8 @@
  * What one commit of the collaboration writer costs this process (CPU, not time): the writer's
  * own INSERT (appendUpdatesOfMany, `rows` keystroke-sized updates of as many MOUs), one at a time
  * as the group commit sends them, over loopback TCP and over PostgreSQL's Unix socket
- * (src/lib/server/db/local-socket.ts). CPU per commit moves little with the machine's load, so
+ * (src/lib/server/db/local-socket.ts), and over TCP as the writer opens its connection (its
+ * lock_timeout, writerOptions in collab/update-writer.ts). CPU per commit moves little with the machine's load, so
  * this compares connection setups and statements while others use the machine.
  *
  * Run: npx tsx bench/collab-commit.bench.ts [--commits 3000] [--rows 1] [--rounds 5]
@@ -14,6 +15,7 @@ import { median } from './collab-load-report';
 import { freshBenchDatabase, seedMous, seedPeople } from './collab-load-world';
 import { appendUpdatesOfMany } from '../src/lib/server/collab/persistence';
 import { localSocketPath } from '../src/lib/server/db/local-socket';
+import { writerOptions } from '../src/lib/server/collab/update-writer';
 
 const { values: args } = parseArgs({
 	options: {
@@ -29,7 +31,11 @@ const bench = await freshBenchDatabase(process.env.DATABASE_URL || 'postgres://p
 const world = await seedPeople(bench.db, ROWS, 1);
 const mouIds = await seedMous(bench.db, world, ROWS, templateUpdate());
 const socket = localSocketPath(bench.url, process.env.DATABASE_SOCKET || 'auto');
-const setups: Array<[string, postgres.Sql]> = [['loopback TCP', postgres(bench.url, { max: 1, onnotice: () => {} })]];
+const setups: Array<[string, postgres.Sql]> = [
+	['loopback TCP', postgres(bench.url, { max: 1, onnotice: () => {} })],
+	// As the writer opens its connection (update-writer.ts): with its lock_timeout, set at connection start.
+	['TCP, writer', postgres(bench.url, writerOptions({ onnotice: () => {} }))]
+];
 if (socket) setups.push(['Unix socket', postgres(bench.url, { max: 1, path: socket, onnotice: () => {} })]);
 else console.log('no local socket found: TCP only');
 // A keystroke as the editor sends it is ~30 bytes, with the decisions its room had seen (decision-count.ts).

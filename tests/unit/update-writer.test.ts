@@ -13,7 +13,9 @@ function heldStatements() {
 				statements.push({ mous: batches.map((b) => b.mouId), rows: batches.reduce((n, b) => n + b.updates.length, 0), commit });
 			});
 		},
-		one: async (_mouId, updates) => updates.map(() => String(++seq))
+		one: async (_mouId, updates) => updates.map(() => String(++seq)),
+		locked: async () => new Set(),
+		wait: async (_mouId, updates) => updates.map(() => String(++seq))
 	};
 	return { statements, impl };
 }
@@ -68,5 +70,39 @@ describe('group commit of the live document', () => {
 		expect(statements[2].mous).toEqual(['mou-a']);
 		statements[2].commit();
 		expect(await Promise.all(later)).toEqual([['2'], ['3']]);
+	});
+
+	it('lets a MOU whose row a decision holds wait apart, the others stored at once and in order', async () => {
+		let seq = 0;
+		const statements: string[][] = [];
+		let unlock!: () => void;
+		const unlocked = new Promise<void>((resolve) => (unlock = resolve));
+		const waited: string[] = [];
+		const seqsOf = (updates: StoredUpdate[]) => updates.map(() => String(++seq));
+		const impl: UpdateStatements = {
+			async many(batches) {
+				statements.push(batches.map((b) => b.mouId));
+				if (batches.some((b) => b.mouId === 'held')) throw Object.assign(new Error('canceling statement due to lock timeout'), { code: '55P03' });
+				return new Map(batches.map(({ mouId, updates }) => [mouId, seqsOf(updates)]));
+			},
+			one: async (_mouId, updates) => seqsOf(updates),
+			locked: async (mouIds) => new Set(mouIds.filter((id) => id === 'held')),
+			async wait(mouId, updates) {
+				waited.push(mouId);
+				await unlocked;
+				return seqsOf(updates);
+			}
+		};
+		const writer = new UpdateWriter(impl);
+		let heldDone = false;
+		const held = writer.append('held', edit()).then((seqs) => ((heldDone = true), seqs));
+		const others = [writer.append('mou-a', edit()), writer.append('mou-b', edit())];
+		expect(await Promise.all(others)).toEqual([['1'], ['2']]);
+		expect(await writer.append('mou-a', edit())).toEqual(['3']); // the next batch does not wait either
+		expect(waited).toEqual(['held']);
+		expect(heldDone).toBe(false);
+		unlock();
+		expect(await held).toEqual(['4']);
+		expect(statements).toEqual([['held'], ['mou-a', 'mou-b'], ['mou-a']]);
 	});
 });

@@ -229,6 +229,13 @@ export async function lockForDecision(tx: Tx, mouId: string): Promise<number> {
 	return Number(row.count);
 }
 
+/** Of these MOUs, those whose row is held FOR UPDATE now (a decision's lock: their INSERTs would wait). Waits for nothing. */
+export async function lockedMous(sql: Queryable, mouIds: string[]): Promise<Set<string>> {
+	const free = await sql<{ id: string }[]>`select id from mous where id = any(${mouIds}::uuid[]) for key share skip locked`;
+	const ids = new Set(free.map((row) => row.id));
+	return new Set(mouIds.filter((id) => !ids.has(id)));
+}
+
 /** A decision's last statement (under lockForDecision): counts it; returns the new count. */
 export async function countDecision(tx: Tx, mouId: string): Promise<number> {
 	const [row] = await tx<{ count: string }[]>`update mous set decisions = decisions + 1 where id = ${mouId} returning decisions as count`;

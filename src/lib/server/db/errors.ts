@@ -7,7 +7,9 @@ export const SqlState = {
 	/** A text change to an MOU whose status no longer allows one (agreed, signing, signed, terminated). */
 	mouTextFrozen: 'MOU01',
 	/** A live room's write admitted before it took in a decision stored since (migration 0016). */
-	decidedMeanwhile: 'MOU02'
+	decidedMeanwhile: 'MOU02',
+	/** A statement gave up waiting for a lock (lock_timeout: the collab writer's connection). */
+	lockNotAvailable: '55P03'
 } as const;
 
 export type SqlStateCode = (typeof SqlState)[keyof typeof SqlState];
