@@ -10,6 +10,7 @@ import type { Mailer } from '../../src/lib/server/mail';
 import { loadTemplate } from '../../src/lib/server/templates';
 import { loadDocumentState } from '../../src/lib/server/collab';
 import type { Database } from '../../src/lib/server/db';
+import { MEMBER_INVITATION_SUBJECT } from '../../src/lib/server/orgs/invitations';
 import { mailWorld, type SmtpServer } from '../helpers/mail-world';
 import { fillRequiredTerms, storeEdit } from '../helpers/stored-edits';
 import { deepFirstText } from '../helpers/mou-doc';
@@ -51,7 +52,7 @@ async function negotiatingMou() {
 
 async function outboxTo(address: string) {
 	return db.sql<{ subject: string; text_body: string }[]>`
-		select subject, text_body from outbox where to_address = ${address} and subject not like 'Join %' and proof_for is null order by created_at`;
+		select subject, text_body from outbox where to_address = ${address} and subject <> ${MEMBER_INVITATION_SUBJECT} and proof_for is null order by created_at`;
 }
 
 describe('rounds', () => {
