@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { liveEditing } from '../helpers/live-editing';
 import { counselOfEachParty, createMouBetween, type Person } from '../helpers/fixtures';
 import { connectYjsClient, waitFor, within, type YjsClient } from '../helpers/yjs-client';
+import { waitFor as waitUntil } from '../helpers/wait';
 import { startCollabHttp } from '../helpers/collab-http';
 import { storedDoc, suggestionMark } from '../helpers/stored-edits';
 import { firstText, plain } from '../helpers/mou-doc';
@@ -30,8 +31,8 @@ const CHANGED = 'The agency changed this suggestion while you were deciding; loo
 type Server = Awaited<ReturnType<typeof startCollabHttp>>;
 interface Instance {
 	server: Server;
-	/** Keeps what this instance publishes (updates, notices) from the others until `release`. */
-	hold(): void;
+	/** Keeps what this instance publishes (updates, notices; with `only`, those it picks) from the others until `release`. */
+	hold(only?: (message: RelayMessage) => boolean): void;
 	release(): void;
 }
 
@@ -58,13 +59,14 @@ afterEach(async () => {
 /** A relay whose outgoing messages can be held back (the network between instances, slow). */
 function holdable(relay: CollabRelay) {
 	let held: Array<[string, RelayMessage]> | null = null;
+	let holds: (message: RelayMessage) => boolean = () => true;
 	const wrapped: CollabRelay = {
 		get instanceId() {
 			return relay.instanceId;
 		},
 		join: (mouId) => relay.join(mouId),
 		leave: (mouId) => relay.leave(mouId),
-		publish: (mouId, message) => (held ? void held.push([mouId, message]) : relay.publish(mouId, message)),
+		publish: (mouId, message) => (held && holds(message) ? void held.push([mouId, message]) : relay.publish(mouId, message)),
 		onMessage: (listener) => relay.onMessage(listener),
 		publishToAll: (message) => relay.publishToAll(message),
 		onInstanceMessage: (listener) => relay.onInstanceMessage(listener),
@@ -77,7 +79,10 @@ function holdable(relay: CollabRelay) {
 	};
 	return {
 		relay: wrapped,
-		hold: () => void (held ??= []),
+		hold: (only?: (message: RelayMessage) => boolean) => {
+			held ??= [];
+			holds = only ?? (() => true);
+		},
 		release: () => {
 			const messages = held ?? [];
 			held = null;
@@ -261,5 +266,31 @@ describe('a decision on one instance while the author types inside the suggestio
 		await within(author.allStored(), 'typed on A after both');
 		expect(author.isOpen() && decider.isOpen()).toBe(true);
 		expect(agreed(await storedDoc(db.sql, mouId))).toBe(`Daily Weekly ${before}`);
+	});
+
+	it('keeps the author connected when A has the decision relayed before their stale keystroke: it is a new open suggestion', async () => {
+		const { a, b, mouId, author, decider, mark, before } = await suggestedOnTwoInstances();
+		const colleague = await connected(a, district, mouId); // on A as well
+		// The author's editor as it stands before the decision (their keystroke is typed there, not yet shown the decision).
+		const stale = new Y.Doc({ gc: false });
+		Y.applyUpdate(stale, Y.encodeStateAsUpdate(author.doc));
+		stale.clientID = author.doc.clientID;
+		b.hold((message) => message.kind === 'notice'); // A hears of the decision only through its update
+		expect(await accept(b, mouId, mark.id, seenEntries(decider.doc, [mark.id]))).toEqual({ ok: true, value: { decided: 1 } });
+		await waitFor(() => agreed(colleague.doc) === `Monthly ${before}`, 'A applied the relayed decision');
+
+		let keystroke!: Uint8Array;
+		stale.on('update', (update: Uint8Array) => (keystroke = update));
+		firstText(stale, CLAUSE).insert(3, 'Zqx', { insertion: mark });
+		author.sendUpdate(keystroke);
+		await waitUntil(async () => hasText(await storedDoc(db.sql, mouId), 'Zqx'), 'the keystroke stored');
+		await author.roundTrip();
+		expect(author.isOpen()).toBe(true);
+		const stored = await storedDoc(db.sql, mouId);
+		expect(agreed(stored)).toBe(`Monthly ${before}`);
+		const late = openSuggestions(stored).find((s) => s.excerpt === 'Zqx');
+		expect(late).toMatchObject({ party: 'agency', authorId: agency.user.id, kind: 'insertion' });
+		expect(late!.id).not.toBe(mark.id);
+		b.release();
 	});
 });

@@ -51,4 +51,20 @@ describe('the decisions a room has seen', () => {
 		second.stored(1, 2);
 		expect(behind.value).toBe(2);
 	});
+
+	it('take in a decision relayed from another instance only when it is the next one, never behind their own', () => {
+		const count = new DecisionCount();
+		count.loaded(2);
+		count.relayed(4); // number 3 missed: the 'history' notice brings it
+		expect(count.seen.value).toBe(2);
+		count.relayed(3);
+		expect(count.seen.value).toBe(3);
+		count.relayed(3);
+		expect(count.seen.value).toBe(3);
+		const tally = count.begin();
+		count.relayed(4); // this room's own decision is being stored: it settles the count
+		expect(count.seen.value).toBe(null);
+		tally.failed();
+		expect(count.seen.value).toBe(3);
+	});
 });

@@ -42,6 +42,15 @@ export class DecisionCount {
 		if (this.current.value !== null && count > this.current.value) this.current = { value: count };
 	}
 
+	/**
+	 * Decision number `count`, made on another instance, is in the document and its ids closed
+	 * (relayed with its update, room-peers.ts): taken in only when this room had seen every
+	 * decision before it, and not while its own decision is being stored.
+	 */
+	relayed(count: number): void {
+		if (this.current.value === count - 1) this.current = { value: count };
+	}
+
 	/** This room's decision is admitted: what is admitted after it builds on it. */
 	begin(): DecisionTally {
 		const before = this.current;

@@ -7,9 +7,15 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { NOTICE_TOPICS, type NoticeTopic } from '../../collab/protocol';
 
+/** A decision's update, relayed: the MOU's decision count with it (mous.decisions) and the ids it closed. */
+export interface RelayedDecision {
+	count: number;
+	ids: string[];
+}
+
 export type RelayMessage =
-	/** Stored by the sender (log rows `seqs`), to be applied without storing it again. */
-	| { kind: 'update'; seqs: string[]; update: Uint8Array }
+	/** Stored by the sender (log rows `seqs`), to be applied without storing it again; a decision's says so. */
+	| { kind: 'update'; seqs: string[]; update: Uint8Array; decision?: RelayedDecision }
 	/** Presence of the sender's connections of `userId` (an awareness update, already stamped). */
 	| { kind: 'presence'; userId: string; update: Uint8Array }
 	/** A newcomer asks the others for the presence of their connections. */
@@ -75,6 +81,12 @@ export function encodeRelayMessage(instanceId: string, message: RelayMessage): U
 		encoding.writeVarUint(encoder, message.seqs.length);
 		for (const seq of message.seqs) encoding.writeVarString(encoder, seq);
 		encoding.writeVarUint8Array(encoder, message.update);
+		if (message.decision) {
+			// After the update: a receiver that does not know of it reads the update alone.
+			encoding.writeVarUint(encoder, message.decision.count);
+			encoding.writeVarUint(encoder, message.decision.ids.length);
+			for (const id of message.decision.ids) encoding.writeVarString(encoder, id);
+		}
 	} else if (message.kind === 'presence') {
 		encoding.writeVarString(encoder, message.userId);
 		encoding.writeVarUint8Array(encoder, message.update);
@@ -94,7 +106,12 @@ export function decodeRelayMessage(bytes: Uint8Array): { instanceId: string; mes
 			const count = decoding.readVarUint(decoder);
 			const seqs: string[] = [];
 			for (let i = 0; i < count; i++) seqs.push(decoding.readVarString(decoder));
-			return { instanceId, message: { kind: 'update', seqs, update: decoding.readVarUint8Array(decoder) } };
+			const update = decoding.readVarUint8Array(decoder);
+			if (!decoding.hasContent(decoder)) return { instanceId, message: { kind: 'update', seqs, update } };
+			const decisionCount = decoding.readVarUint(decoder);
+			const ids: string[] = [];
+			for (let i = decoding.readVarUint(decoder); i > 0; i--) ids.push(decoding.readVarString(decoder));
+			return { instanceId, message: { kind: 'update', seqs, update, decision: { count: decisionCount, ids } } };
 		}
 		case KIND.presence: {
 			const userId = decoding.readVarString(decoder);

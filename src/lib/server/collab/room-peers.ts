@@ -3,7 +3,7 @@ import { encodeAwarenessUpdate, type Awareness } from 'y-protocols/awareness';
 import { errorMessage } from './connection';
 import { LogFollower } from './log-follower';
 import { applyPresence, decodePresence } from './presence';
-import type { CollabRelay, RelayMessage } from './relay';
+import type { CollabRelay, RelayedDecision, RelayMessage } from './relay';
 import type { NoticeTopic } from '../../collab/protocol';
 import type { RoomContext } from './room-context';
 import type { Tx } from '../db';
@@ -28,7 +28,13 @@ export interface PeerHost {
 	state(): 'loading' | 'ready' | 'gone';
 	/** Presence client ids of each local connection, by person. */
 	localPresence(): Array<{ userId: string; clients: number[] }>;
+	/** A decision another instance stored is arriving: its ids are closed before its update is applied. */
+	closeDecided(ids: string[]): void;
+	/** That decision's update is in the document, with everything it builds on: the MOU has had `count`. */
+	decidedElsewhere(count: number): void;
 }
+
+type Relayed = { seqs: string[]; update: Uint8Array; decision?: RelayedDecision };
 
 /**
  * One room's link to the other instances that have the same MOU open. Their updates arrive
@@ -40,7 +46,7 @@ export class RoomPeers {
 	private follower: LogFollower | null = null;
 	/** Joined the relay's channel for this document (left exactly once). */
 	private joined = false;
-	private relayedWhileLoading: Array<{ seqs: string[]; update: Uint8Array }> = [];
+	private relayedWhileLoading: Relayed[] = [];
 	private catchUpRequested = false;
 	/** Notices relayed while loading: the load may have read the state from before them (a state change). */
 	private noticesWhileLoading: NoticeTopic[] = [];
@@ -64,7 +70,7 @@ export class RoomPeers {
 	/** The room loaded the log up to `watermark`: catch up on what arrived meanwhile and go live. */
 	ready(watermark: string): void {
 		this.follower = new LogFollower(this.ctx.sql, this.room.mouId, watermark);
-		for (const relayed of this.relayedWhileLoading.splice(0)) this.applyRelayed(relayed.seqs, relayed.update);
+		for (const relayed of this.relayedWhileLoading.splice(0)) this.applyRelayed(relayed);
 		for (const topic of this.noticesWhileLoading.splice(0)) this.room.notice(topic);
 		this.relay.publish(this.room.mouId, { kind: 'presenceQuery' });
 		this.schedule();
@@ -74,14 +80,14 @@ export class RoomPeers {
 	receive(message: RelayMessage): void {
 		const state = this.room.state();
 		if (state === 'loading') {
-			if (message.kind === 'update') this.bufferWhileLoading(message.seqs, message.update);
+			if (message.kind === 'update') this.bufferWhileLoading(message);
 			else if (message.kind === 'resync') this.catchUpRequested = true;
 			else if (message.kind === 'notice') this.noticesWhileLoading.push(message.topic); // acted on once loaded
 			return; // presence: the query sent once loaded brings it
 		}
 		if (message.kind === 'notice') return void this.room.notice(message.topic);
 		if (state !== 'ready') return;
-		if (message.kind === 'update') this.applyRelayed(message.seqs, message.update);
+		if (message.kind === 'update') this.applyRelayed(message);
 		else if (message.kind === 'presence') this.applyRelayedPresence(message.userId, message.update);
 		else if (message.kind === 'presenceQuery') this.publishLocalPresence();
 		else void this.catchUp();
@@ -96,10 +102,10 @@ export class RoomPeers {
 		this.relay.publish(this.room.mouId, { kind: 'presenceQuery' });
 	}
 
-	/** A batch this instance stored and applied (log rows `seqs`). */
-	stored(update: Uint8Array, seqs: string[]): void {
+	/** A batch this instance stored and applied (log rows `seqs`); a decision's with the count it made and its ids. */
+	stored(update: Uint8Array, seqs: string[], decision?: RelayedDecision): void {
 		this.follower?.markKnown(seqs);
-		this.relay.publish(this.room.mouId, { kind: 'update', seqs, update });
+		this.relay.publish(this.room.mouId, decision ? { kind: 'update', seqs, update, decision } : { kind: 'update', seqs, update });
 	}
 
 	notice(topic: NoticeTopic): void {
@@ -129,17 +135,23 @@ export class RoomPeers {
 		this.relay.leave(this.room.mouId);
 	}
 
-	private bufferWhileLoading(seqs: string[], update: Uint8Array): void {
+	private bufferWhileLoading({ seqs, update, decision }: Relayed): void {
 		if (this.relayedWhileLoading.length >= MAX_RELAYED_WHILE_LOADING) {
 			this.relayedWhileLoading = [];
 			this.catchUpRequested = true;
 			return;
 		}
-		this.relayedWhileLoading.push({ seqs, update });
+		this.relayedWhileLoading.push({ seqs, update, decision });
 	}
 
-	private applyRelayed(seqs: string[], update: Uint8Array): void {
+	/**
+	 * A decision's update comes with its ids, closed first, and the MOU's count, taken in once the
+	 * update is wholly in the document (decision-count.ts: only by a room that had seen every one
+	 * before it). All in this one turn: nothing is admitted between the three.
+	 */
+	private applyRelayed({ seqs, update, decision }: Relayed): void {
 		const { doc } = this.room;
+		if (decision) this.room.closeDecided(decision.ids);
 		try {
 			Y.applyUpdate(doc, update, RELAYED);
 		} catch (error) {
@@ -152,6 +164,7 @@ export class RoomPeers {
 		this.follower?.markKnown(seqs);
 		// Something it builds on never arrived: the log has it.
 		if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) void this.catchUp();
+		else if (decision) this.room.decidedElsewhere(decision.count);
 	}
 
 	/**

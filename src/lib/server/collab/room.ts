@@ -347,7 +347,9 @@ export class Room {
 			broadcast: (update) => this.broadcastUpdate(update, null),
 			notice: (topic) => this.notice(topic, false),
 			state: () => (this.status === 'loading' || this.status === 'ready' ? this.status : 'gone'),
-			localPresence: () => this.presence.localPresence()
+			localPresence: () => this.presence.localPresence(),
+			closeDecided: (ids) => void this.decidedIds.add(ids),
+			decidedElsewhere: (count) => this.pipeline.decisions.relayed(count)
 		};
 	}
 

@@ -110,6 +110,7 @@ export async function applyServerChange<T>(
 					}
 				},
 				alsoWrite: record && ((tx) => record(tx, result)),
+				decides: options.decides && [...options.decides(result)],
 				decision:
 					options.decides &&
 					((tx, counted, seen) => {

@@ -11,6 +11,7 @@ import type { RoomContext } from './room-context';
 import type { RoomPeers } from './room-peers';
 import type { ClientOwners } from './tracked/client-owners';
 import { DecisionCount, type DecisionTally, type DecisionUnderLock, type DecisionsSeen } from './decision-count';
+import type { RelayedDecision } from './relay';
 
 /** An admitted update waiting to be stored; `connection` null for the server's own. */
 export interface PendingUpdate {
@@ -31,6 +32,8 @@ export interface PendingUpdate {
 	echo?: boolean;
 	/** A decision (with `alsoWrite`): run first in its transaction, under the MOU's row lock. */
 	decision?: DecisionUnderLock;
+	/** A decision's ids: relayed with its update and count (the other instances close them). */
+	decides?: string[];
 	/** Set by `enqueue`: the room's decisions this update was admitted with (a decision: what it settles). */
 	seen?: DecisionsSeen;
 	tally?: DecisionTally;
@@ -167,12 +170,14 @@ export class WritePipeline {
 			const batch = this.takeBatch();
 			const { alsoWrite, decision, tally } = batch[0];
 			let seqs: string[];
+			let decided: RelayedDecision | undefined;
 			try {
 				if (this.host.owners.hasUnsaved) await this.host.owners.save(); // before the updates written with them
 				if (alsoWrite) {
 					const underLock = decision && tally && ((tx: Tx, counted: number) => decision(tx, counted, tally.before));
 					const stored = await this.ctx.storeWith(this.host.mouId, batch, alsoWrite, underLock);
 					if (stored.counted) tally?.stored(...stored.counted);
+					if (stored.counted && batch[0].decides) decided = { count: stored.counted[1], ids: batch[0].decides };
 					seqs = stored.seqs;
 				} else seqs = await this.ctx.store(this.host.mouId, batch);
 			} catch (error) {
@@ -198,7 +203,7 @@ export class WritePipeline {
 			this.restage();
 			const applied = this.applyBatch(batch);
 			if (applied === false) return settleAll(batch, new Error('The change could not be applied'));
-			this.relay(batch, seqs, applied);
+			this.relay(batch, seqs, applied, decided);
 			this.acknowledge(batch);
 			settleAll(batch, null);
 			this.host.stored(batch.length);
@@ -287,10 +292,10 @@ export class WritePipeline {
 	}
 
 	/** Stored and applied here: now the other instances may have it too (one message per batch). */
-	private relay(batch: PendingUpdate[], seqs: string[], applied: Uint8Array | null): void {
+	private relay(batch: PendingUpdate[], seqs: string[], applied: Uint8Array | null, decided?: RelayedDecision): void {
 		if (!this.host.peers) return;
 		const update = applied ?? Y.mergeUpdates(batch.map((pending) => pending.update));
-		this.host.peers.stored(update, seqs);
+		this.host.peers.stored(update, seqs, decided);
 	}
 
 	/** Tells each sender up to which clock the clients it touched are now stored. */
