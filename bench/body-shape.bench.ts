@@ -3,6 +3,10 @@
  * a keystroke (one character typed), a formatted keystroke, a Backspace, an Enter (a new
  * paragraph) and a clause added at the end of the body, each judged against the document as it stands, many times over (best of three passes).
  *
+ * Then a crafted update of K paragraphs at the end of the clause, each under its own client id
+ * and after the one before (Yjs lists higher clients first, so each waits on the next): one
+ * judgement each, K = 1,000 … 30,000 (30,000 is about the 1 MB message limit).
+ *
  * Run: npx tsx bench/body-shape.bench.ts [--runs 20000] [--paragraphs 0]
  *   --paragraphs N: the clause typed in holds N more paragraphs first (what an Enter walks).
  */
@@ -72,3 +76,28 @@ for (let pass = 0; pass < 3; pass++)
 		best.set(what, Math.min(best.get(what) ?? Infinity, ns));
 	}
 for (const [what, ns] of best) console.log(`${what}: ${(ns / 1000).toFixed(2)} µs per update, best of 3 (${clause.length} blocks in the clause)`);
+
+/** The crafted chain: K paragraphs, each under its own client id, each after the one before. */
+function chainOf(K: number): Uint8Array {
+	return updateOf((copy) => {
+		const there = lastText(copy).parent!.parent as Y.XmlElement;
+		copy.transact(() => {
+			for (let i = 1; i <= K; i++) {
+				copy.clientID = i;
+				there.insert(there.length, [paragraphOf('P.')]);
+			}
+		});
+	});
+}
+for (const K of [1000, 2000, 5000, 10000, 20000, 30000]) {
+	const bytes = chainOf(K);
+	const change: ProposedChange = {
+		intake: { bytes, decoded: Y.decodeUpdate(bytes), touched: [], writing: [] },
+		author: { kind: 'server', actorId: 'bench' },
+		candidate: { bytes, staged: null }
+	};
+	const start = process.hrtime.bigint();
+	const refused = bodyShape(change, state);
+	const ms = Number(process.hrtime.bigint() - start) / 1e6;
+	console.log(`chain of ${K} clients (${(bytes.length / 1024).toFixed(0)} KB): ${ms.toFixed(0)} ms${refused ? ' (refused!)' : ''}`);
+}

@@ -112,3 +112,31 @@ describe('the children a node is left with, as Yjs integrates concurrent edits',
 		expect(admitted).toBeGreaterThan(300);
 	}, 60_000);
 });
+
+/** An update adding `count` paragraphs at the end of the clause, each under its own client and after the one before (Yjs integrates them one by one, highest client first). */
+function chainUpdate(doc: Y.Doc, count: number, last: () => Y.XmlElement = () => paragraph('P.')): Uint8Array {
+	const copy = new Y.Doc({ gc: false });
+	Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+	const clause = copy.getXmlFragment('body').get(0) as Y.XmlElement;
+	const before = Y.encodeStateVector(copy);
+	copy.transact(() => {
+		for (let i = 1; i <= count; i++) {
+			copy.clientID = i;
+			clause.insert(clause.length, [i === count ? last() : paragraph('P.')]);
+		}
+	});
+	return Y.encodeStateAsUpdate(copy, before);
+}
+
+describe('a chain of inserts under as many clients (each integrated once: bench/body-shape.bench.ts shows its cost)', () => {
+	it('judges 20,000 paragraphs each after the one before, each under its own client', () => {
+		const doc = baseDoc();
+		expect(judge(doc, chainUpdate(doc, 20_000))).toBeNull();
+		const wrong = () => {
+			const item = new Y.XmlElement('listItem');
+			item.insert(0, [paragraph('Loose.')]);
+			return item;
+		};
+		expect(judge(doc, chainUpdate(doc, 20_000, wrong))).toMatch(/listItem/);
+	}, 60_000);
+});

@@ -34,78 +34,169 @@ function nodeOf(slot: Slot, gone: Gone | null): string | null {
 /**
  * The node names y-tiptap builds for the children: the integrated list, with the new items
  * integrated as Yjs would. `gone` null: nothing is deleted by the update or before it.
+ * Each new item is integrated once, its neighbours first when they are new too (as Yjs's
+ * integrateStructs does), and every neighbour is found through a per-client index: a crafted
+ * update of many items each waiting on the next costs about n log n, not n³.
  */
 export function visibleChildren(type: Y.AbstractType<unknown> | null, added: readonly Y.Item[], gone: Gone | null): string[] {
-	const list: Slot[] = [];
-	for (let item = type?._start ?? null; item !== null; item = item.right) list.push(item);
-	let waiting: readonly Y.Item[] = added;
-	// An item integrates once its neighbours are in (an update lists clients in any order).
-	for (let progress = true; progress && waiting.length > 0;) {
-		const before = waiting.length;
-		waiting = waiting.filter((item) => !integrate(list, item));
-		progress = waiting.length < before;
+	const list = new SlotList();
+	for (let item = type?._start ?? null; item !== null; item = item.right) list.append(item);
+	const pending = new ClientIndex<Y.Item>();
+	for (const item of added) pending.add(item);
+	const done = new Set<Y.Item>(); // integrated, or never will be (a neighbour missing)
+	for (const first of added) {
+		const stack: Y.Item[] = [first];
+		const onStack = new Set<Y.Item>(stack);
+		while (stack.length > 0) {
+			const item = stack[stack.length - 1];
+			if (done.has(item)) {
+				onStack.delete(stack.pop()!);
+				continue;
+			}
+			const missing = neededFirst(list, pending, done, item);
+			if (missing !== null && !onStack.has(missing)) {
+				stack.push(missing);
+				onStack.add(missing);
+				continue;
+			}
+			onStack.delete(stack.pop()!);
+			done.add(item);
+			if (missing === null) integrate(list, item);
+		}
 	}
 	const names: string[] = [];
-	for (const slot of list) {
-		const node = nodeOf(slot, gone);
-		if (node !== null) names.push(node);
+	for (let node = list.head; node !== null; node = node.next) {
+		const name = nodeOf(node.slot, gone);
+		if (name !== null) names.push(name);
 	}
 	return names;
 }
 
-const sameId = (a: Y.ID | null, b: Y.ID | null) => a === b || (a !== null && b !== null && a.client === b.client && a.clock === b.clock);
-
-function find(list: readonly Slot[], id: Y.ID): number {
-	for (let i = 0; i < list.length; i++) {
-		const slot = list[i].id;
-		if (slot.client === id.client && slot.clock <= id.clock && id.clock < slot.clock + list[i].length) return i;
+/** A new item a neighbour of `item` is in that must be integrated first, or null (none, or never: then integrate refuses it). */
+function neededFirst(list: SlotList, pending: ClientIndex<Y.Item>, done: Set<Y.Item>, item: Y.Item): Y.Item | null {
+	for (const id of [item.origin, item.rightOrigin]) {
+		if (id === null || list.find(id) !== null) continue;
+		const holder = pending.find(id);
+		if (holder !== null && !done.has(holder)) return holder;
 	}
-	return -1;
+	return null;
 }
 
-/** Splits the slot holding `clock` so that one starts there (as Yjs splits an item; the item itself is left as it is). */
-function splitAt(list: Slot[], client: number, clock: number): boolean {
-	const i = find(list, Y.createID(client, clock));
-	if (i < 0) return false;
-	const { id, length, origin, rightOrigin } = list[i];
-	if (clock > id.clock) {
-		const left: Piece = { id, length: clock - id.clock, origin, rightOrigin };
-		const right: Piece = { id: Y.createID(client, clock), length: id.clock + length - clock, origin: Y.createID(client, clock - 1), rightOrigin };
-		list.splice(i, 1, left, right);
+const sameId = (a: Y.ID | null, b: Y.ID | null) => a === b || (a !== null && b !== null && a.client === b.client && a.clock === b.clock);
+
+/** Slots (or items) per client, in clock order: which one holds a given id, by binary search. */
+class ClientIndex<T extends { id: Y.ID; length: number }> {
+	private readonly clients = new Map<number, T[]>();
+
+	add(entry: T): void {
+		const { client, clock } = entry.id;
+		const entries = this.clients.get(client);
+		if (entries === undefined) return void this.clients.set(client, [entry]);
+		const at = this.before(entries, clock) + 1;
+		if (at === entries.length) entries.push(entry);
+		else entries.splice(at, 0, entry);
 	}
-	return true;
+
+	find(id: Y.ID): T | null {
+		const entries = this.clients.get(id.client);
+		if (entries === undefined) return null;
+		const i = this.before(entries, id.clock);
+		return i >= 0 && id.clock < entries[i].id.clock + entries[i].length ? entries[i] : null;
+	}
+
+	/** The last entry starting at or before `clock` (-1: none). */
+	private before(entries: readonly T[], clock: number): number {
+		let low = 0;
+		let high = entries.length;
+		while (low < high) {
+			const mid = (low + high) >>> 1;
+			if (entries[mid].id.clock <= clock) low = mid + 1;
+			else high = mid;
+		}
+		return low - 1;
+	}
+}
+
+/** A node of the list: a slot with its neighbours (and its id and length, for the index). */
+interface ListNode {
+	slot: Slot;
+	id: Y.ID;
+	length: number;
+	prev: ListNode | null;
+	next: ListNode | null;
+}
+
+/** A parent's list as Yjs holds it: linked slots, found by id through a per-client index. */
+class SlotList {
+	head: ListNode | null = null;
+	private tail: ListNode | null = null;
+	private readonly index = new ClientIndex<ListNode>();
+
+	find(id: Y.ID): ListNode | null {
+		return this.index.find(id);
+	}
+
+	append(slot: Slot): void {
+		this.insertAfter(this.tail, slot);
+	}
+
+	/** Puts a slot after `left` (null: first). */
+	insertAfter(left: ListNode | null, slot: Slot): ListNode {
+		const right = left === null ? this.head : left.next;
+		const node: ListNode = { slot, id: slot.id, length: slot.length, prev: left, next: right };
+		if (left === null) this.head = node;
+		else left.next = node;
+		if (right === null) this.tail = node;
+		else right.prev = node;
+		this.index.add(node);
+		return node;
+	}
+
+	/** Splits the slot holding `clock` so that one starts there (as Yjs splits an item; the item itself is left as it is). */
+	splitAt(client: number, clock: number): boolean {
+		const node = this.find(Y.createID(client, clock));
+		if (node === null) return false;
+		const { id, length, origin, rightOrigin } = node.slot;
+		if (clock > id.clock) {
+			node.slot = { id, length: clock - id.clock, origin, rightOrigin };
+			node.length = clock - id.clock;
+			this.insertAfter(node, { id: Y.createID(client, clock), length: id.clock + length - clock, origin: Y.createID(client, clock - 1), rightOrigin });
+		}
+		return true;
+	}
 }
 
 /** Yjs's Item.integrate (YATA) on the slots: where an item lands among concurrent ones. False: a neighbour is not in yet. */
-function integrate(list: Slot[], item: Y.Item): boolean {
+function integrate(list: SlotList, item: Y.Item): boolean {
 	if (item.origin) {
-		if (find(list, item.origin) < 0) return false;
-		splitAt(list, item.origin.client, item.origin.clock + 1); // the slot ends at the origin
+		if (list.find(item.origin) === null) return false;
+		list.splitAt(item.origin.client, item.origin.clock + 1); // the slot ends at the origin
 	}
-	if (item.rightOrigin && !splitAt(list, item.rightOrigin.client, item.rightOrigin.clock)) return false;
-	const left = item.origin ? find(list, item.origin) : -1;
-	const right = item.rightOrigin ? find(list, item.rightOrigin) : list.length;
+	if (item.rightOrigin && !list.splitAt(item.rightOrigin.client, item.rightOrigin.clock)) return false;
+	const left = item.origin ? list.find(item.origin) : null;
+	const right = item.rightOrigin ? list.find(item.rightOrigin) : null;
 	let at = left;
-	if (left + 1 !== right) {
-		const conflicting = new Set<Slot>();
-		const beforeOrigin = new Set<Slot>();
-		for (let o = left + 1; o < list.length && o !== right; o++) {
-			const other = list[o];
+	const first = left === null ? list.head : left.next;
+	if (first !== right) {
+		const conflicting = new Set<ListNode>();
+		const beforeOrigin = new Set<ListNode>();
+		for (let other = first; other !== null && other !== right; other = other.next) {
 			beforeOrigin.add(other);
 			conflicting.add(other);
-			if (sameId(item.origin, other.origin)) {
+			const { origin } = other.slot;
+			if (sameId(item.origin, origin)) {
 				if (other.id.client < item.id.client) {
-					at = o;
+					at = other;
 					conflicting.clear();
-				} else if (sameId(item.rightOrigin, other.rightOrigin)) break;
-			} else if (other.origin !== null && beforeOrigin.has(list[find(list, other.origin)])) {
-				if (!conflicting.has(list[find(list, other.origin)])) {
-					at = o;
+				} else if (sameId(item.rightOrigin, other.slot.rightOrigin)) break;
+			} else if (origin !== null && beforeOrigin.has(list.find(origin)!)) {
+				if (!conflicting.has(list.find(origin)!)) {
+					at = other;
 					conflicting.clear();
 				}
 			} else break;
 		}
 	}
-	list.splice(at + 1, 0, item);
+	list.insertAfter(at, item);
 	return true;
 }

@@ -35,32 +35,51 @@ export class PlacementResolver {
 		return item.id.clock + item.length <= Y.getState(this.store, item.id.client);
 	}
 
-	/** null: the item will not be integrated as content (a collected neighbour or parent). */
+	/**
+	 * null: the item will not be integrated as content (a collected neighbour or parent). Follows
+	 * the neighbour chain in a loop (a paste of thousands of paragraphs, or a crafted chain of
+	 * them, is one chain as long: recursion would run out of stack).
+	 */
 	placementOf(item: Y.Item): Placement | null {
-		if (this.cache.has(item)) return this.cache.get(item)!;
-		this.cache.set(item, null); // a cycle resolves to nothing (the guard refuses such updates)
-		const placement = this.resolve(item);
-		this.cache.set(item, placement);
+		const chain: Y.Item[] = [];
+		let placement: Placement | null = null;
+		for (let next: Y.Item | null = item; next !== null; ) {
+			const current: Y.Item = next;
+			next = null;
+			if (this.cache.has(current)) {
+				placement = this.cache.get(current)!;
+				break;
+			}
+			this.cache.set(current, null); // a cycle resolves to nothing (the guard refuses such updates)
+			chain.push(current);
+			const neighbour = current.origin ?? current.rightOrigin;
+			if (neighbour === null) placement = this.parentPlacement(current);
+			else {
+				const struct = structAt(neighbour, this.runs, this.store);
+				if (!(struct instanceof Y.Item)) placement = null;
+				else if (this.isKnownId(struct.id)) placement = integratedPlacement(struct);
+				else next = struct;
+			}
+		}
+		for (const resolved of chain) this.cache.set(resolved, placement);
 		return placement;
 	}
 
 	/** The root an item ends up under, following new parents up through the update. */
 	rootOf(placement: Placement): string | null {
-		if (placement.root !== null) return placement.root;
-		if (placement.parentItem === null) return null;
-		if (!placement.parentIsNew) return integratedRoot(placement.parentItem);
-		const above = this.placementOf(placement.parentItem);
-		return above ? this.rootOf(above) : null;
+		const seen = new Set<Placement>();
+		for (let at: Placement | null = placement; at !== null && !seen.has(at); ) {
+			seen.add(at);
+			if (at.root !== null) return at.root;
+			if (at.parentItem === null) return null;
+			if (!at.parentIsNew) return integratedRoot(at.parentItem);
+			at = this.placementOf(at.parentItem);
+		}
+		return null; // a cycle of new parents
 	}
 
-	private resolve(item: Y.Item): Placement | null {
-		const neighbour = item.origin ?? item.rightOrigin;
-		if (neighbour !== null) {
-			const struct = structAt(neighbour, this.runs, this.store);
-			if (!(struct instanceof Y.Item)) return null;
-			if (this.isKnownId(struct.id)) return integratedPlacement(struct);
-			return this.placementOf(struct);
-		}
+	/** Where an item with no neighbours lands: the parent it names. */
+	private parentPlacement(item: Y.Item): Placement | null {
 		const parent = item.parent as unknown;
 		if (typeof parent === 'string') return { parent: null, root: parent, parentItem: null, parentSub: item.parentSub, parentIsNew: false };
 		if (!(parent instanceof Y.ID)) return null;
