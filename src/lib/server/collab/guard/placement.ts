@@ -43,7 +43,7 @@ export class PlacementResolver {
 	placementOf(item: Y.Item): Placement | null {
 		const chain: Y.Item[] = [];
 		let placement: Placement | null = null;
-		for (let next: Y.Item | null = item; next !== null; ) {
+		for (let next: Y.Item | null = item; next !== null;) {
 			const current: Y.Item = next;
 			next = null;
 			if (this.cache.has(current)) {
@@ -68,7 +68,7 @@ export class PlacementResolver {
 	/** The root an item ends up under, following new parents up through the update. */
 	rootOf(placement: Placement): string | null {
 		const seen = new Set<Placement>();
-		for (let at: Placement | null = placement; at !== null && !seen.has(at); ) {
+		for (let at: Placement | null = placement; at !== null && !seen.has(at);) {
 			seen.add(at);
 			if (at.root !== null) return at.root;
 			if (at.parentItem === null) return null;
