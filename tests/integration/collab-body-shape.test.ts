@@ -228,6 +228,21 @@ it('judges a node on the children still being stored: keeps a clause left with o
 	await expectReadable(mouId);
 });
 
+it('judges a deletion on the children still being stored: keeps a list item whose stored paragraph is deleted right after a second one is added', async () => {
+	const { mouId, attacker: writer } = await twoCounsel('draft');
+	const item = element('listItem', [paragraph('First duty.')]);
+	writer.edit((doc) => clause(doc, OPEN_CLAUSE).insert(1, [element('bulletList', [item])]));
+	await within(writer.allStored(), 'the list is stored');
+	writer.edit(() => item.insert(1, [paragraph('Second duty.')])); // still being stored when the deletion comes
+	writer.edit(() => item.delete(0, 1)); // refers only to what is stored
+	await within(writer.allStored(), 'the second paragraph and the deletion are stored');
+	expect(writer.isOpen()).toBe(true);
+	const storedItem = ((clause(await storedDoc(mouId), OPEN_CLAUSE).get(1) as Y.XmlElement).get(0) as Y.XmlElement).toString();
+	expect(storedItem).toContain('Second duty.');
+	expect(storedItem).not.toContain('First duty.');
+	await expectReadable(mouId);
+});
+
 it('refuses two quick deletions that empty a clause between them, the first still being stored', async () => {
 	const { mouId, attacker } = await twoCounsel('draft');
 	attacker.edit((doc) => clause(doc, OPEN_CLAUSE).insert(1, [paragraph('A second paragraph.')]));

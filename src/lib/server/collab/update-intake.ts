@@ -98,3 +98,24 @@ export function standsAlone(doc: Y.Doc, decoded: DecodedUpdate): boolean {
 	}
 	return true;
 }
+
+/**
+ * True when the update adds or deletes an element or a text (a Y.XmlElement or Y.XmlText): what
+ * changes the children a node holds. Typing (characters, formats, their deletion) never does.
+ */
+export function changesElements(doc: Y.Doc, decoded: DecodedUpdate): boolean {
+	for (const struct of decoded.structs) if (struct instanceof Y.Item && struct.content instanceof Y.ContentType) return true;
+	for (const [client, ranges] of decoded.ds.clients) {
+		const structs = doc.store.clients.get(client);
+		if (structs === undefined) continue;
+		const state = Y.getState(doc.store, client);
+		for (const { clock, len } of ranges) {
+			if (clock >= state) continue;
+			for (let i = Y.findIndexSS(structs, clock); i < structs.length && structs[i].id.clock < clock + len; i++) {
+				const struct = structs[i];
+				if (struct instanceof Y.Item && !struct.deleted && struct.content instanceof Y.ContentType) return true;
+			}
+		}
+	}
+	return false;
+}

@@ -6,7 +6,7 @@ import type { Connection } from './connection';
 import type { DecodedStruct, StagedRuns } from './guard';
 import { encodePersisted } from './messages';
 import { CloseCode } from '../../collab/protocol';
-import { standsAlone, type DecodedUpdate } from './update-intake';
+import { changesElements, standsAlone, type DecodedUpdate } from './update-intake';
 import type { RoomContext } from './room-context';
 import type { RoomPeers } from './room-peers';
 import type { ClientOwners } from './tracked/client-owners';
@@ -121,7 +121,9 @@ export class WritePipeline {
 	/**
 	 * What an update is checked as: everything still being stored, then the update — unless the
 	 * update stands on the document alone (it refers to nothing that is only staged), as nearly
-	 * every keystroke does. Then it is checked by itself, which keeps the cost of an update from
+	 * every keystroke does, and adds or deletes no element or text (what a node is left holding
+	 * depends on the staged children too: deleting a list item's stored paragraph right after
+	 * adding it a second one would be judged to empty it). Then it is checked by itself, which keeps the cost of an update from
 	 * growing with the queue when commits are slow. A keystroke that continues the writer's
 	 * previous one while that is still being stored is judged after the staged structs as they
 	 * were decoded (nothing merged, the staged ones not judged again); only what cannot be laid
@@ -129,7 +131,7 @@ export class WritePipeline {
 	 */
 	candidateFor(update: Uint8Array, decoded?: DecodedUpdate): Candidate {
 		if (!this.underway) return { bytes: update, staged: null };
-		if (decoded && standsAlone(this.host.doc, decoded)) return { bytes: update, staged: null };
+		if (decoded && standsAlone(this.host.doc, decoded) && !changesElements(this.host.doc, decoded)) return { bytes: update, staged: null };
 		const staged = decoded ? this.stagedRuns() : null;
 		if (staged && continuesRuns(staged, decoded!)) return { bytes: update, staged };
 		return { bytes: Y.mergeUpdates([this.staged!, update]), staged: null };
