@@ -1,5 +1,4 @@
-import type { JSONValue } from 'postgres';
-import type { Sql, Tx } from '$lib/server/db';
+import type { JSONValue, Sql, Tx } from '$lib/server/db';
 import type { Party } from '$lib/mou/party';
 import type { Role } from '$lib/mou/lifecycle';
 import type { CommentView, ThreadView, Visibility } from '$lib/comments/types';

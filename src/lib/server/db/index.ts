@@ -5,6 +5,8 @@ import { migrate } from './migrate';
 
 export type Sql = postgres.Sql;
 export type Tx = postgres.TransactionSql;
+/** What `sql.json()` takes (postgres.js 4 no longer exports it by name). */
+export type JSONValue = postgres.JSONValue;
 export { SqlState, hasSqlState, type SqlStateCode } from './errors';
 
 export interface Database {
@@ -36,12 +38,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 	}
 	const embedded = await startEmbeddedPostgres(options.dataDir);
 	// One connection only: pglite-socket interleaves concurrent transactions of several
-	// connections on its single backend and returns wrong results.
+	// connections on its single backend and returns wrong results. Types read at the start
+	// (`eager_types`), on that connection: postgres.js 4 otherwise reads them when a query first
+	// meets a type it does not know, on a second connection, which pglite-socket holds back while
+	// the first is in a transaction, and that query then waits for the read until both fail.
 	const sql = postgres({
 		path: embedded.socketPath,
 		max: 1,
 		user: 'postgres',
 		database: 'postgres',
+		eager_types: true,
 		...quiet
 	});
 	await migrate(sql);

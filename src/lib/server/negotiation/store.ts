@@ -1,5 +1,4 @@
-import type { JSONValue } from 'postgres';
-import type { Sql, Tx } from '$lib/server/db';
+import type { JSONValue, Sql, Tx } from '$lib/server/db';
 import type { MouStatus } from '$lib/server/mous';
 import type { Party } from '$lib/mou/party';
 import type { TimelineEvent, VersionKind, VersionSummary } from '$lib/negotiation/types';

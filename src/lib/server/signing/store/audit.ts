@@ -1,5 +1,4 @@
-import type { JSONValue } from 'postgres';
-import type { Tx } from '$lib/server/db';
+import type { JSONValue, Tx } from '$lib/server/db';
 import type { AuditRow } from '../audit';
 import type { Queryable } from './queryable';
 
