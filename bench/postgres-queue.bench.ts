@@ -1,9 +1,9 @@
 /**
- * postgres.js 3.4's CPU per query as a pool of ten with a few connections in use runs more and more
- * queries, against a pool of one (what the collaboration writer now uses, update-writer.ts). The
- * pool's idle queue only empties when every connection is taken at once; otherwise each query
- * leaves a slot in it and the next one scans them all, so the cost of a query grows with the
- * number the pool ever ran.
+ * postgres.js CPU per query as a pool of ten with a few connections in use runs more and more
+ * queries, against a pool of one (what the collaboration writer uses, update-writer.ts). In 3.4 the
+ * pool's idle queue only emptied when every connection was taken at once; otherwise each query left
+ * a slot in it and the next one scanned them all, so the cost of a query grew with the number the
+ * pool ever ran. 4.x rewrote the pool: both stay flat (bench/README.md).
  *
  * Run: npx tsx bench/postgres-queue.bench.ts [--queries 20000] [--rounds 6]
  */

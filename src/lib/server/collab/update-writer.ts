@@ -17,13 +17,13 @@ export interface UpdateStatements {
 
 /**
  * `seqs`: whether the rows' seqs are wanted (only the relay uses them); without, `many` gives none.
- * The statements run on a connection of their own: postgres.js (3.4) keeps a pool's idle
- * connections in a queue whose array only empties when every connection is taken at once, so
- * with a few of ten in use it gains a slot per query and each query scans it (`indexOf`): the
- * pool's CPU per query grows with the number of queries it ever ran (44 → 88 µs over 120,000, see
- * bench/README.md). The writer is most of this server's queries (hundreds of commits a second);
- * on a pool of one connection that queue empties at every query. A pool of one already (the
- * embedded PGlite, which must keep one connection) is used as it is.
+ * The statements run on a connection of their own, a pool of one. It began as the way around
+ * postgres.js 3.4's idle queue, which grew by a slot per query and made each query scan it (a pool of
+ * ten 67 → 103 µs per query over 120,000, bench/postgres-queue.bench.ts). postgres.js 4 rewrote the
+ * pool: a pool of ten now stays flat (17–26 µs per query over 160,000), and a pool of one is still a
+ * little cheaper (16–21 µs), with the writer's commits never pipelined behind the app's queries, so
+ * it is kept (bench/README.md). A pool of one already (the embedded PGlite, which must keep one
+ * connection) is used as it is.
  * That connection gives up waiting for a lock after WRITER_LOCK_TIMEOUT (a parameter of the
  * connection, set once at its start, not a statement per commit): a decision holds its MOU's row
  * for its transaction, and one MOU's wait must not hold every other MOU's rows in the statement.
@@ -46,9 +46,13 @@ export function postgresStatements(sql: Sql, { seqs }: { seqs: boolean }): Updat
 /** How long the writer's statement waits for a lock (a decision's, on an MOU's row) before it splits. */
 export const WRITER_LOCK_TIMEOUT = '20ms';
 
-/** A pool's options as the writer's own connection takes them (also the commit bench's). */
-export function writerOptions<T extends { connection?: object }>(options: T): T & { max: 1 } {
-	return { ...options, max: 1, connection: { ...options.connection, lock_timeout: WRITER_LOCK_TIMEOUT } };
+/**
+ * A pool's options as the writer's own connection takes them (also the commit bench's). Options
+ * parsed once are taken as they are, so the scheduler postgres.js turns off for `max: 1` (nothing
+ * to choose between) is turned off here.
+ */
+export function writerOptions<T extends { connection?: object }>(options: T): T & { max: 1; scheduler: false } {
+	return { ...options, max: 1, scheduler: false, connection: { ...options.connection, lock_timeout: WRITER_LOCK_TIMEOUT } };
 }
 
 interface Request {
