@@ -20,10 +20,10 @@ export interface UpdateStatements {
  * The statements run on a connection of their own, a pool of one. It began as the way around
  * postgres.js 3.4's idle queue, which grew by a slot per query and made each query scan it (a pool of
  * ten 67 → 103 µs per query over 120,000, bench/postgres-queue.bench.ts). postgres.js 4 rewrote the
- * pool: a pool of ten now stays flat (17–26 µs per query over 160,000), and a pool of one is still a
- * little cheaper (16–21 µs), with the writer's commits never pipelined behind the app's queries, so
- * it is kept (bench/README.md). A pool of one already (the embedded PGlite, which must keep one
- * connection) is used as it is.
+ * pool: a pool of ten now stays flat (medians 19–22 µs per query, no growth over 160,000), and a
+ * pool of one is still a little cheaper (17–21 µs), with the writer's commits never pipelined
+ * behind the app's queries, so it is kept (bench/README.md). A pool of one already (the embedded
+ * PGlite, which must keep one connection) is used as it is.
  * That connection gives up waiting for a lock after WRITER_LOCK_TIMEOUT (a parameter of the
  * connection, set once at its start, not a statement per commit): a decision holds its MOU's row
  * for its transaction, and one MOU's wait must not hold every other MOU's rows in the statement.
