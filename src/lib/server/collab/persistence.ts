@@ -46,12 +46,17 @@ const SETTLE_INTERVAL = '5 seconds';
 
 const EMPTY_UPDATE = new Uint8Array([0, 0]);
 
+/**
+ * The log is read before the checkpoint: a compaction that commits between the two statements
+ * then shows up in the checkpoint read second (its rows are read twice, which merging ignores),
+ * where the other order would miss the rows it merged and deleted.
+ */
 export async function loadStoredDocument(sql: Queryable, mouId: string): Promise<StoredDocument> {
-	const [checkpoint] = await sql<{ state: Uint8Array; upto_seq: string }[]>`
-		select state, upto_seq from mou_checkpoints where mou_id = ${mouId}`;
 	const rows = await sql<TailRow[]>`
 		select seq, update, created_at < now() - ${SETTLE_INTERVAL}::interval as settled
 		from mou_updates where mou_id = ${mouId} order by seq`;
+	const [checkpoint] = await sql<{ state: Uint8Array; upto_seq: string }[]>`
+		select state, upto_seq from mou_checkpoints where mou_id = ${mouId}`;
 	const updates = rows.map((row) => row.update!);
 	return {
 		updates: checkpoint ? [checkpoint.state, ...updates] : updates,
@@ -65,13 +70,14 @@ export async function loadStoredDocument(sql: Queryable, mouId: string): Promise
  * caller has already applied. Yjs updates are idempotent, so re-reading a row is only wasted work.
  */
 export async function loadTailSince(sql: Queryable, mouId: string, watermark: string, known: readonly string[]): Promise<StoredTail> {
-	const [checkpoint] = await sql<{ state: Uint8Array | null; upto_seq: string }[]>`
-		select case when upto_seq > ${watermark}::bigint then state end as state, upto_seq
-		from mou_checkpoints where mou_id = ${mouId}`;
+	// The log before the checkpoint, as in loadStoredDocument.
 	const rows = await sql<TailRow[]>`
 		select seq, case when seq = any(${known as string[]}::bigint[]) then null else update end as update,
 			created_at < now() - ${SETTLE_INTERVAL}::interval as settled
 		from mou_updates where mou_id = ${mouId} and seq > ${watermark}::bigint order by seq`;
+	const [checkpoint] = await sql<{ state: Uint8Array | null; upto_seq: string }[]>`
+		select case when upto_seq > ${watermark}::bigint then state end as state, upto_seq
+		from mou_checkpoints where mou_id = ${mouId}`;
 	const compacted = checkpoint?.state ?? null;
 	return {
 		checkpoint: compacted,
